@@ -1,0 +1,98 @@
+"""One configuration format (TOML), validated into a typed object.
+
+Looked up in order: ``--config``, ``$SOCIALENS_CONFIG``, ``./socialens.toml``. Every key is
+optional::
+
+    store = "socialens.duckdb"
+    [privacy]
+    keep_identifiers = false        # true keeps raw user ids and handles (explicit opt-in)
+    key_file = "~/.config/socialens/pseudonym.key"
+    [ingest]
+    batch_size = 20000
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from socialens.errors import ConfigError
+
+DEFAULT_STORE = "socialens.duckdb"
+
+
+@dataclass(slots=True)
+class PrivacyConfig:
+    keep_identifiers: bool = False
+    key: str | None = None
+    key_file: Path | None = None
+
+
+@dataclass(slots=True)
+class IngestConfig:
+    batch_size: int = 20_000
+
+
+@dataclass(slots=True)
+class Config:
+    store: Path = Path(DEFAULT_STORE)
+    privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
+    ingest: IngestConfig = field(default_factory=IngestConfig)
+
+
+def load_config(path: Path | None = None) -> Config:
+    candidate = path or (Path(os.environ["SOCIALENS_CONFIG"]) if "SOCIALENS_CONFIG" in os.environ else None)
+    if candidate is None:
+        local = Path("socialens.toml")
+        candidate = local if local.exists() else None
+    if candidate is None:
+        return Config()
+    try:
+        data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{candidate}: cannot read configuration: {exc}") from exc
+    return parse_config(data, str(candidate))
+
+
+def parse_config(data: dict[str, Any], source: str = "config") -> Config:
+    known = {"store", "privacy", "ingest"}
+    unknown = set(data) - known
+    if unknown:
+        raise ConfigError(f"{source}: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
+    config = Config()
+    if "store" in data:
+        config.store = Path(str(data["store"])).expanduser()
+    privacy = _section(data, "privacy", {"keep_identifiers", "key", "key_file"}, source)
+    if "keep_identifiers" in privacy:
+        config.privacy.keep_identifiers = _typed(privacy, "keep_identifiers", bool, source)
+    if "key" in privacy:
+        config.privacy.key = _typed(privacy, "key", str, source)
+    if "key_file" in privacy:
+        config.privacy.key_file = Path(_typed(privacy, "key_file", str, source)).expanduser()
+    ingest = _section(data, "ingest", {"batch_size"}, source)
+    if "batch_size" in ingest:
+        size = _typed(ingest, "batch_size", int, source)
+        if size < 1:
+            raise ConfigError(f"{source}: ingest.batch_size must be >= 1, got {size}")
+        config.ingest.batch_size = size
+    return config
+
+
+def _section(data: dict[str, Any], name: str, keys: set[str], source: str) -> dict[str, Any]:
+    section = data.get(name, {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"{source}: [{name}] must be a table")
+    unknown = set(section) - keys
+    if unknown:
+        raise ConfigError(f"{source}: unknown key(s) in [{name}]: {sorted(unknown)}")
+    return section
+
+
+def _typed(section: dict[str, Any], key: str, kind: type, source: str) -> Any:
+    value = section[key]
+    if not isinstance(value, kind):
+        raise ConfigError(f"{source}: {key} must be {kind.__name__}, got {value!r}")
+    return value

@@ -1,0 +1,83 @@
+"""One catalogue of coded errors. Messages say what was wrong, where, and what to do."""
+
+from __future__ import annotations
+
+
+class SocialensError(Exception):
+    """Base of every error socialens raises on purpose. ``code`` is stable across versions."""
+
+    code = "E000"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"
+
+
+class InputFileError(SocialensError):
+    """A whole input file cannot be read: missing, truncated, corrupt, or not the format."""
+
+    code = "E101"
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+class UnknownFormatError(SocialensError):
+    code = "E102"
+
+    def __init__(self, path: object, known: list[str]) -> None:
+        super().__init__(f"{path}: could not tell the format; pass --format with one of: {', '.join(known)}")
+
+
+class RecordError(SocialensError):
+    """One record is malformed. Ingest sets it aside in the rejects file and goes on."""
+
+    code = "E103"
+
+    def __init__(self, reason: str, field: str | None = None) -> None:
+        where = f"field '{field}': " if field else ""
+        super().__init__(f"{where}{reason}")
+        self.reason = reason
+        self.field = field
+
+
+class ColumnMappingError(SocialensError):
+    code = "E104"
+
+
+class StoreBusyError(SocialensError):
+    code = "E201"
+
+    def __init__(self, path: object) -> None:
+        super().__init__(
+            f"store is busy: {path} is open for writing by another process; "
+            "wait for it to finish or use another --store"
+        )
+
+
+class StoreVersionError(SocialensError):
+    code = "E202"
+
+
+class StoreError(SocialensError):
+    code = "E203"
+
+
+class MissingExtraError(SocialensError):
+    code = "E301"
+
+    def __init__(self, module: str, extra: str) -> None:
+        super().__init__(f"this needs the optional package '{module}': pip install 'socialens[{extra}]'")
+
+
+class ConfigError(SocialensError):
+    code = "E401"
+
+
+class UnknownComponentError(SocialensError):
+    code = "E402"

@@ -1,0 +1,117 @@
+"""Edge processing, the same for every platform: normalise, scrub, extract, identify, pseudonymise.
+
+After this step no raw user id, handle, e-mail address or phone number remains (unless raw
+identifiers were kept on purpose), and each post carries its entities and language.
+Interactions implied by posts (reply, repost, quote, mention) are derived here too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC
+
+from socialens.privacy import Pseudonymizer
+from socialens.schema import Interaction, Post, Record, User
+from socialens.text.extract import extract_emoji, extract_hashtags, extract_mentions, extract_urls
+from socialens.text.langid import detect_language
+from socialens.text.normalize import normalize_text
+from socialens.text.scrub import scrub_contacts
+
+
+class EdgeProcessor:
+    """Applies edge processing to records from one importer.
+
+    >>> edge = EdgeProcessor(Pseudonymizer(b"k"), detect_lang=False)
+    >>> post = Post(id="1", platform="x", author="42", text="Mail a@b.com &amp; ping @Bob #Yes")
+    >>> [type(r).__name__ for r in edge.process([post])]
+    ['Post', 'Interaction']
+    >>> post.text.startswith("Mail [email] & ping @h_"), post.hashtags, post.author.startswith("u_")
+    (True, ['yes'], True)
+    """
+
+    def __init__(
+        self,
+        pseudonymizer: Pseudonymizer,
+        paired_hashtags: bool = False,
+        detect_lang: bool = True,
+        derive_interactions: bool = True,
+    ) -> None:
+        self.pseudonymizer = pseudonymizer
+        self.paired_hashtags = paired_hashtags
+        self.detect_lang = detect_lang
+        self.derive_interactions = derive_interactions
+
+    def process(self, records: Iterable[Record]) -> Iterator[Record]:
+        for record in records:
+            if isinstance(record, Post):
+                self.post(record)
+                yield record
+                if self.derive_interactions:
+                    yield from self.implied_interactions(record)
+            elif isinstance(record, User):
+                yield self.user(record)
+            else:
+                yield self.interaction(record)
+
+    def post(self, post: Post) -> Post:
+        platform = post.platform
+        pseudo = self.pseudonymizer
+        text = scrub_contacts(normalize_text(post.text))
+        if post.title:
+            post.title = scrub_contacts(normalize_text(post.title))
+        if not post.urls:
+            post.urls = extract_urls(text)
+        if not post.hashtags:
+            post.hashtags = extract_hashtags(text, paired=self.paired_hashtags)
+        else:
+            post.hashtags = list(dict.fromkeys(t.lstrip("#").lower() for t in post.hashtags))
+        mentions = post.mentions or extract_mentions(text)
+        post.mentions = [m for m in (pseudo.handle(platform, m) for m in mentions) if m]
+        post.emoji = extract_emoji(text)
+        post.text = pseudo.mentions_in_text(platform, text)
+        post.author = pseudo.user(platform, post.author)
+        if self.detect_lang and post.lang is None:
+            lang, _ = detect_language(text if not post.title else f"{post.title}\n{text}")
+            post.lang = lang
+        if post.created_at is not None and post.created_at.tzinfo is None:
+            post.created_at = post.created_at.replace(tzinfo=UTC)
+        return post
+
+    def user(self, user: User) -> User:
+        pseudo = self.pseudonymizer
+        if not pseudo.keep_identifiers:
+            user.name = None  # a display name identifies a person as well as a handle does
+        user.id = pseudo.user(user.platform, user.id) or ""
+        user.handle = pseudo.handle(user.platform, user.handle)
+        if user.description:
+            desc = scrub_contacts(normalize_text(user.description))
+            user.description = pseudo.mentions_in_text(user.platform, desc)
+        return user
+
+    def interaction(self, interaction: Interaction) -> Interaction:
+        pseudo = self.pseudonymizer
+        interaction.actor = pseudo.user(interaction.platform, interaction.actor) or ""
+        target = interaction.target_user
+        if target:
+            # A mention names its target by handle; everything else by id.
+            interaction.target_user = (
+                pseudo.handle(interaction.platform, target[1:])
+                if target.startswith("@")
+                else pseudo.user(interaction.platform, target)
+            )
+        return interaction
+
+    def implied_interactions(self, post: Post) -> Iterator[Interaction]:
+        """Reply, repost, quote and mention edges implied by an already-processed post."""
+        if not post.author:
+            return
+        base = {"actor": post.author, "platform": post.platform, "timestamp": post.created_at}
+        for kind, target in (
+            ("reply", post.reply_to),
+            ("repost", post.repost_of),
+            ("quote", post.quote_of),
+        ):
+            if target:
+                yield Interaction(kind=kind, target_post=target, **base)  # type: ignore[arg-type]
+        for handle in post.mentions:
+            yield Interaction(kind="mention", target_user=handle, target_post=post.id, **base)  # type: ignore[arg-type]

@@ -1,0 +1,44 @@
+"""The registered importers and format detection (``--format auto``)."""
+
+from __future__ import annotations
+
+import pkgutil
+from importlib import import_module
+
+import socialens.ingest
+from socialens.errors import UnknownComponentError, UnknownFormatError
+from socialens.ingest.base import Importer, Sample
+from socialens.ingest.readers import Source
+from socialens.registry import components
+
+# Modules of socialens.ingest that are machinery; every other module is one importer.
+_NOT_IMPORTERS = {"base", "edge", "formats", "readers", "run", "timeparse"}
+
+for _module in pkgutil.iter_modules(socialens.ingest.__path__):
+    if _module.name not in _NOT_IMPORTERS and not _module.name.startswith("_"):
+        import_module(f"socialens.ingest.{_module.name}")
+
+# Below this confidence, auto-detection refuses to guess.
+MIN_CONFIDENCE = 0.5
+
+
+def importers() -> dict[str, type[Importer]]:
+    """Importer classes by ``--format`` name."""
+    found = components("ingest.")
+    return {cls.format_name: cls for cls in found.values() if issubclass(cls, Importer)}  # type: ignore[misc]
+
+
+def get_importer(format_name: str, **settings: object) -> Importer:
+    known = importers()
+    if format_name not in known:
+        raise UnknownComponentError(f"unknown format {format_name!r}; known: auto, {', '.join(sorted(known))}")
+    return known[format_name](**settings)
+
+
+def detect_format(source: Source) -> Importer:
+    """The importer most confident about the file's first bytes."""
+    sample = Sample(name=source.name, head=source.head())
+    scored = sorted(((cls().sniff(sample), name) for name, cls in importers().items()), reverse=True)
+    if not scored or scored[0][0] < MIN_CONFIDENCE:
+        raise UnknownFormatError(source.path, ["auto", *sorted(importers())])
+    return get_importer(scored[0][1])

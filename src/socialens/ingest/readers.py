@@ -1,0 +1,167 @@
+"""Opening input files: transparent decompression, byte-level progress, JSON lines and documents."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from socialens.errors import InputFileError
+
+HEAD_BYTES = 64 * 1024
+_COMPRESSED = {".zst": "zstd", ".zstd": "zstd", ".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}
+_DECOMPRESS_ERRORS: tuple[type[BaseException], ...] = (EOFError, OSError, lzma.LZMAError)
+
+
+@dataclass(slots=True)
+class RawItem:
+    """One raw record and where it came from (``line`` in the file, or ``item`` in a document)."""
+
+    data: Any
+    line: int
+
+
+@dataclass(slots=True)
+class Reject:
+    """A record set aside: the source file, its line (or item), the reason, and an excerpt."""
+
+    source: str
+    line: int
+    reason: str
+    field: str | None = None
+    excerpt: str = ""
+
+
+class _CountingReader(io.RawIOBase):
+    """Counts the compressed bytes consumed, for a progress bar in file-size units."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = self.raw.readinto(buffer)  # type: ignore[attr-defined]
+        self.count += n or 0
+        return n or 0
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+class Source:
+    """An input file opened for reading, decompressed on the fly."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        if not self.path.exists():
+            raise InputFileError(self.path, "no such file")
+        if self.path.is_dir():
+            raise InputFileError(self.path, "is a directory; pass the files inside it")
+        self.size = self.path.stat().st_size
+        self.compression = _COMPRESSED.get(self.path.suffix.lower())
+        self._counter: _CountingReader | None = None
+
+    @property
+    def name(self) -> str:
+        """The file name without compression suffix, e.g. ``RC_2023-01.ndjson``."""
+        return self.path.stem if self.compression else self.path.name
+
+    @property
+    def bytes_read(self) -> int:
+        return self._counter.count if self._counter else 0
+
+    def open(self) -> IO[bytes]:
+        raw: IO[bytes] = open(self.path, "rb")  # noqa: SIM115 - closed by the caller
+        self._counter = _CountingReader(raw)
+        buffered = io.BufferedReader(self._counter, buffer_size=1 << 20)
+        if self.compression == "zstd":
+            import zstandard
+
+            # Pushshift/Arctic Shift dumps need the long window.
+            reader = zstandard.ZstdDecompressor(max_window_size=2**31).stream_reader(buffered)
+            return io.BufferedReader(reader, buffer_size=1 << 20)  # type: ignore[arg-type]
+        if self.compression == "gzip":
+            return gzip.GzipFile(fileobj=buffered)  # type: ignore[return-value]
+        if self.compression == "bz2":
+            return bz2.BZ2File(buffered)  # type: ignore[return-value]
+        if self.compression == "xz":
+            return lzma.LZMAFile(buffered)  # type: ignore[return-value]
+        return buffered
+
+    def head(self, n: int = HEAD_BYTES) -> bytes:
+        """The first ``n`` decompressed bytes (for format detection)."""
+        try:
+            with self.open() as handle:
+                return handle.read(n)
+        except _decompress_errors() as exc:
+            raise InputFileError(self.path, f"corrupt or not a {self.compression} file ({exc})") from exc
+
+    def lines(self) -> Iterator[tuple[int, bytes]]:
+        """Non-empty lines with 1-based line numbers; a truncated stream raises InputFileError."""
+        number = 0
+        try:
+            with self.open() as handle:
+                for number, line in enumerate(handle, start=1):
+                    if line.strip():
+                        yield number, line
+        except _decompress_errors() as exc:
+            raise InputFileError(
+                self.path,
+                f"truncated or corrupt {self.compression or ''} data after line {number} ({exc})",
+            ) from exc
+
+    def read_all(self) -> bytes:
+        try:
+            with self.open() as handle:
+                return handle.read()
+        except _decompress_errors() as exc:
+            raise InputFileError(self.path, f"truncated or corrupt {self.compression} data ({exc})") from exc
+
+
+def _decompress_errors() -> tuple[type[BaseException], ...]:
+    import zstandard
+
+    return (*_DECOMPRESS_ERRORS, zstandard.ZstdError)
+
+
+def excerpt(data: bytes | str | Any, limit: int = 300) -> str:
+    if isinstance(data, bytes):
+        data = data.decode("utf-8", errors="replace")
+    elif not isinstance(data, str):
+        data = orjson.dumps(data, default=str).decode()
+    data = data.strip()
+    return data if len(data) <= limit else data[:limit] + "..."
+
+
+def iter_json_lines(source: Source) -> Iterator[RawItem | Reject]:
+    """Each line parsed as JSON; a line that is not JSON becomes a Reject, the rest go on."""
+    for number, line in source.lines():
+        try:
+            yield RawItem(orjson.loads(line), number)
+        except orjson.JSONDecodeError as exc:
+            yield Reject(str(source.path), number, f"not valid JSON: {exc}", None, excerpt(line))
+
+
+def load_json_document(source: Source, prefix_until: bytes | None = None) -> Any:
+    """A whole JSON document; ``prefix_until`` skips a JavaScript prefix such as ``window.X =``."""
+    data = source.read_all()
+    if prefix_until is not None:
+        cut = data.find(prefix_until)
+        if cut < 0:
+            raise InputFileError(source.path, f"expected {prefix_until.decode()!r} in a JS export")
+        data = data[cut:]
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise InputFileError(source.path, f"not a complete JSON document (truncated?): {exc}") from exc

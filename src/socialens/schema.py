@@ -1,0 +1,103 @@
+"""Canonical records. Importers produce these; analyses only ever see these.
+
+Timestamps are timezone-aware UTC ``datetime`` objects. Identifiers are strings and are
+unique within a platform: the store keys every table on ``(platform, id)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any, ClassVar, Literal
+
+InteractionKind = Literal["like", "reply", "repost", "quote", "mention", "follow", "click", "view", "rating"]
+INTERACTION_KINDS: tuple[str, ...] = (
+    "like",
+    "reply",
+    "repost",
+    "quote",
+    "mention",
+    "follow",
+    "click",
+    "view",
+    "rating",
+)
+
+
+@dataclass(slots=True, kw_only=True)
+class Post:
+    """One post, comment, status or record, normalised across platforms."""
+
+    table: ClassVar[str] = "posts"
+
+    id: str
+    platform: str
+    author: str | None = None
+    created_at: datetime | None = None
+    text: str = ""
+    lang: str | None = None
+    title: str | None = None
+    community: str | None = None
+    reply_to: str | None = None
+    repost_of: str | None = None
+    quote_of: str | None = None
+    hashtags: list[str] = field(default_factory=list)
+    mentions: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    emoji: list[str] = field(default_factory=list)
+    media: list[str] = field(default_factory=list)
+    like_count: int | None = None
+    repost_count: int | None = None
+    reply_count: int | None = None
+    quote_count: int | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class User:
+    """One account. ``id`` and ``handle`` are pseudonyms unless raw identifiers are kept."""
+
+    table: ClassVar[str] = "users"
+
+    id: str
+    platform: str
+    handle: str | None = None
+    name: str | None = None
+    description: str | None = None
+    created_at: datetime | None = None
+    followers: int | None = None
+    following: int | None = None
+    verified: bool | None = None
+
+
+@dataclass(slots=True, kw_only=True)
+class Interaction:
+    """Something an actor did to a post or a user: like, reply, follow, click, rating, ...
+
+    ``id`` is derived from the other fields when left empty, so the same event ingested
+    twice is stored once.
+    """
+
+    table: ClassVar[str] = "interactions"
+
+    actor: str
+    kind: str
+    platform: str
+    target_post: str | None = None
+    target_user: str | None = None
+    value: float | None = None
+    timestamp: datetime | None = None
+    id: str = ""
+
+
+Record = Post | User | Interaction
+RECORD_TYPES: tuple[type[Post], type[User], type[Interaction]] = (Post, User, Interaction)
+
+
+def field_names(record_type: type[Record]) -> list[str]:
+    """The column order of a record type, as stored."""
+    return [f.name for f in fields(record_type)]
+
+
+def to_dict(record: Record) -> dict[str, Any]:
+    """A plain dict of a record's fields (cheaper than ``dataclasses.asdict``: no deep copy)."""
+    return {name: getattr(record, name) for name in field_names(type(record))}

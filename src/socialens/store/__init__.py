@@ -1,0 +1,7 @@
+"""The embedded store (DuckDB file + Parquet). The only SQL in socialens lives in this package."""
+
+from __future__ import annotations
+
+from socialens.store.duckdb_store import Store, UpsertCounts
+
+__all__ = ["Store", "UpsertCounts"]

@@ -1,0 +1,220 @@
+"""The embedded store: one DuckDB file, one writing process at a time, versioned schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from socialens.errors import StoreBusyError, StoreError, StoreVersionError
+from socialens.schema import RECORD_TYPES, Record, field_names
+from socialens.store.arrow import records_to_table, table_to_records
+from socialens.store.migrations import KEYS, MIGRATIONS, SCHEMA_VERSION
+
+RECORD_TABLES = {t.table: t for t in RECORD_TYPES}
+
+
+@dataclass(slots=True)
+class UpsertCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __iadd__(self, other: UpsertCounts) -> UpsertCounts:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        return self
+
+
+class Store:
+    """A socialens store in a DuckDB file.
+
+    Opening for writing takes DuckDB's file lock; a second writer gets ``StoreBusyError``.
+    Every write happens inside a transaction, so a killed process leaves the last committed
+    batch and nothing half-written.
+    """
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise StoreError(f"no store at {self.path}; create one with 'socialens ingest' or 'socialens demo'")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreBusyError(self.path) from None
+            raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path}: not a readable socialens store: {exc}") from exc
+        self.con.execute("SET preserve_insertion_order = false")
+        if not read_only:
+            self._migrate()
+        elif self.schema_version() != SCHEMA_VERSION:
+            raise StoreVersionError(
+                f"{self.path}: store schema v{self.schema_version()}, this socialens expects "
+                f"v{SCHEMA_VERSION}; open it once for writing (e.g. 'socialens stats') to migrate"
+            )
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema -----------------------------------------------------------------
+    def schema_version(self) -> int:
+        exists = self.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()
+        if not exists or not exists[0]:
+            return 0
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _migrate(self) -> None:
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise StoreVersionError(
+                f"{self.path}: store schema v{current} is newer than this socialens (v{SCHEMA_VERSION}); upgrade socialens"
+            )
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                for statement in MIGRATIONS[version - 1]:
+                    self.con.execute(statement)
+                self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)])
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    # -- metadata ---------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+    # -- writing ----------------------------------------------------------------
+    def upsert(self, table: str, data: pa.Table) -> UpsertCounts:
+        """Insert new rows, update changed ones, leave identical ones alone (call in a transaction)."""
+        if data.num_rows == 0:
+            return UpsertCounts()
+        keys = KEYS[table]
+        columns = [c for c in field_names(RECORD_TABLES[table]) if c in data.schema.names]
+        values = [c for c in columns if c not in keys]
+        row_hash = f"hash({', '.join(values)})"
+        on = " AND ".join(f"t.{k} = s.{k}" for k in keys)
+        self.con.register("_stage_arrow", data)
+        try:
+            # Within a batch the last version of a record wins.
+            self.con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE _stage AS
+                SELECT {", ".join(columns)}, {row_hash} AS row_hash FROM (
+                    SELECT *, row_number() OVER () AS _n FROM _stage_arrow)
+                QUALIFY row_number() OVER (PARTITION BY {", ".join(keys)} ORDER BY _n DESC) = 1"""
+            )
+            found = self.con.execute(
+                f"""SELECT count(*), count(t.{keys[0]}), count(*) FILTER (WHERE t.row_hash <> s.row_hash)
+                FROM _stage s LEFT JOIN {table} t ON {on}"""
+            ).fetchone()
+            assert found is not None
+            total, existing, changed = (int(x) for x in found)
+            if existing == 0:
+                self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _stage")
+            else:
+                assignments = ", ".join(f"{c} = excluded.{c}" for c in [*values, "row_hash"])
+                self.con.execute(
+                    f"""INSERT INTO {table} BY NAME SELECT * FROM _stage
+                    ON CONFLICT DO UPDATE SET {assignments}, ingested_at = current_localtimestamp()
+                    WHERE {table}.row_hash <> excluded.row_hash"""
+                )
+        finally:
+            self.con.unregister("_stage_arrow")
+        return UpsertCounts(new=total - existing, updated=changed, unchanged=existing - changed)
+
+    def write_records(self, records_by_type: dict[type, list[Record]]) -> dict[str, UpsertCounts]:
+        """Upsert lists of records, all tables in one transaction."""
+        counts: dict[str, UpsertCounts] = {}
+        with self.transaction():
+            for record_type, records in records_by_type.items():
+                if records:
+                    counts[record_type.table] = self.upsert(record_type.table, records_to_table(record_type, records))
+        return counts
+
+    def log_ingest(self, row: dict[str, Any]) -> None:
+        names = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        self.con.execute(f"INSERT INTO ingests ({names}) VALUES ({marks})", list(row.values()))
+
+    # -- reading ----------------------------------------------------------------
+    def count(self, table: str) -> int:
+        self._check_table(table)
+        row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        return int(row[0]) if row else 0
+
+    def iter_batches(self, table: str, batch_size: int = 10_000) -> Iterator[pa.RecordBatch]:
+        """A table as Arrow record batches, in key order (deterministic), with bounded memory."""
+        self._check_table(table)
+        columns = ", ".join(field_names(RECORD_TABLES[table]))
+        order = ", ".join(KEYS[table])
+        reader = self.con.execute(f"SELECT {columns} FROM {table} ORDER BY {order}").fetch_record_batch(batch_size)
+        yield from reader
+
+    def iter_records(self, table: str, batch_size: int = 10_000) -> Iterator[list[Record]]:
+        """Canonical records in batches: what analyses consume."""
+        record_type = RECORD_TABLES[table]
+        for batch in self.iter_batches(table, batch_size):
+            yield list(table_to_records(record_type, batch))
+
+    def _check_table(self, table: str) -> None:
+        if table not in KEYS and table != "ingests":
+            raise StoreError(f"unknown table {table!r}; tables: {', '.join([*KEYS, 'ingests'])}")
+
+    # -- Parquet ----------------------------------------------------------------
+    def export_parquet(self, directory: Path, tables: list[str] | None = None) -> dict[str, Path]:
+        directory.mkdir(parents=True, exist_ok=True)
+        written: dict[str, Path] = {}
+        for table in tables or [*KEYS, "ingests"]:
+            self._check_table(table)
+            target = directory / f"{table}.parquet"
+            self.con.execute(f"COPY (SELECT * FROM {table}) TO '{_quote(target)}' (FORMAT parquet)")
+            written[table] = target
+        return written
+
+    def import_parquet(self, directory: Path) -> dict[str, UpsertCounts]:
+        """Upsert every ``<table>.parquet`` found in ``directory`` (all in one transaction)."""
+        import pyarrow.parquet as pq
+
+        counts: dict[str, UpsertCounts] = {}
+        files = {t: directory / f"{t}.parquet" for t in KEYS if (directory / f"{t}.parquet").exists()}
+        if not files:
+            raise StoreError(f"{directory}: no posts/users/interactions .parquet files to import")
+        with self.transaction():
+            for table, path in files.items():
+                wanted = field_names(RECORD_TABLES[table])
+                data = pq.read_table(path)
+                missing = [c for c in KEYS[table] if c not in data.schema.names]
+                if missing:
+                    raise StoreError(f"{path}: missing key column(s) {missing}")
+                counts[table] = self.upsert(table, data.select([c for c in wanted if c in data.schema.names]))
+        return counts
+
+
+def _quote(path: Path) -> str:
+    return str(path).replace("'", "''")

@@ -1,0 +1,33 @@
+"""Scrub contact details (e-mail addresses, phone numbers) from free text."""
+
+from __future__ import annotations
+
+import re
+
+EMAIL_RE = re.compile(r"[\w.+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24}")
+PHONE_RE = re.compile(
+    r"(?<![\w.])(?:"
+    r"\+\d{1,3}[\s.\-]?(?:\(\d{1,4}\)[\s.\-]?)?\d{2,4}(?:[\s.\-]?\d{2,4}){1,3}"  # +44 20 7946 0958
+    r"|\(\d{3}\)\s?\d{3}[\s.\-]\d{4}"  # (555) 123-4567
+    r"|\d{3}[.\-]\d{3}[.\-]\d{4}"  # 555-123-4567
+    r"|1[3-9]\d{9}"  # Chinese mobile numbers
+    r")(?![\w])"
+)
+EMAIL_MASK = "[email]"
+PHONE_MASK = "[phone]"
+_DIGIT_RUN = re.compile(r"\d")
+
+
+def scrub_contacts(text: str) -> str:
+    """Replace e-mail addresses and phone numbers with placeholders.
+
+    >>> scrub_contacts("mail bob.smith@example.co.uk or call +1 415-555-0100, (212) 555-0199")
+    'mail [email] or call [phone], [phone]'
+    >>> scrub_contacts("in 2016-2017 we won 3-1")
+    'in 2016-2017 we won 3-1'
+    """
+    if "@" in text:
+        text = EMAIL_RE.sub(EMAIL_MASK, text)
+    if len(_DIGIT_RUN.findall(text)) >= 7:
+        text = PHONE_RE.sub(PHONE_MASK, text)
+    return text
