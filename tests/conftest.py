@@ -1,0 +1,47 @@
+"""Shared test fixtures: a real DuckDB store in a temporary folder, a fixed pseudonym key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from socialens.ingest.run import IngestSummary, ingest
+from socialens.privacy import Pseudonymizer
+from socialens.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TEST_KEY = b"socialens-test-key"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # Never touch the real user's key file or config; never reach a model hub.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("SOCIALENS_KEY", TEST_KEY.decode())
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    monkeypatch.delenv("SOCIALENS_CONFIG", raising=False)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store(tmp_path / "test.duckdb") as s:
+        yield s
+
+
+@pytest.fixture
+def pseudonymizer() -> Pseudonymizer:
+    return Pseudonymizer(TEST_KEY)
+
+
+def run_ingest(store: Store, *paths: Path, format: str = "auto", **kwargs: Any) -> IngestSummary:
+    """Ingest with the test key; rejects go beside the store."""
+    return ingest(list(paths), store, format=format, pseudonymizer=Pseudonymizer(TEST_KEY), **kwargs)
+
+
+def rows(store: Store, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    """Read back what was stored (tests may query the store directly to check it)."""
+    return store.con.execute(sql, params or []).fetchall()
