@@ -14,7 +14,8 @@ from typing import Any, ClassVar
 import orjson
 
 from socialens.component import Component
-from socialens.ingest.readers import RawItem, Reject, Source, iter_json_lines
+from socialens.errors import RecordError
+from socialens.ingest.readers import RawItem, Reject, Source, excerpt, iter_json_lines
 from socialens.schema import Record
 
 
@@ -58,21 +59,40 @@ class Importer(Component):
         """Canonical records (raw identifiers) from one raw item; raise RecordError if malformed."""
         raise NotImplementedError
 
+    def line_delimited(self, source: Source) -> bool:
+        """True when each line decodes on its own (``decode_line``), so lines can be split
+        across worker processes. Importers that override ``iter_raw`` read whole documents
+        unless they say otherwise."""
+        return type(self).iter_raw is Importer.iter_raw
+
+    def decode_line(self, line: bytes) -> Any:
+        return orjson.loads(line)
+
+    def map_safely(self, data: Any, line: int, path: str) -> list[Record] | Reject:
+        """``map_item`` with every failure turned into a Reject that says where and why."""
+        try:
+            return list(self.map_item(data))
+        except RecordError as exc:
+            return Reject(path, line, exc.reason, exc.field, excerpt(data))
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            return Reject(path, line, f"unexpected structure: {type(exc).__name__}: {exc}", None, excerpt(data))
+
     def read(self, source: Source) -> Iterator[tuple[RawItem, list[Record]] | Reject]:
         """Raw items with their records; malformed items come back as Rejects, never raised."""
-        from socialens.errors import RecordError
-        from socialens.ingest.readers import excerpt
-
+        path = str(source.path)
         for item in self.iter_raw(source):
             if isinstance(item, Reject):
                 yield item
                 continue
+            mapped = self.map_safely(item.data, item.line, path)
+            yield mapped if isinstance(mapped, Reject) else (item, mapped)
+
+    def read_lines(self, lines: list[tuple[int, bytes]], path: str) -> Iterator[list[Record] | Reject]:
+        """Records from already-split lines (the parallel path of ``line_delimited`` formats)."""
+        for number, line in lines:
             try:
-                records = list(self.map_item(item.data))
-            except RecordError as exc:
-                yield Reject(str(source.path), item.line, exc.reason, exc.field, excerpt(item.data))
-            except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
-                reason = f"unexpected structure: {type(exc).__name__}: {exc}"
-                yield Reject(str(source.path), item.line, reason, None, excerpt(item.data))
-            else:
-                yield item, records
+                data = self.decode_line(line)
+            except ValueError as exc:
+                yield Reject(path, number, f"not valid JSON: {exc}", None, excerpt(line))
+                continue
+            yield self.map_safely(data, number, path)

@@ -12,7 +12,7 @@ from datetime import UTC
 
 from socialens.privacy import Pseudonymizer
 from socialens.schema import Interaction, Post, Record, User
-from socialens.text.extract import extract_emoji, extract_hashtags, extract_mentions, extract_urls
+from socialens.text.extract import extract_emoji, extract_hashtags, extract_mentions, extract_urls, strip_urls
 from socialens.text.langid import detect_language
 from socialens.text.normalize import normalize_text
 from socialens.text.scrub import scrub_contacts
@@ -61,17 +61,18 @@ class EdgeProcessor:
             post.title = scrub_contacts(normalize_text(post.title))
         if not post.urls:
             post.urls = extract_urls(text)
+        bare = strip_urls(text)
         if not post.hashtags:
-            post.hashtags = extract_hashtags(text, paired=self.paired_hashtags)
+            post.hashtags = extract_hashtags(bare, paired=self.paired_hashtags)
         else:
             post.hashtags = list(dict.fromkeys(t.lstrip("#").lower() for t in post.hashtags))
-        mentions = post.mentions or extract_mentions(text)
+        mentions = post.mentions or extract_mentions(bare)
         post.mentions = [m for m in (pseudo.handle(platform, m) for m in mentions) if m]
         post.emoji = extract_emoji(text)
         post.text = pseudo.mentions_in_text(platform, text)
         post.author = pseudo.user(platform, post.author)
         if self.detect_lang and post.lang is None:
-            lang, _ = detect_language(text if not post.title else f"{post.title}\n{text}")
+            lang, _ = detect_language(bare if not post.title else f"{post.title}\n{bare}")
             post.lang = lang
         if post.created_at is not None and post.created_at.tzinfo is None:
             post.created_at = post.created_at.replace(tzinfo=UTC)

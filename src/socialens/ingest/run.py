@@ -7,20 +7,25 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
 import orjson
+import pyarrow as pa
 
+from socialens.engine import Executor, LocalExecutor, default_executor
 from socialens.errors import InputFileError, SocialensError, StoreError
 from socialens.ingest.base import Importer
+from socialens.ingest.chunks import ChunkResult, document_chunks, line_chunks, process_lines
 from socialens.ingest.edge import EdgeProcessor
 from socialens.ingest.formats import detect_format, get_importer
 from socialens.ingest.readers import Reject, Source
 from socialens.privacy import Pseudonymizer, key_fingerprint
-from socialens.schema import Interaction, Post, Record, User
 from socialens.store import Store, UpsertCounts
 
+# Below this much input, starting worker processes costs more than it saves.
+PARALLEL_MIN_BYTES = 8 << 20
 # A file whose first records are all rejected is in the wrong format, not merely dirty.
 WRONG_FORMAT_AFTER = 50
 
@@ -86,16 +91,6 @@ class IngestSummary:
         }
 
 
-class _Batch:
-    def __init__(self) -> None:
-        self.records: dict[type, list[Record]] = {Post: [], User: [], Interaction: []}
-        self.size = 0
-
-    def add(self, record: Record) -> None:
-        self.records[type(record)].append(record)
-        self.size += 1
-
-
 def ingest(
     paths: Sequence[str | Path],
     store: Store,
@@ -105,11 +100,13 @@ def ingest(
     batch_size: int = 20_000,
     importer_settings: dict[str, Any] | None = None,
     progress: ProgressCallback | None = None,
+    workers: int | None = None,
 ) -> IngestSummary:
     """Ingest ``paths`` into ``store``; never raises for bad records, only for unusable setup.
 
     A file that cannot be read at all is reported in its ``FileResult.error``; what was read
     before a truncation stays committed. ``progress`` receives compressed bytes consumed.
+    ``workers``: processes for parsing and edge processing (default one per core; 0 = in-process).
     """
     if pseudonymizer is None:
         from socialens.privacy import load_or_create_key
@@ -120,24 +117,37 @@ def ingest(
     rejects = Path(rejects_path) if rejects_path else store.path.with_suffix(".rejects.jsonl")
     started = time.perf_counter()
     results: list[FileResult] = []
-    with open(rejects, "ab") as reject_file:
-        for path in paths:
-            results.append(
-                _ingest_file(
-                    Path(path),
-                    store,
-                    format,
-                    pseudonymizer,
-                    reject_file,
-                    run_id,
-                    batch_size,
-                    importer_settings or {},
-                    progress,
+    executor = _executor_for(paths, workers)
+    try:
+        with open(rejects, "ab") as reject_file:
+            for path in paths:
+                settings = importer_settings or {}
+                results.append(
+                    _ingest_file(
+                        Path(path),
+                        store,
+                        format,
+                        pseudonymizer,
+                        reject_file,
+                        run_id,
+                        batch_size,
+                        settings,
+                        progress,
+                        executor,
+                    )
                 )
-            )
+    finally:
+        executor.close()
     if rejects.stat().st_size == 0:
         rejects.unlink()
     return IngestSummary(run_id, results, time.perf_counter() - started, str(rejects))
+
+
+def _executor_for(paths: Sequence[str | Path], workers: int | None) -> Executor:
+    size = sum(Path(p).stat().st_size for p in paths if Path(p).is_file())
+    if workers == 0 or (workers is None and size < PARALLEL_MIN_BYTES):
+        return LocalExecutor()
+    return default_executor(workers)
 
 
 def _check_key(store: Store, pseudonymizer: Pseudonymizer) -> None:
@@ -165,6 +175,7 @@ def _ingest_file(
     batch_size: int,
     settings: dict[str, Any],
     progress: ProgressCallback | None,
+    executor: Executor,
 ) -> FileResult:
     started = datetime.now()
     result = FileResult(str(path), format)
@@ -184,6 +195,7 @@ def _ingest_file(
             batch_size,
             result,
             progress,
+            executor,
         )
     except InputFileError as exc:
         result.error = str(exc)
@@ -219,31 +231,37 @@ def _read_into_store(
     batch_size: int,
     result: FileResult,
     progress: ProgressCallback | None,
+    executor: Executor,
 ) -> None:
     edge = EdgeProcessor(pseudonymizer, paired_hashtags=importer.paired_hashtags)
-    batch = _Batch()
-    reported = 0
-    for item in importer.read(source):
-        result.read += 1
-        if isinstance(item, Reject):
-            result.rejected += 1
-            reject_file.write(orjson.dumps({"run_id": run_id, **_as_dict(item)}, option=orjson.OPT_APPEND_NEWLINE))
-            if result.rejected == result.read == WRONG_FORMAT_AFTER:
-                raise InputFileError(
-                    source.path,
-                    f"the first {WRONG_FORMAT_AFTER} records were all rejected as "
-                    f"{importer.format_name} (e.g. line {item.line}: {item.reason}); wrong --format?",
-                )
-            continue
-        for record in edge.process(item[1]):
-            batch.add(record)
-        if batch.size >= batch_size:
-            _flush(store, batch, result, reject_file)
-            batch = _Batch()
-            if progress:
-                progress(source.bytes_read - reported)
-                reported = source.bytes_read
-    _flush(store, batch, result, reject_file)
+    if importer.line_delimited(source):
+        work = partial(process_lines, importer, edge, str(source.path))
+        chunks = executor.imap(work, line_chunks(source))
+    else:
+        chunks = document_chunks(source, importer, edge)
+    pending: list[ChunkResult] = []
+    pending_posts = reported = 0
+    for chunk in chunks:
+        result.read += chunk.read
+        result.rejected += len(chunk.rejects)
+        for reject in chunk.rejects:
+            reject_file.write(orjson.dumps({"run_id": run_id, **_as_dict(reject)}, option=orjson.OPT_APPEND_NEWLINE))
+        if result.rejected == result.read >= WRONG_FORMAT_AFTER:
+            first = chunk.rejects[0]
+            raise InputFileError(
+                source.path,
+                f"the first {result.read} records were all rejected as {importer.format_name} "
+                f"(e.g. line {first.line}: {first.reason}); wrong --format?",
+            )
+        pending.append(chunk)
+        pending_posts += max(chunk.posts, chunk.read - len(chunk.rejects))
+        if pending_posts >= batch_size:
+            _flush(store, pending, result, reject_file)
+            pending, pending_posts = [], 0
+        if progress and source.bytes_read > reported:
+            progress(source.bytes_read - reported)
+            reported = source.bytes_read
+    _flush(store, pending, result, reject_file)
     if progress:
         progress(max(source.bytes_read - reported, 0))
 
@@ -258,10 +276,16 @@ def _as_dict(reject: Reject) -> dict[str, Any]:
     }
 
 
-def _flush(store: Store, batch: _Batch, result: FileResult, reject_file: IO[bytes]) -> None:
+def _flush(store: Store, chunks: list[ChunkResult], result: FileResult, reject_file: IO[bytes]) -> None:
+    """One transaction for everything pending: the store never holds half a batch."""
     reject_file.flush()
-    if batch.size == 0:
+    tables: dict[str, list[pa.Table]] = {}
+    for chunk in chunks:
+        for name, table in chunk.tables.items():
+            tables.setdefault(name, []).append(table)
+    if not tables:
         return
-    for table, counts in store.write_records(batch.records).items():
+    merged = {name: pa.concat_tables(parts) for name, parts in tables.items()}
+    for table, counts in store.write_tables(merged).items():
         result.counts.setdefault(table, UpsertCounts())
         result.counts[table] += counts

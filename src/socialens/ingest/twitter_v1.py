@@ -37,6 +37,9 @@ class TwitterV1Importer(Importer):
             return 0.95
         return 0.0
 
+    def line_delimited(self, source: Source) -> bool:
+        return source.head(1) != b"["
+
     def iter_raw(self, source: Source) -> Iterator[RawItem | Reject]:
         if source.head(1) == b"[":
             document = load_json_document(source)

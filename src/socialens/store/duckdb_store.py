@@ -84,7 +84,8 @@ class Store:
         current = self.schema_version()
         if current > SCHEMA_VERSION:
             raise StoreVersionError(
-                f"{self.path}: store schema v{current} is newer than this socialens (v{SCHEMA_VERSION}); upgrade socialens"
+                f"{self.path}: store schema v{current} is newer than this socialens "
+                f"(v{SCHEMA_VERSION}); upgrade socialens"
             )
         for version in range(current + 1, SCHEMA_VERSION + 1):
             with self.transaction():
@@ -120,13 +121,12 @@ class Store:
         values = [c for c in columns if c not in keys]
         row_hash = f"hash({', '.join(values)})"
         on = " AND ".join(f"t.{k} = s.{k}" for k in keys)
-        self.con.register("_stage_arrow", data)
+        self.con.register("_stage_arrow", data.append_column("_n", pa.array(range(data.num_rows), pa.int64())))
         try:
             # Within a batch the last version of a record wins.
             self.con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE _stage AS
-                SELECT {", ".join(columns)}, {row_hash} AS row_hash FROM (
-                    SELECT *, row_number() OVER () AS _n FROM _stage_arrow)
+                SELECT {", ".join(columns)}, {row_hash} AS row_hash FROM _stage_arrow
                 QUALIFY row_number() OVER (PARTITION BY {", ".join(keys)} ORDER BY _n DESC) = 1"""
             )
             found = self.con.execute(
@@ -150,11 +150,16 @@ class Store:
 
     def write_records(self, records_by_type: dict[type, list[Record]]) -> dict[str, UpsertCounts]:
         """Upsert lists of records, all tables in one transaction."""
+        return self.write_tables(
+            {t.table: records_to_table(t, records) for t, records in records_by_type.items() if records}
+        )
+
+    def write_tables(self, tables: dict[str, pa.Table]) -> dict[str, UpsertCounts]:
+        """Upsert Arrow tables (columns as in ``socialens.store.arrow``), all in one transaction."""
         counts: dict[str, UpsertCounts] = {}
         with self.transaction():
-            for record_type, records in records_by_type.items():
-                if records:
-                    counts[record_type.table] = self.upsert(record_type.table, records_to_table(record_type, records))
+            for table, data in tables.items():
+                counts[table] = self.upsert(table, data)
         return counts
 
     def log_ingest(self, row: dict[str, Any]) -> None:
@@ -173,7 +178,7 @@ class Store:
         self._check_table(table)
         columns = ", ".join(field_names(RECORD_TABLES[table]))
         order = ", ".join(KEYS[table])
-        reader = self.con.execute(f"SELECT {columns} FROM {table} ORDER BY {order}").fetch_record_batch(batch_size)
+        reader = self.con.sql(f"SELECT {columns} FROM {table} ORDER BY {order}").to_arrow_reader(batch_size)
         yield from reader
 
     def iter_records(self, table: str, batch_size: int = 10_000) -> Iterator[list[Record]]:

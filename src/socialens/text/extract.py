@@ -40,6 +40,13 @@ def extract_urls(text: str) -> list[str]:
     return _unique([m.rstrip(_URL_TRAIL) for m in URL_RE.findall(text)])
 
 
+def strip_urls(text: str) -> str:
+    """The text with URLs blanked out (so their fragments are not read as tags or handles)."""
+    if "http" not in text and "www." not in text and "HTTP" not in text:
+        return text
+    return URL_RE.sub(" ", text)
+
+
 def extract_hashtags(text: str, paired: bool = False) -> list[str]:
     """Hashtags without '#', lower-cased; ``paired`` reads Weibo's ``#topic#`` form.
 
@@ -50,7 +57,7 @@ def extract_hashtags(text: str, paired: bool = False) -> list[str]:
     """
     if "#" not in text and "＃" not in text:
         return []
-    text = URL_RE.sub(" ", text)
+    text = strip_urls(text)
     pattern = PAIRED_HASHTAG_RE if paired else HASHTAG_RE
     return _unique([tag.strip().lower() for tag in pattern.findall(text) if tag.strip()])
 
@@ -63,7 +70,7 @@ def extract_mentions(text: str) -> list[str]:
     """
     if "@" not in text:
         return []
-    text = URL_RE.sub(" ", text)
+    text = strip_urls(text)
     return _unique([m.lower() for m in MENTION_RE.findall(text)])
 
 

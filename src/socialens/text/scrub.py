@@ -15,7 +15,8 @@ PHONE_RE = re.compile(
 )
 EMAIL_MASK = "[email]"
 PHONE_MASK = "[phone]"
-_DIGIT_RUN = re.compile(r"\d")
+# Seven digits with at most separators between them: the least any phone number has.
+_PHONE_HINT = re.compile(r"\d(?:[\s.\-()]{0,3}\d){6}")
 
 
 def scrub_contacts(text: str) -> str:
@@ -28,6 +29,6 @@ def scrub_contacts(text: str) -> str:
     """
     if "@" in text:
         text = EMAIL_RE.sub(EMAIL_MASK, text)
-    if len(_DIGIT_RUN.findall(text)) >= 7:
+    if _PHONE_HINT.search(text):
         text = PHONE_RE.sub(PHONE_MASK, text)
     return text

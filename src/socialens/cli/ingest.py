@@ -1,0 +1,138 @@
+"""``socialens ingest PATH...``: platform exports into the store, with progress and a summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from socialens.cli.common import (
+    ConfigOption,
+    JsonOption,
+    StoreOption,
+    console,
+    emit_json,
+    guarded,
+    resolve_config,
+    store_path,
+)
+
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="Input format, or 'auto' to detect it per file.")]
+
+
+@guarded
+def ingest_command(
+    paths: Annotated[list[Path], typer.Argument(help="Files to ingest (.zst/.gz/.bz2/.xz are read directly).")],
+    format: FormatOption = "auto",
+    store: StoreOption = None,
+    record: Annotated[str, typer.Option(help="Generic formats: what each row is: post, user or interaction.")] = "post",
+    map: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="Generic formats: FIELD=COLUMN (repeat); FIELD==value sets a constant."),
+    ] = None,
+    platform: Annotated[str | None, typer.Option(help="Generic formats: platform name for the records.")] = None,
+    keep_identifiers: Annotated[
+        bool, typer.Option("--keep-identifiers", help="Store raw user ids and handles (no pseudonyms).")
+    ] = False,
+    rejects: Annotated[Path | None, typer.Option(help="Where rejected records go (JSONL).")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Records per transaction.")] = None,
+    config: ConfigOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Ingest platform exports into the store (idempotent: the same file twice changes nothing)."""
+    from socialens.ingest.run import ingest
+    from socialens.privacy import Pseudonymizer, load_or_create_key
+    from socialens.store import Store
+
+    cfg = resolve_config(config)
+    keep = keep_identifiers or cfg.privacy.keep_identifiers
+    pseudonymizer = Pseudonymizer(load_or_create_key(cfg.privacy.key_file, cfg.privacy.key), keep_identifiers=keep)
+    settings = _generic_settings(format, record, map, platform)
+    total = sum(p.stat().st_size for p in paths if p.is_file())
+    with Store(store_path(store, cfg)) as db, _progress(total, quiet=json) as advance:
+        summary = ingest(
+            paths,
+            db,
+            format=format,
+            pseudonymizer=pseudonymizer,
+            rejects_path=rejects,
+            batch_size=batch_size or cfg.ingest.batch_size,
+            importer_settings=settings,
+            progress=advance,
+        )
+    result = summary.as_dict()
+    if json:
+        emit_json(result)
+    else:
+        _print_summary(result)
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+def _generic_settings(format: str, record: str, mapping: list[str] | None, platform: str | None) -> dict[str, object]:
+    if format not in ("csv", "jsonl", "parquet"):
+        if mapping or platform or record != "post":
+            from socialens.errors import ConfigError
+
+            raise ConfigError("--map, --record and --platform apply to --format csv, jsonl or parquet")
+        return {}
+    settings: dict[str, object] = {"record": record}
+    if platform:
+        settings["platform"] = platform
+    if mapping:
+        pairs: dict[str, str] = {}
+        for item in mapping:
+            field, sep, column = item.partition("=")
+            if not sep or not field or not column:
+                from socialens.errors import ConfigError
+
+                raise ConfigError(f"--map {item!r}: expected FIELD=COLUMN or FIELD==constant")
+            pairs[field.strip()] = column.strip()
+        settings["mapping"] = pairs
+    return settings
+
+
+def _progress(total: int, quiet: bool):  # type: ignore[no-untyped-def]
+    from contextlib import contextmanager
+
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+
+    @contextmanager
+    def bar():  # type: ignore[no-untyped-def]
+        if quiet:
+            yield None
+            return
+        columns = (
+            TextColumn("ingesting"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, console=console, transient=True) as progress:
+            task = progress.add_task("ingest", total=total or None)
+            yield lambda n: progress.advance(task, n)
+
+    return bar()
+
+
+def _print_summary(result: dict[str, object]) -> None:
+    from rich.table import Table
+
+    table = Table(title="ingest summary", show_header=True)
+    table.add_column("table")
+    for column in ("new", "updated", "unchanged"):
+        table.add_column(column, justify="right")
+    for name in ("posts", "users", "interactions"):
+        table.add_row(name, *(f"{result[c][name]:,}" for c in ("new", "updated", "unchanged")))  # type: ignore[index]
+    console.print(table)
+    rate = result["posts_per_second"]
+    console.print(
+        f"read {result['read']:,} records, rejected {result['rejected']:,} in {result['seconds']} s"
+        + (f" ({rate:,.0f} posts/s)" if rate else "")
+    )
+    if result["rejects_file"]:
+        console.print(f"rejected records with file, line and reason: {result['rejects_file']}")
+    for error in result["errors"]:  # type: ignore[attr-defined]
+        console.print(f"[bold red]error:[/] {error}", highlight=False)

@@ -1,0 +1,36 @@
+"""Entry point: ``socialens COMMAND``. Heavy libraries load inside commands, so this starts fast."""
+
+from __future__ import annotations
+
+import typer
+
+from socialens.cli import demo, export, ingest, report, stats
+
+app = typer.Typer(
+    name="socialens",
+    help="Social-media exports in, answers out: offline, embedded, pseudonymised.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("ingest")(ingest.ingest_command)
+app.command("stats")(stats.stats_command)
+app.command("export")(export.export_command)
+app.command("import")(export.import_command)
+app.command("report")(report.report_command)
+app.command("demo")(demo.demo_command)
+
+
+@app.callback()
+def _version(
+    version: bool = typer.Option(False, "--version", help="Show the version and exit.", is_eager=True),
+) -> None:
+    if version:
+        from socialens import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+if __name__ == "__main__":
+    app()

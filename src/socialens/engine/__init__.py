@@ -1,0 +1,14 @@
+"""Executors behind one interface: ordered ``imap`` over picklable work items.
+
+``LocalExecutor`` runs in-process (the default for small inputs and tests);
+``ProcessExecutor`` uses worker processes on this machine. A distributed executor
+implements the same two methods, which is why components and work items must pickle.
+"""
+
+from __future__ import annotations
+
+from socialens.engine.base import Executor, default_executor
+from socialens.engine.local import LocalExecutor
+from socialens.engine.process import ProcessExecutor
+
+__all__ = ["Executor", "LocalExecutor", "ProcessExecutor", "default_executor"]

@@ -1,0 +1,76 @@
+"""Work units of an ingest: a chunk of raw input in, Arrow tables and rejects out.
+
+``process_lines`` is what worker processes run (everything in it pickles); documents that
+cannot be split by line are chunked in-process by ``document_chunks``. Both give the same
+``ChunkResult``, so the writer does not care where a chunk was made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from socialens.ingest.base import Importer
+from socialens.ingest.edge import EdgeProcessor
+from socialens.ingest.readers import Reject, Source
+from socialens.schema import Interaction, Post, Record, User
+from socialens.store.arrow import records_to_table
+
+CHUNK_LINES = 2_000
+
+
+@dataclass(slots=True)
+class ChunkResult:
+    tables: dict[str, pa.Table] = field(default_factory=dict)
+    rejects: list[Reject] = field(default_factory=list)
+    read: int = 0
+    posts: int = 0
+    bytes_read: int = 0
+
+
+def build_result(outcomes: Iterable[list[Record] | Reject], edge: EdgeProcessor) -> ChunkResult:
+    result = ChunkResult()
+    by_type: dict[type, list[Record]] = {Post: [], User: [], Interaction: []}
+    for outcome in outcomes:
+        result.read += 1
+        if isinstance(outcome, Reject):
+            result.rejects.append(outcome)
+            continue
+        for record in edge.process(outcome):
+            by_type[type(record)].append(record)
+    # An author of many posts in one chunk needs one User row, not one per post.
+    by_type[User] = list({(u.platform, u.id): u for u in by_type[User]}.values())  # type: ignore[union-attr]
+    result.posts = len(by_type[Post])
+    result.tables = {t.table: records_to_table(t, records) for t, records in by_type.items() if records}
+    return result
+
+
+def process_lines(importer: Importer, edge: EdgeProcessor, path: str, lines: list[tuple[int, bytes]]) -> ChunkResult:
+    return build_result(importer.read_lines(lines, path), edge)
+
+
+def line_chunks(source: Source, size: int = CHUNK_LINES) -> Iterator[list[tuple[int, bytes]]]:
+    chunk: list[tuple[int, bytes]] = []
+    for item in source.lines():
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def document_chunks(
+    source: Source, importer: Importer, edge: EdgeProcessor, size: int = CHUNK_LINES
+) -> Iterator[ChunkResult]:
+    """In-process chunks for formats read as whole documents (or with their own ``iter_raw``)."""
+    pending: list[list[Record] | Reject] = []
+    for item in importer.read(source):
+        pending.append(item if isinstance(item, Reject) else item[1])
+        if len(pending) >= size:
+            yield build_result(pending, edge)
+            pending = []
+    if pending:
+        yield build_result(pending, edge)

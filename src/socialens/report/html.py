@@ -1,0 +1,159 @@
+"""Page assembly: registered sections into one self-contained HTML file.
+
+The page carries its CSS inline and its plots as inline SVG; it loads no script, font or
+stylesheet from anywhere, so it opens offline and can be mailed or archived as one file.
+The fragment helpers here (``table``, ``chart``, ``stat_grid``) escape every value they are
+given, so sections built with them cannot inject markup from post text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import socialens
+from socialens.errors import MissingExtraError
+from socialens.report.sections import Section, build_sections
+from socialens.store import Store
+
+DEFAULT_TITLE = "socialens report"
+
+_CSS = """
+:root { --ink: #1d2330; --muted: #5b6475; --line: #dde1e8; --accent: #0072B2; --paper: #fff; --band: #f5f7fa; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+       color: var(--ink); background: var(--band); }
+header, main, footer { max-width: 980px; margin: 0 auto; padding: 0 20px; }
+header { padding-top: 28px; }
+h1 { margin: 0 0 4px; font-size: 26px; }
+h2 { margin: 0 0 12px; font-size: 19px; }
+nav { margin: 12px 0 20px; }
+nav a { margin-right: 14px; color: var(--accent); text-decoration: none; font-size: 14px; }
+section { background: var(--paper); border: 1px solid var(--line); border-radius: 8px;
+          padding: 18px 22px; margin: 0 0 18px; }
+.muted, .note, footer { color: var(--muted); font-size: 13px; }
+.empty { font-size: 17px; padding: 18px 22px; background: var(--paper); border: 1px dashed var(--line); }
+.stats { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 12px; margin: 0; }
+.stats div { background: var(--band); border-radius: 6px; padding: 10px 12px; }
+.stats dt { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
+.stats dd { margin: 2px 0 0; font-size: 20px; font-weight: 600; }
+.stats dd small { display: block; font-size: 12px; font-weight: 400; color: var(--muted); }
+table { border-collapse: collapse; width: 100%; font-size: 14px; }
+th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.text { white-space: pre-line; overflow-wrap: anywhere; }
+figure { margin: 0; }
+svg.plot { width: 100%; height: auto; display: block; }
+details { margin-top: 8px; }
+summary { cursor: pointer; color: var(--muted); font-size: 13px; }
+"""
+
+
+def render_report(store: Store, title: str = DEFAULT_TITLE, sections: list[str] | None = None) -> str:
+    """The report page as a string (``sections`` limits it to those section ids)."""
+    built = build_sections(store, only=sections)
+    nav = "".join(f'<a href="#{escape(s.id)}">{escape(s.title)}</a>' for s in built)
+    body = "\n".join(_render_section(s) for s in built)
+    if store.count("posts") == 0:
+        empty = (
+            '<p class="empty">There is no data to report: this store holds no posts yet. '
+            "Add some with <code>socialens ingest FILE</code>, or try <code>socialens demo</code>.</p>"
+        )
+        body = empty + "\n" + body
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="socialens {escape(socialens.__version__)}">
+<title>{escape(title)}</title>
+<style>{_CSS}</style>
+</head>
+<body>
+<header>
+<h1>{escape(title)}</h1>
+<p class="muted">Store <code>{escape(store.path.name)}</code> · generated {generated} by socialens \
+{escape(socialens.__version__)} · user identifiers are pseudonymised.</p>
+<nav>{nav}</nav>
+</header>
+<main>
+{body}
+</main>
+<footer><p>One self-contained file: no scripts, fonts or images are loaded from elsewhere.</p></footer>
+</body>
+</html>
+"""
+
+
+def write_report(store: Store, path: str | Path, title: str = DEFAULT_TITLE, sections: list[str] | None = None) -> Path:
+    """Write the report for ``store`` to ``path`` (parent folders are created) and return the path."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    page = render_report(store, title=title, sections=sections)
+    # Write then rename: a reader never sees half a report.
+    partial = target.with_name(target.name + ".partial")
+    partial.write_text(page, encoding="utf-8")
+    partial.replace(target)
+    return target
+
+
+def _render_section(section: Section) -> str:
+    return f'<section id="{escape(section.id)}">\n<h2>{escape(section.title)}</h2>\n{section.html}\n</section>'
+
+
+# -- fragment helpers for sections ---------------------------------------------------------
+def format_value(value: Any) -> str:
+    """A cell value as escaped text: thousands separators, UTC times, '–' for missing."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.3g}"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return escape(str(value))
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric: Sequence[int] = (), text: int = -1) -> str:
+    """An HTML table; ``numeric`` columns are right-aligned, column ``text`` keeps line breaks."""
+
+    def cell(tag: str, i: int, content: str) -> str:
+        cls = "num" if i in numeric else "text" if i == text else ""
+        return f'<{tag} class="{cls}">{content}</{tag}>' if cls else f"<{tag}>{content}</{tag}>"
+
+    head = "".join(cell("th", i, escape(h)) for i, h in enumerate(headers))
+    body = "".join(
+        "<tr>" + "".join(cell("td", i, format_value(v)) for i, v in enumerate(row)) + "</tr>" for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def chart(make_svg: Callable[[], str], data_table: str, caption: str) -> str:
+    """A plot with its data under a fold; without matplotlib, the data alone and an install hint."""
+    try:
+        svg = make_svg()
+    except MissingExtraError as exc:
+        return f'<p class="note">Plots need matplotlib: {escape(exc.message)}</p>{data_table}'
+    return (
+        f"<figure>{svg}<figcaption class='muted'>{escape(caption)}</figcaption></figure>"
+        f"<details><summary>Show the data</summary>{data_table}</details>"
+    )
+
+
+def stat_grid(items: Sequence[tuple[str, Any, str]]) -> str:
+    """Key numbers as a grid of ``(label, value, small print)``; all three are escaped."""
+    cells = "".join(
+        f"<div><dt>{escape(label)}</dt><dd>{format_value(value)}"
+        + (f"<small>{escape(detail)}</small>" if detail else "")
+        + "</dd></div>"
+        for label, value, detail in items
+    )
+    return f'<dl class="stats">{cells}</dl>'

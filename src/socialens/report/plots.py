@@ -1,0 +1,117 @@
+"""Plots as inline SVG strings, so the report stays one file that needs nothing else.
+
+matplotlib is an extra (``socialens[report]``), imported on first use. Figures are built
+with ``matplotlib.figure.Figure`` directly: that needs no GUI backend and leaves the global
+pyplot state (and a notebook's backend) alone, which matters when a report is written from
+a library call.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from socialens.errors import MissingExtraError
+
+#: Palette that stays readable for the common colour-vision deficiencies (Okabe-Ito).
+COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+_MAX_LABEL = 32
+
+_RC = {
+    "svg.fonttype": "none",  # real <text>: smaller files, any script rendered by the browser's fonts
+    "svg.hashsalt": "socialens",  # stable element ids: the same data gives the same file
+    "text.parse_math": False,  # a '$' in a hashtag is text, not mathtext
+    "font.family": "sans-serif",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+_XML_PREAMBLE = re.compile(r"^.*?(?=<svg)", re.DOTALL)
+_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
+_SIZE = re.compile(r'\s(?:width|height)="[^"]*"')
+# Element ids and the references to them: ``id="x"``, ``url(#x)``, ``xlink:href="#x"``.
+_IDS = re.compile(r'(\sid="|url\(#|href="#)(?=[^"#)])')
+
+
+def available() -> bool:
+    """Whether matplotlib can be imported (the report falls back to tables without it)."""
+    try:
+        _matplotlib()
+    except MissingExtraError:
+        return False
+    return True
+
+
+def _matplotlib() -> Any:
+    try:
+        import matplotlib
+    except ImportError:
+        raise MissingExtraError("matplotlib", "report") from None
+    return matplotlib
+
+
+def _figure(height: float) -> Any:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(8.0, height), layout="constrained")
+
+
+def _to_svg(figure: Any, label: str) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    svg = _METADATA.sub("", _XML_PREAMBLE.sub("", buffer.getvalue(), count=1))
+    # Drop the fixed size on the root element only: the plot then scales with the page.
+    head, sep, rest = svg.partition(">")
+    head = _SIZE.sub("", head) + f' class="plot" role="img" aria-label="{escape(label)}"'
+    # All plots share the page's id namespace: give each its own prefix so none can clash
+    # with another plot's clip paths or with a section anchor.
+    prefix = "plot-" + re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") + "-"
+    return _IDS.sub(lambda m: m.group(1) + prefix, head + sep + rest)
+
+
+def _shorten(label: str) -> str:
+    return label if len(label) <= _MAX_LABEL else label[: _MAX_LABEL - 1] + "…"
+
+
+def line_chart(series: Mapping[str, Sequence[tuple[datetime, int]]], ylabel: str, label: str) -> str:
+    """One line per key of ``series`` (e.g. posts per week per platform), as an SVG string."""
+    matplotlib = _matplotlib()
+    with matplotlib.rc_context(_RC):
+        from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+        figure = _figure(3.2)
+        axes = figure.add_subplot()
+        for i, (name, points) in enumerate(sorted(series.items())):
+            xs = [p[0] for p in points]
+            ys = [p[1] for p in points]
+            marker = "o" if len(points) < 40 else None
+            axes.plot(xs, ys, color=COLORS[i % len(COLORS)], linewidth=1.4, marker=marker, markersize=3, label=name)
+        locator = AutoDateLocator()
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        axes.set_ylabel(ylabel)
+        axes.set_ylim(bottom=0)
+        axes.grid(axis="y", alpha=0.3)
+        if len(series) > 1:
+            axes.legend(frameon=False)
+        return _to_svg(figure, label)
+
+
+def bar_chart(items: Sequence[tuple[str, int]], xlabel: str, label: str) -> str:
+    """Horizontal bars, largest on top (long labels read better sideways), as an SVG string."""
+    matplotlib = _matplotlib()
+    with matplotlib.rc_context(_RC):
+        figure = _figure(max(1.6, 0.25 * len(items) + 0.8))
+        axes = figure.add_subplot()
+        names = [_shorten(name) for name, _ in items][::-1]
+        values = [value for _, value in items][::-1]
+        bars = axes.barh(range(len(values)), values, color=COLORS[0])
+        axes.set_yticks(range(len(values)), names)
+        axes.bar_label(bars, labels=[f"{v:,}" for v in values], padding=2, fontsize=8)
+        axes.set_xlabel(xlabel)
+        axes.margins(x=0.08)
+        return _to_svg(figure, label)

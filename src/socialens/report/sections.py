@@ -1,0 +1,165 @@
+"""The report's extension point: a section is a function ``(store) -> Section | None``.
+
+Every capability that has something to show adds a section with one decorator, and the
+report renders whatever is registered, in ``order``::
+
+    from socialens.report.sections import Section, report_section
+    from socialens.store import queries
+
+    @report_section("sentiment", order=70)
+    def sentiment_section(store):
+        shares = queries.sentiment_shares(store)  # the SQL stays in socialens.store
+        if not shares:
+            return None  # nothing to show: the section is left out
+        return Section(title="Sentiment", html=render(shares))
+
+Rules for a section function:
+
+* it reads through ``socialens.store.queries`` (never SQL of its own) and returns ``None``
+  when the store holds nothing for it (an empty store gives an empty report, not an error);
+* its ``html`` is a fragment, with every piece of user text escaped (``html.escape``) and
+  plots inlined (``socialens.report.plots``): the report is one file that works offline;
+* ``id`` and ``order`` of the returned ``Section`` may be left out: they come from the
+  decorator. Built-in sections use orders 10-60; a section that names no order goes last.
+
+Where the registration happens: the built-in sections live in ``socialens.report.overview``;
+an analysis registers its sections in a module ``socialens.analyses.<name>.report``, which
+is found and imported on first use (keep that module and its package light: import heavy
+dependencies inside the section function). Any other module registers by being imported
+before the report is written.
+"""
+
+from __future__ import annotations
+
+import pkgutil
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from importlib import import_module
+from importlib.util import find_spec
+
+from socialens.errors import SocialensError
+from socialens.store import Store
+
+#: Position of a section that does not say: after the built-in ones (10-60).
+DEFAULT_ORDER = 100
+
+
+@dataclass(slots=True, frozen=True, kw_only=True)
+class Section:
+    """One titled block of the report. ``html`` is an escaped, self-contained fragment."""
+
+    title: str
+    html: str
+    id: str = ""
+    order: int | None = None
+
+
+SectionFunction = Callable[[Store], Section | None]
+
+
+@dataclass(slots=True, frozen=True)
+class _Registration:
+    id: str
+    order: int
+    function: SectionFunction
+
+
+_SECTIONS: dict[str, _Registration] = {}
+# Modules whose import registers sections; loaded on first look-up, not at import time.
+_PROVIDERS = ("socialens.report.overview",)
+_ANALYSES_PACKAGE = "socialens.analyses"
+
+
+def report_section(section_id: str, order: int = DEFAULT_ORDER) -> Callable[[SectionFunction], SectionFunction]:
+    """Function decorator: ``@report_section("volume", order=20)`` adds a report section.
+
+    ``section_id`` is also the HTML anchor of the section, so keep it a short slug. A second
+    registration under the same id by another function is refused: ids are published names.
+    """
+    if not section_id or not section_id.replace("-", "").replace("_", "").isalnum():
+        raise ValueError(f"report section id {section_id!r} must be a slug: letters, digits, '-' or '_'")
+
+    def decorate(function: SectionFunction) -> SectionFunction:
+        existing = _SECTIONS.get(section_id)
+        if existing is not None and _qualname(existing.function) != _qualname(function):
+            raise ValueError(f"report section {section_id!r} is taken by {_qualname(existing.function)}")
+        _SECTIONS[section_id] = _Registration(section_id, order, function)
+        return function
+
+    return decorate
+
+
+def registered_sections() -> list[tuple[str, int]]:
+    """``(id, order)`` of every registered section, in report order."""
+    _load_providers()
+    return [(r.id, r.order) for r in _ordered()]
+
+
+def build_sections(store: Store, only: list[str] | None = None) -> list[Section]:
+    """Run the registered section functions (or those named in ``only``) and keep what they return.
+
+    A section that cannot be built for a reason the user can act on (a ``SocialensError``,
+    e.g. a missing optional package) becomes a short note instead of sinking the whole
+    report; any other exception is a bug and propagates.
+    """
+    _load_providers()
+    if only is not None:
+        unknown = sorted(set(only) - set(_SECTIONS))
+        if unknown:
+            raise ValueError(f"unknown report section(s) {unknown}; known: {sorted(_SECTIONS)}")
+    built: list[Section] = []
+    for registration in _ordered():
+        if only is not None and registration.id not in only:
+            continue
+        try:
+            section = registration.function(store)
+        except SocialensError as exc:
+            section = Section(title=registration.id.replace("_", " ").capitalize(), html=_note(str(exc)))
+        if section is not None:
+            built.append(
+                replace(
+                    section,
+                    id=section.id or registration.id,
+                    order=registration.order if section.order is None else section.order,
+                )
+            )
+    built.sort(key=lambda s: (s.order, s.id))
+    return built
+
+
+def _ordered() -> list[_Registration]:
+    return sorted(_SECTIONS.values(), key=lambda r: (r.order, r.id))
+
+
+def _qualname(function: SectionFunction) -> str:
+    return f"{function.__module__}.{function.__qualname__}"
+
+
+def _note(message: str) -> str:
+    from html import escape
+
+    return f'<p class="note">This section could not be built: {escape(message)}</p>'
+
+
+def _load_providers() -> None:
+    for module in _PROVIDERS:
+        import_module(module)
+    _load_analysis_sections()
+
+
+def _load_analysis_sections() -> None:
+    """Import ``socialens.analyses.<name>.report`` for every analysis that has one."""
+    if find_spec(_ANALYSES_PACKAGE) is None:
+        return
+    package = import_module(_ANALYSES_PACKAGE)
+    for module in pkgutil.iter_modules(getattr(package, "__path__", [])):
+        if not module.ispkg:
+            continue
+        name = f"{_ANALYSES_PACKAGE}.{module.name}.report"
+        try:
+            if find_spec(name) is not None:
+                import_module(name)
+        except ImportError as exc:
+            # One analysis missing an optional package must not take the whole report down.
+            warnings.warn(f"report sections of {name} skipped: {exc}", stacklevel=2)

@@ -1,0 +1,40 @@
+"""Store-wide statistics for ``socialens stats``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from socialens.store.duckdb_store import Store
+from socialens.store.migrations import KEYS
+
+
+def store_stats(store: Store) -> dict[str, Any]:
+    con = store.con
+    counts = {table: store.count(table) for table in KEYS}
+    span = con.execute("SELECT min(created_at), max(created_at) FROM posts").fetchone() or (None, None)
+    platforms = con.execute(
+        "SELECT platform, count(*) FROM posts GROUP BY platform ORDER BY count(*) DESC, platform"
+    ).fetchall()
+    languages = con.execute(
+        "SELECT coalesce(lang, 'und'), count(*) FROM posts GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10"
+    ).fetchall()
+    kinds = con.execute("SELECT kind, count(*) FROM interactions GROUP BY kind ORDER BY 2 DESC, 1").fetchall()
+    ingests = con.execute(
+        "SELECT count(DISTINCT run_id), coalesce(sum(read), 0), coalesce(sum(rejected), 0), max(finished_at) "
+        "FROM ingests"
+    ).fetchone() or (0, 0, 0, None)
+    return {
+        "store": str(store.path),
+        "schema_version": store.schema_version(),
+        "identity_mode": store.get_meta("identity_mode"),
+        "counts": counts,
+        "first_post": span[0],
+        "last_post": span[1],
+        "platforms": dict(platforms),
+        "languages": dict(languages),
+        "interaction_kinds": dict(kinds),
+        "ingest_runs": int(ingests[0]),
+        "records_read": int(ingests[1]),
+        "records_rejected": int(ingests[2]),
+        "last_ingest": ingests[3],
+    }

