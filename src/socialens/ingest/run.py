@@ -181,22 +181,25 @@ def _ingest_file(
     result = FileResult(str(path), format)
     try:
         source = Source(path)
-        importer: Importer = detect_format(source) if format == "auto" else get_importer(format, **settings)
-        if format == "auto" and settings:
-            importer.set_params(**settings)
-        result.format = importer.format_name
-        _read_into_store(
-            source,
-            importer,
-            store,
-            pseudonymizer,
-            reject_file,
-            run_id,
-            batch_size,
-            result,
-            progress,
-            executor,
-        )
+        if format == "auto" and not source.head(1):
+            result.format = "empty"  # nothing to read is not an error, whatever the format
+        else:
+            importer: Importer = detect_format(source) if format == "auto" else get_importer(format, **settings)
+            if format == "auto" and settings:
+                importer.set_params(**settings)
+            result.format = importer.format_name
+            _read_into_store(
+                source,
+                importer,
+                store,
+                pseudonymizer,
+                reject_file,
+                run_id,
+                batch_size,
+                result,
+                progress,
+                executor,
+            )
     except InputFileError as exc:
         result.error = str(exc)
     except SocialensError as exc:
