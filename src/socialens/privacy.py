@@ -104,6 +104,22 @@ class Pseudonymizer:
             return handle
         return self._digest("h_", f"h\x00{platform}\x00{handle.lower()}")
 
+    def reference(self, platform: str, ref: str | None) -> str | None:
+        """A post reference with any account id inside it pseudonymised.
+
+        Bluesky names posts ``at://<author DID>/<collection>/<rkey>``: the DID is the author's
+        raw identifier, so it is replaced by the author's pseudonym (links still match).
+
+        >>> p = Pseudonymizer(b"k")
+        >>> p.reference("bluesky", "at://did:plc:abc/app.bsky.feed.post/3k") == (
+        ...     "at://" + p.user("bluesky", "did:plc:abc") + "/app.bsky.feed.post/3k")
+        True
+        """
+        if ref is None or self.keep_identifiers or not ref.startswith("at://"):
+            return ref
+        authority, sep, rest = ref[5:].partition("/")
+        return f"at://{self.user(platform, authority)}{sep}{rest}"
+
     def mentions_in_text(self, platform: str, text: str) -> str:
         """Replace each ``@handle`` in text by ``@`` and its pseudonym."""
         if self.keep_identifiers or "@" not in text:

@@ -101,3 +101,65 @@ def field_names(record_type: type[Record]) -> list[str]:
 def to_dict(record: Record) -> dict[str, Any]:
     """A plain dict of a record's fields (cheaper than ``dataclasses.asdict``: no deep copy)."""
     return {name: getattr(record, name) for name in field_names(type(record))}
+
+
+def _spec(record_type: type[Record]) -> list[tuple[str, str, bool]]:
+    """(field, kind, nullable) for each field, read from the annotations."""
+    spec = []
+    for f in fields(record_type):
+        annotation = str(f.type)
+        kind = annotation.replace(" | None", "").strip()
+        spec.append((f.name, kind, "None" in annotation))
+    return spec
+
+
+_SPECS = {t: _spec(t) for t in RECORD_TYPES}
+
+
+def check_record(record: Record) -> None:
+    """Raise ``RecordError`` naming the field if a record does not have the canonical types.
+
+    Integer fields accept integral floats and digit strings ("5"), which several platforms
+    emit, and are converted in place; anything else is an error, so a wrong type is
+    reported against its source line instead of failing a whole batch later.
+
+    >>> check_record(Post(id="1", platform="x", like_count="5"))
+    >>> check_record(Post(id="1", platform="x", like_count="five"))
+    Traceback (most recent call last):
+    socialens.errors.RecordError: [E103] field 'like_count': expected an integer, got 'five'
+    """
+    from socialens.errors import RecordError
+
+    for name, kind, nullable in _SPECS[type(record)]:
+        value = getattr(record, name)
+        if value is None:
+            if not nullable:
+                raise RecordError("missing", name)
+            continue
+        if kind == "str":
+            if type(value) is not str:
+                raise RecordError(f"expected text, got {value!r}"[:200], name)
+        elif kind == "int":
+            if type(value) is not int:
+                setattr(record, name, _as_int(value, name))
+        elif kind == "list[str]":
+            if type(value) is not list or not all(type(v) is str for v in value):
+                raise RecordError(f"expected a list of text, got {value!r}"[:200], name)
+        elif kind == "datetime":
+            if not isinstance(value, datetime):
+                raise RecordError(f"expected a time, got {value!r}"[:200], name)
+        elif kind == "float":
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise RecordError(f"expected a number, got {value!r}"[:200], name)
+        elif kind == "bool" and not isinstance(value, bool):
+            raise RecordError(f"expected true or false, got {value!r}"[:200], name)
+
+
+def _as_int(value: Any, name: str) -> int:
+    from socialens.errors import RecordError
+
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    raise RecordError(f"expected an integer, got {value!r}"[:200], name)

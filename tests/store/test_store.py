@@ -105,3 +105,18 @@ def test_not_a_database_file_is_a_clear_error(tmp_path):
     path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError, match="junk.duckdb"):
         Store(path)
+
+
+def test_empty_fields_of_a_newer_version_keep_stored_values(store):
+    full = _post(1)
+    full.like_count, full.reply_count = 10, 3
+    store.write_records({Post: [full]})
+    partial = _post(1)
+    partial.like_count = 12  # this export has likes but no reply count
+    counts = store.write_records({Post: [partial]})["posts"]
+    assert counts.updated == 1
+    assert store.con.execute("SELECT like_count, reply_count FROM posts").fetchall() == [(12, 3)]
+    again = store.write_records({Post: [full]})["posts"]
+    assert again.updated == 1  # likes back to 10
+    assert store.write_records({Post: [partial]})["posts"].updated == 1
+    assert store.write_records({Post: [partial]})["posts"].unchanged == 1

@@ -44,10 +44,16 @@ class ProcessExecutor:
     def imap(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         pool = self._get_pool()
         window: deque[Future[Any]] = deque()
-        for item in items:
-            window.append(pool.submit(fn, item))
-            if len(window) >= self.workers * 2:
+        try:
+            for item in items:
+                window.append(pool.submit(fn, item))
+                if len(window) >= self.workers * 2:
+                    yield window.popleft().result()
+        except Exception:
+            # The input failed midway: deliver the work already submitted, then the error.
+            while window:
                 yield window.popleft().result()
+            raise
         while window:
             yield window.popleft().result()
 

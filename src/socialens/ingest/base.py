@@ -16,7 +16,7 @@ import orjson
 from socialens.component import Component
 from socialens.errors import RecordError
 from socialens.ingest.readers import RawItem, Reject, Source, excerpt, iter_json_lines
-from socialens.schema import Record
+from socialens.schema import Record, check_record
 
 
 @dataclass(slots=True)
@@ -71,7 +71,10 @@ class Importer(Component):
     def map_safely(self, data: Any, line: int, path: str) -> list[Record] | Reject:
         """``map_item`` with every failure turned into a Reject that says where and why."""
         try:
-            return list(self.map_item(data))
+            records = list(self.map_item(data))
+            for record in records:
+                check_record(record)
+            return records
         except RecordError as exc:
             return Reject(path, line, exc.reason, exc.field, excerpt(data))
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from socialens.errors import InputFileError
 from socialens.ingest.base import Importer
 from socialens.ingest.edge import EdgeProcessor
 from socialens.ingest.readers import Reject, Source
@@ -53,11 +54,16 @@ def process_lines(importer: Importer, edge: EdgeProcessor, path: str, lines: lis
 
 def line_chunks(source: Source, size: int = CHUNK_LINES) -> Iterator[list[tuple[int, bytes]]]:
     chunk: list[tuple[int, bytes]] = []
-    for item in source.lines():
-        chunk.append(item)
-        if len(chunk) >= size:
+    try:
+        for item in source.lines():
+            chunk.append(item)
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+    except InputFileError:
+        if chunk:  # the lines before a truncation are good: hand them on, then the error
             yield chunk
-            chunk = []
+        raise
     if chunk:
         yield chunk
 

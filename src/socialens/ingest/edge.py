@@ -71,6 +71,11 @@ class EdgeProcessor:
         post.emoji = extract_emoji(text)
         post.text = pseudo.mentions_in_text(platform, text)
         post.author = pseudo.user(platform, post.author)
+        if post.id.startswith("at://"):  # references that embed an account id
+            post.id = pseudo.reference(platform, post.id) or post.id
+            post.reply_to = pseudo.reference(platform, post.reply_to)
+            post.repost_of = pseudo.reference(platform, post.repost_of)
+            post.quote_of = pseudo.reference(platform, post.quote_of)
         if self.detect_lang and post.lang is None:
             lang, _ = detect_language(bare if not post.title else f"{post.title}\n{bare}")
             post.lang = lang
@@ -92,6 +97,7 @@ class EdgeProcessor:
     def interaction(self, interaction: Interaction) -> Interaction:
         pseudo = self.pseudonymizer
         interaction.actor = pseudo.user(interaction.platform, interaction.actor) or ""
+        interaction.target_post = pseudo.reference(interaction.platform, interaction.target_post)
         target = interaction.target_user
         if target:
             # A mention names its target by handle; everything else by id.

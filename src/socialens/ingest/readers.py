@@ -59,6 +59,53 @@ class _CountingReader(io.RawIOBase):
         super().close()
 
 
+class _ZstdReader(io.RawIOBase):
+    """Streaming zstd that notices truncation (zstandard's stream_reader ends silently).
+
+    Reads concatenated frames; Pushshift/Arctic Shift dumps need the 2 GiB window.
+    """
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        import zstandard
+
+        self.raw = raw
+        self._decompressor = zstandard.ZstdDecompressor(max_window_size=2**31)
+        self._stream = self._decompressor.decompressobj()
+        self._pending = b""
+        self._started = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            chunk = self.raw.read(1 << 20)
+            if not chunk:
+                if self._started and not self._stream.eof:
+                    import zstandard
+
+                    raise zstandard.ZstdError("the zstd stream ends in the middle of a frame")
+                return 0
+            self._started = True
+            self._pending = self._feed(chunk)
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+    def _feed(self, chunk: bytes) -> bytes:
+        out = self._stream.decompress(chunk)
+        while self._stream.eof and self._stream.unused_data:
+            rest = self._stream.unused_data
+            self._stream = self._decompressor.decompressobj()
+            out += self._stream.decompress(rest)
+        return out
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
 class Source:
     """An input file opened for reading, decompressed on the fly."""
 
@@ -86,11 +133,7 @@ class Source:
         self._counter = _CountingReader(raw)
         buffered = io.BufferedReader(self._counter, buffer_size=1 << 20)
         if self.compression == "zstd":
-            import zstandard
-
-            # Pushshift/Arctic Shift dumps need the long window.
-            reader = zstandard.ZstdDecompressor(max_window_size=2**31).stream_reader(buffered)
-            return io.BufferedReader(reader, buffer_size=1 << 20)  # type: ignore[arg-type]
+            return io.BufferedReader(_ZstdReader(buffered), buffer_size=1 << 20)
         if self.compression == "gzip":
             return gzip.GzipFile(fileobj=buffered)  # type: ignore[return-value]
         if self.compression == "bz2":

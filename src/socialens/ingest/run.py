@@ -244,26 +244,33 @@ def _read_into_store(
         chunks = document_chunks(source, importer, edge)
     pending: list[ChunkResult] = []
     pending_posts = reported = 0
-    for chunk in chunks:
-        result.read += chunk.read
-        result.rejected += len(chunk.rejects)
-        for reject in chunk.rejects:
-            reject_file.write(orjson.dumps({"run_id": run_id, **_as_dict(reject)}, option=orjson.OPT_APPEND_NEWLINE))
-        if result.rejected == result.read >= WRONG_FORMAT_AFTER:
-            first = chunk.rejects[0]
-            raise InputFileError(
-                source.path,
-                f"the first {result.read} records were all rejected as {importer.format_name} "
-                f"(e.g. line {first.line}: {first.reason}); wrong --format?",
-            )
-        pending.append(chunk)
-        pending_posts += max(chunk.posts, chunk.read - len(chunk.rejects))
-        if pending_posts >= batch_size:
-            _flush(store, pending, result, reject_file)
-            pending, pending_posts = [], 0
-        if progress and source.bytes_read > reported:
-            progress(source.bytes_read - reported)
-            reported = source.bytes_read
+    try:
+        for chunk in chunks:
+            result.read += chunk.read
+            result.rejected += len(chunk.rejects)
+            for reject in chunk.rejects:
+                reject_file.write(
+                    orjson.dumps({"run_id": run_id, **_as_dict(reject)}, option=orjson.OPT_APPEND_NEWLINE)
+                )
+            if result.rejected == result.read >= WRONG_FORMAT_AFTER:
+                first = chunk.rejects[0]
+                raise InputFileError(
+                    source.path,
+                    f"the first {result.read} records were all rejected as {importer.format_name} "
+                    f"(e.g. line {first.line}: {first.reason}); wrong --format?",
+                )
+            pending.append(chunk)
+            pending_posts += max(chunk.posts, chunk.read - len(chunk.rejects))
+            if pending_posts >= batch_size:
+                _flush(store, pending, result, reject_file)
+                pending, pending_posts = [], 0
+            if progress and source.bytes_read > reported:
+                progress(source.bytes_read - reported)
+                reported = source.bytes_read
+    except InputFileError:
+        # A truncated or corrupt file: what was read before the damage is good; keep it.
+        _flush(store, pending, result, reject_file)
+        raise
     _flush(store, pending, result, reject_file)
     if progress:
         progress(max(source.bytes_read - reported, 0))

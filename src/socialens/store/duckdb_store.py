@@ -74,10 +74,10 @@ class Store:
 
     # -- schema -----------------------------------------------------------------
     def schema_version(self) -> int:
-        exists = self.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()
+        exists = self.one("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'")
         if not exists or not exists[0]:
             return 0
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        row = self.one("SELECT value FROM meta WHERE key = 'schema_version'")
         return int(row[0]) if row else 0
 
     def _migrate(self) -> None:
@@ -93,6 +93,11 @@ class Store:
                     self.con.execute(statement)
                 self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)])
 
+    def one(self, sql: str, params: list[Any] | None = None) -> tuple[Any, ...] | None:
+        """The first row of a query (the result is read to the end, as DuckDB requires)."""
+        rows = self.con.execute(sql, params or []).fetchall()
+        return rows[0] if rows else None
+
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         self.con.execute("BEGIN TRANSACTION")
@@ -105,7 +110,7 @@ class Store:
 
     # -- metadata ---------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
-        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        row = self.one("SELECT value FROM meta WHERE key = ?", [key])
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
@@ -113,36 +118,46 @@ class Store:
 
     # -- writing ----------------------------------------------------------------
     def upsert(self, table: str, data: pa.Table) -> UpsertCounts:
-        """Insert new rows, update changed ones, leave identical ones alone (call in a transaction)."""
+        """Insert new rows, update changed ones, leave identical ones alone (call in a transaction).
+
+        A field the new version leaves empty (NULL) keeps its stored value: exports of the same
+        post differ in what they carry (a REST snapshot without reply counts, a stream event
+        with them), and alternating between them must not flip the row back and forth.
+        Within one batch the last version of a record wins.
+        """
         if data.num_rows == 0:
             return UpsertCounts()
         keys = KEYS[table]
         columns = [c for c in field_names(RECORD_TABLES[table]) if c in data.schema.names]
         values = [c for c in columns if c not in keys]
-        row_hash = f"hash({', '.join(values)})"
         on = " AND ".join(f"t.{k} = s.{k}" for k in keys)
+        merged = ", ".join([*(f"s.{k}" for k in keys), *(f"coalesce(s.{c}, t.{c}) AS {c}" for c in values)])
         self.con.register("_stage_arrow", data.append_column("_n", pa.array(range(data.num_rows), pa.int64())))
         try:
-            # Within a batch the last version of a record wins.
             self.con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE _stage AS
-                SELECT {", ".join(columns)}, {row_hash} AS row_hash FROM _stage_arrow
-                QUALIFY row_number() OVER (PARTITION BY {", ".join(keys)} ORDER BY _n DESC) = 1"""
+                SELECT *, hash({", ".join(values)}) AS row_hash FROM (
+                    SELECT {merged}, t.row_hash AS _old_hash, t.{keys[0]} IS NOT NULL AS _existed
+                    FROM (SELECT * FROM _stage_arrow
+                          QUALIFY row_number() OVER (PARTITION BY {", ".join(keys)} ORDER BY _n DESC) = 1) s
+                    LEFT JOIN {table} t ON {on})"""
             )
-            found = self.con.execute(
-                f"""SELECT count(*), count(t.{keys[0]}), count(*) FILTER (WHERE t.row_hash <> s.row_hash)
-                FROM _stage s LEFT JOIN {table} t ON {on}"""
-            ).fetchone()
+            found = self.one(
+                """SELECT count(*), count(*) FILTER (WHERE _existed),
+                          count(*) FILTER (WHERE _existed AND _old_hash IS DISTINCT FROM row_hash)
+                   FROM _stage"""
+            )
             assert found is not None
             total, existing, changed = (int(x) for x in found)
+            rows = "SELECT * EXCLUDE (_old_hash, _existed) FROM _stage"
             if existing == 0:
-                self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _stage")
-            else:
+                self.con.execute(f"INSERT INTO {table} BY NAME {rows}")
+            elif changed or total > existing:
                 assignments = ", ".join(f"{c} = excluded.{c}" for c in [*values, "row_hash"])
                 self.con.execute(
-                    f"""INSERT INTO {table} BY NAME SELECT * FROM _stage
-                    ON CONFLICT DO UPDATE SET {assignments}, ingested_at = current_localtimestamp()
-                    WHERE {table}.row_hash <> excluded.row_hash"""
+                    f"""INSERT INTO {table} BY NAME {rows}
+                    WHERE NOT _existed OR _old_hash IS DISTINCT FROM row_hash
+                    ON CONFLICT DO UPDATE SET {assignments}, ingested_at = current_localtimestamp()"""
                 )
         finally:
             self.con.unregister("_stage_arrow")
@@ -170,7 +185,7 @@ class Store:
     # -- reading ----------------------------------------------------------------
     def count(self, table: str) -> int:
         self._check_table(table)
-        row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        row = self.one(f"SELECT count(*) FROM {table}")
         return int(row[0]) if row else 0
 
     def iter_batches(self, table: str, batch_size: int = 10_000) -> Iterator[pa.RecordBatch]:

@@ -19,7 +19,7 @@ _ENTITY_COLUMNS = ("hashtags", "mentions", "urls", "emoji")
 
 
 def _one(store: Store, sql: str, params: list[Any] | None = None) -> tuple[Any, ...]:
-    row = store.con.execute(sql, params or []).fetchone()
+    row = store.one(sql, params)
     assert row is not None  # aggregates always return a row
     return row
 

@@ -11,7 +11,7 @@ from socialens.store.migrations import KEYS
 def store_stats(store: Store) -> dict[str, Any]:
     con = store.con
     counts = {table: store.count(table) for table in KEYS}
-    span = con.execute("SELECT min(created_at), max(created_at) FROM posts").fetchone() or (None, None)
+    span = store.one("SELECT min(created_at), max(created_at) FROM posts") or (None, None)
     platforms = con.execute(
         "SELECT platform, count(*) FROM posts GROUP BY platform ORDER BY count(*) DESC, platform"
     ).fetchall()
@@ -19,10 +19,10 @@ def store_stats(store: Store) -> dict[str, Any]:
         "SELECT coalesce(lang, 'und'), count(*) FROM posts GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10"
     ).fetchall()
     kinds = con.execute("SELECT kind, count(*) FROM interactions GROUP BY kind ORDER BY 2 DESC, 1").fetchall()
-    ingests = con.execute(
+    ingests = store.one(
         "SELECT count(DISTINCT run_id), coalesce(sum(read), 0), coalesce(sum(rejected), 0), max(finished_at) "
         "FROM ingests"
-    ).fetchone() or (0, 0, 0, None)
+    ) or (0, 0, 0, None)
     return {
         "store": str(store.path),
         "schema_version": store.schema_version(),

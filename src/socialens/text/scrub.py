@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 
-EMAIL_RE = re.compile(r"[\w.+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24}")
+# Not straight after "@": "@bob@fosstodon.org" is a fediverse mention, not an address.
+EMAIL_RE = re.compile(r"(?<![@\w.+\-])[\w.+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,24}")
+# The boundaries are ASCII letters and digits, not ``\w``: Chinese text runs numbers straight
+# into Han characters ("手机13800138000联系"), which ``\w`` would count as part of a word.
 PHONE_RE = re.compile(
-    r"(?<![\w.])(?:"
-    r"\+\d{1,3}[\s.\-]?(?:\(\d{1,4}\)[\s.\-]?)?\d{2,4}(?:[\s.\-]?\d{2,4}){1,3}"  # +44 20 7946 0958
+    r"(?<![0-9A-Za-z_.])(?:"
+    r"\+\d{1,3}[\s.\-]?(?:\(\d{1,4}\)[\s.\-]?)?\d{1,4}(?:[\s.\-]?\d{2,4}){1,4}"  # +44 20 7946 0958, +33 1 42 68 53 00
     r"|\(\d{3}\)\s?\d{3}[\s.\-]\d{4}"  # (555) 123-4567
     r"|\d{3}[.\-]\d{3}[.\-]\d{4}"  # 555-123-4567
     r"|1[3-9]\d{9}"  # Chinese mobile numbers
-    r")(?![\w])"
+    r")(?![0-9A-Za-z_])"
 )
 EMAIL_MASK = "[email]"
 PHONE_MASK = "[phone]"

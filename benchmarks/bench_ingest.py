@@ -1,0 +1,136 @@
+"""Ingest throughput and peak memory: socialens (all edge processing) vs bare DuckDB read_json.
+
+Builds JSONL corpora of X/Twitter v1.1 statuses from the real `dslabs/trump_tweets`
+(benchmarks/corpus.py, seed 42), then for each size runs, in fresh processes:
+- socialens: `ingest` with format twitter-v1: parse, map, normalise, scrub, extract, language
+  id, HMAC pseudonymisation, derived interactions, transactional upserts into DuckDB;
+- baseline: `CREATE TABLE t AS SELECT * FROM read_json(file)` in DuckDB, nothing else.
+Peak RSS is each process's own maximum (socialens: the main process and its largest worker).
+
+    python benchmarks/bench_ingest.py --sizes 250000 1000000 [--workers 2] [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+
+SOCIALENS = """
+import json, resource, sys, time
+from socialens.ingest.run import ingest
+from socialens.privacy import Pseudonymizer
+from socialens.store import Store
+path, store_path, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
+started = time.perf_counter()
+with Store(store_path) as store:
+    summary = ingest([path], store, format="twitter-v1", pseudonymizer=Pseudonymizer(b"bench-key"), workers=workers)
+    posts = store.count("posts")
+seconds = time.perf_counter() - started
+print(json.dumps({"seconds": seconds, "posts": posts, "rejected": summary.rejected,
+                  "rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+"""
+
+BASELINE = """
+import json, resource, sys, time
+import duckdb
+path, store_path = sys.argv[1], sys.argv[2]
+started = time.perf_counter()
+con = duckdb.connect(store_path)
+con.execute("CREATE TABLE t AS SELECT * FROM read_json(?, format='newline_delimited')", [path])
+posts = con.execute("SELECT count(*) FROM t").fetchone()[0]
+con.close()
+seconds = time.perf_counter() - started
+print(json.dumps({"seconds": seconds, "posts": posts,
+                  "rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _run(code: str, *args: str) -> dict[str, float]:
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    import duckdb
+
+    return (
+        f"{cpu}, {os.cpu_count()} logical cores, {memory:.0f} GiB RAM, Python {platform.python_version()}, "
+        f"DuckDB {duckdb.__version__}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[250_000, 1_000_000])
+    parser.add_argument("--workers", type=int, default=None, help="socialens worker processes (default: one per core)")
+    parser.add_argument("--write", action="store_true", help="append the results to benchmarks/RESULTS.md")
+    args = parser.parse_args()
+    from corpus import write_corpus
+
+    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
+    rows = []
+    for size in args.sizes:
+        corpus = HERE / "data" / f"tweets-{size}.jsonl"
+        if not corpus.exists():
+            print(f"building {corpus} ...", file=sys.stderr)
+            write_corpus(size, corpus)
+        with tempfile.TemporaryDirectory() as tmp:
+            ours = _run(SOCIALENS, str(corpus), f"{tmp}/socialens.duckdb", str(workers))
+            base = _run(BASELINE, str(corpus), f"{tmp}/baseline.duckdb")
+        assert ours["posts"] == size and base["posts"] == size, (ours, base)
+        row = {
+            "size": size,
+            "mb": corpus.stat().st_size / 2**20,
+            "ours_rate": size / ours["seconds"],
+            "base_rate": size / base["seconds"],
+            "ours": ours,
+            "base": base,
+        }
+        rows.append(row)
+        print(json.dumps(row))
+    table = render(rows, workers)
+    print(table)
+    if args.write:
+        with open(HERE / "RESULTS.md", "a", encoding="utf-8") as out:
+            out.write(table)
+
+
+def render(rows: list[dict], workers: int) -> str:
+    lines = [
+        f"\n### Ingest, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC (`benchmarks/bench_ingest.py`, {workers} workers)\n",
+        f"Machine: {machine()}\n",
+        "| posts | file MB | socialens posts/s | DuckDB read_json posts/s | ratio | socialens s | read_json s "
+        "| socialens peak RSS MB (main / worker) | read_json peak RSS MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['size']:,} | {r['mb']:.0f} | {r['ours_rate']:,.0f} | {r['base_rate']:,.0f} | "
+            f"{r['ours_rate'] / r['base_rate']:.2f} | {r['ours']['seconds']:.1f} | {r['base']['seconds']:.1f} | "
+            f"{r['ours']['rss_main_mb']:.0f} / {r['ours']['rss_worker_mb']:.0f} | {r['base']['rss_main_mb']:.0f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
