@@ -103,7 +103,7 @@ def test_newer_schema_is_refused(tmp_path):
 def test_not_a_database_file_is_a_clear_error(tmp_path):
     path = tmp_path / "junk.duckdb"
     path.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(StoreError, match="junk.duckdb"):
+    with pytest.raises(StoreError, match=r"junk\.duckdb"):
         Store(path)
 
 

@@ -11,7 +11,9 @@ HASHTAG_RE = re.compile(r"(?<![\w&#/])[#＃](\w{1,100})", re.UNICODE)
 PAIRED_HASHTAG_RE = re.compile(r"#([^#\n]{1,64}?)#")
 # @user, @user.bsky.social, @user@mastodon.social; not the middle of an e-mail address. Only
 # ASCII word characters block a mention: Weibo writes "转发//@某人:" and "谢谢@某人".
-MENTION_RE = re.compile(r"(?<![A-Za-z0-9_@.])@([A-Za-z0-9_\u4e00-\u9fff](?:[\w.\-]{0,62}[\w])?(?:@[\w\-]+(?:\.[\w\-]+)+)?)")
+MENTION_RE = re.compile(
+    r"(?<![A-Za-z0-9_@.])@([A-Za-z0-9_\u4e00-\u9fff](?:[\w.\-]{0,62}[\w])?(?:@[\w\-]+(?:\.[\w\-]+)+)?)"
+)
 _EMOJI_BASE = (
     "\U0001f000-\U0001faff"  # pictographs, emoticons, transport, symbols and pictographs ext.
     "\u2600-\u27bf"  # miscellaneous symbols, dingbats
