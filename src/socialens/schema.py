@@ -90,6 +90,7 @@ class Interaction:
 
 
 Record = Post | User | Interaction
+RecordType = type[Post] | type[User] | type[Interaction]
 RECORD_TYPES: tuple[type[Post], type[User], type[Interaction]] = (Post, User, Interaction)
 
 

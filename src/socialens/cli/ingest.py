@@ -32,6 +32,10 @@ def ingest_command(
         typer.Option("--map", help="Generic formats: FIELD=COLUMN (repeat); FIELD==value sets a constant."),
     ] = None,
     platform: Annotated[str | None, typer.Option(help="Generic formats: platform name for the records.")] = None,
+    option: Annotated[
+        list[str] | None,
+        typer.Option("--option", "-o", help="An importer setting KEY=VALUE (repeat), e.g. account_id=123."),
+    ] = None,
     keep_identifiers: Annotated[
         bool, typer.Option("--keep-identifiers", help="Store raw user ids and handles (no pseudonyms).")
     ] = False,
@@ -48,7 +52,7 @@ def ingest_command(
     cfg = resolve_config(config)
     keep = keep_identifiers or cfg.privacy.keep_identifiers
     pseudonymizer = Pseudonymizer(load_or_create_key(cfg.privacy.key_file, cfg.privacy.key), keep_identifiers=keep)
-    settings = _generic_settings(format, record, map, platform)
+    settings = {**_generic_settings(format, record, map, platform), **_options(option)}
     total = sum(p.stat().st_size for p in paths if p.is_file())
     with Store(store_path(store, cfg)) as db, _progress(total, quiet=json) as advance:
         summary = ingest(
@@ -93,6 +97,23 @@ def _generic_settings(format: str, record: str, mapping: list[str] | None, platf
     return settings
 
 
+def _options(options: list[str] | None) -> dict[str, object]:
+    import orjson
+
+    settings: dict[str, object] = {}
+    for item in options or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            from socialens.errors import ConfigError
+
+            raise ConfigError(f"--option {item!r}: expected KEY=VALUE")
+        try:  # numbers, true/false, null and JSON objects are typed; anything else is text
+            settings[key.strip()] = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            settings[key.strip()] = value
+    return settings
+
+
 def _progress(total: int, quiet: bool):  # type: ignore[no-untyped-def]
     from contextlib import contextmanager
 
@@ -133,6 +154,6 @@ def _print_summary(result: dict[str, object]) -> None:
         + (f" ({rate:,.0f} posts/s)" if rate else "")
     )
     if result["rejects_file"]:
-        console.print(f"rejected records with file, line and reason: {result['rejects_file']}")
+        console.print(f"rejected records with file, line and reason: {result['rejects_file']}", soft_wrap=True)
     for error in result["errors"]:  # type: ignore[attr-defined]
-        console.print(f"[bold red]error:[/] {error}", highlight=False)
+        console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)

@@ -16,7 +16,7 @@ from socialens.errors import InputFileError
 from socialens.ingest.base import Importer
 from socialens.ingest.edge import EdgeProcessor
 from socialens.ingest.readers import Reject, Source
-from socialens.schema import Interaction, Post, Record, User
+from socialens.schema import Interaction, Post, Record, RecordType, User
 from socialens.store.arrow import records_to_table
 
 CHUNK_LINES = 2_000
@@ -33,7 +33,7 @@ class ChunkResult:
 
 def build_result(outcomes: Iterable[list[Record] | Reject], edge: EdgeProcessor) -> ChunkResult:
     result = ChunkResult()
-    by_type: dict[type, list[Record]] = {Post: [], User: [], Interaction: []}
+    by_type: dict[RecordType, list[Record]] = {Post: [], User: [], Interaction: []}
     for outcome in outcomes:
         result.read += 1
         if isinstance(outcome, Reject):

@@ -58,7 +58,7 @@ class EdgeProcessor:
         pseudo = self.pseudonymizer
         text = scrub_contacts(normalize_text(post.text))
         if post.title:
-            post.title = scrub_contacts(normalize_text(post.title))
+            post.title = pseudo.mentions_in_text(platform, scrub_contacts(normalize_text(post.title)))
         if not post.urls:
             post.urls = extract_urls(text)
         bare = strip_urls(text)

@@ -6,7 +6,7 @@ import pkgutil
 from importlib import import_module
 
 import socialens.ingest
-from socialens.errors import UnknownComponentError, UnknownFormatError
+from socialens.errors import ConfigError, UnknownComponentError, UnknownFormatError
 from socialens.ingest.base import Importer, Sample
 from socialens.ingest.readers import Source
 from socialens.registry import components
@@ -32,7 +32,14 @@ def get_importer(format_name: str, **settings: object) -> Importer:
     known = importers()
     if format_name not in known:
         raise UnknownComponentError(f"unknown format {format_name!r}; known: auto, {', '.join(sorted(known))}")
-    return known[format_name](**settings)
+    cls = known[format_name]
+    unknown = sorted(set(settings) - set(cls._param_names()))
+    if unknown:
+        raise ConfigError(
+            f"format {format_name!r} has no setting {', '.join(unknown)}; its settings: "
+            f"{', '.join(cls._param_names()) or 'none'}"
+        )
+    return cls(**settings)
 
 
 def detect_format(source: Source) -> Importer:

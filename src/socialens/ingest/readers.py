@@ -6,7 +6,7 @@ import bz2
 import gzip
 import io
 import lzma
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -150,7 +150,7 @@ class Source:
         except _decompress_errors() as exc:
             raise InputFileError(self.path, f"corrupt or not a {self.compression} file ({exc})") from exc
 
-    def lines(self) -> Iterator[tuple[int, bytes]]:
+    def lines(self) -> Generator[tuple[int, bytes], None, None]:
         """Non-empty lines with 1-based line numbers; a truncated stream raises InputFileError."""
         number = 0
         try:

@@ -186,7 +186,7 @@ def _ingest_file(
         else:
             importer: Importer = detect_format(source) if format == "auto" else get_importer(format, **settings)
             if format == "auto" and settings:
-                importer.set_params(**settings)
+                importer = get_importer(importer.format_name, **settings)
             result.format = importer.format_name
             _read_into_store(
                 source,

@@ -89,9 +89,9 @@ class TwitterArchiveImporter(Importer):
             raise RecordError("missing", "full_text")
         if not isinstance(text, str):
             raise RecordError(f"expected a string, got {type(text).__name__}", "full_text")
-        author = getattr(self, "owner_", None) or self.account_id
+        author = getattr(self, "owner_", None) or (str(self.account_id) if self.account_id else None)
         if not author:
-            raise RecordError("no account owner known; pass the account_id setting", "author")
+            raise RecordError("no account owner known; pass --option account_id=<numeric id>", "author")
         entities = _dict(tweet.get("entities"), "entities")
         media = _dict(tweet.get("extended_entities"), "extended_entities").get("media") or entities.get("media")
         return Post(
@@ -127,13 +127,13 @@ class TwitterArchiveImporter(Importer):
         """The owner's id, and the owner's account entry when account.js names the same one."""
         account = _read_account(path.parent)
         found = _string(account.get("accountId"), "account.accountId") if account else None
-        owner = self.account_id or found
+        owner = (str(self.account_id) if self.account_id else None) or found
         if not owner:
             raise InputFileError(
                 path,
                 "cannot tell whose archive this is: no account.js with an accountId beside it. "
                 "Ingest tweets.js from the unpacked archive's data/ folder, or pass the owner's "
-                "numeric id as the importer setting account_id",
+                "numeric id with --option account_id=<id>",
             )
         return str(owner), account if account and str(found) == str(owner) else None
 

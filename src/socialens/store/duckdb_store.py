@@ -12,7 +12,7 @@ import duckdb
 import pyarrow as pa
 
 from socialens.errors import StoreBusyError, StoreError, StoreVersionError
-from socialens.schema import RECORD_TYPES, Record, field_names
+from socialens.schema import RECORD_TYPES, Record, RecordType, field_names
 from socialens.store.arrow import records_to_table, table_to_records
 from socialens.store.migrations import KEYS, MIGRATIONS, SCHEMA_VERSION
 
@@ -163,7 +163,7 @@ class Store:
             self.con.unregister("_stage_arrow")
         return UpsertCounts(new=total - existing, updated=changed, unchanged=existing - changed)
 
-    def write_records(self, records_by_type: dict[type, list[Record]]) -> dict[str, UpsertCounts]:
+    def write_records(self, records_by_type: dict[RecordType, list[Record]]) -> dict[str, UpsertCounts]:
         """Upsert lists of records, all tables in one transaction."""
         return self.write_tables(
             {t.table: records_to_table(t, records) for t, records in records_by_type.items() if records}
