@@ -120,3 +120,10 @@ def test_empty_fields_of_a_newer_version_keep_stored_values(store):
     assert again.updated == 1  # likes back to 10
     assert store.write_records({Post: [partial]})["posts"].updated == 1
     assert store.write_records({Post: [partial]})["posts"].unchanged == 1
+
+
+def test_versions_within_one_batch_merge_like_across_batches(store):
+    handle_only = User(id="u_1", platform="x", handle="h_1")
+    profile = User(id="u_1", platform="x", followers=5, description="bio")
+    store.write_records({User: [profile, handle_only]})
+    assert store.con.execute("SELECT handle, followers, description FROM users").fetchall() == [("h_1", 5, "bio")]

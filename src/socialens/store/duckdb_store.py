@@ -123,7 +123,7 @@ class Store:
         A field the new version leaves empty (NULL) keeps its stored value: exports of the same
         post differ in what they carry (a REST snapshot without reply counts, a stream event
         with them), and alternating between them must not flip the row back and forth.
-        Within one batch the last version of a record wins.
+        Within one batch the same rule holds: the latest non-empty value of each field wins.
         """
         if data.num_rows == 0:
             return UpsertCounts()
@@ -138,8 +138,7 @@ class Store:
                 f"""CREATE OR REPLACE TEMP TABLE _stage AS
                 SELECT *, hash({", ".join(values)}) AS row_hash FROM (
                     SELECT {merged}, t.row_hash AS _old_hash, t.{keys[0]} IS NOT NULL AS _existed
-                    FROM (SELECT * FROM _stage_arrow
-                          QUALIFY row_number() OVER (PARTITION BY {", ".join(keys)} ORDER BY _n DESC) = 1) s
+                    FROM ({self._latest(keys, values)}) s
                     LEFT JOIN {table} t ON {on})"""
             )
             found = self.one(
@@ -162,6 +161,16 @@ class Store:
         finally:
             self.con.unregister("_stage_arrow")
         return UpsertCounts(new=total - existing, updated=changed, unchanged=existing - changed)
+
+    def _latest(self, keys: tuple[str, ...], values: list[str]) -> str:
+        """SQL for one row per key out of the staged batch: the latest value of each field,
+        where an empty (NULL) field falls back on an earlier version of the same record."""
+        group = ", ".join(keys)
+        duplicated = self.one(f"SELECT count(*) > count(DISTINCT ({group})) FROM _stage_arrow")
+        if not duplicated or not duplicated[0]:
+            return "SELECT * FROM _stage_arrow"
+        latest = ", ".join(f"arg_max({c}, _n) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in values)
+        return f"SELECT {group}, {latest} FROM _stage_arrow GROUP BY {group}"
 
     def write_records(self, records_by_type: dict[RecordType, list[Record]]) -> dict[str, UpsertCounts]:
         """Upsert lists of records, all tables in one transaction."""
