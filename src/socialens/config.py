@@ -64,7 +64,7 @@ def parse_config(data: dict[str, Any], source: str = "config") -> Config:
         raise ConfigError(f"{source}: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
     config = Config()
     if "store" in data:
-        config.store = Path(str(data["store"])).expanduser()
+        config.store = Path(_typed(data, "store", str, source)).expanduser()
     privacy = _section(data, "privacy", {"keep_identifiers", "key", "key_file"}, source)
     if "keep_identifiers" in privacy:
         config.privacy.keep_identifiers = _typed(privacy, "keep_identifiers", bool, source)
@@ -93,6 +93,7 @@ def _section(data: dict[str, Any], name: str, keys: set[str], source: str) -> di
 
 def _typed(section: dict[str, Any], key: str, kind: type, source: str) -> Any:
     value = section[key]
-    if not isinstance(value, kind):
+    # bool is a subclass of int, but ``batch_size = true`` is a mistake, not 1.
+    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
         raise ConfigError(f"{source}: {key} must be {kind.__name__}, got {value!r}")
     return value

@@ -27,11 +27,11 @@ class InputFileError(SocialensError):
         self.reason = reason
 
 
-class UnknownFormatError(SocialensError):
+class UnknownFormatError(InputFileError):
     code = "E102"
 
     def __init__(self, path: object, known: list[str]) -> None:
-        super().__init__(f"{path}: could not tell the format; pass --format with one of: {', '.join(known)}")
+        super().__init__(path, f"could not tell the format; pass --format with one of: {', '.join(known)}")
 
 
 class RecordError(SocialensError):

@@ -52,7 +52,9 @@ def test_sigkill_midway_leaves_whole_batches_and_rerun_completes(tmp_path):
     store_path = tmp_path / "killed.duckdb"
     proc = subprocess.Popen(
         [sys.executable, "-c", DRIVER, str(store_path), str(data), str(BATCH)],
-        stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
     )
     assert proc.stdout is not None
     seen = 0
@@ -69,12 +71,18 @@ def test_sigkill_midway_leaves_whole_batches_and_rerun_completes(tmp_path):
         committed = store.count("posts")
         assert 0 < committed < TOTAL
         assert committed % BATCH == 0, "a partial batch reached the store"
-        orphans = rows(store, """
+        orphans = rows(
+            store,
+            """
             SELECT count(*) FROM interactions i
-            WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.id = i.target_post)""")
-        missing = rows(store, """
+            WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.id = i.target_post)""",
+        )
+        missing = rows(
+            store,
+            """
             SELECT count(*) FROM posts p WHERE NOT EXISTS (
-                SELECT 1 FROM interactions i WHERE i.target_post = p.id AND i.kind = 'mention')""")
+                SELECT 1 FROM interactions i WHERE i.target_post = p.id AND i.kind = 'mention')""",
+        )
         authors = rows(store, "SELECT count(*) FROM posts p ANTI JOIN users u ON p.author = u.id")
         assert orphans == missing == authors == [(0,)]
         assert store.count("interactions") == committed

@@ -13,8 +13,9 @@ from socialens.store.migrations import SCHEMA_VERSION
 
 
 def _post(i: int, text: str = "hello") -> Post:
-    return Post(id=str(i), platform="x", author="u_1", text=text, hashtags=["a"],
-                created_at=datetime(2020, 1, 1, tzinfo=UTC))
+    return Post(
+        id=str(i), platform="x", author="u_1", text=text, hashtags=["a"], created_at=datetime(2020, 1, 1, tzinfo=UTC)
+    )
 
 
 def test_new_store_is_migrated_to_current_version(tmp_path):
@@ -45,8 +46,14 @@ def test_interaction_ids_are_derived_so_duplicates_collapse(store):
 
 
 def test_records_round_trip_through_store(store):
-    user = User(id="u_1", platform="x", handle="h_1", followers=3, verified=True,
-                created_at=datetime(2019, 5, 1, 12, tzinfo=UTC))
+    user = User(
+        id="u_1",
+        platform="x",
+        handle="h_1",
+        followers=3,
+        verified=True,
+        created_at=datetime(2019, 5, 1, 12, tzinfo=UTC),
+    )
     store.write_records({Post: [_post(1)], User: [user]})
     [[post]] = list(store.iter_records("posts"))
     assert post == _post(1)
@@ -127,3 +134,25 @@ def test_versions_within_one_batch_merge_like_across_batches(store):
     profile = User(id="u_1", platform="x", followers=5, description="bio")
     store.write_records({User: [profile, handle_only]})
     assert store.con.execute("SELECT handle, followers, description FROM users").fetchall() == [("h_1", 5, "bio")]
+
+
+def test_import_refuses_tables_with_other_identities(store, tmp_path):
+    store.set_meta("identity_mode", "raw")
+    store.write_records({Post: [_post(1)]})
+    store.export_parquet(tmp_path / "raw")
+    with Store(tmp_path / "pseudo.duckdb") as other:
+        other.set_meta("identity_mode", "abc123")
+        with pytest.raises(StoreError, match=r"raw identifiers.*pseudonyms from key abc123"):
+            other.import_parquet(tmp_path / "raw")
+        assert other.count("posts") == 0
+    with Store(tmp_path / "fresh.duckdb") as fresh:
+        fresh.import_parquet(tmp_path / "raw")
+        assert fresh.get_meta("identity_mode") == "raw"
+
+
+def test_import_without_export_metadata_is_refused(store, tmp_path):
+    store.write_records({Post: [_post(1)]})
+    store.export_parquet(tmp_path / "out")
+    (tmp_path / "out" / "socialens-meta.json").unlink()
+    with Store(tmp_path / "other.duckdb") as other, pytest.raises(StoreError, match="cannot tell"):
+        other.import_parquet(tmp_path / "out")

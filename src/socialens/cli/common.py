@@ -44,7 +44,8 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except SocialensError as exc:
-        console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        # soft_wrap: one line however long (paths are), so it can be grepped and parsed.
+        console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
         raise typer.Exit(2) from None
 
 

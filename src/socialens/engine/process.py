@@ -44,16 +44,22 @@ class ProcessExecutor:
     def imap(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         pool = self._get_pool()
         window: deque[Future[Any]] = deque()
-        try:
-            for item in items:
-                window.append(pool.submit(fn, item))
-                if len(window) >= self.workers * 2:
+        iterator = iter(items)
+        while True:
+            try:
+                item = next(iterator)
+            except StopIteration:
+                break
+            except Exception:
+                # The input failed midway: deliver the work already submitted, then the error.
+                # Only the input's errors: a worker's error is raised where its result belongs,
+                # as LocalExecutor does, never after results that came later.
+                while window:
                     yield window.popleft().result()
-        except Exception:
-            # The input failed midway: deliver the work already submitted, then the error.
-            while window:
+                raise
+            window.append(pool.submit(fn, item))
+            if len(window) >= self.workers * 2:
                 yield window.popleft().result()
-            raise
         while window:
             yield window.popleft().result()
 

@@ -61,6 +61,8 @@ class EdgeProcessor:
             post.title = pseudo.mentions_in_text(platform, scrub_contacts(normalize_text(post.title)))
         if not post.urls:
             post.urls = extract_urls(text)
+        if any("@" in url for url in post.urls):  # profile links name people: mastodon.social/@carol
+            post.urls = [pseudo.mentions_in_text(platform, url) for url in post.urls]
         bare = strip_urls(text)
         if not post.hashtags:
             post.hashtags = extract_hashtags(bare, paired=self.paired_hashtags)

@@ -271,6 +271,10 @@ def _read_into_store(
         # A truncated or corrupt file: what was read before the damage is good; keep it.
         _flush(store, pending, result, reject_file)
         raise
+    if result.read and result.rejected == result.read:
+        raise InputFileError(
+            source.path, f"all {result.read} records were rejected as {importer.format_name}; wrong --format?"
+        )
     _flush(store, pending, result, reject_file)
     if progress:
         progress(max(source.bytes_read - reported, 0))

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import orjson
 import pyarrow as pa
 
 from socialens.errors import StoreBusyError, StoreError, StoreVersionError
@@ -17,6 +18,7 @@ from socialens.store.arrow import records_to_table, table_to_records
 from socialens.store.migrations import KEYS, MIGRATIONS, SCHEMA_VERSION
 
 RECORD_TABLES = {t.table: t for t in RECORD_TYPES}
+META_FILE = "socialens-meta.json"
 
 
 @dataclass(slots=True)
@@ -224,6 +226,8 @@ class Store:
             target = directory / f"{table}.parquet"
             self.con.execute(f"COPY (SELECT * FROM {table}) TO '{_quote(target)}' (FORMAT parquet)")
             written[table] = target
+        # Whose pseudonyms (or raw identifiers) these are travels with the tables.
+        (directory / META_FILE).write_text(orjson.dumps({"identity_mode": self.get_meta("identity_mode")}).decode())
         return written
 
     def import_parquet(self, directory: Path) -> dict[str, UpsertCounts]:
@@ -234,7 +238,16 @@ class Store:
         files = {t: directory / f"{t}.parquet" for t in KEYS if (directory / f"{t}.parquet").exists()}
         if not files:
             raise StoreError(f"{directory}: no posts/users/interactions .parquet files to import")
+        source_mode = _exported_identity_mode(directory)
+        mode = self.get_meta("identity_mode")
+        if source_mode and mode and source_mode != mode:
+            raise StoreError(
+                f"{directory} holds {_describe_mode(source_mode)}, {self.path} holds {_describe_mode(mode)}; "
+                "they cannot be mixed in one store"
+            )
         with self.transaction():
+            if source_mode and not mode:
+                self.set_meta("identity_mode", source_mode)
             for table, path in files.items():
                 wanted = field_names(RECORD_TABLES[table])
                 data = pq.read_table(path)
@@ -243,6 +256,21 @@ class Store:
                     raise StoreError(f"{path}: missing key column(s) {missing}")
                 counts[table] = self.upsert(table, data.select([c for c in wanted if c in data.schema.names]))
         return counts
+
+
+def _exported_identity_mode(directory: Path) -> str | None:
+    meta = directory / META_FILE
+    if not meta.exists():
+        raise StoreError(
+            f"{directory}: no {META_FILE}, so it cannot tell whether the tables hold raw identifiers "
+            "or which key's pseudonyms; export them with 'socialens export'"
+        )
+    mode = orjson.loads(meta.read_bytes()).get("identity_mode")
+    return str(mode) if mode else None
+
+
+def _describe_mode(mode: str) -> str:
+    return "raw identifiers" if mode == "raw" else f"pseudonyms from key {mode}"
 
 
 def _quote(path: Path) -> str:

@@ -1,0 +1,133 @@
+"""Executors: the same ordered results everywhere, bounded read-ahead, errors reach the caller."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterator
+
+import pytest
+
+from socialens.engine import Executor, LocalExecutor, ProcessExecutor, default_executor
+
+
+def square_plus_index(item: tuple[int, str]) -> tuple[int, str]:
+    # Module level, so worker processes can unpickle it by reference.
+    number, label = item
+    return number * number, label.upper()
+
+
+def fail_on_seven(number: int) -> int:
+    if number == 7:
+        raise ValueError(f"bad item {number}")
+    return number
+
+
+ITEMS = [(i, f"item-{i}") for i in range(50)]
+
+
+@pytest.fixture(scope="module")
+def process_executor() -> Iterator[ProcessExecutor]:
+    # One pool for the module: starting the fork server is the slow part.
+    executor = ProcessExecutor(2)
+    yield executor
+    executor.close()
+
+
+def test_local_and_process_give_identical_ordered_results(process_executor):
+    expected = [square_plus_index(item) for item in ITEMS]
+    assert list(LocalExecutor().imap(square_plus_index, ITEMS)) == expected
+    assert list(process_executor.imap(square_plus_index, iter(ITEMS))) == expected
+    assert list(process_executor.imap(square_plus_index, [])) == []
+
+
+def test_process_executor_reads_a_lazy_input_at_most_workers_times_two_ahead(process_executor):
+    pulled = 0
+
+    def lazy() -> Iterator[tuple[int, str]]:
+        nonlocal pulled
+        for item in ITEMS:
+            pulled += 1
+            yield item
+
+    ahead = []
+    for received, _ in enumerate(process_executor.imap(square_plus_index, lazy())):
+        ahead.append(pulled - received)  # items taken from the input but not yet handed back
+    assert pulled == len(ITEMS) and len(ahead) == len(ITEMS)
+    assert max(ahead) <= process_executor.workers * 2
+    assert ahead[0] == process_executor.workers * 2  # and it does read ahead: the workers stay busy
+
+
+def test_local_executor_reads_one_at_a_time():
+    pulled = 0
+
+    def lazy() -> Iterator[int]:
+        nonlocal pulled
+        for i in range(10):
+            pulled += 1
+            yield i
+
+    for received, _ in enumerate(LocalExecutor().imap(fail_on_seven, lazy())):
+        assert pulled == received + 1
+        if received == 5:
+            break
+
+
+@pytest.mark.parametrize("executor", ["local", "process"])
+def test_an_exception_in_a_worker_reaches_the_caller(executor, process_executor):
+    chosen: Executor = LocalExecutor() if executor == "local" else process_executor
+    got = []
+    with pytest.raises(ValueError, match="bad item 7"):
+        for result in chosen.imap(fail_on_seven, range(20)):
+            got.append(result)
+    assert got == list(range(7))  # everything before the failure arrived, in order
+
+
+def test_process_executor_still_works_after_a_failure(process_executor):
+    with pytest.raises(ValueError):
+        list(process_executor.imap(fail_on_seven, range(10)))
+    assert list(process_executor.imap(fail_on_seven, range(5))) == list(range(5))
+
+
+def test_close_is_idempotent_and_a_closed_executor_starts_again():
+    unused = ProcessExecutor(2)
+    unused.close()
+    unused.close()
+    with ProcessExecutor(2) as executor:
+        assert list(executor.imap(fail_on_seven, range(3))) == [0, 1, 2]
+        executor.close()
+        executor.close()
+        assert list(executor.imap(fail_on_seven, range(3))) == [0, 1, 2]  # a fresh pool
+    executor.close()
+    local = LocalExecutor()
+    local.close()
+    local.close()
+
+
+def test_executors_pickle_without_their_pool(process_executor):
+    list(process_executor.imap(fail_on_seven, range(3)))
+    copy = pickle.loads(pickle.dumps(process_executor))
+    assert copy.workers == 2 and copy._pool is None
+    assert isinstance(pickle.loads(pickle.dumps(LocalExecutor())), LocalExecutor)
+
+
+def test_default_executor_picks_by_worker_count():
+    assert isinstance(default_executor(0), LocalExecutor)
+    assert isinstance(default_executor(1), LocalExecutor)
+    many = default_executor(3)
+    assert isinstance(many, ProcessExecutor) and many.workers == 3
+    many.close()
+
+
+@pytest.mark.parametrize("executor", ["local", "process"])
+def test_an_input_failing_midway_delivers_what_was_read_then_its_error(executor, process_executor):
+    chosen: Executor = LocalExecutor() if executor == "local" else process_executor
+
+    def truncated() -> Iterator[int]:
+        yield from range(6)
+        raise OSError("truncated input")
+
+    got = []
+    with pytest.raises(OSError, match="truncated input"):
+        for result in chosen.imap(fail_on_seven, truncated()):
+            got.append(result)
+    assert got == list(range(6))
