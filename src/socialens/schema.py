@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from operator import attrgetter
 from typing import Any, ClassVar, Literal
 
 InteractionKind = Literal["like", "reply", "repost", "quote", "mention", "follow", "click", "view", "rating"]
@@ -115,6 +116,25 @@ def _spec(record_type: type[Record]) -> list[tuple[str, str, bool]]:
 
 
 _SPECS = {t: _spec(t) for t in RECORD_TYPES}
+_PY_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "float": (float, int),
+    "bool": (bool,),
+    "datetime": (datetime,),
+    "list[str]": (list,),
+}
+
+
+def _fast_spec(record_type: type[Record]) -> tuple[Any, tuple[frozenset[type], ...], tuple[int, ...]]:
+    """One C-level getter for all fields, the exact types each may hold, where the lists are."""
+    spec = _SPECS[record_type]
+    allowed = tuple(frozenset(_PY_TYPES[kind] + ((type(None),) if nullable else ())) for _, kind, nullable in spec)
+    lists = tuple(i for i, (_, kind, _) in enumerate(spec) if kind == "list[str]")
+    return attrgetter(*(name for name, _, _ in spec)), allowed, lists
+
+
+_FAST = {t: _fast_spec(t) for t in RECORD_TYPES}
 
 
 def check_record(record: Record) -> None:
@@ -129,6 +149,17 @@ def check_record(record: Record) -> None:
     Traceback (most recent call last):
     socialens.errors.RecordError: [E103] field 'like_count': expected an integer, got 'five'
     """
+    getter, allowed, lists = _FAST[type(record)]
+    values = getter(record)
+    # The common case, in a few C-level passes: every value of an allowed type, lists of text.
+    if all(type(v) in a for v, a in zip(values, allowed, strict=True)) and all(
+        type(x) is str for i in lists for x in values[i]
+    ):
+        return
+    _check_slowly(record)
+
+
+def _check_slowly(record: Record) -> None:
     from socialens.errors import RecordError
 
     for name, kind, nullable in _SPECS[type(record)]:

@@ -29,7 +29,7 @@ ALICE_POST = f"at://{ALICE}/app.bsky.feed.post/3l3qo2vutsw2b"
 def _at(did: str, rkey: str) -> str:
     """A post's at:// URI as the edge stores it (the edge may pseudonymise the DID inside)."""
     probe = Post(id=f"at://{did}/app.bsky.feed.post/{rkey}", platform="bluesky")
-    return EdgeProcessor(PSEUDO, detect_lang=False, derive_interactions=False).post(probe).id
+    return EdgeProcessor(PSEUDO, detect_lang=False).post(probe).id
 
 
 STORED_ALICE_POST = _at(ALICE, "3l3qo2vutsw2b")

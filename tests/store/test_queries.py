@@ -97,12 +97,13 @@ def filled(store: Store) -> Store:
 
 
 def test_counts_stats_and_breakdowns(filled):
-    assert queries.table_counts(filled) == {"posts": 6, "users": 2, "interactions": 3}
+    # 3 written explicitly + 4 the store derives from the posts (3 mentions, 1 repost)
+    assert queries.table_counts(filled) == {"posts": 6, "users": 2, "interactions": 7}
     stats = queries.post_stats(filled)
     assert stats["authors"] == 3 and stats["untimed"] == 1
     assert stats["first"] == datetime(2021, 1, 4, 12, 30) and stats["last"] == datetime(2021, 3, 2, 12, 30)
     assert queries.posts_by_platform(filled) == [("twitter", 4), ("reddit", 2)]
-    assert queries.interactions_by_kind(filled) == [("mention", 2), ("repost", 1)]
+    assert queries.interactions_by_kind(filled) == [("mention", 5), ("repost", 2)]
     assert queries.ingest_stats(filled) == {"runs": 2, "files": 2, "read": 7, "rejected": 1, "failed": 1}
 
 

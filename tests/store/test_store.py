@@ -156,3 +156,17 @@ def test_import_without_export_metadata_is_refused(store, tmp_path):
     (tmp_path / "out" / "socialens-meta.json").unlink()
     with Store(tmp_path / "other.duckdb") as other, pytest.raises(StoreError, match="cannot tell"):
         other.import_parquet(tmp_path / "out")
+
+
+def test_posts_imply_interactions_with_the_same_ids_as_imported_events(store):
+    from socialens.store.arrow import interaction_id
+
+    reply = Post(id="2", platform="x", author="u_2", reply_to="1", mentions=["h_1"],
+                 created_at=datetime(2020, 1, 1, 12, tzinfo=UTC))
+    counts = store.write_records({Post: [reply]})
+    assert counts["interactions"].new == 2
+    stored = dict(store.con.execute("SELECT kind, id FROM interactions").fetchall())
+    same = Interaction(actor="u_2", kind="reply", platform="x", target_post="1", timestamp=reply.created_at)
+    assert stored["reply"] == interaction_id(same)
+    assert store.write_records({Interaction: [same]})["interactions"].unchanged == 1
+    assert store.write_records({Post: [reply]})["interactions"].unchanged == 2

@@ -2,7 +2,7 @@
 
 After this step no raw user id, handle, e-mail address or phone number remains (unless raw
 identifiers were kept on purpose), and each post carries its entities and language.
-Interactions implied by posts (reply, repost, quote, mention) are derived here too.
+Interactions implied by posts (reply, repost, quote, mention) are derived by the store.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ class EdgeProcessor:
     >>> edge = EdgeProcessor(Pseudonymizer(b"k"), detect_lang=False)
     >>> post = Post(id="1", platform="x", author="42", text="Mail a@b.com &amp; ping @Bob #Yes")
     >>> [type(r).__name__ for r in edge.process([post])]
-    ['Post', 'Interaction']
+    ['Post']
     >>> post.text.startswith("Mail [email] & ping @h_"), post.hashtags, post.author.startswith("u_")
     (True, ['yes'], True)
     """
@@ -34,20 +34,15 @@ class EdgeProcessor:
         pseudonymizer: Pseudonymizer,
         paired_hashtags: bool = False,
         detect_lang: bool = True,
-        derive_interactions: bool = True,
     ) -> None:
         self.pseudonymizer = pseudonymizer
         self.paired_hashtags = paired_hashtags
         self.detect_lang = detect_lang
-        self.derive_interactions = derive_interactions
 
     def process(self, records: Iterable[Record]) -> Iterator[Record]:
         for record in records:
             if isinstance(record, Post):
-                self.post(record)
-                yield record
-                if self.derive_interactions:
-                    yield from self.implied_interactions(record)
+                yield self.post(record)
             elif isinstance(record, User):
                 yield self.user(record)
             else:
@@ -109,18 +104,3 @@ class EdgeProcessor:
                 else pseudo.user(interaction.platform, target)
             )
         return interaction
-
-    def implied_interactions(self, post: Post) -> Iterator[Interaction]:
-        """Reply, repost, quote and mention edges implied by an already-processed post."""
-        if not post.author:
-            return
-        base = {"actor": post.author, "platform": post.platform, "timestamp": post.created_at}
-        for kind, target in (
-            ("reply", post.reply_to),
-            ("repost", post.repost_of),
-            ("quote", post.quote_of),
-        ):
-            if target:
-                yield Interaction(kind=kind, target_post=target, **base)  # type: ignore[arg-type]
-        for handle in post.mentions:
-            yield Interaction(kind="mention", target_user=handle, target_post=post.id, **base)  # type: ignore[arg-type]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pyarrow as pa
@@ -64,11 +64,21 @@ ARROW_TYPES: dict[type, dict[str, pa.DataType]] = {
 _TIME_FIELDS = {"created_at", "timestamp"}
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def interaction_id(i: Interaction) -> str:
-    """A stable id for an interaction, so the same event ingested twice is stored once."""
-    stamp = i.timestamp.isoformat() if i.timestamp else ""
+    """A stable id for an interaction, so the same event ingested twice is stored once.
+
+    The same formula as the SQL in ``store.derived``, so derived and imported copies of one
+    event share an id.
+    """
+    stamp = ""
+    if i.timestamp is not None:
+        moment = i.timestamp if i.timestamp.tzinfo else i.timestamp.replace(tzinfo=UTC)
+        stamp = str((moment - _EPOCH) // timedelta(microseconds=1))
     key = f"{i.actor}\x00{i.kind}\x00{i.target_post or ''}\x00{i.target_user or ''}\x00{stamp}"
-    return hashlib.blake2b(key.encode("utf-8"), digest_size=10).hexdigest()
+    return hashlib.md5(key.encode("utf-8"), usedforsecurity=False).hexdigest()[:20]
 
 
 def _naive_utc(value: datetime | None) -> datetime | None:

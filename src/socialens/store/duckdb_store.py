@@ -13,8 +13,9 @@ import orjson
 import pyarrow as pa
 
 from socialens.errors import StoreBusyError, StoreError, StoreVersionError
-from socialens.schema import RECORD_TYPES, Record, RecordType, field_names
+from socialens.schema import RECORD_TYPES, Interaction, Record, RecordType, field_names
 from socialens.store.arrow import records_to_table, table_to_records
+from socialens.store.derived import IMPLIED_INTERACTIONS_SQL
 from socialens.store.migrations import KEYS, MIGRATIONS, SCHEMA_VERSION
 
 RECORD_TABLES = {t.table: t for t in RECORD_TYPES}
@@ -129,50 +130,55 @@ class Store:
         """
         if data.num_rows == 0:
             return UpsertCounts()
+        self.con.register("_stage_input", data.append_column("_n", pa.array(range(data.num_rows), pa.int64())))
+        try:
+            return self._upsert_from(
+                "_stage_input", table, [c for c in field_names(RECORD_TABLES[table]) if c in data.schema.names]
+            )
+        finally:
+            self.con.unregister("_stage_input")
+
+    def _upsert_from(self, source: str, table: str, columns: list[str]) -> UpsertCounts:
+        """Upsert rows of relation ``source`` (the columns given, plus an ordinal ``_n``)."""
         keys = KEYS[table]
-        columns = [c for c in field_names(RECORD_TABLES[table]) if c in data.schema.names]
         values = [c for c in columns if c not in keys]
         on = " AND ".join(f"t.{k} = s.{k}" for k in keys)
         merged = ", ".join([*(f"s.{k}" for k in keys), *(f"coalesce(s.{c}, t.{c}) AS {c}" for c in values)])
-        self.con.register("_stage_arrow", data.append_column("_n", pa.array(range(data.num_rows), pa.int64())))
-        try:
+        self.con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _stage AS
+            SELECT *, hash({", ".join(values)}) AS row_hash FROM (
+                SELECT {merged}, t.row_hash AS _old_hash, t.{keys[0]} IS NOT NULL AS _existed
+                FROM ({self._latest(source, keys, values)}) s
+                LEFT JOIN {table} t ON {on})"""
+        )
+        found = self.one(
+            """SELECT count(*), count(*) FILTER (WHERE _existed),
+                      count(*) FILTER (WHERE _existed AND _old_hash IS DISTINCT FROM row_hash)
+               FROM _stage"""
+        )
+        assert found is not None
+        total, existing, changed = (int(x) for x in found)
+        rows = "SELECT * EXCLUDE (_old_hash, _existed) FROM _stage"
+        if existing == 0:
+            self.con.execute(f"INSERT INTO {table} BY NAME {rows}")
+        elif changed or total > existing:
+            assignments = ", ".join(f"{c} = excluded.{c}" for c in [*values, "row_hash"])
             self.con.execute(
-                f"""CREATE OR REPLACE TEMP TABLE _stage AS
-                SELECT *, hash({", ".join(values)}) AS row_hash FROM (
-                    SELECT {merged}, t.row_hash AS _old_hash, t.{keys[0]} IS NOT NULL AS _existed
-                    FROM ({self._latest(keys, values)}) s
-                    LEFT JOIN {table} t ON {on})"""
+                f"""INSERT INTO {table} BY NAME {rows}
+                WHERE NOT _existed OR _old_hash IS DISTINCT FROM row_hash
+                ON CONFLICT DO UPDATE SET {assignments}, ingested_at = current_localtimestamp()"""
             )
-            found = self.one(
-                """SELECT count(*), count(*) FILTER (WHERE _existed),
-                          count(*) FILTER (WHERE _existed AND _old_hash IS DISTINCT FROM row_hash)
-                   FROM _stage"""
-            )
-            assert found is not None
-            total, existing, changed = (int(x) for x in found)
-            rows = "SELECT * EXCLUDE (_old_hash, _existed) FROM _stage"
-            if existing == 0:
-                self.con.execute(f"INSERT INTO {table} BY NAME {rows}")
-            elif changed or total > existing:
-                assignments = ", ".join(f"{c} = excluded.{c}" for c in [*values, "row_hash"])
-                self.con.execute(
-                    f"""INSERT INTO {table} BY NAME {rows}
-                    WHERE NOT _existed OR _old_hash IS DISTINCT FROM row_hash
-                    ON CONFLICT DO UPDATE SET {assignments}, ingested_at = current_localtimestamp()"""
-                )
-        finally:
-            self.con.unregister("_stage_arrow")
         return UpsertCounts(new=total - existing, updated=changed, unchanged=existing - changed)
 
-    def _latest(self, keys: tuple[str, ...], values: list[str]) -> str:
+    def _latest(self, source: str, keys: tuple[str, ...], values: list[str]) -> str:
         """SQL for one row per key out of the staged batch: the latest value of each field,
         where an empty (NULL) field falls back on an earlier version of the same record."""
         group = ", ".join(keys)
-        duplicated = self.one(f"SELECT count(*) > count(DISTINCT ({group})) FROM _stage_arrow")
+        duplicated = self.one(f"SELECT count(*) > count(DISTINCT ({group})) FROM {source}")
         if not duplicated or not duplicated[0]:
-            return "SELECT * FROM _stage_arrow"
+            return f"SELECT * FROM {source}"
         latest = ", ".join(f"arg_max({c}, _n) FILTER (WHERE {c} IS NOT NULL) AS {c}" for c in values)
-        return f"SELECT {group}, {latest} FROM _stage_arrow GROUP BY {group}"
+        return f"SELECT {group}, {latest} FROM {source} GROUP BY {group}"
 
     def write_records(self, records_by_type: dict[RecordType, list[Record]]) -> dict[str, UpsertCounts]:
         """Upsert lists of records, all tables in one transaction."""
@@ -185,8 +191,21 @@ class Store:
         counts: dict[str, UpsertCounts] = {}
         with self.transaction():
             for table, data in tables.items():
-                counts[table] = self.upsert(table, data)
+                counts.setdefault(table, UpsertCounts())
+                counts[table] += self.upsert(table, data)
+                if table == "posts" and data.num_rows:
+                    counts.setdefault("interactions", UpsertCounts())
+                    counts["interactions"] += self._upsert_implied_interactions()
         return counts
+
+    def _upsert_implied_interactions(self) -> UpsertCounts:
+        """Reply, repost, quote and mention interactions implied by the posts just staged.
+
+        Derived here, in one vectorised statement, rather than record by record: every post
+        source gets them the same way, and their ids match ``arrow.interaction_id``.
+        """
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE _implied AS {IMPLIED_INTERACTIONS_SQL}")
+        return self._upsert_from("_implied", "interactions", field_names(Interaction))
 
     def log_ingest(self, row: dict[str, Any]) -> None:
         names = ", ".join(row)
