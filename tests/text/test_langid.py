@@ -56,11 +56,12 @@ class _Model:
 
     def __init__(self, label: str, score: float) -> None:
         self.label, self.score, self.calls = label, score, 0
+        self.f = self  # the compiled binding, which detect_language calls directly
 
-    def predict(self, text: str, k: int = 1) -> tuple[list[str], list[float]]:
-        assert "\n" not in text  # fastText wants one line
+    def predict(self, text: str, k: int, threshold: float, on_error: str) -> list[tuple[float, str]]:
+        assert text.endswith("\n") and "\n" not in text[:-1]  # fastText wants one line
         self.calls += 1
-        return [f"__label__{self.label}"], [self.score]
+        return [(self.score, f"__label__{self.label}")]
 
 
 def test_shortcuts_answer_without_the_model_and_exact_skips_them(monkeypatch):
