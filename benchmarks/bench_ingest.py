@@ -26,19 +26,48 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
 SOCIALENS = """
-import json, resource, sys, time
+import glob, json, os, resource, sys, threading, time
 from socialens.ingest.run import ingest
 from socialens.privacy import Pseudonymizer
 from socialens.store import Store
-path, store_path, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
-started = time.perf_counter()
-with Store(store_path) as store:
-    summary = ingest([path], store, format="twitter-v1", pseudonymizer=Pseudonymizer(b"bench-key"), workers=workers)
-    posts = store.count("posts")
-seconds = time.perf_counter() - started
-print(json.dumps({"seconds": seconds, "posts": posts, "rejected": summary.rejected,
-                  "rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+
+def descendants_peak_rss(peak):
+    # Worker processes are forked by a fork server, so RUSAGE_CHILDREN does not see them:
+    # sample the process tree instead (VmHWM is each process's own peak).
+    me = os.getpid()
+    while True:
+        parents = {}
+        for stat in glob.glob("/proc/[0-9]*/stat"):
+            try:
+                fields = open(stat).read().rsplit(")", 1)[1].split()
+                parents[int(stat.split("/")[2])] = int(fields[1])
+            except (OSError, ValueError, IndexError):
+                pass
+        tree, frontier = set(), {me}
+        while frontier:
+            frontier = {p for p, pp in parents.items() if pp in frontier and p not in tree}
+            tree |= frontier
+        for pid in tree:
+            try:
+                for line in open(f"/proc/{pid}/status"):
+                    if line.startswith("VmHWM"):
+                        peak[pid] = max(peak.get(pid, 0), int(line.split()[1]) / 1024)
+            except OSError:
+                pass
+        time.sleep(0.5)
+
+if __name__ == "__main__":
+    path, store_path, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    peak = {}
+    threading.Thread(target=descendants_peak_rss, args=(peak,), daemon=True).start()
+    started = time.perf_counter()
+    with Store(store_path) as store:
+        summary = ingest([path], store, format="twitter-v1", pseudonymizer=Pseudonymizer(b"bench-key"), workers=workers)
+        posts = store.count("posts")
+    seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": seconds, "posts": posts, "rejected": summary.rejected,
+                      "rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "rss_worker_mb": max(peak.values(), default=0.0)}))
 """
 
 BASELINE = """
@@ -57,7 +86,12 @@ print(json.dumps({"seconds": seconds, "posts": posts,
 
 
 def _run(code: str, *args: str) -> dict[str, float]:
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as script:
+        script.write(code)  # a real file: worker processes re-import the main module
+    try:
+        done = subprocess.run([sys.executable, script.name, *args], capture_output=True, text=True, check=True)
+    finally:
+        os.unlink(script.name)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

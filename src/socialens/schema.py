@@ -135,6 +135,7 @@ def _fast_spec(record_type: type[Record]) -> tuple[Any, tuple[frozenset[type], .
 
 
 _FAST = {t: _fast_spec(t) for t in RECORD_TYPES}
+_VALID_SIGNATURES: set[tuple[type, ...]] = set()
 
 
 def check_record(record: Record) -> None:
@@ -151,12 +152,18 @@ def check_record(record: Record) -> None:
     """
     getter, allowed, lists = _FAST[type(record)]
     values = getter(record)
-    # The common case, in a few C-level passes: every value of an allowed type, lists of text.
-    if all(type(v) in a for v, a in zip(values, allowed, strict=True)) and all(
-        type(x) is str for i in lists for x in values[i]
-    ):
-        return
-    _check_slowly(record)
+    # The common case costs a tuple of types and a set look-up: a combination of field types
+    # is checked in full once, then remembered. List elements are always checked.
+    signature = tuple(map(type, values))
+    if signature not in _VALID_SIGNATURES:
+        if not all(t in a for t, a in zip(signature, allowed, strict=True)):
+            _check_slowly(record)
+            return
+        _VALID_SIGNATURES.add(signature)
+    for i in lists:
+        if values[i] and not all(type(x) is str for x in values[i]):
+            _check_slowly(record)
+            return
 
 
 def _check_slowly(record: Record) -> None:
