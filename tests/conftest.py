@@ -20,6 +20,7 @@ TEST_KEY = b"socialens-test-key"
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # Never touch the real user's key file or config; never reach a model hub.
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("SOCIALENS_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("SOCIALENS_KEY", TEST_KEY.decode())
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")

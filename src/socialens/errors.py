@@ -81,3 +81,27 @@ class ConfigError(SocialensError):
 
 class UnknownComponentError(SocialensError):
     code = "E402"
+
+
+class ModelNotFoundError(SocialensError):
+    """No model (or version, or default) by that name in the registry."""
+
+    code = "E501"
+
+
+class ModelCardError(SocialensError):
+    """A ``card.json`` or ``defaults.json`` cannot be read or is not a model card."""
+
+    code = "E502"
+
+
+class CheckpointError(SocialensError):
+    """A checkpoint is missing, unreadable, or does not fit the model or settings it is resumed with."""
+
+    code = "E503"
+
+
+class TrainingError(SocialensError):
+    """Training cannot go on: empty data, or a loss that stopped being a number."""
+
+    code = "E504"
