@@ -25,6 +25,15 @@ from tests.conftest import FIXTURES, TEST_KEY
 
 COMPONENTS = registry.components()
 
+# Text classifiers (``fit(texts, labels)`` + ``predict_proba(texts)``) train on these, then score.
+_TRAIN_TEXTS = ["great service, love it", "terrible delay, hate it", "服务很满意", "房间很脏，太差了"] * 2
+_TRAIN_LABELS = [1, 0, 1, 0] * 2
+_SCORE_TEXTS = ["love the service", "hate the delay", "很满意", "太差", "", "😀"]
+
+
+def _is_text_classifier(component: Component) -> bool:
+    return callable(getattr(component, "fit", None)) and callable(getattr(component, "predict_proba", None))
+
 
 def _valid_fixture(importer: Importer) -> Path:
     found = sorted((FIXTURES / "ingest" / importer.format_name).glob("valid.*"))
@@ -32,7 +41,7 @@ def _valid_fixture(importer: Importer) -> Path:
     return found[0]
 
 
-def _run(component: Component, path: Path) -> list[Any]:
+def _run(component: Component, path: Any) -> list[Any]:
     """The component's output for an input, in a comparable form."""
     if isinstance(component, Importer):
         out: list[Any] = []
@@ -40,16 +49,23 @@ def _run(component: Component, path: Path) -> list[Any]:
         for item in component.read(Source(path)):
             out.append(item if isinstance(item, Reject) else list(edge.process(item[1])))
         return out
+    if _is_text_classifier(component):
+        import numpy as np
+
+        scored = component.fit(_TRAIN_TEXTS, _TRAIN_LABELS).predict_proba(list(path))  # type: ignore[attr-defined]
+        return np.round(np.asarray(scored, dtype=float), 6).tolist()
     raise NotImplementedError(f"no conformance input for {type(component).__name__}")
 
 
-def _example(component: Component, tmp_path: Path) -> tuple[Path, Path]:
+def _example(component: Component, tmp_path: Path) -> tuple[Any, Any]:
     """A valid input and an empty one for the component."""
     if isinstance(component, Importer):
         valid = _valid_fixture(component)
         empty = tmp_path / f"empty{valid.suffix}"
         empty.write_bytes(b"")
         return valid, empty
+    if _is_text_classifier(component):
+        return _SCORE_TEXTS, []
     raise NotImplementedError(type(component).__name__)
 
 

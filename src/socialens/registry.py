@@ -16,7 +16,11 @@ C = TypeVar("C", bound=type[Component])
 
 _REGISTRY: dict[str, type[Component]] = {}
 # Modules whose import registers components; loaded on first look-up, not at import time.
-_PROVIDERS = ("socialens.ingest.formats",)
+_PROVIDERS = (
+    "socialens.ingest.formats",
+    "socialens.analyses.sentiment.baselines",
+    "socialens.analyses.sentiment.finetuned",
+)
 
 
 def register(name: str) -> Callable[[C], C]:

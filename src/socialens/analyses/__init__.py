@@ -1,0 +1,1 @@
+"""Analyses, one question per folder (sentiment/, ...), each built from registered components."""

@@ -1,0 +1,1 @@
+"""Sentiment: baselines, trained models and their evaluation, English and Chinese."""

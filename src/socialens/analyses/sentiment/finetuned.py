@@ -1,0 +1,146 @@
+"""The packaged all-MiniLM-L6-v2 encoder fine-tuned end to end for sentiment (the teacher).
+
+Slow to train on a CPU (minutes per thousand texts) and ~300 texts/s to score on two
+cores, so it is the accuracy ceiling, not the production model: a student is distilled
+from it for batch scoring.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from socialens.component import Component
+from socialens.registry import register
+
+
+@register("sentiment.minilm_finetuned.v1")
+class FineTunedMiniLMSentiment(Component):
+    """Fine-tuned MiniLM classifier. ``fit(texts, labels, valid_texts, valid_labels)``."""
+
+    def __init__(
+        self,
+        labels: Sequence[str] = ("negative", "neutral", "positive"),
+        epochs: int = 3,
+        batch_size: int = 32,
+        lr: float = 3e-5,
+        weight_decay: float = 0.01,
+        warmup_ratio: float = 0.06,
+        patience: int = 1,
+        max_length: int = 64,
+        seed: int = 42,
+        num_threads: int = 1,
+        checkpoint_dir: str | None = None,
+        log_dir: str | None = None,
+    ) -> None:
+        self.labels = labels
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.warmup_ratio = warmup_ratio
+        self.patience = patience
+        self.max_length = max_length
+        self.seed = seed
+        self.num_threads = num_threads
+        self.checkpoint_dir = checkpoint_dir
+        self.log_dir = log_dir
+
+    # -- training ---------------------------------------------------------------
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[int],
+        valid_texts: Sequence[str] | None = None,
+        valid_labels: Sequence[int] | None = None,
+        progress: bool = False,
+    ) -> FineTunedMiniLMSentiment:
+        import torch
+
+        from socialens.models.encoders.minilm import load_encoder
+        from socialens.models.transformer_classifier import TransformerClassifier, TransformerClassifierConfig
+        from socialens.training.trainer import Trainer, TrainConfig
+
+        if valid_texts is None or valid_labels is None:
+            cut = max(1, len(texts) // 10)
+            valid_texts, valid_labels = texts[:cut], labels[:cut]
+            texts, labels = texts[cut:], labels[cut:]
+        torch.manual_seed(self.seed)  # the head's initial weights
+        model = TransformerClassifier(load_encoder(), TransformerClassifierConfig(num_labels=len(self.labels)))
+        config = TrainConfig(
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            lr=self.lr,
+            weight_decay=self.weight_decay,
+            warmup_ratio=self.warmup_ratio,
+            patience=self.patience,
+            seed=self.seed,
+            num_threads=self.num_threads,
+            checkpoint_dir=Path(self.checkpoint_dir) if self.checkpoint_dir else None,
+            log_dir=Path(self.log_dir) if self.log_dir else None,
+        )
+        result = Trainer(config).fit(
+            model,
+            list(zip(texts, labels, strict=True)),
+            list(zip(valid_texts, valid_labels, strict=True)),
+            collate_fn=self._collate,
+            progress=progress,
+        )
+        self.model_ = model.eval()
+        self.training_ = result
+        return self
+
+    def _collate(self, items: Sequence[tuple[str, int]]) -> dict[str, Any]:
+        import torch
+
+        from socialens.models.encoders.minilm import load_tokenizer
+
+        texts = [text or " " for text, _ in items]
+        batch = dict(
+            load_tokenizer()(texts, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt")
+        )
+        batch["labels"] = torch.tensor([label for _, label in items], dtype=torch.long)
+        return batch
+
+    # -- scoring ----------------------------------------------------------------
+    def predict_proba(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        import torch
+
+        if not len(texts):
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        out = []
+        with torch.inference_mode():
+            for start in range(0, len(texts), batch_size):
+                chunk = [(t, 0) for t in texts[start : start + batch_size]]
+                logits = self.model_(self._collate(chunk))
+                out.append(torch.softmax(logits, dim=-1).numpy())
+        return np.concatenate(out)
+
+    def predict(self, texts: Sequence[str]) -> list[int]:
+        return [int(i) for i in self.predict_proba(texts).argmax(axis=1)] if len(texts) else []
+
+    # -- persistence --------------------------------------------------------------
+    def save(self, directory: Path) -> Path:
+        import torch
+
+        directory.mkdir(parents=True, exist_ok=True)
+        torch.save(self.model_.state_dict(), directory / "model.pt")
+        (directory / "settings.pkl").write_bytes(pickle.dumps(self.get_params()))
+        return directory
+
+    @classmethod
+    def load(cls, directory: Path) -> FineTunedMiniLMSentiment:
+        import torch
+
+        from socialens.models.encoders.minilm import load_encoder
+        from socialens.models.transformer_classifier import TransformerClassifier, TransformerClassifierConfig
+
+        component = cls(**pickle.loads((directory / "settings.pkl").read_bytes()))
+        model = TransformerClassifier(load_encoder(), TransformerClassifierConfig(num_labels=len(component.labels)))
+        model.load_state_dict(torch.load(directory / "model.pt", map_location="cpu", weights_only=True))
+        component.model_ = model.eval()
+        return component

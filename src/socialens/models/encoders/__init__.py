@@ -1,0 +1,1 @@
+"""Adapters for pretrained weights that ship inside pinned packages (nothing is downloaded)."""
