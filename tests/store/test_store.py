@@ -161,8 +161,14 @@ def test_import_without_export_metadata_is_refused(store, tmp_path):
 def test_posts_imply_interactions_with_the_same_ids_as_imported_events(store):
     from socialens.store.arrow import interaction_id
 
-    reply = Post(id="2", platform="x", author="u_2", reply_to="1", mentions=["h_1"],
-                 created_at=datetime(2020, 1, 1, 12, tzinfo=UTC))
+    reply = Post(
+        id="2",
+        platform="x",
+        author="u_2",
+        reply_to="1",
+        mentions=["h_1"],
+        created_at=datetime(2020, 1, 1, 12, tzinfo=UTC),
+    )
     counts = store.write_records({Post: [reply]})
     assert counts["interactions"].new == 2
     stored = dict(store.con.execute("SELECT kind, id FROM interactions").fetchall())

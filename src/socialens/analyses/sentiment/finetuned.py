@@ -63,7 +63,7 @@ class FineTunedMiniLMSentiment(Component):
 
         from socialens.models.encoders.minilm import load_encoder
         from socialens.models.transformer_classifier import TransformerClassifier, TransformerClassifierConfig
-        from socialens.training.trainer import Trainer, TrainConfig
+        from socialens.training.trainer import TrainConfig, Trainer
 
         if valid_texts is None or valid_labels is None:
             cut = max(1, len(texts) // 10)
