@@ -25,7 +25,16 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--limit", type=int, default=None, help="train on the first N training texts only")
     parser.add_argument("--write", action="store_true")
+    parser.add_argument(
+        "--evaluate-checkpoint",
+        type=Path,
+        default=None,
+        help="score a checkpoint of an unfinished run (best.pt) on the test split instead of training",
+    )
     args = parser.parse_args()
+    if args.evaluate_checkpoint:
+        evaluate_checkpoint(args.lang, args.evaluate_checkpoint, args.threads, args.write)
+        return
 
     from socialens.analyses.sentiment.finetuned import FineTunedMiniLMSentiment
     from socialens.datasets.sentiment import load_sentiment_split
@@ -75,6 +84,46 @@ def main() -> None:
                 f"(`benchmarks/train_sentiment_teacher.py --lang {args.lang}`)\n\n"
                 "| lang | model | accuracy | macro-F1 | macro-recall | ECE | fit s | test posts/s |\n"
                 "|---|---|---:|---:|---:|---:|---:|---:|\n" + line + "\n"
+            )
+
+
+def evaluate_checkpoint(lang: str, path: Path, threads: int, write: bool) -> None:
+    """Test-split scores of the best epoch so far of a run that is still going (or was cut off)."""
+    import torch
+
+    from socialens.analyses.sentiment.finetuned import FineTunedMiniLMSentiment
+    from socialens.datasets.sentiment import load_sentiment_split
+    from socialens.evaluate.metrics import classification_report
+    from socialens.models.encoders.minilm import load_encoder
+    from socialens.models.transformer_classifier import TransformerClassifier, TransformerClassifierConfig
+    from socialens.training.checkpoint import load_checkpoint
+
+    torch.set_num_threads(threads)
+    split = load_sentiment_split(lang)
+    state = load_checkpoint(path)
+    model = TransformerClassifier(load_encoder(), TransformerClassifierConfig(num_labels=len(split.labels)))
+    model.load_state_dict(state["model"])
+    component = FineTunedMiniLMSentiment(labels=split.labels)
+    component.model_ = model.eval()
+    started = time.perf_counter()
+    proba = component.predict_proba(split.test_texts)
+    rate = len(split.test_texts) / (time.perf_counter() - started)
+    report = classification_report(split.test_labels, proba.argmax(axis=1), proba, labels=split.labels)
+    epoch = state.get("epoch")
+    line = (
+        f"| {lang} | fine-tuned MiniLM, best of {epoch} epoch(s) so far ({path.name}) | {report['accuracy']:.3f} "
+        f"| {report['macro_f1']:.3f} | {report['macro_recall']:.3f} | {report.get('ece', float('nan')):.3f} "
+        f"| {rate:.0f} |"
+    )
+    print(json.dumps(report, indent=2, default=str))
+    print(line)
+    if write:
+        with open(HERE / "RESULTS.md", "a", encoding="utf-8") as out:
+            out.write(
+                f"\n### Issue 3, sentiment teacher checkpoint, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC "
+                f"(`benchmarks/train_sentiment_teacher.py --evaluate-checkpoint`)\n\n"
+                "| lang | model | accuracy | macro-F1 | macro-recall | ECE | test posts/s |\n"
+                "|---|---|---:|---:|---:|---:|---:|\n" + line + "\n"
             )
 
 

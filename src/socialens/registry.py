@@ -19,6 +19,7 @@ _REGISTRY: dict[str, type[Component]] = {}
 _PROVIDERS = (
     "socialens.ingest.formats",
     "socialens.analyses.sentiment.baselines",
+    "socialens.analyses.sentiment.bigru",
     "socialens.analyses.sentiment.finetuned",
 )
 

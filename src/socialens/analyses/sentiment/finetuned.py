@@ -65,10 +65,11 @@ class FineTunedMiniLMSentiment(Component):
         from socialens.models.transformer_classifier import TransformerClassifier, TransformerClassifierConfig
         from socialens.training.trainer import TrainConfig, Trainer
 
-        if valid_texts is None or valid_labels is None:
+        if valid_texts is None or valid_labels is None:  # a seeded random tenth is held out
+            order = np.random.default_rng(self.seed).permutation(len(texts))
             cut = max(1, len(texts) // 10)
-            valid_texts, valid_labels = texts[:cut], labels[:cut]
-            texts, labels = texts[cut:], labels[cut:]
+            valid_texts, valid_labels = [texts[i] for i in order[:cut]], [labels[i] for i in order[:cut]]
+            texts, labels = [texts[i] for i in order[cut:]], [labels[i] for i in order[cut:]]
         torch.manual_seed(self.seed)  # the head's initial weights
         model = TransformerClassifier(load_encoder(), TransformerClassifierConfig(num_labels=len(self.labels)))
         config = TrainConfig(
