@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -96,21 +95,9 @@ def _run(code: str, *args: str) -> dict[str, float]:
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    import duckdb
+    from machine import describe
 
-    return (
-        f"{cpu}, {os.cpu_count()} logical cores, {memory:.0f} GiB RAM, Python {platform.python_version()}, "
-        f"DuckDB {duckdb.__version__}"
-    )
+    return describe("duckdb")
 
 
 def main() -> None:

@@ -14,8 +14,6 @@ Nothing is tuned on the test part: TF-IDF + LR's C was picked on the validation 
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -39,21 +37,9 @@ BASELINES: list[tuple[str, str, Callable[[], Any]]] = [
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    import sklearn
+    from machine import describe
 
-    return (
-        f"{cpu}, {os.cpu_count()} logical cores, {memory:.0f} GiB RAM, Python {platform.python_version()}, "
-        f"scikit-learn {sklearn.__version__}"
-    )
+    return describe("scikit-learn")
 
 
 def evaluate(name: str, split: SentimentSplit, factory: Callable[[], Any]) -> dict[str, Any]:
