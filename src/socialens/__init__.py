@@ -4,5 +4,18 @@ from __future__ import annotations
 
 from socialens.schema import Interaction, Post, User
 
-__all__ = ["Interaction", "Post", "User", "__version__"]
+__all__ = ["Interaction", "Post", "User", "__version__", "predict"]
 __version__ = "0.1.0"
+
+
+def predict(texts: list[str], task: str = "sentiment", lang: str | None = None) -> list[dict[str, object]]:
+    """Score texts with the registered default models: label, probabilities, language, model.
+
+    ``socialens train sentiment`` registers the models this uses.
+    """
+    from socialens.analyses.sentiment.predict import predict_sentiment
+    from socialens.errors import ConfigError
+
+    if task != "sentiment":
+        raise ConfigError(f"cannot predict {task!r} yet; available: sentiment")
+    return predict_sentiment(texts, lang=lang)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from socialens.cli import demo, export, ingest, report, stats, train
+from socialens.cli import demo, export, ingest, predict, report, stats, train
 
 app = typer.Typer(
     name="socialens",
@@ -22,6 +22,8 @@ app.command("demo")(demo.demo_command)
 app.command("train")(train.train_command)
 app.command("evaluate")(train.evaluate_command)
 app.command("models")(train.models_command)
+app.command("predict")(predict.predict_command)
+app.command("explain")(predict.explain_command)
 
 
 @app.callback()
