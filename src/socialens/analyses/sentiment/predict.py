@@ -22,19 +22,25 @@ def predict_sentiment(
     texts: Sequence[str],
     lang: str | None = None,
     registry_root: Path | None = None,
+    langs: Sequence[str | None] | None = None,
 ) -> list[dict[str, Any]]:
-    """One result per text: ``text``, ``lang``, ``label``, ``probabilities``, ``model``."""
+    """One result per text: ``text``, ``lang``, ``label``, ``probabilities``, ``model``.
+
+    ``langs`` gives each text's language when it is already known (posts in the store carry
+    theirs); otherwise it is identified here.
+    """
     from socialens.analyses.sentiment.workflow import load_sentiment_model
     from socialens.errors import ModelNotFoundError
 
     cleaned = [normalize_text(t) for t in texts]
-    langs = [lang or _route(detect_language(t)[0]) for t in cleaned]
+    known = langs if langs is not None else [None] * len(cleaned)
+    routed = [lang or _route(code or detect_language(t)[0]) for t, code in zip(cleaned, known, strict=True)]
     results: list[dict[str, Any]] = [
         {"text": t, "lang": code, "label": None, "probabilities": {}, "model": None}
-        for t, code in zip(texts, langs, strict=True)
+        for t, code in zip(texts, routed, strict=True)
     ]
-    for code in sorted(set(langs)):
-        indices = [i for i, c in enumerate(langs) if c == code]
+    for code in sorted(set(routed)):
+        indices = [i for i, c in enumerate(routed) if c == code]
         if code not in SUPPORTED:
             for i in indices:
                 results[i]["reason"] = f"no sentiment model for language {code!r} (available: {', '.join(SUPPORTED)})"

@@ -24,6 +24,7 @@ MODELS = {
     "minilm": "sentiment.minilm_finetuned.v1",
 }
 _PICKLED = "component.pkl"
+_LOADED: dict[Path, Any] = {}
 
 
 def train_sentiment(
@@ -78,10 +79,12 @@ def load_sentiment_model(
     registry = ModelRegistry(registry_root)
     card = registry.load_card(name, version) if name else registry.default("sentiment", lang)
     assert card.path is not None
-    cls = get(card.architecture)
-    if (card.path / _PICKLED).exists():
-        return pickle.loads((card.path / _PICKLED).read_bytes()), card
-    return cls.load(card.path), card  # type: ignore[attr-defined]
+    if card.path not in _LOADED:  # a registered version never changes, so it can be kept
+        if (card.path / _PICKLED).exists():
+            _LOADED[card.path] = pickle.loads((card.path / _PICKLED).read_bytes())
+        else:
+            _LOADED[card.path] = get(card.architecture).load(card.path)  # type: ignore[attr-defined]
+    return _LOADED[card.path], card
 
 
 def evaluate_sentiment(

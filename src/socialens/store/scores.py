@@ -1,0 +1,89 @@
+"""Per-post scores that analyses write back (table ``post_scores``), and the reads they need."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import pyarrow as pa
+
+from socialens.store.duckdb_store import Store
+
+SCORE_COLUMNS = ("platform", "post_id", "task", "label", "score", "probabilities", "model")
+
+
+def iter_post_texts(store: Store, batch_size: int = 2_000) -> Iterator[pa.RecordBatch]:
+    """(platform, id, text, lang) of every post, in key order, read on a cursor of its own so
+    the caller can write scores between batches."""
+    cursor = store.con.cursor()
+    yield from cursor.sql("SELECT platform, id, text, lang FROM posts ORDER BY platform, id").to_arrow_reader(
+        batch_size
+    )
+
+
+def write_scores(store: Store, rows: pa.Table) -> int:
+    """Insert or replace scores (one row per post and task), in one transaction."""
+    if rows.num_rows == 0:
+        return 0
+    store.con.register("_scores_input", rows.select(list(SCORE_COLUMNS)))
+    try:
+        with store.transaction():
+            store.con.execute(
+                f"INSERT OR REPLACE INTO post_scores ({', '.join(SCORE_COLUMNS)}) "
+                f"SELECT {', '.join(SCORE_COLUMNS)} FROM _scores_input"
+            )
+    finally:
+        store.con.unregister("_scores_input")
+    return rows.num_rows
+
+
+def label_shares_over_time(store: Store, task: str, unit: str) -> dict[str, list[tuple[datetime, int]]]:
+    """Percent of scored posts per label and period (periods with no scored post are left out)."""
+    if unit not in ("day", "week", "month", "year"):
+        raise ValueError(f"unknown time unit {unit!r}")
+    rows = store.con.execute(
+        """WITH counts AS (
+               SELECT date_trunc(?, p.created_at) AS bucket, s.label, count(*) AS n
+               FROM post_scores s JOIN posts p ON p.platform = s.platform AND p.id = s.post_id
+               WHERE s.task = ? AND s.label IS NOT NULL AND p.created_at IS NOT NULL
+               GROUP BY ALL)
+           SELECT bucket, label, round(100.0 * n / sum(n) OVER (PARTITION BY bucket))
+           FROM counts ORDER BY label, bucket""",
+        [unit, task],
+    ).fetchall()
+    series: dict[str, list[tuple[datetime, int]]] = {}
+    for bucket, label, share in rows:
+        series.setdefault(str(label), []).append((bucket, int(share)))
+    return series
+
+
+def score_span(store: Store, task: str) -> tuple[Any, Any, int]:
+    row = store.one(
+        """SELECT min(p.created_at), max(p.created_at), count(*) FROM post_scores s
+           JOIN posts p ON p.platform = s.platform AND p.id = s.post_id WHERE s.task = ?""",
+        [task],
+    )
+    return (row[0], row[1], int(row[2])) if row else (None, None, 0)
+
+
+def label_counts(store: Store, task: str) -> list[tuple[str, int]]:
+    rows = store.con.execute(
+        "SELECT coalesce(label, 'unscored'), count(*) FROM post_scores WHERE task = ? GROUP BY 1 ORDER BY 2 DESC",
+        [task],
+    ).fetchall()
+    return [(str(label), int(n)) for label, n in rows]
+
+
+def extreme_posts(store: Store, task: str, limit: int = 5, highest: bool = True) -> list[dict[str, Any]]:
+    """Posts with the highest (or lowest) score for a task, with their text and time."""
+    order = "DESC" if highest else "ASC"
+    cursor = store.con.execute(
+        f"""SELECT p.text, p.created_at, s.label, s.score FROM post_scores s
+            JOIN posts p ON p.platform = s.platform AND p.id = s.post_id
+            WHERE s.task = ? AND s.score IS NOT NULL
+            ORDER BY s.score {order}, p.platform, p.id LIMIT ?""",
+        [task, limit],
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
