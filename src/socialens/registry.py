@@ -21,6 +21,7 @@ _PROVIDERS = (
     "socialens.analyses.sentiment.baselines",
     "socialens.analyses.sentiment.bigru",
     "socialens.analyses.sentiment.finetuned",
+    "socialens.analyses.offensive.hatesonar",
 )
 
 

@@ -21,7 +21,7 @@ from socialens.cli.common import (
 
 @guarded
 def analyze_command(
-    task: Annotated[str, typer.Argument(help="sentiment")],
+    task: Annotated[str, typer.Argument(help="sentiment or offensive")],
     store: StoreOption = None,
     models_dir: Annotated[Path | None, typer.Option("--models-dir", help="Model registry folder.")] = None,
     config: ConfigOption = None,
@@ -34,14 +34,19 @@ def analyze_command(
     from socialens.errors import ConfigError
     from socialens.store import Store
 
-    if task != "sentiment":
-        raise ConfigError(f"cannot analyze {task!r} yet; available: sentiment")
+    if task not in ("sentiment", "offensive"):
+        raise ConfigError(f"cannot analyze {task!r} yet; available: sentiment, offensive")
     with Store(store_path(store, resolve_config(config))) as db:
         total = db.count("posts")
         columns = (TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
         with Progress(*columns, console=console, transient=True, disable=json) as progress:
-            bar = progress.add_task("sentiment", total=total)
-            result = analyze_sentiment(db, registry_root=models_dir, progress=lambda n: progress.advance(bar, n))
+            bar = progress.add_task(task, total=total)
+            if task == "offensive":
+                from socialens.analyses.offensive.score import analyze_offensive
+
+                result = analyze_offensive(db, progress=lambda n: progress.advance(bar, n))
+            else:
+                result = analyze_sentiment(db, registry_root=models_dir, progress=lambda n: progress.advance(bar, n))
     if json:
         emit_json(result)
     else:

@@ -13,7 +13,7 @@ from socialens.cli.common import JsonOption, console, emit_json, guarded
 
 @guarded
 def predict_command(
-    task: Annotated[str, typer.Argument(help="sentiment")],
+    task: Annotated[str, typer.Argument(help="sentiment or offensive")],
     texts: Annotated[list[str] | None, typer.Argument(help="Texts to score (default: one per line on stdin).")] = None,
     file: Annotated[Path | None, typer.Option("--file", "-f", help="A file with one text per line.")] = None,
     lang: Annotated[str | None, typer.Option(help="Force a language instead of detecting it per text.")] = None,
@@ -25,14 +25,20 @@ def predict_command(
     from socialens.analyses.sentiment.predict import predict_sentiment
     from socialens.errors import ConfigError
 
-    if task != "sentiment":
-        raise ConfigError(f"cannot predict {task!r} yet; available: sentiment")
+    if task not in ("sentiment", "offensive"):
+        raise ConfigError(f"cannot predict {task!r} yet; available: sentiment, offensive")
     items = list(texts or [])
     if file is not None:
         items += _lines(file.read_bytes())
     if not texts and file is None:
         items += _lines(sys.stdin.buffer.read())
-    for result in predict_sentiment(items, lang=lang, registry_root=models_dir):
+    if task == "offensive":
+        from socialens.analyses.offensive.score import predict_offensive
+
+        results = predict_offensive(items, langs=[lang] * len(items) if lang else None)
+    else:
+        results = predict_sentiment(items, lang=lang, registry_root=models_dir)
+    for result in results:
         sys.stdout.write(orjson.dumps(result).decode() + "\n")
 
 

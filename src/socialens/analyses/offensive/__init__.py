@@ -1,0 +1,1 @@
+"""Offensive language and hate speech scores."""
