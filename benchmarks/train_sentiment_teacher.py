@@ -25,6 +25,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--limit", type=int, default=None, help="train on the first N training texts only")
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--resume", action="store_true", help="continue the interrupted run from its last checkpoint")
     parser.add_argument(
         "--evaluate-checkpoint",
         type=Path,
@@ -51,7 +52,7 @@ def main() -> None:
     )
     train_texts, train_labels = split.train_texts[: args.limit], split.train_labels[: args.limit]
     started = time.perf_counter()
-    model.fit(train_texts, train_labels, split.valid_texts, split.valid_labels, progress=True)
+    model.fit(train_texts, train_labels, split.valid_texts, split.valid_labels, progress=True, resume=args.resume)
     fit_seconds = time.perf_counter() - started
     started = time.perf_counter()
     proba = model.predict_proba(split.test_texts)

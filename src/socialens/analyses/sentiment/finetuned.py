@@ -58,7 +58,9 @@ class FineTunedMiniLMSentiment(Component):
         valid_texts: Sequence[str] | None = None,
         valid_labels: Sequence[int] | None = None,
         progress: bool = False,
+        resume: bool = False,
     ) -> FineTunedMiniLMSentiment:
+        """Train; ``resume=True`` continues from ``checkpoint_dir/last.pt`` of an interrupted run."""
         import torch
 
         from socialens.models.encoders.minilm import load_encoder
@@ -90,6 +92,7 @@ class FineTunedMiniLMSentiment(Component):
             list(zip(valid_texts, valid_labels, strict=True)),
             collate_fn=self._collate,
             progress=progress,
+            resume=resume,
         )
         self.model_ = model.eval()
         self.training_ = result
