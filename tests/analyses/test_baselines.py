@@ -15,26 +15,8 @@ from socialens.analyses.sentiment.baselines import (
     TfidfLogisticRegression,
     VaderSentiment,
 )
-from socialens.datasets.sentiment import SentimentSplit, load_sentiment_split
-
-BAD_INPUT = [
-    "",
-    "   \n\t ",
-    "😀😂🔥🔥",
-    "great flight, thanks! " * 500,  # about 11 KB
-    "这个 phone 太好了 love it 👍",
-    b"caf\xe9 \xff\xfe terrible".decode("utf-8", "surrogateescape"),  # bytes that were not UTF-8
-]
-
-
-@pytest.fixture(scope="module")
-def english() -> SentimentSplit:
-    return load_sentiment_split("en")
-
-
-@pytest.fixture(scope="module")
-def chinese() -> SentimentSplit:
-    return load_sentiment_split("zh")
+from socialens.datasets.sentiment import SentimentSplit
+from tests.analyses.inputs import BAD_INPUT
 
 
 @pytest.fixture(scope="module")

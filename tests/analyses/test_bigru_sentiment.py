@@ -15,21 +15,8 @@ torch = pytest.importorskip("torch")
 
 from socialens import registry  # noqa: E402
 from socialens.analyses.sentiment.bigru import BiGRUSentiment  # noqa: E402
-from socialens.datasets.sentiment import SentimentSplit, load_sentiment_split  # noqa: E402
-
-BAD_INPUT = [
-    "",
-    "   \n\t ",
-    "😀😂🔥🔥",
-    "great flight, thanks! " * 500,  # about 11 KB
-    "这个 phone 太好了 love it 👍",
-    b"caf\xe9 \xff\xfe terrible".decode("utf-8", "surrogateescape"),  # bytes that were not UTF-8
-]
-
-
-@pytest.fixture(scope="module")
-def english() -> SentimentSplit:
-    return load_sentiment_split("en")
+from socialens.datasets.sentiment import SentimentSplit  # noqa: E402
+from tests.analyses.inputs import BAD_INPUT  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -67,9 +54,8 @@ def test_learns_english_well_above_chance(english, english_model):
     assert len(english_model.word2vec_loss_) == 3 and english_model.training_.best_epoch >= 1
 
 
-def test_learns_chinese_reviews():
+def test_learns_chinese_reviews(chinese):
     torch.set_num_threads(1)
-    chinese = load_sentiment_split("zh")
     model = BiGRUSentiment(lang="zh", epochs=4, lr=5e-3, max_len=48, w2v_epochs=2)
     model.fit(
         chinese.train_texts[:1000], chinese.train_labels[:1000], chinese.valid_texts[:200], chinese.valid_labels[:200]

@@ -130,3 +130,12 @@ def test_bad_input_outputs_that_matter():
     assert scrub_contacts(BAD_INPUTS["10 KB"]).count("[phone]") == 150
     assert extract_hashtags(BAD_INPUTS["10 KB"]) == ["tags"]
     assert normalize_text(BAD_INPUTS["controls"]) == ""
+
+
+def test_lone_surrogates_become_replacement_characters():
+    from socialens.text.langid import detect_language
+
+    broken = b"caf\xe9 \xff terrible service".decode("utf-8", "surrogateescape")
+    clean = normalize_text(broken)
+    assert "\ufffd" in clean and clean.encode("utf-8")  # encodable again
+    assert detect_language(broken)[0] in ("en", "und", "fr")

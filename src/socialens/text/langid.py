@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from socialens.text.extract import URL_RE
+from socialens.text.normalize import SURROGATES
 
 UNDETERMINED = "und"
 _NOISE = re.compile(r"(?<!\w)[@#]\w[\w.\-]*")
@@ -160,6 +161,8 @@ def detect_language(text: str, min_score: float = 0.3, exact: bool = False) -> t
                 return "zh", 1.0
     if not _LETTER.search(text):
         return UNDETERMINED, 0.0
+    if not text.isascii():
+        text = SURROGATES.sub("\ufffd", text)
     # The binding directly: the Python wrapper's checks cost more than they protect here.
     predictions = _model().f.predict(" ".join(text.split()) + "\n", 1, 0.0, "replace")
     if not predictions:
