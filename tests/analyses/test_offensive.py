@@ -23,7 +23,7 @@ def test_bad_input_and_other_languages_are_defined():
     assert any(r["label"] is None and "English only" in r["reason"] for r in results)
 
 
-def test_analyze_writes_scores(store):
+def test_analyze_writes_scores(store, tmp_path):
     store.write_records(
         {
             Post: [
@@ -36,3 +36,7 @@ def test_analyze_writes_scores(store):
     assert result["scored"] == 1
     scores = dict(rows(store, "SELECT post_id, label FROM post_scores WHERE task = 'offensive'"))
     assert scores["1"] in LABELS and scores["2"] is None
+    from socialens.report import write_report
+
+    page = write_report(store, tmp_path / "r.html").read_text()
+    assert 'id="offensive"' in page and "Most likely offensive" in page
