@@ -3,7 +3,7 @@
 Checks: settings round-trip, pickling (the distributed executor ships components to
 workers), empty input, seeded determinism. Importers also prove that their bundled valid
 fixture imports without a reject and is detected as their format. New kinds of component
-(analyses, models) add their example inputs to ``_example`` and inherit every check.
+(analyses, models) add a module to ``tests/conformance_kinds/`` and inherit every check.
 """
 
 from __future__ import annotations
@@ -21,9 +21,11 @@ from socialens.ingest.edge import EdgeProcessor
 from socialens.ingest.formats import detect_format
 from socialens.ingest.readers import Reject, Source
 from socialens.privacy import Pseudonymizer
+from tests.conformance_kinds import kinds
 from tests.conftest import FIXTURES, TEST_KEY
 
 COMPONENTS = registry.components()
+KINDS = kinds()
 
 # Text classifiers (``fit(texts, labels)`` + ``predict_proba(texts)``) train on these, then score.
 _TRAIN_TEXTS = ["great service, love it", "terrible delay, hate it", "服务很满意", "房间很脏，太差了"] * 2
@@ -41,8 +43,15 @@ def _valid_fixture(importer: Importer) -> Path:
     return found[0]
 
 
+def _kind(component: Component) -> Any:
+    return next((kind for kind in KINDS if kind.matches(component)), None)
+
+
 def _run(component: Component, path: Any) -> list[Any]:
     """The component's output for an input, in a comparable form."""
+    kind = _kind(component)
+    if kind is not None:
+        return kind.run(component, path)
     if isinstance(component, Importer):
         out: list[Any] = []
         edge = EdgeProcessor(Pseudonymizer(TEST_KEY), paired_hashtags=component.paired_hashtags)
@@ -59,6 +68,9 @@ def _run(component: Component, path: Any) -> list[Any]:
 
 def _example(component: Component, tmp_path: Path) -> tuple[Any, Any]:
     """A valid input and an empty one for the component."""
+    kind = _kind(component)
+    if kind is not None:
+        return kind.example(component, tmp_path)
     if isinstance(component, Importer):
         valid = _valid_fixture(component)
         empty = tmp_path / f"empty{valid.suffix}"

@@ -16,13 +16,9 @@ C = TypeVar("C", bound=type[Component])
 
 _REGISTRY: dict[str, type[Component]] = {}
 # Modules whose import registers components; loaded on first look-up, not at import time.
-_PROVIDERS = (
-    "socialens.ingest.formats",
-    "socialens.analyses.sentiment.baselines",
-    "socialens.analyses.sentiment.bigru",
-    "socialens.analyses.sentiment.finetuned",
-    "socialens.analyses.offensive.hatesonar",
-)
+# Besides these, every module under analyses/ and models/ whose source uses ``@register(``.
+_PROVIDERS = ("socialens.ingest.formats",)
+_PROVIDER_FOLDERS = ("analyses", "models")
 
 
 def register(name: str) -> Callable[[C], C]:
@@ -39,9 +35,29 @@ def register(name: str) -> Callable[[C], C]:
     return decorate
 
 
+def _provider_modules() -> list[str]:
+    from pathlib import Path
+
+    root = Path(__file__).parent
+    found = [
+        ".".join(("socialens", *path.relative_to(root).with_suffix("").parts))
+        for folder in _PROVIDER_FOLDERS
+        for path in sorted((root / folder).rglob("*.py"))
+        if "@register(" in path.read_text(encoding="utf-8")
+    ]
+    return [*_PROVIDERS, *found]
+
+
 def _load_providers() -> None:
-    for module in _PROVIDERS:
+    global _LOADED
+    if _LOADED:
+        return
+    for module in _provider_modules():
         import_module(module)
+    _LOADED = True
+
+
+_LOADED = False
 
 
 def components(prefix: str = "") -> dict[str, type[Component]]:

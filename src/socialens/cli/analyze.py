@@ -10,44 +10,41 @@ import typer
 from socialens.cli.common import (
     ConfigOption,
     JsonOption,
+    OptionsOption,
     StoreOption,
+    available_tasks,
     console,
     emit_json,
     guarded,
+    parse_options,
+    progress_bars,
     resolve_config,
     store_path,
+    task_module,
 )
 
 
 @guarded
 def analyze_command(
-    task: Annotated[str, typer.Argument(help="sentiment or offensive")],
+    task: Annotated[str, typer.Argument(help="What to analyse, e.g. sentiment, offensive, topics.")],
     store: StoreOption = None,
     models_dir: Annotated[Path | None, typer.Option("--models-dir", help="Model registry folder.")] = None,
+    option: OptionsOption = None,
     config: ConfigOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Score every post in the store with the registered default models; results go back to the store."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from socialens.analyses.sentiment.analyze import analyze_sentiment
-    from socialens.errors import ConfigError
+    """Run an analysis over every post in the store; results go back to the store."""
     from socialens.store import Store
 
-    if task not in ("sentiment", "offensive"):
-        raise ConfigError(f"cannot analyze {task!r} yet; available: sentiment, offensive")
-    with Store(store_path(store, resolve_config(config))) as db:
-        total = db.count("posts")
-        columns = (TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-        with Progress(*columns, console=console, transient=True, disable=json) as progress:
-            bar = progress.add_task(task, total=total)
-            if task == "offensive":
-                from socialens.analyses.offensive.score import analyze_offensive
-
-                result = analyze_offensive(db, progress=lambda n: progress.advance(bar, n))
-            else:
-                result = analyze_sentiment(db, registry_root=models_dir, progress=lambda n: progress.advance(bar, n))
+    module = task_module(task, "analyze", available_tasks("analyze"))
+    options = parse_options(option)
+    with Store(store_path(store, resolve_config(config))) as db, progress_bars(quiet=json) as progress:
+        result = module.run(db, options=options, models_dir=models_dir, progress=progress)
     if json:
         emit_json(result)
+    elif "summary" in result:
+        console.print(result["summary"])
+    elif "scored" in result:
+        console.print(f"scored {result['scored']:,} posts: {result.get('labels', '')}")
     else:
-        console.print(f"scored {result['scored']:,} of {total:,} posts: {result['labels']}")
+        emit_json(result)

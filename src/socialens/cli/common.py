@@ -58,3 +58,96 @@ def guarded(fn: Callable[..., T]) -> Callable[..., T]:
             return fn(*args, **kwargs)
 
     return wrapper
+
+
+class _RichProgress:
+    """:class:`socialens.progress.Progress` shown as rich bars on stderr (one per stage)."""
+
+    def __init__(self, bars: Any) -> None:
+        self._bars = bars
+        self._task: Any = None
+
+    def start(self, description: str, total: int | None = None) -> None:
+        if self._task is not None:
+            self._bars.update(self._task, visible=False)
+        self._task = self._bars.add_task(description, total=total)
+
+    def advance(self, n: int = 1) -> None:
+        if self._task is None:
+            self.start("working")
+        self._bars.advance(self._task, n)
+
+
+@contextmanager
+def progress_bars(quiet: bool = False) -> Iterator[Any]:
+    """A :class:`socialens.progress.Progress` for library calls; silent with ``quiet`` (``--json``)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from socialens.progress import NoProgress
+
+    if quiet:
+        yield NoProgress()
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bars:
+        yield _RichProgress(bars)
+
+
+def parse_options(options: list[str] | None) -> dict[str, str]:
+    """``["k=v", ...]`` from repeated ``--option`` flags into a dict; a malformed one is a ConfigError."""
+    from socialens.errors import ConfigError
+
+    parsed: dict[str, str] = {}
+    for item in options or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--option {item!r}: expected KEY=VALUE")
+        parsed[key.strip()] = value
+    return parsed
+
+
+OptionsOption = Annotated[
+    list[str] | None, typer.Option("--option", "-o", help="Analysis setting KEY=VALUE (repeatable).")
+]
+
+
+def task_module(task: str, role: str, available: tuple[str, ...] = ()) -> Any:
+    """The module ``socialens.analyses.<task>.<role>`` that implements a CLI verb for a task.
+
+    Analyses plug into ``analyze``, ``train`` and ``predict`` by convention: a task folder with an
+    ``analyze.py`` (``run(store, *, options, models_dir, progress) -> dict``), ``train.py`` (same
+    signature plus ``epochs``/``limit``/``model``) or ``predict.py`` (``predict(texts, *, lang,
+    models_dir) -> list[dict]``).
+    """
+    import importlib
+    import importlib.util
+
+    from socialens.errors import ConfigError
+
+    name = f"socialens.analyses.{task}.{role}"
+    if not task.isidentifier() or importlib.util.find_spec(f"socialens.analyses.{task}") is None:
+        raise ConfigError(f"unknown task {task!r}; available: {', '.join(available) or 'none'}")
+    if importlib.util.find_spec(name) is None:
+        raise ConfigError(f"task {task!r} has no {role} step; available: {', '.join(available) or 'none'}")
+    return importlib.import_module(name)
+
+
+def available_tasks(role: str) -> tuple[str, ...]:
+    """Task folders under ``socialens.analyses`` that provide ``<role>.py``, sorted."""
+    import socialens.analyses as analyses
+
+    root = Path(analyses.__file__).parent
+    return tuple(sorted(p.parent.name for p in root.glob(f"*/{role}.py")))

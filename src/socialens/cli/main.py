@@ -27,6 +27,26 @@ app.command("explain")(predict.explain_command)
 app.command("analyze")(analyze.analyze_command)
 
 
+def _add_command_modules() -> None:
+    """Commands of other ``socialens.cli`` modules: each lists its own in ``COMMANDS = {name: function}``.
+
+    Command modules import only typer at the top (heavy libraries load inside the command),
+    so discovering them keeps start-up fast.
+    """
+    import importlib
+    import pkgutil
+
+    import socialens.cli as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"socialens.cli.{info.name}")
+        for name, function in getattr(module, "COMMANDS", {}).items():
+            app.command(name)(function)
+
+
+_add_command_modules()
+
+
 @app.callback()
 def _version(
     version: bool = typer.Option(False, "--version", help="Show the version and exit.", is_eager=True),

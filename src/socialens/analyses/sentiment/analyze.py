@@ -17,6 +17,7 @@ import orjson
 import pyarrow as pa
 
 from socialens.analyses.sentiment.predict import predict_sentiment
+from socialens.progress import Progress
 from socialens.store import Store
 from socialens.store.scores import iter_post_texts, write_scores
 
@@ -60,3 +61,14 @@ def _polarity(probabilities: dict[str, float]) -> float | None:
     if not probabilities:
         return None
     return round(probabilities.get("positive", 0.0) - probabilities.get("negative", 0.0), 4)
+
+
+def run(
+    store: Store, *, options: dict[str, str], models_dir: Path | None = None, progress: Progress | None = None
+) -> dict[str, Any]:
+    """``socialens analyze sentiment``."""
+    from socialens.progress import NoProgress
+
+    bar = progress or NoProgress()
+    bar.start("scoring sentiment", store.count("posts"))
+    return analyze_sentiment(store, registry_root=models_dir, progress=bar.advance)
