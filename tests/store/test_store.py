@@ -9,7 +9,8 @@ import pytest
 from socialens.errors import StoreBusyError, StoreError, StoreVersionError
 from socialens.schema import Interaction, Post, User
 from socialens.store import Store
-from socialens.store.migrations import SCHEMA_VERSION
+from socialens.store.migrations import RESULT_TABLES, SCHEMA_VERSION
+from socialens.store.results import read_results, read_user_scores, write_results, write_user_scores
 
 
 def _post(i: int, text: str = "hello") -> Post:
@@ -64,13 +65,25 @@ def test_records_round_trip_through_store(store):
 def test_parquet_export_import_round_trip(store, tmp_path):
     store.write_records({Post: [_post(1), _post(2)], User: [User(id="u_1", platform="x")]})
     written = store.export_parquet(tmp_path / "out")
-    assert set(written) == {"posts", "users", "interactions", "ingests"}
+    assert set(written) == {"posts", "users", "interactions", "ingests", *RESULT_TABLES}
     with Store(tmp_path / "other.duckdb") as other:
         counts = other.import_parquet(tmp_path / "out")
         assert counts["posts"].new == 2 and counts["users"].new == 1
         again = other.import_parquet(tmp_path / "out")
         assert again["posts"].unchanged == 2
         assert list(other.iter_records("posts")) == list(store.iter_records("posts"))
+
+
+def test_analysis_results_travel_with_the_export(store, tmp_path):
+    store.write_records({Post: [_post(1)]})
+    write_user_scores(store, "influence", [{"platform": "x", "user_id": "u_1", "score": 0.5, "details": {"a": 1}}])
+    write_results(store, "topics", [("0", {"words": ["tax"]})])
+    store.export_parquet(tmp_path / "out")
+    with Store(tmp_path / "other.duckdb") as other:
+        other.import_parquet(tmp_path / "out")
+        other.import_parquet(tmp_path / "out")  # twice: replaced by key, never duplicated
+        assert read_user_scores(other, "influence") == read_user_scores(store, "influence")
+        assert read_results(other, "topics") == [("0", {"words": ["tax"]})]
 
 
 def test_import_from_folder_without_tables_is_a_clear_error(store, tmp_path):

@@ -16,7 +16,7 @@ from socialens.errors import StoreBusyError, StoreError, StoreVersionError
 from socialens.schema import RECORD_TYPES, Interaction, Record, RecordType, field_names
 from socialens.store.arrow import records_to_table, table_to_records
 from socialens.store.derived import IMPLIED_INTERACTIONS_SQL
-from socialens.store.migrations import KEYS, MIGRATIONS, SCHEMA_VERSION
+from socialens.store.migrations import KEYS, MIGRATIONS, RESULT_TABLES, SCHEMA_VERSION
 
 RECORD_TABLES = {t.table: t for t in RECORD_TYPES}
 META_FILE = "socialens-meta.json"
@@ -214,7 +214,7 @@ class Store:
 
     # -- reading ----------------------------------------------------------------
     def count(self, table: str) -> int:
-        self._check_table(table)
+        self._check_table(table, results=True)
         row = self.one(f"SELECT count(*) FROM {table}")
         return int(row[0]) if row else 0
 
@@ -232,16 +232,17 @@ class Store:
         for batch in self.iter_batches(table, batch_size):
             yield list(table_to_records(record_type, batch))
 
-    def _check_table(self, table: str) -> None:
-        if table not in KEYS and table != "ingests":
-            raise StoreError(f"unknown table {table!r}; tables: {', '.join([*KEYS, 'ingests'])}")
+    def _check_table(self, table: str, results: bool = False) -> None:
+        known = [*KEYS, "ingests", *(RESULT_TABLES if results else ())]
+        if table not in known:
+            raise StoreError(f"unknown table {table!r}; tables: {', '.join(known)}")
 
     # -- Parquet ----------------------------------------------------------------
     def export_parquet(self, directory: Path, tables: list[str] | None = None) -> dict[str, Path]:
         directory.mkdir(parents=True, exist_ok=True)
         written: dict[str, Path] = {}
-        for table in tables or [*KEYS, "ingests"]:
-            self._check_table(table)
+        for table in tables or [*KEYS, "ingests", *RESULT_TABLES]:
+            self._check_table(table, results=True)
             target = directory / f"{table}.parquet"
             self.con.execute(f"COPY (SELECT * FROM {table}) TO '{_quote(target)}' (FORMAT parquet)")
             written[table] = target
@@ -274,6 +275,11 @@ class Store:
                 if missing:
                     raise StoreError(f"{path}: missing key column(s) {missing}")
                 counts[table] = self.upsert(table, data.select([c for c in wanted if c in data.schema.names]))
+            for table in RESULT_TABLES:
+                if (directory / f"{table}.parquet").exists():
+                    # Analysis results travel with their posts and users; the exported row wins.
+                    source = _quote(directory / f"{table}.parquet")
+                    self.con.execute(f"INSERT OR REPLACE INTO {table} SELECT * FROM read_parquet('{source}')")
         return counts
 
 

@@ -12,6 +12,9 @@ KEYS: dict[str, tuple[str, ...]] = {
     "interactions": ("platform", "id"),
 }
 
+# Tables analyses write back; exported and imported with the records (replaced by key on import).
+RESULT_TABLES = ("post_scores", "user_scores", "analysis_results", "alerts")
+
 MIGRATIONS: list[list[str]] = [
     # 1: canonical tables, ingest log, metadata
     [
