@@ -40,7 +40,7 @@ def train_command(
 ) -> None:
     """Train a model on its reference split, score the held-out test split, add it to the model registry."""
     if task != "sentiment":
-        _train_task(task, model, limit, epochs, models_dir, store, parse_options(option), json)
+        _train_task(task, lang, model, limit, epochs, models_dir, store, parse_options(option), json)
         return
     from socialens.analyses.sentiment.workflow import train_sentiment
 
@@ -60,6 +60,7 @@ def train_command(
 
 def _train_task(
     task: str,
+    lang: str,
     model: str | None,
     limit: int | None,
     epochs: int | None,
@@ -68,12 +69,23 @@ def _train_task(
     options: dict[str, str],
     json: bool,
 ) -> None:
+    import inspect
+
     from socialens.store import Store
 
     module = task_module(task, "train", ("sentiment", *available_tasks("train")))
+    # Tasks with per-language models take --lang; an explicit -o lang=... still wins.
+    extra = {"lang": lang} if "lang" in inspect.signature(module.run).parameters else {}
     with Store(store_path(store, resolve_config(None))) as db, progress_bars(quiet=json) as progress:
         result = module.run(
-            db, options=options, models_dir=models_dir, progress=progress, model=model, epochs=epochs, limit=limit
+            db,
+            options=options,
+            models_dir=models_dir,
+            progress=progress,
+            model=model,
+            epochs=epochs,
+            limit=limit,
+            **extra,
         )
     if json or "summary" not in result:
         emit_json(result)
