@@ -145,7 +145,7 @@ def test_without_matplotlib_sections_fall_back_to_tables(filled, monkeypatch):
     def missing():
         raise MissingExtraError("matplotlib", "report")
 
-    monkeypatch.setattr(plots, "_matplotlib", missing)
+    monkeypatch.setattr(plots, "matplotlib_module", missing)
     page = render_report(filled)
     assert "<svg" not in page and "socialens[report]" in page
     assert "<table>" in _section(page, "languages")

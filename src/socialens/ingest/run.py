@@ -112,7 +112,7 @@ def ingest(
         from socialens.privacy import load_or_create_key
 
         pseudonymizer = Pseudonymizer(load_or_create_key())
-    _check_key(store, pseudonymizer)
+    check_key(store, pseudonymizer)
     run_id = uuid.uuid4().hex[:12]
     rejects = Path(rejects_path) if rejects_path else store.path.with_suffix(".rejects.jsonl")
     started = time.perf_counter()
@@ -150,7 +150,7 @@ def _executor_for(paths: Sequence[str | Path], workers: int | None) -> Executor:
     return default_executor(workers)
 
 
-def _check_key(store: Store, pseudonymizer: Pseudonymizer) -> None:
+def check_key(store: Store, pseudonymizer: Pseudonymizer) -> None:
     mode = "raw" if pseudonymizer.keep_identifiers else key_fingerprint(pseudonymizer.key)
     existing = store.get_meta("identity_mode")
     if existing is None:

@@ -120,7 +120,7 @@ def engaged_section(store: Store) -> Section | None:
     if not posts:
         return None
     rows = [
-        (_shorten(p["text"] or ""), p["platform"], p["created_at"], p["like_count"], p["repost_count"]) for p in posts
+        (shorten(p["text"] or ""), p["platform"], p["created_at"], p["like_count"], p["repost_count"]) for p in posts
     ]
     html = table(["Text", "Platform", "Posted (UTC)", "Likes", "Reposts"], rows, numeric=[3, 4], text=0)
     html += '<p class="note">Ranked by likes plus reposts; reposts themselves are left out.</p>'
@@ -172,5 +172,5 @@ def _reject_share(ingests: dict[str, int]) -> str:
     return f"{ingests['rejected'] / ingests['read']:.1%} of records read"
 
 
-def _shorten(text: str) -> str:
+def shorten(text: str) -> str:
     return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"

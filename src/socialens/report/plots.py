@@ -21,7 +21,7 @@ from socialens.errors import MissingExtraError
 COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 _MAX_LABEL = 32
 
-_RC = {
+RC = {
     "svg.fonttype": "none",  # real <text>: smaller files, any script rendered by the browser's fonts
     "svg.hashsalt": "socialens",  # stable element ids: the same data gives the same file
     "text.parse_math": False,  # a '$' in a hashtag is text, not mathtext
@@ -40,13 +40,13 @@ _IDS = re.compile(r'(\sid="|url\(#|href="#)(?=[^"#)])')
 def available() -> bool:
     """Whether matplotlib can be imported (the report falls back to tables without it)."""
     try:
-        _matplotlib()
+        matplotlib_module()
     except MissingExtraError:
         return False
     return True
 
 
-def _matplotlib() -> Any:
+def matplotlib_module() -> Any:
     try:
         import matplotlib
     except ImportError:
@@ -54,13 +54,13 @@ def _matplotlib() -> Any:
     return matplotlib
 
 
-def _figure(height: float) -> Any:
+def new_figure(height: float) -> Any:
     from matplotlib.figure import Figure
 
     return Figure(figsize=(8.0, height), layout="constrained")
 
 
-def _to_svg(figure: Any, label: str) -> str:
+def to_svg(figure: Any, label: str) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None})
     svg = _METADATA.sub("", _XML_PREAMBLE.sub("", buffer.getvalue(), count=1))
@@ -73,17 +73,17 @@ def _to_svg(figure: Any, label: str) -> str:
     return _IDS.sub(lambda m: m.group(1) + prefix, head + sep + rest)
 
 
-def _shorten(label: str) -> str:
+def shorten(label: str) -> str:
     return label if len(label) <= _MAX_LABEL else label[: _MAX_LABEL - 1] + "…"
 
 
 def line_chart(series: Mapping[str, Sequence[tuple[datetime, int]]], ylabel: str, label: str) -> str:
     """One line per key of ``series`` (e.g. posts per week per platform), as an SVG string."""
-    matplotlib = _matplotlib()
-    with matplotlib.rc_context(_RC):
+    matplotlib = matplotlib_module()
+    with matplotlib.rc_context(RC):
         from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
-        figure = _figure(3.2)
+        figure = new_figure(3.2)
         axes = figure.add_subplot()
         for i, (name, points) in enumerate(sorted(series.items())):
             xs = [p[0] for p in points]
@@ -98,20 +98,20 @@ def line_chart(series: Mapping[str, Sequence[tuple[datetime, int]]], ylabel: str
         axes.grid(axis="y", alpha=0.3)
         if len(series) > 1:
             axes.legend(frameon=False)
-        return _to_svg(figure, label)
+        return to_svg(figure, label)
 
 
 def bar_chart(items: Sequence[tuple[str, int]], xlabel: str, label: str) -> str:
     """Horizontal bars, largest on top (long labels read better sideways), as an SVG string."""
-    matplotlib = _matplotlib()
-    with matplotlib.rc_context(_RC):
-        figure = _figure(max(1.6, 0.25 * len(items) + 0.8))
+    matplotlib = matplotlib_module()
+    with matplotlib.rc_context(RC):
+        figure = new_figure(max(1.6, 0.25 * len(items) + 0.8))
         axes = figure.add_subplot()
-        names = [_shorten(name) for name, _ in items][::-1]
+        names = [shorten(name) for name, _ in items][::-1]
         values = [value for _, value in items][::-1]
         bars = axes.barh(range(len(values)), values, color=COLORS[0])
         axes.set_yticks(range(len(values)), names)
         axes.bar_label(bars, labels=[f"{v:,}" for v in values], padding=2, fontsize=8)
         axes.set_xlabel(xlabel)
         axes.margins(x=0.08)
-        return _to_svg(figure, label)
+        return to_svg(figure, label)

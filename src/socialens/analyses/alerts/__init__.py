@@ -1,0 +1,1 @@
+"""Alerts: streaming detectors (negative surge, volume spike, term burst, new topic) and where alerts go."""

@@ -1,0 +1,37 @@
+"""The report's alerts section: how many of each kind, and each alert with its reason."""
+
+from __future__ import annotations
+
+from socialens.report.sections import Section, report_section
+from socialens.store import Store
+
+SHOWN = 30
+
+
+@report_section("alerts", order=76)
+def alerts_section(store: Store) -> Section | None:
+    from socialens.report.html import stat_grid, table
+    from socialens.store.results import read_alerts
+    from socialens.store.trend_queries import alert_counts
+
+    counts = alert_counts(store)
+    if not counts:
+        return None
+    alerts = read_alerts(store, limit=SHOWN)
+    rows = []
+    for alert in alerts:
+        payload = alert["payload"] or {}
+        terms = ", ".join(term for term, _ in payload.get("top_terms", [])[:5])
+        posts = payload.get("top_posts") or [{"text": ""}]
+        rows.append((alert["raised_at"], alert["kind"], alert["summary"], terms, posts[0].get("text", "")))
+    total = sum(n for _, n in counts)
+    parts = [
+        stat_grid([(kind.replace("_", " "), n, "") for kind, n in counts]),
+        f"<h3>Latest {len(rows)} of {total:,}</h3>",
+        table(["Raised (UTC)", "Kind", "Reason", "Top terms", "Top post"], rows, text=4),
+    ]
+    note = (
+        '<p class="note">Raised by <code>socialens alerts</code> (a replay of the store) or '
+        "<code>socialens watch --store</code> (live); each reason gives the window's numbers against its baseline.</p>"
+    )
+    return Section(title="Alerts", html="".join(parts) + note)

