@@ -1,0 +1,1 @@
+"""Communities: Leiden and Louvain on the account graph, and a summary of each community."""

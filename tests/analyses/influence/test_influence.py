@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import pytest
+
+from socialens.analyses.graph.build import InteractionGraph
+from socialens.analyses.influence import analyze, metrics
+from socialens.analyses.influence.ranking import InfluenceRanker
+from socialens.analyses.influence.report import influencers_section
+from socialens.errors import ConfigError
+from socialens.store.results import read_user_scores
+from tests.analyses.graph.network import write_network
+
+
+def _graph(pairs: list[tuple[str, str, int]]) -> InteractionGraph:
+    return InteractionGraph.from_edges([(("x", s), ("x", t), "reply", w) for s, t, w in pairs])
+
+
+def _power_iteration(n: int, edges: list[tuple[int, int, float]], damping: float = 0.85) -> list[float]:
+    """PageRank by the textbook iteration: dangling vertices spread their rank over all vertices."""
+    out = [0.0] * n
+    for s, _, w in edges:
+        out[s] += w
+    rank = [1.0 / n] * n
+    for _ in range(500):
+        dangling = sum(rank[v] for v in range(n) if out[v] == 0)
+        new = [(1 - damping) / n + damping * dangling / n] * n
+        for s, t, w in edges:
+            new[t] += damping * rank[s] * w / out[s]
+        rank = new
+    return rank
+
+
+def test_pagerank_matches_power_iteration_with_weights_and_a_dangling_vertex():
+    # a -> b (2), a -> c (1), b -> c, c -> a, c -> d; d points nowhere (dangling).
+    graph = _graph([("a", "b", 2), ("a", "c", 1), ("b", "c", 1), ("c", "a", 1), ("c", "d", 1)])
+    expected = _power_iteration(4, [(0, 1, 2.0), (0, 2, 1.0), (1, 2, 1.0), (2, 0, 1.0), (2, 3, 1.0)])
+    got = metrics.pagerank(graph)
+    assert got == pytest.approx(expected, abs=1e-9) and sum(got) == pytest.approx(1.0)
+    unweighted = _power_iteration(4, [(0, 1, 1.0), (0, 2, 1.0), (1, 2, 1.0), (2, 0, 1.0), (2, 3, 1.0)])
+    assert metrics.pagerank(graph, weighted=False) == pytest.approx(unweighted, abs=1e-9)
+
+
+def test_pagerank_of_a_two_cycle_by_hand():
+    # Symmetric: each vertex gets half, whatever the damping.
+    assert metrics.pagerank(_graph([("a", "b", 1), ("b", "a", 1)]), damping=0.5) == pytest.approx([0.5, 0.5])
+
+
+def test_in_degree_k_core_betweenness_by_hand():
+    # Triangle a-b-c plus a pendant d hanging off c; d -> c twice.
+    graph = _graph([("a", "b", 1), ("b", "c", 1), ("c", "a", 1), ("d", "c", 2)])
+    degree, weight = metrics.in_degree(graph)
+    assert degree == [1, 1, 2, 0] and weight == [1.0, 1.0, 3.0, 0.0]
+    assert metrics.k_core(graph) == [2, 2, 2, 1]
+    path = _graph([("a", "b", 1), ("b", "c", 1)])
+    between, exact = metrics.betweenness(path)
+    # Only a -> c passes through b: 1 path / ((n-1)(n-2) = 2).
+    assert exact and between == pytest.approx([0.0, 0.5, 0.0])
+
+
+def test_empty_and_one_node_graphs():
+    empty = InteractionGraph.from_edges([])
+    assert metrics.pagerank(empty) == [] and metrics.k_core(empty) == [] and metrics.in_degree(empty) == ([], [])
+    assert InfluenceRanker().fit(empty).rows() == []
+    lone = InteractionGraph.from_edges([], nodes=[("x", "a")])
+    assert (
+        metrics.pagerank(lone) == [1.0] and metrics.k_core(lone) == [0] and metrics.betweenness(lone) == ([0.0], True)
+    )
+    (row,) = InfluenceRanker().fit(lone).rows()
+    assert row["rank"] == 1 and row["score"] == 0.0
+
+
+def test_ranking_combines_reach_engagement_and_centrality():
+    graph = _graph([("b", "a", 1), ("c", "a", 1), ("d", "a", 1), ("a", "b", 1), ("e", "d", 1)])
+    reach = {("x", "e"): {"followers": 10_000, "posts": 1, "likes": 900}}
+    rows = InfluenceRanker().fit(graph, reach=reach).rows()
+    assert [r["rank"] for r in rows] == [1, 2, 3, 4, 5]
+    assert rows[0]["user_id"] == "a" and rows[0]["in_degree"] == 3
+    by_user = {r["user_id"]: r for r in rows}
+    assert by_user["e"]["reach_share"] == 0.8 and by_user["e"]["engagement_share"] == 0.8
+    assert "10,000 followers" in by_user["e"]["reasons"][1] and "900 likes" in by_user["e"]["reasons"][2]
+    centrality_only = InfluenceRanker(reach_weight=0, engagement_weight=0).fit(graph, reach=reach).rows()
+    assert centrality_only[0]["score"] == pytest.approx(centrality_only[0]["centrality_share"])
+    with pytest.raises(ConfigError):
+        InfluenceRanker(reach_weight=-1).fit(graph)
+
+
+def test_analyze_writes_scores_with_reasons_and_the_report_shows_them(store):
+    assert influencers_section(store) is None
+    write_network(store)
+    result = analyze.run(store, options={"kind": "all"})
+    assert result["ranked"] == 6 and "ranked 6 accounts" in result["summary"]
+    stored = read_user_scores(store, "influence")
+    assert stored[0]["user_id"] == "a" and stored[0]["label"] == "1"
+    assert (
+        stored[0]["details"]["reasons"][0].startswith("PageRank")
+        and "500 followers" in stored[0]["details"]["reasons"][1]
+    )
+    section = influencers_section(store)
+    assert section is not None and "x:a" in section.html and "500 followers" in section.html
+
+
+def test_analyze_rejects_bad_options(store):
+    with pytest.raises(ConfigError, match="damping"):
+        analyze.run(store, options={"damping": "high"})
+    with pytest.raises(ConfigError, match="since"):
+        analyze.run(store, options={"since": "yesterday"})

@@ -1,0 +1,47 @@
+"""``socialens graph``, ``influencers`` and ``communities`` run as real subprocesses on a small store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from socialens.store import Store
+from socialens.store.results import read_results, read_user_scores
+from tests.analyses.graph.network import write_network
+from tests.cli.test_cli import run_cli
+
+
+@pytest.fixture
+def network_store(tmp_path: Path) -> Path:
+    path = tmp_path / "net.duckdb"
+    with Store(path) as store:
+        write_network(store)
+    return path
+
+
+def test_graph_stats_and_export(tmp_path, network_store):
+    done = run_cli(tmp_path, "graph", "-s", network_store, "--kind", "all", "--export", "net.gexf", "--json")
+    assert done.code == 0, done.stderr
+    stats = done.json()
+    assert (stats["nodes"], stats["edges"], stats["interactions_by_kind"]["follow"]) == (6, 6, 1)
+    assert stats["top_in_degree"][0] == {"platform": "x", "user_id": "a", "interactions": 3}
+    assert nx.read_gexf(tmp_path / "net.gexf").number_of_edges() == 6
+
+
+def test_influencers_and_communities_are_saved_and_listed(tmp_path, network_store):
+    done = run_cli(tmp_path, "influencers", "-s", network_store, "-k", "2", "--json")
+    assert done.code == 0, done.stderr
+    result = done.json()
+    assert result["ranked"] == 6 and [r["user_id"] for r in result["influencers"]][:1] == ["a"]
+    assert len(result["influencers"]) == 2 and result["influencers"][0]["reasons"]
+    done = run_cli(tmp_path, "communities", "-s", network_store, "--method", "louvain", "--kind", "all")
+    assert done.code == 0 and "community 0: 4 accounts, 5 posts, #cats" in done.stderr, done.stderr
+    with Store(network_store, read_only=True) as store:
+        assert len(read_user_scores(store, "influence")) == 6 and len(read_results(store, "communities")) == 2
+
+
+def test_bad_kind_is_one_error_line(tmp_path, network_store):
+    done = run_cli(tmp_path, "influencers", "-s", network_store, "--kind", "likes")
+    assert done.code == 2 and len(done.error_lines) == 1 and "likes" in done.error_lines[0]
