@@ -1,0 +1,1 @@
+"""User profiles: interests, activity rhythm, sentiment, influence and languages of each account."""

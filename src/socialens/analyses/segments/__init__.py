@@ -1,0 +1,1 @@
+"""User segments: accounts clustered on their profile features and learned graph embeddings."""

@@ -1,0 +1,176 @@
+"""``socialens profile USER``, ``socialens segments`` and ``socialens suspicious``: thin wrappers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from socialens.cli.common import (
+    ConfigOption,
+    JsonOption,
+    OptionsOption,
+    StoreOption,
+    console,
+    emit_json,
+    guarded,
+    parse_options,
+    progress_bars,
+    resolve_config,
+    store_path,
+)
+
+ModelsDirOption = Annotated[Path | None, typer.Option("--models-dir", help="Model registry folder.")]
+
+
+@guarded
+def profile_command(
+    user: Annotated[
+        str,
+        typer.Argument(help="Account: its stored id or handle, or its raw id/handle (pseudonymised with your key)."),
+    ],
+    store: StoreOption = None,
+    config: ConfigOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Profile one account: interests, activity rhythm, sentiment, influence, languages, segment, suspicion."""
+    from socialens.analyses.profiles.build import build_profiles
+    from socialens.store import Store
+    from socialens.store.results import read_user_scores
+
+    cfg = resolve_config(config)
+    with Store(store_path(store, cfg)) as db:
+        found = _resolve_account(db, user, cfg)
+        profiles = [p for p in build_profiles(db, user_id=found[1]) if p["platform"] == found[0]]
+        profile = profiles[0]
+        for task in ("segment", "suspicious"):
+            scored = [r for r in read_user_scores(db, task, user_id=found[1]) if r["platform"] == found[0]]
+            profile[task] = scored[0] if scored else None
+    if json:
+        emit_json(profile)
+        return
+    _print_profile(profile)
+
+
+def _resolve_account(db: Any, user: str, cfg: Any) -> tuple[str, str]:
+    from socialens.errors import ConfigError
+    from socialens.store import user_queries
+
+    names = [user, user.lstrip("@")]
+    mode = db.get_meta("identity_mode")
+    if mode not in (None, "raw"):
+        from socialens.privacy import Pseudonymizer, key_fingerprint, load_or_create_key
+
+        key = load_or_create_key(cfg.privacy.key_file, cfg.privacy.key)
+        if key_fingerprint(key) == mode:
+            pseudo = Pseudonymizer(key)
+            for platform in user_queries.platforms(db):
+                names += [pseudo.user(platform, user) or "", pseudo.handle(platform, user) or ""]
+    found = user_queries.find_accounts(db, [n for n in names if n])
+    if not found:
+        raise ConfigError(f"no account {user!r} in {db.path}; give a stored id or handle (see 'socialens suspicious')")
+    if len(found) > 1:
+        listed = ", ".join(f"{p}:{u}" for p, u in found)
+        raise ConfigError(f"{user!r} names several accounts ({listed}); give the stored id of one")
+    return found[0]
+
+
+def _print_profile(p: dict[str, Any]) -> None:
+    from socialens.analyses.profiles.build import WEEKDAYS
+
+    console.print(f"[bold]{p['platform']}:{p['user_id']}[/] {p['handle'] or ''}", highlight=False)
+    console.print(f"  {p['posts']:,} posts, {p['events']:,} activity events, {p['first_seen']} .. {p['last_seen']}")
+    if p["peak_hour"] is not None:
+        console.print(f"  most active at {p['peak_hour']:02d}h UTC; busiest weekday {p['peak_weekday']}")
+        console.print("  weekdays " + " ".join(f"{d} {n}" for d, n in zip(WEEKDAYS, p["weekdays"], strict=True)))
+    if p["interests"]:
+        tags = ", ".join(f"{i['label']} ({i['n']})" for i in p["interests"])
+        console.print(f"  interests ({p['interest_source']}s): {tags}", highlight=False)
+    if p["languages"]:
+        console.print("  languages: " + ", ".join(f"{k} {v:.0%}" for k, v in p["languages"].items()))
+    if p["sentiment"]:
+        shares = ", ".join(f"{k} {v:.0%}" for k, v in p["sentiment"]["shares"].items())
+        console.print(f"  sentiment over {p['sentiment']['posts']:,} posts: {shares}")
+    if p["influence"]:
+        console.print(f"  influence score {p['influence']['score']}")
+    if p.get("segment"):
+        console.print(f"  segment {p['segment']['label']}: {p['segment']['details']['name']}", highlight=False)
+    if p.get("suspicious"):
+        s = p["suspicious"]
+        console.print(f"  suspicion {s['score']:.3f} ({s['label']}): {', '.join(s['details']['reasons']) or '-'}")
+
+
+@guarded
+def segments_command(
+    k: Annotated[int | None, typer.Option("-k", help="Number of segments (default: chosen by silhouette).")] = None,
+    embed: Annotated[
+        bool, typer.Option("--embed/--no-embed", help="Add node2vec embeddings of the user graph.")
+    ] = True,
+    store: StoreOption = None,
+    option: OptionsOption = None,
+    config: ConfigOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Cluster accounts into named segments; results go back to the store (user_scores 'segment')."""
+    from socialens.analyses.segments.analyze import run
+    from socialens.store import Store
+
+    options = parse_options(option)
+    if k is not None:
+        options["k"] = str(k)
+    options.setdefault("embed", "yes" if embed else "no")
+    with Store(store_path(store, resolve_config(config))) as db, progress_bars(quiet=json) as progress:
+        result = run(db, options=options, progress=progress)
+    if json:
+        emit_json(result)
+        return
+    from rich.table import Table
+
+    table = Table(title=result["summary"].split(":")[0])
+    for column in ("segment", "name", "accounts", "share", "interests"):
+        table.add_column(column)
+    for s in result["segments"]:
+        table.add_row(
+            str(s["segment"]), s["name"], f"{s['size']:,}", f"{s['share']:.0%}", ", ".join(s["interests"][:3])
+        )
+    console.print(table)
+
+
+@guarded
+def suspicious_command(
+    limit: Annotated[int, typer.Option("--limit", "-n", help="Accounts to list.")] = 20,
+    model: Annotated[
+        str, typer.Option("--model", "-m", help="auto (the trained default if any), none, or a model name.")
+    ] = "auto",
+    threshold: Annotated[float, typer.Option(help="Score at or above which an account is labelled suspicious.")] = 0.5,
+    store: StoreOption = None,
+    models_dir: ModelsDirOption = None,
+    config: ConfigOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Score every account for bot-like behaviour and list the most suspicious (user_scores 'suspicious')."""
+    from socialens.analyses.suspicious.analyze import TASK, run
+    from socialens.store import Store
+    from socialens.store.results import read_user_scores
+
+    options = {"model": model, "threshold": str(threshold)}
+    with Store(store_path(store, resolve_config(config))) as db, progress_bars(quiet=json) as progress:
+        result = run(db, options=options, models_dir=models_dir, progress=progress)
+        top = read_user_scores(db, TASK, limit=limit)
+    if json:
+        emit_json({**result, "accounts": top})
+        return
+    from rich.table import Table
+
+    table = Table(title=result["summary"])
+    for column in ("account", "score", "label", "reasons"):
+        table.add_column(column)
+    for r in top:
+        table.add_row(
+            f"{r['platform']}:{r['user_id']}", f"{r['score']:.3f}", r["label"], ", ".join(r["details"]["reasons"])
+        )
+    console.print(table)
+
+
+COMMANDS = {"profile": profile_command, "segments": segments_command, "suspicious": suspicious_command}

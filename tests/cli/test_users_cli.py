@@ -1,0 +1,46 @@
+"""``socialens profile``, ``segments`` and ``suspicious`` run as real subprocesses on a hand-built store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from socialens.store import Store
+from tests.analyses.users_store import build_tiny_store
+from tests.cli.test_cli import run_cli
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.duckdb"
+    with Store(path) as db:
+        build_tiny_store(db)
+    return path
+
+
+def test_suspicious_then_profile_show_the_bot(tmp_path, tiny):
+    home = str(tmp_path / "home")
+    out = run_cli(tmp_path, "suspicious", "--store", tiny, "--json", "-n", "3", SOCIALENS_HOME=home)
+    assert out.code == 0, out.stderr
+    data = out.json()
+    assert data["users"] == 5 and data["suspicious"] == 1
+    assert data["accounts"][0]["user_id"] == "bot" and len(data["accounts"]) == 3
+    profile = run_cli(tmp_path, "profile", "bot", "--store", tiny, "--json", SOCIALENS_HOME=home)
+    assert profile.code == 0, profile.stderr
+    shown = profile.json()
+    assert shown["posts"] == 20 and shown["suspicious"]["label"] == "suspicious"
+    text = run_cli(tmp_path, "profile", "alice", "--store", tiny, SOCIALENS_HOME=home)
+    assert text.code == 0 and "#python" in text.stderr and "09h UTC" in text.stderr
+
+
+def test_segments_json(tmp_path, tiny):
+    out = run_cli(tmp_path, "segments", "--store", tiny, "-k", "2", "--json", SOCIALENS_HOME=str(tmp_path / "h"))
+    assert out.code == 0, out.stderr
+    data = out.json()
+    assert len(data["segments"]) == 2 and sum(s["size"] for s in data["segments"]) == 5
+
+
+def test_unknown_account_is_one_red_line(tmp_path, tiny):
+    out = run_cli(tmp_path, "profile", "nobody", "--store", tiny)
+    assert out.code == 2 and len(out.error_lines) == 1 and "nobody" in out.error_lines[0]
