@@ -1,0 +1,1 @@
+"""Topic discovery, topics over time and emerging topics over post embeddings."""

