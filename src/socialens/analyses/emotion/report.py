@@ -1,0 +1,53 @@
+"""The report's emotion section (shown once ``socialens analyze emotion`` scored posts)."""
+
+from __future__ import annotations
+
+from socialens.report.sections import Section, report_section
+from socialens.store import Store
+
+
+@report_section("emotion", order=42)
+def emotion_section(store: Store) -> Section | None:
+    from socialens.report import plots
+    from socialens.report.html import chart, table
+    from socialens.report.overview import choose_time_unit
+    from socialens.store import scores
+
+    counts = scores.label_counts(store, "emotion")
+    if not counts:
+        return None
+    shown = [(_name(label), n) for label, n in counts if label != "unscored"]
+    parts = [
+        chart(
+            lambda: plots.bar_chart(shown, xlabel="posts", label="Dominant emotion"),
+            table(["Dominant emotion", "Posts"], [(_name(label), n) for label, n in counts], numeric=[1]),
+            "Posts per dominant emotion ('none': no emotion above the model's threshold; "
+            "'unscored': no emotion model for the post's language).",
+        )
+    ]
+    first, last, _ = scores.score_span(store, "emotion")
+    if first is not None and last is not None:
+        unit = choose_time_unit(first, last)
+        everything = scores.label_shares_over_time(store, "emotion", unit)
+        series = {_name(label): points for label, points in everything.items() if label != "none"}
+        rows = sorted((bucket, label, share) for label, points in series.items() for bucket, share in points)
+        if series:
+            parts.append(
+                chart(
+                    lambda: plots.line_chart(series, ylabel=f"% of posts per {unit}", label="Emotions over time"),
+                    table(["Period", "Dominant emotion", "% of posts"], rows, numeric=[2]),
+                    f"Share of the scored posts of each {unit} (UTC) whose dominant emotion is each one.",
+                )
+            )
+    note = (
+        '<p class="note">Weakly supervised: the models learned from NRC (English) and DUTIR (Chinese) '
+        "lexicon hits, not from hand-labelled emotions; see docs/emotion.md for how far they agree.</p>"
+    )
+    return Section(title="Emotions", html="".join(parts) + note)
+
+
+def _name(label: str) -> str:
+    """DUTIR's one-character class names with their English gloss: 乐 (joy)."""
+    from socialens.analyses.emotion.lexicons import GLOSS
+
+    return f"{label} ({GLOSS[label]})" if label in GLOSS else label
