@@ -22,6 +22,7 @@ MODELS = {
     "lexicon": "sentiment.hownet_lexicon.v1",
     "bigru": "sentiment.bigru_attention.v1",
     "minilm": "sentiment.minilm_finetuned.v1",
+    "e5": "sentiment.e5_head.v1",
 }
 _PICKLED = "component.pkl"
 _LOADED: dict[Path, Any] = {}
