@@ -57,9 +57,13 @@ def _chinese_stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
+# Mentions name accounts (pseudonyms after ingest), not what a topic is about.
+_MENTION = re.compile(r"@\w+")
+
+
 def analyzer(text: str) -> list[str]:
-    """Content words of a post: lower-cased, without URLs, numbers or stopwords; jieba for Chinese."""
-    text = _URL.sub(" ", text or "")
+    """Content words of a post: lower-cased, without URLs, mentions, numbers or stopwords; jieba for Chinese."""
+    text = _MENTION.sub(" ", _URL.sub(" ", text or ""))
     if _CJK.search(text):
         from socialens.text.tokenize import tokenize
 
