@@ -26,7 +26,7 @@ _OPTIONS = ("sensitivity", "cooldown", "window", "sentiment")
 def run(
     store: Store, *, options: dict[str, str], models_dir: Path | None = None, progress: Progress | None = None
 ) -> dict[str, Any]:
-    from socialens.store.results import write_alerts
+    from socialens.store.results import write_alerts, write_results
     from socialens.store.trend_queries import timed_post_span
 
     unknown = sorted(set(options) - set(_OPTIONS))
@@ -37,10 +37,14 @@ def run(
     if sentiment not in ("stored", "vader", "none"):
         raise ConfigError(f"alerts option sentiment={sentiment!r}: expected stored, vader or none")
     bar = progress or NoProgress()
-    bar.start("replaying posts through the detectors", timed_post_span(store)[2])
+    replayed = timed_post_span(store)[2]
+    bar.start("replaying posts through the detectors", replayed)
     alerts, labelled = replay(_events(store, sentiment, bar), detectors)
     write_alerts(store, [a.as_record() for a in alerts])
     kinds = Counter(a.kind for a in alerts)
+    # The report tells "ran, nothing raised" apart from "never ran".
+    run_record = {"posts": replayed, "labelled": labelled, "alerts": len(alerts), "options": dict(options)}
+    write_results(store, "alerts_run", [("last", run_record)])
     note = "" if labelled else "; no sentiment labels, so no negative-surge alerts (run `socialens analyze sentiment`)"
     return {
         "alerts": len(alerts),

@@ -11,12 +11,19 @@ SHOWN = 30
 @report_section("alerts", order=76)
 def alerts_section(store: Store) -> Section | None:
     from socialens.report.html import stat_grid, table
-    from socialens.store.results import read_alerts
+    from socialens.store.results import read_alerts, read_results
     from socialens.store.trend_queries import alert_counts
 
     counts = alert_counts(store)
     if not counts:
-        return None
+        last_run = dict(read_results(store, "alerts_run")).get("last")
+        if not last_run:
+            return None
+        quiet = (
+            f"<p>No alerts: {last_run['posts']:,} timed posts were replayed through the negative-surge, "
+            "volume-spike and term-burst detectors and none crossed its threshold.</p>"
+        )
+        return Section(title="Alerts", html=quiet)
     alerts = read_alerts(store, limit=SHOWN)
     rows = []
     for alert in alerts:
