@@ -70,13 +70,17 @@ def _train_task(
     json: bool,
 ) -> None:
     import inspect
+    from contextlib import nullcontext
 
     from socialens.store import Store
 
     module = task_module(task, "train", ("sentiment", *available_tasks("train")))
     # Tasks with per-language models take --lang; an explicit -o lang=... still wins.
     extra = {"lang": lang} if "lang" in inspect.signature(module.run).parameters else {}
-    with Store(store_path(store, resolve_config(None))) as db, progress_bars(quiet=json) as progress:
+    path = store_path(store, resolve_config(None))
+    # Tasks trained on packaged data never read the store: don't create one as a side effect.
+    uses_store = getattr(module, "USES_STORE", True)
+    with (Store(path) if uses_store else nullcontext()) as db, progress_bars(quiet=json) as progress:
         result = module.run(
             db,
             options=options,

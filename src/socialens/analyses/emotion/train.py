@@ -104,6 +104,10 @@ def train_emotion(
     return {**card.to_dict(), "seconds": round(seconds, 1)}
 
 
+# Trained on packaged data: `socialens train` opens no store for it.
+USES_STORE = False
+
+
 def run(
     store: Any,
     *,

@@ -25,8 +25,12 @@ C_GRID = (1.0, 10.0, 100.0)
 OPTIONS = ("seed", "bots", "test_bots", "C", "name")
 
 
+# Trained on packaged data: `socialens train` opens no store for it.
+USES_STORE = False
+
+
 def run(
-    store: Store,
+    store: Store | None,
     *,
     options: dict[str, str],
     models_dir: Path | None = None,

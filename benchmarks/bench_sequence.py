@@ -1,0 +1,251 @@
+"""Next-item models on MovieLens-100K against RecBole 1.2.1, in one run (issue 5).
+
+The ratings go through the real generic importer into a store; socialens's SASRec, GRU4Rec
+and LSTM4Rec train from the store (``socialens.analyses.sequence.train.run``), and the same
+time-ordered sequences are written as a RecBole atomic file (each user's position as the
+timestamp, so both sides split identically) for RecBole's SASRec and GRU4Rec
+(benchmarks/peers/recbole/run.py, its own environment: run setup.sh there first).
+
+Every model runs in its own process, all at once, with torch on one thread and the same
+budget: at most ``--epochs`` epochs and ``--cpu-budget`` seconds of training CPU time
+(socialens finishes the epoch that crosses it, under 10% more; RecBole, whose epochs are
+long, stops at the first batch past it, so it may train part of an epoch). CPU time, not
+wall time, is the budget and the speed measure because other work shares this machine's
+cores. Then top-k latency per user, batch throughput for all users and peak memory of the
+recommender.
+
+    python benchmarks/bench_sequence.py [--epochs 50] [--cpu-budget 150]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).parent
+RECBOLE = HERE / "peers" / "recbole"
+OURS = ("sasrec", "gru4rec", "lstm4rec")
+PEERS = ("SASRec", "GRU4Rec")
+# DATA.md's reference runs of RecBole on this machine (quoted, not measured here).
+REFERENCE = [
+    ("RecBole SASRec, 14 epochs at ~160 s (still improving)", 0.1103, 0.2206, 0.0639, 0.1357),
+    ("RecBole GRU4Rec, early-stopped", 0.0816, 0.1633, 0.0488, 0.1082),
+]
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def worker(arch: str, store: str, models: str, epochs: int, budget: float) -> None:
+    """One socialens model, trained by the train step, as JSON on stdout."""
+    from socialens.analyses.sequence.train import run
+    from socialens.store import Store
+
+    options = {"platform": "movielens", "max_cpu_seconds": str(budget), "patience": "10"}
+    with Store(store, read_only=True) as db:
+        result = run(db, options=options, models_dir=Path(models) / arch, model=arch, epochs=epochs)
+    m = result["metrics"]
+    print(json.dumps({"metrics": m, "peak_mb": _peak_mb(), "name": result["name"]}))
+
+
+def prepare(workdir: Path) -> tuple[Path, int, int]:
+    """The store (ratings and movies through the importer) and the RecBole atomic file."""
+    from socialens.analyses.sequence.data import build_sequences
+    from socialens.datasets.movielens import ingest_movielens
+    from socialens.privacy import Pseudonymizer
+    from socialens.store import Store
+    from socialens.store.behaviour_queries import read_interaction_log
+
+    store = workdir / "ml100k.duckdb"
+    with Store(store) as db:
+        ingest_movielens(db, workdir, pseudonymizer=Pseudonymizer(b"bench"))
+        seqs = build_sequences(read_interaction_log(db, platform="movielens"))
+    inter = workdir / "recbole" / "mlseq" / "mlseq.inter"
+    inter.parent.mkdir(parents=True)
+    with open(inter, "w", encoding="utf-8") as f:
+        f.write("user_id:token\titem_id:token\ttimestamp:float\n")
+        for user, items in zip(seqs.users, seqs.item_seqs, strict=True):
+            f.writelines(f"{user}\t{seqs.items[i]}\t{pos}\n" for pos, i in enumerate(items))
+    return store, len(seqs.users), seqs.n_items - 1
+
+
+def launch_all(workdir: Path, store: Path, epochs: int, budget: float) -> dict[str, subprocess.Popen[str]]:
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    procs: dict[str, subprocess.Popen[str]] = {}
+    for arch in OURS:
+        cmd = [sys.executable, __file__, "--worker", arch, "--store", str(store), "--models", str(workdir / "models")]
+        cmd += ["--epochs", str(epochs), "--cpu-budget", str(budget)]
+        procs[f"socialens {arch}"] = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
+        )
+    python = RECBOLE / ".venv" / "bin" / "python"
+    for model in PEERS:
+        cmd = [
+            str(python),
+            str(RECBOLE / "run.py"),
+            "--model",
+            model,
+            "--data",
+            str(workdir / "recbole"),
+            "--dataset",
+            "mlseq",
+        ]
+        cmd += ["--epochs", str(epochs), "--max-cpu-seconds", str(budget)]
+        # cwd: RecBole writes its TensorBoard logs into the working directory.
+        procs[f"RecBole {model}"] = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=workdir
+        )
+    return procs
+
+
+def collect(procs: dict[str, subprocess.Popen[str]]) -> dict[str, dict[str, Any]]:
+    rows = {}
+    for name, proc in procs.items():
+        out, _ = proc.communicate()
+        if proc.returncode != 0 or not out.strip():
+            rows[name] = {"error": f"exit {proc.returncode}"}
+            continue
+        data = json.loads(out.strip().splitlines()[-1])
+        if "metrics" in data:  # socialens
+            m = data["metrics"]
+            rows[name] = {**m["test"], "epochs_run": m["epochs_run"], "best_epoch": m["best_epoch"],
+                          "cpu_per_epoch": m["cpu_seconds_per_epoch"], "wall_per_epoch": m["seconds_per_epoch"],
+                          "peak_mb": data["peak_mb"], "popular": m["most_popular"]}  # fmt: skip
+        else:
+            rows[name] = {**data["test"], "epochs_run": data["epochs_run"], "best_epoch": data["best_epoch"],
+                          "cpu_per_epoch": data["cpu_seconds_per_epoch"], "wall_per_epoch": data["seconds_per_epoch"],
+                          "peak_mb": data["peak_mb"], "native": data["recbole_native_test"]}  # fmt: skip
+    return rows
+
+
+def latency(store: Path, models: Path, users_sample: int = 200) -> dict[str, float]:
+    """Top-10 latency per user (p50/p99), all-users batch throughput, peak memory: socialens SASRec."""
+    import numpy as np
+
+    from socialens.analyses.recommend import recommend_all
+    from socialens.analyses.recommend.hybrid import HybridRecommender
+    from socialens.store import Store
+    from socialens.store.behaviour_queries import all_users
+
+    with Store(store, read_only=True) as db:
+        started = time.perf_counter()
+        rec = HybridRecommender(db, models_dir=models / "sasrec", content="tfidf")
+        load = time.perf_counter() - started
+        users = all_users(db)[:users_sample]
+        times = []
+        for user in users:
+            t0 = time.perf_counter()
+            rec.top_k([user], 10)
+            times.append(time.perf_counter() - t0)
+        t0, c0 = time.perf_counter(), time.process_time()
+        result = recommend_all(db, models / "recs.parquet", 10, models_dir=models / "sasrec")
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    p50, p99 = (1000 * float(np.percentile(times, q)) for q in (50, 99))
+    return {"load_s": load, "p50_ms": p50, "p99_ms": p99, "users": result["users"], "batch_s": wall,
+            "batch_cpu_s": cpu, "users_per_s": result["users"] / wall, "users_per_cpu_s": result["users"] / cpu,
+            "peak_mb": _peak_mb()}  # fmt: skip
+
+
+HEADER = ("model", "epochs run (best)", "CPU s/epoch", "wall s/epoch", "NDCG@10", "HR@10", "MRR@10",
+          "NDCG@10 incl. seen", "HR@10 incl. seen", "peak MB")  # fmt: skip
+
+
+def _row(*cells: object) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def _quality(ex: dict[str, float], inc: dict[str, float]) -> list[str]:
+    return [f"{v:.4f}" for v in (ex["ndcg@10"], ex["hr@10"], ex["mrr@10"], inc["ndcg@10"], inc["hr@10"])]
+
+
+def table(rows: dict[str, dict[str, Any]], users: int, items: int, epochs: int, budget: float) -> str:
+    lines = [
+        f"MovieLens-100K ({users} users, {items} items), leave-one-out by time, full ranking over all items; "
+        f"budget per model: at most {epochs} epochs and {budget:.0f} s of training CPU time, torch 1 thread, "
+        "all five models trained at once; best epoch by validation NDCG@10 (seen excluded).",
+        "",
+        _row(*HEADER),
+        _row(*["---"] * len(HEADER)),
+    ]
+    for name, r in rows.items():
+        if "error" in r:
+            lines.append(_row(name, f"failed: {r['error']}", *[""] * (len(HEADER) - 2)))
+            continue
+        speed = (f"{r['epochs_run']} ({r['best_epoch']})", f"{r['cpu_per_epoch']:.1f}", f"{r['wall_per_epoch']:.1f}")
+        quality = _quality(r["seen_excluded"], r["seen_included"])
+        lines.append(_row(name, *speed, *quality, f"{r['peak_mb']:.0f}"))
+    popular = next((r["popular"] for r in rows.values() if "popular" in r), None)
+    if popular:
+        quality = _quality(popular["seen_excluded"], popular["seen_included"])
+        lines.append(_row("most popular (training counts)", "-", "-", "-", *quality, "-"))
+    lines += ["", *ratios(rows), "", "DATA.md reference (RecBole on this machine, quoted, not measured here):"]
+    lines += [f"- {name}: NDCG@10 {a} / HR@10 {b} seen excluded, {c} / {d} included" for name, a, b, c, d in REFERENCE]
+    return "\n".join(lines)
+
+
+def ratios(rows: dict[str, dict[str, Any]]) -> list[str]:
+    ok = {n: r for n, r in rows.items() if "error" not in r}
+    ours = [n for n in ok if n.startswith("socialens")]
+    peers = [n for n in ok if n.startswith("RecBole")]
+    if not ours or not peers:
+        return ["ratio: not available (a side failed)"]
+    ndcg = lambda n: ok[n]["seen_excluded"]["ndcg@10"]  # noqa: E731
+    best_ours, best_peer = max(ours, key=ndcg), max(peers, key=ndcg)
+    ratio = ndcg(best_ours) / ndcg(best_peer) if ndcg(best_peer) else float("inf")
+    speed = ok[best_peer]["cpu_per_epoch"] / ok[best_ours]["cpu_per_epoch"]
+    verdict = "meets" if ratio >= 1.05 else "misses"
+    return [
+        f"Best socialens ({best_ours}) NDCG@10 {ndcg(best_ours):.4f} vs best RecBole ({best_peer}) "
+        f"{ndcg(best_peer):.4f}: "
+        f"**{ratio:.2f}x** ({verdict} the 1.05x floor); CPU s/epoch {speed:.1f}x less than RecBole's.",
+        f"Against DATA.md's 14-epoch RecBole SASRec (0.1103): {ndcg(best_ours) / 0.1103:.2f}x.",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--epochs", type=int, default=50)
+    parser.add_argument("--cpu-budget", type=float, default=150.0)
+    parser.add_argument("--worker")
+    parser.add_argument("--store")
+    parser.add_argument("--models")
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.worker, args.store, args.models, args.epochs, args.cpu_budget)
+        return
+    import torch
+
+    torch.set_num_threads(1)
+    sys.path.insert(0, str(HERE))
+    from machine import describe
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-sequence-"))
+    store, users, items = prepare(workdir)
+    started = time.perf_counter()
+    rows = collect(launch_all(workdir, store, args.epochs, args.cpu_budget))
+    print(f"{describe('torch')}; training phase {time.perf_counter() - started:.0f} s wall\n")
+    print(table(rows, users, items, args.epochs, args.cpu_budget))
+    if "error" not in rows.get("socialens sasrec", {"error": 1}):
+        lat = latency(store, workdir / "models")
+        print(
+            "\nRecommendations (hybrid: socialens SASRec + TF-IDF content + popularity), top-10: "
+            f"load {lat['load_s']:.1f} s; "
+            f"per user p50 {lat['p50_ms']:.1f} ms, p99 {lat['p99_ms']:.1f} ms (200 users, one at a time); "
+            f"all {lat['users']} users in chunks: {lat['batch_s']:.1f} s wall ({lat['users_per_s']:.0f} users/s), "
+            f"{lat['batch_cpu_s']:.1f} s CPU ({lat['users_per_cpu_s']:.0f} users per CPU s); "
+            f"peak RSS {lat['peak_mb']:.0f} MB."
+        )
+    print(f"\n(workdir {workdir})")
+
+
+if __name__ == "__main__":
+    main()

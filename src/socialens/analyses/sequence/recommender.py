@@ -1,0 +1,219 @@
+"""``sequence.NextItem.v1``: a next-item (and next-action) model over users' interaction sequences.
+
+The architecture is a stage chosen by name (``gru4rec``, ``lstm4rec``, ``sasrec``; one file
+each under ``socialens.models``); this component owns the item and action vocabularies,
+training and scoring, so the three are trained, evaluated and saved the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Self
+
+import numpy as np
+
+from socialens.analyses.sequence.data import Sequences, Split, build_sequences, pad_histories, training_windows
+from socialens.component import Component
+from socialens.errors import ConfigError
+from socialens.progress import Progress
+from socialens.registry import register
+
+ARCHITECTURES = ("gru4rec", "lstm4rec", "sasrec")
+# Per-architecture defaults where ``None`` is given: RecBole's, so settings compare.
+_DEFAULTS: dict[str, dict[str, Any]] = {
+    "sasrec": {"n_layers": 2, "dropout": 0.5},
+    "gru4rec": {"n_layers": 1, "dropout": 0.3},
+    "lstm4rec": {"n_layers": 1, "dropout": 0.3},
+}
+SCORE_BATCH = 256
+
+
+@register("sequence.NextItem.v1")
+class NextItemRecommender(Component):
+    """Learns from users' time-ordered item sequences which item (and action) comes next.
+
+    ``fit(sequences, actions=None)`` trains on every transition of the given sequences;
+    ``recommend(histories, k)`` returns the ``k`` best new items per history as
+    ``(item, probability)``. Learned state: ``model_``, ``items_``, ``actions_``, ``history_``.
+    """
+
+    def __init__(
+        self,
+        architecture: str = "sasrec",
+        hidden_size: int = 64,
+        n_layers: int | None = None,
+        n_heads: int = 2,
+        dropout: float | None = None,
+        max_len: int = 50,
+        epochs: int = 50,
+        batch_size: int = 32,
+        lr: float = 1e-3,
+        patience: int = 5,
+        seed: int = 2020,
+        action_head: bool = True,
+        num_threads: int = 1,
+        max_cpu_seconds: float | None = None,
+    ) -> None:
+        self.architecture = architecture
+        self.hidden_size = hidden_size
+        self.n_layers = n_layers
+        self.n_heads = n_heads
+        self.dropout = dropout
+        self.max_len = max_len
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.patience = patience
+        self.seed = seed
+        self.action_head = action_head
+        self.num_threads = num_threads
+        self.max_cpu_seconds = max_cpu_seconds
+
+    # -- training ---------------------------------------------------------------------------
+    def fit(self, sequences: Sequence[Sequence[str]], actions: Sequence[Sequence[str]] | None = None) -> Self:
+        """Train on every transition of ``sequences`` (item ids in time order) for ``epochs``."""
+        rows = [
+            (str(u), item, kind)
+            for u, seq in enumerate(sequences)
+            for item, kind in zip(seq, actions[u] if actions is not None else ["item"] * len(seq), strict=True)
+        ]
+        seqs = build_sequences(rows)
+        self._train(seqs, seqs.item_seqs, seqs.action_seqs, None, None)
+        return self
+
+    def fit_split(
+        self,
+        seqs: Sequences,
+        split: Split,
+        progress: Progress | None = None,
+        validate: Callable[[NextItemRecommender], float] | None = None,
+    ) -> Self:
+        """Train on a split's training part, keeping the epoch that ``validate`` scores best."""
+        check = (lambda: validate(self)) if validate is not None else None
+        self._train(seqs, split.train_items, split.train_actions, check, progress)
+        return self
+
+    def _train(
+        self,
+        seqs: Sequences,
+        items: list[np.ndarray],
+        actions: list[np.ndarray],
+        validate: Callable[[], float] | None,
+        progress: Progress | None,
+    ) -> None:
+        import torch
+
+        from socialens.analyses.sequence.training import LoopSettings, train_windows
+
+        torch.set_num_threads(self.num_threads)
+        torch.manual_seed(self.seed)
+        self.items_, self.actions_ = list(seqs.items), list(seqs.actions)
+        self.item_index_ = dict(seqs.item_index)
+        self.model_ = self._build()
+        windows = training_windows(items, actions, self.max_len)
+        loop = LoopSettings(self.epochs, self.batch_size, self.lr, self.patience, self.seed, self.max_cpu_seconds)
+        if progress is not None:
+            progress.start(f"training {self.architecture}", self.epochs)
+        self.history_ = train_windows(self.model_, windows, loop, validate, progress)
+
+    def _build(self) -> Any:
+        if self.architecture not in ARCHITECTURES:
+            raise ConfigError(f"unknown architecture {self.architecture!r}; choose one of {', '.join(ARCHITECTURES)}")
+        defaults = _DEFAULTS[self.architecture]
+        layers = self.n_layers if self.n_layers is not None else defaults["n_layers"]
+        dropout = self.dropout if self.dropout is not None else defaults["dropout"]
+        n_items = len(self.items_)
+        n_actions = len(self.actions_) if self.action_head else 0
+        if self.architecture == "sasrec":
+            from socialens.models.sasrec import SASRec, SASRecConfig
+
+            return SASRec(
+                SASRecConfig(
+                    n_items,
+                    n_actions,
+                    self.max_len,
+                    self.hidden_size,
+                    layers,
+                    self.n_heads,
+                    4 * self.hidden_size,
+                    dropout,
+                )
+            )
+        if self.architecture == "gru4rec":
+            from socialens.models.gru4rec import GRU4Rec, GRU4RecConfig
+
+            return GRU4Rec(GRU4RecConfig(n_items, n_actions, self.hidden_size, 2 * self.hidden_size, layers, dropout))
+        from socialens.models.lstm4rec import LSTM4Rec, LSTM4RecConfig
+
+        return LSTM4Rec(LSTM4RecConfig(n_items, n_actions, self.hidden_size, 2 * self.hidden_size, layers, dropout))
+
+    # -- scoring ----------------------------------------------------------------------------
+    def score_indices(
+        self, histories: Sequence[np.ndarray], action_histories: Sequence[np.ndarray] | None = None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Next-item logits ``(B, n_items)`` (padding column at -inf) and next-action
+        probabilities ``(B, n_actions)`` (None without an action head) of index histories."""
+        import torch
+
+        model = self.model_
+        model.eval()
+        item_parts, action_parts = [], []
+        with torch.inference_mode():
+            for start in range(0, len(histories), SCORE_BATCH):
+                items = torch.from_numpy(pad_histories(histories[start : start + SCORE_BATCH], self.max_len))
+                acts = None
+                if action_histories is not None:
+                    acts = torch.from_numpy(pad_histories(action_histories[start : start + SCORE_BATCH], self.max_len))
+                last = model(items, acts)[:, -1, :]  # (B, H)
+                logits = last @ model.item_emb.weight.T  # (B, N)
+                logits[:, 0] = float("-inf")
+                item_parts.append(logits.numpy())
+                if model.action_head is not None:
+                    action_parts.append(torch.softmax(model.action_head(last), dim=-1).numpy())
+        n = len(self.items_)
+        scores = np.concatenate(item_parts) if item_parts else np.zeros((0, n), np.float32)
+        return scores, (np.concatenate(action_parts) if action_parts else None)
+
+    def to_indices(self, history: Sequence[str]) -> np.ndarray:
+        """Item indices of a history of item ids; items the model never saw are skipped."""
+        return np.asarray([self.item_index_[i] for i in history if i in self.item_index_], dtype=np.int64)
+
+    def recommend(
+        self, histories: Sequence[Sequence[str]], k: int = 10, exclude_seen: bool = True
+    ) -> list[list[tuple[str, float]]]:
+        """The ``k`` most likely next items of each history, ``(item id, probability)``, best first."""
+        from socialens.evaluate.ranking import top_k
+
+        if not histories:
+            return []
+        indexed = [self.to_indices(h) for h in histories]
+        logits, _ = self.score_indices(indexed)
+        probs = _softmax(logits)
+        best = top_k(logits, k, exclude=[h.tolist() for h in indexed] if exclude_seen else None)
+        return [[(self.items_[j], round(float(probs[r, j]), 6)) for j in row if j] for r, row in enumerate(best)]
+
+    # -- saving -----------------------------------------------------------------------------
+    def state(self) -> dict[str, Any]:
+        """Weights, vocabularies and settings: what the model registry stores (``torch.load``-safe)."""
+        return {
+            "weights": self.model_.state_dict(),
+            "items": self.items_,
+            "actions": self.actions_,
+            "settings": self.get_params(),
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> NextItemRecommender:
+        self = cls(**state["settings"])
+        self.items_, self.actions_ = list(state["items"]), list(state["actions"])
+        self.item_index_ = {item: i for i, item in enumerate(self.items_) if i}
+        self.model_ = self._build()
+        self.model_.load_state_dict(state["weights"])
+        self.model_.eval()
+        return self
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(shifted)
+    return e / e.sum(axis=1, keepdims=True)

@@ -1,0 +1,137 @@
+"""``socialens train sequence``: next-item models on the store's interactions, into the model registry.
+
+Options (``--option KEY=VALUE``): ``platform`` and ``kinds`` (comma-separated) select the
+interactions; ``max_len``, ``batch_size``, ``lr``, ``hidden_size``, ``patience``, ``seed``,
+``max_cpu_seconds`` tune training. ``--model`` is ``sasrec`` (default), ``gru4rec`` or
+``lstm4rec``; ``--epochs`` caps the epochs (early stopping on validation NDCG@10 may stop
+sooner); ``--limit N`` keeps the first N users (a quick run).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from socialens.errors import ConfigError, TrainingError
+from socialens.progress import NoProgress, Progress
+from socialens.store import Store
+
+TASK = "sequence"
+LANGUAGE = "any"  # behaviour models are language-independent; the registry keys defaults by language
+_INT_OPTIONS = ("max_len", "batch_size", "hidden_size", "patience", "seed")
+_FLOAT_OPTIONS = ("lr", "max_cpu_seconds")
+
+
+def model_settings(model: str | None, epochs: int | None, options: dict[str, str]) -> dict[str, Any]:
+    """Recommender settings from the command line; a malformed number is a ConfigError."""
+    settings: dict[str, Any] = {"architecture": model or "sasrec"}
+    if epochs is not None:
+        settings["epochs"] = epochs
+    for name in (*_INT_OPTIONS, *_FLOAT_OPTIONS):
+        if name in options:
+            cast = int if name in _INT_OPTIONS else float
+            try:
+                settings[name] = cast(options[name])
+            except ValueError:
+                raise ConfigError(f"--option {name}={options[name]!r}: expected a number") from None
+    return settings
+
+
+def load_split(store: Store, options: dict[str, str], limit: int | None = None) -> tuple[Any, Any, str]:
+    """Sequences, their leave-one-out split and a fingerprint of the log they came from."""
+    from socialens.analyses.sequence.data import build_sequences, leave_one_out
+    from socialens.store.behaviour_queries import read_interaction_log
+    from socialens.training.model_registry import fingerprint
+
+    kinds = [k.strip() for k in options.get("kinds", "").split(",") if k.strip()] or None
+    log = read_interaction_log(store, options.get("platform"), kinds)
+    if limit is not None:
+        keep = sorted({actor for actor, _, _ in log})[:limit]
+        wanted = set(keep)
+        log = [row for row in log if row[0] in wanted]
+    seqs = build_sequences(log)
+    split = leave_one_out(seqs)
+    if len(split.test.targets) == 0:
+        raise TrainingError(
+            f"no user in the store has 3 or more interactions with posts ({len(log):,} interactions read); "
+            "sequence models need time-ordered histories (ingest a click or rating log with --record interaction)"
+        )
+    return seqs, split, fingerprint(log)
+
+
+def run(
+    store: Store,
+    *,
+    options: dict[str, str],
+    models_dir: Path | None = None,
+    progress: Progress | None = None,
+    model: str | None = None,
+    epochs: int | None = None,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """Train, score on the held-out last interactions, save to the registry as the default."""
+    from socialens.analyses.sequence.evaluate import PROTOCOL, evaluate_model, evaluate_popular, validation_ndcg
+    from socialens.analyses.sequence.recommender import NextItemRecommender
+    from socialens.training.model_registry import ModelRegistry
+
+    progress = progress or NoProgress()
+    settings = model_settings(model, epochs, options)
+    seqs, split, data_hash = load_split(store, options, limit)
+    recommender = NextItemRecommender(**settings)
+    recommender.fit_split(seqs, split, progress, validate=lambda m: validation_ndcg(m, split.valid))
+    test = evaluate_model(recommender, split.test)
+    popular = evaluate_popular(split, seqs.n_items)
+    history = recommender.history_
+    metrics = {
+        "test": test,
+        "most_popular": popular,
+        "valid_ndcg@10": history.best_valid,
+        "best_epoch": history.best_epoch,
+        "epochs_run": len(history.epochs),
+        "seconds_per_epoch": round(history.seconds_per_epoch, 3),
+        "train_seconds": round(history.train_seconds, 3),
+        "cpu_seconds_per_epoch": round(history.cpu_seconds_per_epoch, 3),
+    }
+    registry = ModelRegistry(models_dir)
+    name = f"sequence-{recommender.architecture}"
+    card = registry.save(
+        name,
+        recommender.state(),
+        {
+            "task": TASK,
+            "language": LANGUAGE,
+            "architecture": f"{NextItemRecommender.registry_name}/{recommender.architecture}",
+            "data_hash": data_hash,
+            "split": PROTOCOL,
+            "labels": recommender.actions_[1:],
+            "metrics": metrics,
+            "settings": recommender.get_params(),
+            "platform": options.get("platform"),
+            "users": len(seqs.users),
+            "items": seqs.n_items - 1,
+            "epochs": history.epochs,
+        },
+    )
+    registry.set_default(TASK, LANGUAGE, name)
+    if not store.read_only:
+        _record(store, card.to_dict(), metrics)
+    return _result(card.to_dict(), metrics, len(seqs.users), seqs.n_items - 1)
+
+
+def _record(store: Store, card: dict[str, Any], metrics: dict[str, Any]) -> None:
+    """Keep the latest evaluation of each architecture in the store, for the report."""
+    from socialens.store.results import read_results, write_results
+
+    kept = dict(read_results(store, TASK))
+    kept[card["name"]] = {"version": card["version"], "metrics": metrics, "protocol": card["split"]}
+    write_results(store, TASK, sorted(kept.items()))
+
+
+def _result(card: dict[str, Any], metrics: dict[str, Any], users: int, items: int) -> dict[str, Any]:
+    ex, pop = metrics["test"]["seen_excluded"], metrics["most_popular"]["seen_excluded"]
+    summary = (
+        f"{card['name']} v{card['version']}: test NDCG@10 {ex['ndcg@10']:.4f}, HR@10 {ex['hr@10']:.4f}, "
+        f"MRR@10 {ex['mrr@10']:.4f} (seen items excluded; most-popular NDCG@10 {pop['ndcg@10']:.4f}) "
+        f"on {users:,} users x {items:,} items, {metrics['epochs_run']} epochs at {metrics['seconds_per_epoch']} s"
+    )
+    return {**card, "protocol": card["split"], "summary": summary}

@@ -1,0 +1,140 @@
+"""The training loop of the next-item models.
+
+The project's generic ``Trainer`` wants one logits tensor ``(B, C)`` per example and one
+label; these models predict at every position of a window at once (every prefix of a
+sequence in one pass, which is what makes an epoch cheap) with a loss mask over positions,
+and add a second loss for the next action kind. So the loop is written here, kept to
+Adam, full-softmax cross-entropy over all items, and early stopping on validation NDCG@10.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from socialens.analyses.sequence.data import Windows
+from socialens.errors import TrainingError
+from socialens.progress import NoProgress, Progress
+
+
+@dataclass
+class LoopSettings:
+    epochs: int = 50
+    batch_size: int = 32
+    lr: float = 1e-3
+    patience: int = 5
+    seed: int = 2020
+    max_cpu_seconds: float | None = None  # stop after the epoch that passes this much training CPU time
+
+
+@dataclass
+class History:
+    epochs: list[dict[str, Any]] = field(default_factory=list)
+    best_epoch: int = 0
+    best_valid: float = float("-inf")
+    train_seconds: float = 0.0
+    # CPU time of this process: a fair measure when other work shares the cores.
+    train_cpu_seconds: float = 0.0
+
+    @property
+    def seconds_per_epoch(self) -> float:
+        return self.train_seconds / max(1, len(self.epochs))
+
+    @property
+    def cpu_seconds_per_epoch(self) -> float:
+        return self.train_cpu_seconds / max(1, len(self.epochs))
+
+
+def window_loss(model: nn.Module, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+    """Cross-entropy of the next item (over all items) and of the next action, at unmasked positions."""
+    hidden = model(batch["items"], batch["actions"])  # (B, T, H)
+    mask = batch["mask"]
+    h = hidden[mask]  # (M, H)
+    item_emb: nn.Embedding = model.item_emb  # type: ignore[assignment]  # every next-item model has one
+    logits = h @ item_emb.weight.T  # (M, N)
+    loss = F.cross_entropy(logits, batch["targets"][mask])
+    head = getattr(model, "action_head", None)
+    if head is not None:
+        loss = loss + F.cross_entropy(head(h), batch["target_actions"][mask])
+    return loss
+
+
+def train_windows(
+    model: nn.Module,
+    windows: Windows,
+    settings: LoopSettings,
+    validate: Callable[[], float] | None = None,
+    progress: Progress | None = None,
+) -> History:
+    """Train ``model`` in place; with ``validate`` keep the weights of the best epoch."""
+    if len(windows) == 0:
+        raise TrainingError("no training sequences: every user needs at least two interactions")
+    progress = progress or NoProgress()
+    generator = torch.Generator().manual_seed(settings.seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=settings.lr)
+    tensors = {name: torch.from_numpy(np.ascontiguousarray(getattr(windows, name))) for name in _FIELDS}
+    history, best_state, stale = History(), None, 0
+    for epoch in range(1, settings.epochs + 1):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        loss = _run_epoch(model, optimizer, tensors, settings.batch_size, generator)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        history.train_seconds += seconds
+        history.train_cpu_seconds += cpu
+        row: dict[str, Any] = {
+            "epoch": epoch,
+            "loss": round(loss, 5),
+            "seconds": round(seconds, 3),
+            "cpu_seconds": round(cpu, 3),
+        }
+        progress.advance(1)
+        if validate is not None:
+            row["valid_ndcg@10"] = score = validate()
+            if score > history.best_valid:
+                history.best_valid, history.best_epoch, stale = score, epoch, 0
+                best_state = copy.deepcopy(model.state_dict())
+            else:
+                stale += 1
+        history.epochs.append(row)
+        if validate is not None and stale >= settings.patience:
+            break
+        if settings.max_cpu_seconds is not None and history.train_cpu_seconds >= settings.max_cpu_seconds:
+            break
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    model.eval()
+    return history
+
+
+_FIELDS = ("items", "actions", "targets", "target_actions", "mask")
+
+
+def _run_epoch(
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    tensors: dict[str, torch.Tensor],
+    batch_size: int,
+    generator: torch.Generator,
+) -> float:
+    model.train()
+    order = torch.randperm(len(tensors["items"]), generator=generator)
+    total, batches = 0.0, 0
+    for start in range(0, len(order), batch_size):
+        index = order[start : start + batch_size]
+        batch = {name: t[index] for name, t in tensors.items()}
+        loss = window_loss(model, batch)
+        if not torch.isfinite(loss):
+            raise TrainingError(f"the loss stopped being a number ({loss.item()}); lower the learning rate")
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        total += loss.item()
+        batches += 1
+    return total / max(1, batches)

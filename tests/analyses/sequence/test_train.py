@@ -1,0 +1,85 @@
+"""Training next-item models: learning a pattern, the action head, the train step on MovieLens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from socialens.analyses.sequence.recommender import NextItemRecommender
+from socialens.analyses.sequence.report import sequence_section
+from socialens.analyses.sequence.train import load_split, run
+from socialens.datasets.movielens import ingest_movielens
+from socialens.errors import ConfigError, TrainingError
+from socialens.privacy import Pseudonymizer
+from socialens.training.model_registry import ModelRegistry
+from tests.conftest import TEST_KEY
+
+CYCLE = list("abcdef")
+
+
+def _cycles(n: int) -> list[list[str]]:
+    return [(CYCLE * 3)[i % 6 : i % 6 + 8] for i in range(n)]
+
+
+@pytest.mark.parametrize("architecture", ["gru4rec", "lstm4rec", "sasrec"])
+def test_each_architecture_learns_what_comes_next(architecture):
+    model = NextItemRecommender(architecture=architecture, hidden_size=16, max_len=6, epochs=40, lr=1e-2, dropout=0.0)
+    model.fit(_cycles(12))
+    recs = model.recommend([["a", "b"], ["d", "e"]], k=1)
+    assert [r[0][0] for r in recs] == ["c", "f"]
+    assert 0.0 < recs[0][0][1] <= 1.0
+
+
+def test_the_action_head_predicts_the_next_action_kind():
+    sequences = _cycles(10)
+    actions = [["like" if item in "ace" else "reply" for item in seq] for seq in sequences]
+    model = NextItemRecommender(architecture="gru4rec", hidden_size=16, max_len=6, epochs=40, lr=1e-2, dropout=0.0)
+    model.fit(sequences, actions)
+    assert model.actions_ == ["", "like", "reply"]
+    history = [model.to_indices(["a", "b"])]
+    kinds = [np.asarray([1, 2])]
+    scores, action_probs = model.score_indices(history, kinds)
+    assert scores.shape == (1, len(model.items_)) and scores[0, 0] == -np.inf
+    assert action_probs is not None and action_probs.shape == (1, 3)
+    assert model.actions_[int(action_probs[0].argmax())] == "like"  # c comes next, a "like"
+
+
+def test_state_round_trips():
+    model = NextItemRecommender(architecture="sasrec", hidden_size=8, max_len=4, epochs=1).fit(_cycles(4))
+    again = NextItemRecommender.from_state(model.state())
+    assert again.recommend([["a"]], k=3) == model.recommend([["a"]], k=3)
+
+
+def test_unknown_architecture_is_a_config_error():
+    with pytest.raises(ConfigError):
+        NextItemRecommender(architecture="bert4rec").fit(_cycles(3))
+
+
+def test_train_step_on_a_movielens_slice(store, tmp_path: Path):
+    ingest_movielens(store, tmp_path, limit_users=12, items=False, pseudonymizer=Pseudonymizer(TEST_KEY))
+    models = tmp_path / "models"
+    result = run(
+        store, options={"platform": "movielens", "hidden_size": "16"}, models_dir=models, model="gru4rec", epochs=1
+    )
+    assert result["name"] == "sequence-gru4rec" and result["task"] == "sequence"
+    test = result["metrics"]["test"]
+    assert test["seen_excluded"]["n"] == 12 and set(test["seen_included"]) == {"hr@10", "ndcg@10", "mrr@10", "n"}
+    assert result["metrics"]["most_popular"]["seen_excluded"]["n"] == 12
+    assert "leave-one-out" in result["protocol"].lower() and "NDCG@10" in result["summary"]
+    registry = ModelRegistry(models)
+    assert registry.default("sequence", "any").name == "sequence-gru4rec"
+    state = registry.load_state("sequence-gru4rec")
+    assert NextItemRecommender.from_state(state).architecture == "gru4rec"
+    section = sequence_section(store)
+    assert section is not None and "sequence-gru4rec v1" in section.html and "most popular" in section.html
+
+
+def test_limit_keeps_the_first_users_and_empty_stores_fail_clearly(store, tmp_path: Path):
+    assert sequence_section(store) is None
+    with pytest.raises(TrainingError, match="3 or more interactions"):
+        load_split(store, {})
+    ingest_movielens(store, tmp_path, limit_users=6, items=False, pseudonymizer=Pseudonymizer(TEST_KEY))
+    seqs, split, data_hash = load_split(store, {}, limit=4)
+    assert len(seqs.users) == 4 and len(split.test.targets) == 4 and data_hash
