@@ -140,6 +140,11 @@ def run_bertopic(texts: list[str], embeddings: np.ndarray) -> tuple[list[list[st
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cache", type=Path, default=None, help="folder to keep the MiniLM embeddings in")
+    parser.add_argument(
+        "--holdout",
+        action="store_true",
+        help="fit every model on a random half (seed 42) and score coherence on the other half's posts",
+    )
     args = parser.parse_args()
     import torch
 
@@ -148,6 +153,14 @@ def main() -> None:
     reference = [WORD.findall(t.lower()) for t in texts]
     speed = embed_throughput(texts)
     embeddings, embed_seconds, how = minilm_embeddings(texts, args.cache)
+    if args.holdout:
+        # Keywords chosen on one half, coherence counted on the other: no model sees the posts
+        # that score it (CoherentCTfidf uses co-occurrence in the posts it was fitted on).
+        order = np.random.default_rng(42).permutation(len(texts))
+        fit, held = np.sort(order[: len(texts) // 2]), np.sort(order[len(texts) // 2 :])
+        reference = [reference[i] for i in held]
+        texts, embeddings = [texts[i] for i in fit], embeddings[fit]
+        print(f"held-out protocol: fit on {len(texts):,} posts, coherence over the other {len(reference):,}")
     rows: list[tuple[str, dict[str, float], float]] = []
 
     for setting, name in SETTINGS.items():

