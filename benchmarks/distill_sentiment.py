@@ -166,7 +166,7 @@ def render(result: dict, data_hash: str) -> str:
         "process's maximum after scoring (the student is measured first).\n\n"
         "| model | accuracy | macro-F1 | ECE | posts/s | peak RSS MB |\n|---|---:|---:|---:|---:|---:|\n"
         + "\n".join(rows)
-        + f"\n\nStudent macro-F1 {gap:+.3f} behind the teacher (floor: within 0.02); student/teacher speed "
+        + f"\n\nStudent macro-F1 {gap:.3f} behind the teacher (floor: within 0.02); student/teacher speed "
         f"{s['posts_per_s'] / t['posts_per_s']:.0f}x.\n"
     )
 
