@@ -39,3 +39,13 @@ def test_train_registers_a_model_that_models_and_evaluate_see(tmp_path):
 def test_unknown_model_is_a_one_line_error(tmp_path):
     result = run_cli(tmp_path, "train", "sentiment", "--model", "gpt", SOCIALENS_HOME=str(tmp_path / "home"))
     assert result.code == 2 and "unknown sentiment model 'gpt'" in result.stderr
+
+
+def test_models_list_shows_each_task_headline_metric():
+    from socialens.cli.train import _headline
+
+    assert _headline({"macro_f1": 0.7601}) == "macro-F1 0.760"
+    assert _headline({"test_auc": 0.79, "valid_auc": 0.8}) == "AUC 0.790"
+    assert _headline({"test": {"seen_excluded": {"ndcg@10": 0.1051}}}) == "NDCG@10 0.105"
+    assert _headline({"weak": {"micro_f1": 0.835}}) == "weak micro-F1 0.835"
+    assert _headline({"topics": 30}) == ""

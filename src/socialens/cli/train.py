@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -140,17 +140,28 @@ def models_command(
     from rich.table import Table
 
     table = Table(title="models")
-    for column in ("name", "version", "task", "lang", "architecture", "macro-F1", "created"):
+    for column in ("name", "version", "task", "lang", "architecture", "test metric", "created"):
         table.add_column(column)
     for c in cards:
-        f1 = c.metrics.get("macro_f1")
-        table.add_row(
-            c.name,
-            str(c.version),
-            c.task,
-            c.language,
-            c.architecture,
-            f"{f1:.3f}" if isinstance(f1, float) else "",
-            c.created_at,
-        )
+        table.add_row(c.name, str(c.version), c.task, c.language, c.architecture, _headline(c.metrics), c.created_at)
     console.print(table)
+
+
+# Where each task's cards keep their headline test metric: (label, path into ``metrics``).
+_HEADLINES = (
+    ("macro-F1", ("macro_f1",)),
+    ("AUC", ("test_auc",)),
+    ("NDCG@10", ("test", "seen_excluded", "ndcg@10")),
+    ("weak micro-F1", ("weak", "micro_f1")),
+)
+
+
+def _headline(metrics: dict[str, Any]) -> str:
+    """The card's main test metric as "label value", or "" when it has none of the known ones."""
+    for label, path in _HEADLINES:
+        value: Any = metrics
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, float):
+            return f"{label} {value:.3f}"
+    return ""
