@@ -56,13 +56,21 @@ def _id_table(ids: Sequence[str]) -> Any:
 
 
 def read_recent_posts(store: Store, limit: int, platform: str | None = None) -> list[tuple[str, str]]:
-    """``(id, text)`` of the newest posts with text: candidates nobody has interacted with yet."""
-    sql = "SELECT id, coalesce(title || ' ', '') || coalesce(text, '') FROM posts WHERE coalesce(text, '') <> ''"
+    """``(id, text)`` of the newest posts with text: candidates nobody has interacted with yet.
+
+    Authors take turns (each one's newest post, then each one's second newest, ...), so one
+    prolific account cannot fill the pool with posts its own recommendations must leave out.
+    """
+    where = "coalesce(text, '') <> ''"
     params: list[Any] = []
     if platform is not None:
-        sql += " AND platform = ?"
+        where += " AND platform = ?"
         params.append(platform)
-    sql += " ORDER BY created_at DESC NULLS LAST, id LIMIT ?"
+    sql = (
+        "SELECT id, coalesce(title || ' ', '') || coalesce(text, '') FROM posts "
+        f"WHERE {where} ORDER BY row_number() OVER (PARTITION BY coalesce(author, platform || ':' || id) "
+        "ORDER BY created_at DESC NULLS LAST, id), created_at DESC NULLS LAST, id LIMIT ?"
+    )
     params.append(limit)
     return [(i, t) for i, t in store.con.execute(sql, params).fetchall()]
 
