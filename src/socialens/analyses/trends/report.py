@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,13 +22,14 @@ def trends_section(store: Store) -> Section | None:
     trends = [payload for _, payload in read_results(store, "trends")]
     if not trends:
         return None
+    name = _topic_namer(dict(read_results(store, "topics")))
     first, last, _ = timed_post_span(store)
     parts = []
     if first is not None and last is not None:
         unit = choose_time_unit(first, last)
         volume = posts_per_bin(store, unit)
         spans = trends[:SPANS_SHOWN]
-        rows = [(t["term"], t["start"][:10], t["end"][:10], t["weight"]) for t in spans]
+        rows = [(name(t["term"]), t["start"][:10], t["end"][:10], t["weight"]) for t in spans]
         parts.append(
             chart(
                 lambda: timeline_svg(volume, spans, unit),
@@ -37,14 +39,14 @@ def trends_section(store: Store) -> Section | None:
         )
     burst_rows = [
         (
-            t["term"],
+            name(t["term"]),
             t["start"][:16].replace("T", " "),
             t["end"][:16].replace("T", " "),
             t["posts"],
             t["expected"],
             t["z"],
             t["weight"],
-            ", ".join(term for term, _ in t.get("top_terms", [])[:5]),
+            ", ".join(name(term) for term, _ in t.get("top_terms", [])[:5]),
             (t.get("top_posts") or [{"text": ""}])[0]["text"],
         )
         for t in trends[:20]
@@ -56,6 +58,21 @@ def trends_section(store: Store) -> Section | None:
         "(so daily and weekly rhythm is accounted for); z = (posts - expected) / sqrt(expected).</p>"
     )
     return Section(title="Trends and bursts", html="".join(parts) + note)
+
+
+def _topic_namer(topics: dict[str, Any]) -> Callable[[str], str]:
+    """``topic:7`` -> the label ``analyze topics`` stored for topic 7 (``topic 7`` without one);
+    other terms unchanged."""
+
+    def name(term: str) -> str:
+        if not term.startswith("topic:"):
+            return term
+        topic = term.removeprefix("topic:")
+        payload = topics.get(topic)
+        label = payload.get("label") if isinstance(payload, dict) else None
+        return f"topic {label}" if label else f"topic {topic}"
+
+    return name
 
 
 def timeline_svg(volume: list[tuple[datetime, int]], bursts: list[dict[str, Any]], unit: str) -> str:
