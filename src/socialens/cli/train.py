@@ -80,7 +80,7 @@ def _train_task(
     path = store_path(store, resolve_config(None))
     # Tasks trained on packaged data never read the store: don't create one as a side effect.
     uses_store = getattr(module, "USES_STORE", True)
-    with (Store(path) if uses_store else nullcontext()) as db, progress_bars(quiet=json) as progress:
+    with Store(path) if uses_store else nullcontext() as db, progress_bars(quiet=json) as progress:
         result = module.run(
             db,
             options=options,
