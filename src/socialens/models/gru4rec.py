@@ -33,9 +33,12 @@ class GRU4Rec(nn.Module):
         self.action_emb = nn.Embedding(config.n_actions, e, padding_idx=0) if with_actions else None
         self.action_head = nn.Linear(e, config.n_actions) if with_actions else None
         self.dropout = nn.Dropout(config.dropout)
-        self.rnn = nn.GRU(e, config.hidden_size, config.n_layers, batch_first=True, bias=False)
+        self.rnn = self._recurrent_layer(config)
         self.dense = nn.Linear(config.hidden_size, e)
         nn.init.xavier_normal_(self.item_emb.weight)
+
+    def _recurrent_layer(self, config: GRU4RecConfig) -> nn.Module:
+        return nn.GRU(config.embedding_size, config.hidden_size, config.n_layers, batch_first=True, bias=False)
 
     def forward(self, items: torch.Tensor, actions: torch.Tensor | None = None) -> torch.Tensor:
         """Output at each position ``(B, T, E)`` of left-padded item indices ``(B, T)``."""

@@ -69,11 +69,27 @@ class BiGRUEmotion(BiGRUSentiment):
         tune_thresholds: bool = True,
     ) -> None:
         super().__init__(
-            lang, labels, embed_dim, hidden, attention_dim, dropout, epochs, batch_size, lr, weight_decay, patience
+            lang=lang,
+            labels=labels,
+            embed_dim=embed_dim,
+            hidden=hidden,
+            attention_dim=attention_dim,
+            dropout=dropout,
+            epochs=epochs,
+            batch_size=batch_size,
+            lr=lr,
+            weight_decay=weight_decay,
+            patience=patience,
+            seed=seed,
+            max_len=max_len,
+            min_count=min_count,
+            max_vocab=max_vocab,
+            w2v_epochs=w2v_epochs,
+            w2v_window=w2v_window,
+            num_threads=num_threads,
+            log_dir=log_dir,
+            checkpoint_dir=checkpoint_dir,
         )
-        self.set_params(seed=seed, max_len=max_len, min_count=min_count, max_vocab=max_vocab)
-        self.set_params(w2v_epochs=w2v_epochs, w2v_window=w2v_window, num_threads=num_threads)
-        self.set_params(log_dir=log_dir, checkpoint_dir=checkpoint_dir)
         self.mask_prob = mask_prob
         self.threshold = threshold
         self.tune_thresholds = tune_thresholds
