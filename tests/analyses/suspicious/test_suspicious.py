@@ -9,6 +9,7 @@ from socialens.analyses.suspicious import analyze, synthetic
 from socialens.analyses.suspicious.features import behaviour_features
 from socialens.analyses.suspicious.score import BehaviourScore, BotClassifier
 from socialens.analyses.suspicious.train import save_model
+from socialens.datasets.graphtool import collection_dir
 from socialens.errors import ConfigError, ModelCardError, ModelNotFoundError
 from socialens.store.results import read_user_scores
 from tests.analyses.users_store import build_tiny_store
@@ -104,7 +105,7 @@ def test_train_on_injected_bots(store, tmp_path, monkeypatch):
 
 
 def test_gt_reader_on_karate():
-    path = synthetic.graph_collection() / "karate.gt.gz"
+    path = collection_dir() / "karate.gt.gz"
     if not path.is_file():
         pytest.skip(f"graph-tool collection not fetched ({path}); run scripts/fetch-graphs")
     n, directed, adjacency = synthetic.read_gt_adjacency(path)

@@ -20,9 +20,7 @@ Everything is drawn from one ``numpy`` generator per seed, so a seed gives the s
 
 from __future__ import annotations
 
-import gzip
 import importlib.metadata as md
-import os
 from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -87,41 +85,24 @@ def movielens_humans(users: list[int] | None = None) -> Population:
     return Population(accounts)
 
 
-def graph_collection() -> Path:
-    return Path(os.environ.get("SOCIALENS_GRAPHS", "~/.cache/socialens/graph-tool-collection")).expanduser()
-
-
 def read_gt_adjacency(path: Path) -> tuple[int, bool, list[np.ndarray]]:
-    """(vertices, directed, out-neighbours of each vertex) of a graph-tool ``.gt(.gz)`` file.
+    """(vertices, directed, out-neighbours of each vertex) of a graph-tool ``.gt(.gz)`` file."""
+    from socialens.datasets.graphtool import read_gt
 
-    Only the header and adjacency are read (graph-tool's "The gt file format"): magic, version,
-    endianness, comment, directed flag, N, then per vertex its out-degree (uint64) and neighbours
-    in the narrowest unsigned width that holds N. Property maps after it are not needed here.
-    """
-    data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
-    if not data.startswith(b"\xe2\x9b\xbe gt"):
-        raise ValueError(f"{path}: not a graph-tool .gt file")
-    order = ">" if data[7] else "<"
-    pos = 8
-    comment_len = int(np.frombuffer(data, f"{order}u8", 1, pos)[0])
-    pos += 8 + comment_len
-    directed = bool(data[pos])
-    n = int(np.frombuffer(data, f"{order}u8", 1, pos + 1)[0])
-    pos += 9
-    width = next(w for w, limit in ((1, 2**8), (2, 2**16), (4, 2**32), (8, 2**64)) if n < limit)
-    adjacency = []
-    for _ in range(n):
-        k = int(np.frombuffer(data, f"{order}u8", 1, pos)[0])
-        adjacency.append(np.frombuffer(data, f"{order}u{width}", k, pos + 8).astype(np.int64))
-        pos += 8 + k * width
-    return n, directed, adjacency
+    graph = read_gt(path, properties=())
+    sources, targets = np.asarray(graph.sources, dtype=np.int64), np.asarray(graph.targets, dtype=np.int64)
+    # Edges come vertex by vertex in file order, so each vertex's neighbours stay in file order.
+    bounds = np.searchsorted(sources, np.arange(graph.n_vertices + 1))
+    return graph.n_vertices, graph.directed, [targets[bounds[v] : bounds[v + 1]] for v in range(graph.n_vertices)]
 
 
 def add_pgp_social_layer(population: Population, seed: int, path: Path | None = None) -> Population:
     """Map the accounts onto a connected sample of ``pgp-strong-2009`` (a breadth-first sample
     from a random key): its signatures among the sample become follows, each key's degree in the
     whole web its counts. Without the collection the population comes back unchanged."""
-    path = path or graph_collection() / "pgp-strong-2009.gt.gz"
+    from socialens.datasets.graphtool import collection_dir
+
+    path = path or collection_dir() / "pgp-strong-2009.gt.gz"
     if not path.is_file():
         return population
     rng = np.random.default_rng(seed)
