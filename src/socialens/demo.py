@@ -148,13 +148,13 @@ DEMO_ANALYSES: tuple[tuple[str, dict[str, str]], ...] = (
 
 def _run_analyses(store: Store, say: DemoProgress) -> dict[str, float]:
     """Run each of ``DEMO_ANALYSES`` (``socialens.analyses.<task>.analyze.run``) on the store."""
-    import importlib
+    from socialens.analyses import task_module
 
     seconds: dict[str, float] = {}
     for task, options in DEMO_ANALYSES:
         say(f"analysing {task}")
         started = time.perf_counter()
-        importlib.import_module(f"socialens.analyses.{task}.analyze").run(store, options=dict(options))
+        task_module(task, "analyze").run(store, options=dict(options))
         seconds[task] = time.perf_counter() - started
     return seconds
 

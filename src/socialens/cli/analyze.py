@@ -7,12 +7,12 @@ from typing import Annotated
 
 import typer
 
+from socialens.analyses import available_tasks, task_module
 from socialens.cli.common import (
     ConfigOption,
     JsonOption,
     OptionsOption,
     StoreOption,
-    available_tasks,
     console,
     emit_json,
     guarded,
@@ -20,7 +20,6 @@ from socialens.cli.common import (
     progress_bars,
     resolve_config,
     store_path,
-    task_module,
 )
 
 

@@ -122,32 +122,3 @@ def parse_options(options: list[str] | None) -> dict[str, str]:
 OptionsOption = Annotated[
     list[str] | None, typer.Option("--option", "-o", help="Analysis setting KEY=VALUE (repeatable).")
 ]
-
-
-def task_module(task: str, role: str, available: tuple[str, ...] = ()) -> Any:
-    """The module ``socialens.analyses.<task>.<role>`` that implements a CLI verb for a task.
-
-    Analyses plug into ``analyze``, ``train`` and ``predict`` by convention: a task folder with an
-    ``analyze.py`` (``run(store, *, options, models_dir, progress) -> dict``), ``train.py`` (same
-    signature plus ``epochs``/``limit``/``model``) or ``predict.py`` (``predict(texts, *, lang,
-    models_dir) -> list[dict]``).
-    """
-    import importlib
-    import importlib.util
-
-    from socialens.errors import ConfigError
-
-    name = f"socialens.analyses.{task}.{role}"
-    if not task.isidentifier() or importlib.util.find_spec(f"socialens.analyses.{task}") is None:
-        raise ConfigError(f"unknown task {task!r}; available: {', '.join(available) or 'none'}")
-    if importlib.util.find_spec(name) is None:
-        raise ConfigError(f"task {task!r} has no {role} step; available: {', '.join(available) or 'none'}")
-    return importlib.import_module(name)
-
-
-def available_tasks(role: str) -> tuple[str, ...]:
-    """Task folders under ``socialens.analyses`` that provide ``<role>.py``, sorted."""
-    import socialens.analyses as analyses
-
-    root = Path(analyses.__file__).parent
-    return tuple(sorted(p.parent.name for p in root.glob(f"*/{role}.py")))

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from socialens.cli.common import JsonOption, available_tasks, console, emit_json, guarded, task_module
+from socialens.analyses import available_tasks, task_module
+from socialens.cli.common import JsonOption, console, emit_json, guarded
 
 
 @guarded

