@@ -34,10 +34,39 @@ def test_pagerank_matches_power_iteration_with_weights_and_a_dangling_vertex():
     # a -> b (2), a -> c (1), b -> c, c -> a, c -> d; d points nowhere (dangling).
     graph = _graph([("a", "b", 2), ("a", "c", 1), ("b", "c", 1), ("c", "a", 1), ("c", "d", 1)])
     expected = _power_iteration(4, [(0, 1, 2.0), (0, 2, 1.0), (1, 2, 1.0), (2, 0, 1.0), (2, 3, 1.0)])
-    got = metrics.pagerank(graph)
+    got = metrics.pagerank(graph, tol=1e-12)
     assert got == pytest.approx(expected, abs=1e-9) and sum(got) == pytest.approx(1.0)
     unweighted = _power_iteration(4, [(0, 1, 1.0), (0, 2, 1.0), (1, 2, 1.0), (2, 0, 1.0), (2, 3, 1.0)])
-    assert metrics.pagerank(graph, weighted=False) == pytest.approx(unweighted, abs=1e-9)
+    assert metrics.pagerank(graph, weighted=False, tol=1e-12) == pytest.approx(unweighted, abs=1e-9)
+
+
+def test_pagerank_default_tolerance_bounds_the_l1_error_and_edge_order_does_not_matter():
+    import random
+
+    rng = random.Random(7)
+    pairs = {(rng.randrange(60), rng.randrange(60)) for _ in range(400)}
+    edges = [(s, t, float(rng.randint(1, 3))) for s, t in sorted(pairs) if s != t]
+    graph = _graph([(f"u{s:02d}", f"u{t:02d}", int(w)) for s, t, w in edges])
+    exact = _power_iteration(graph.n_nodes, [(int(s), int(t), w) for (s, t), w in _indexed(graph)], damping=0.85)
+    rough = metrics.pagerank(graph)  # tol 1e-6: the L1 distance to the exact ranks is at most that
+    assert sum(abs(a - b) for a, b in zip(rough, exact, strict=True)) <= 1e-6
+    sources, targets = graph.edge_arrays()
+    shuffled = InteractionGraph(
+        graph.graph, graph.user_ids, graph.weights[::-1], graph.kinds, [], (sources[::-1].copy(), targets[::-1].copy())
+    )
+    assert metrics.pagerank(shuffled, tol=1e-12) == pytest.approx(exact, abs=1e-12)
+
+
+def _indexed(graph: InteractionGraph) -> list[tuple[tuple[int, int], float]]:
+    return list(zip(graph.graph.get_edgelist(), graph.weights, strict=True))
+
+
+def test_pagerank_rejects_settings_it_cannot_honour():
+    graph = _graph([("a", "b", 1)])
+    with pytest.raises(ConfigError, match="damping"):
+        metrics.pagerank(graph, damping=1.0)
+    with pytest.raises(ConfigError, match="tolerance"):
+        metrics.pagerank(graph, tol=0)
 
 
 def test_pagerank_of_a_two_cycle_by_hand():

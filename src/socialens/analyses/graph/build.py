@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from socialens.errors import ConfigError, MissingExtraError
@@ -72,6 +73,9 @@ class InteractionGraph:
     weights: list[float]
     kinds: tuple[str, ...] = DEFAULT_KINDS
     kind_counts: list[dict[str, int]] = field(default_factory=list)
+    #: ``(sources, targets)`` as int32 NumPy arrays, kept so that numerical code (PageRank) need
+    #: not pull 300k edges out of igraph as Python tuples; derived from ``graph`` when not given.
+    edge_index: tuple[Any, Any] | None = None
 
     @property
     def n_nodes(self) -> int:
@@ -80,6 +84,12 @@ class InteractionGraph:
     @property
     def n_edges(self) -> int:
         return len(self.weights)
+
+    def edge_arrays(self) -> tuple[Any, Any]:
+        """``(sources, targets)`` of every edge as int32 NumPy arrays, in edge order."""
+        if self.edge_index is None:
+            self.edge_index = edge_arrays_of(self.graph.get_edgelist())
+        return self.edge_index
 
     def index(self) -> dict[UserKey, int]:
         """``(platform, user_id)`` to vertex index."""
@@ -113,11 +123,22 @@ class InteractionGraph:
         index = {key: i for i, key in enumerate(user_ids)}
         pairs = sorted(per_pair)
         igraph = import_igraph()
-        graph = igraph.Graph(n=len(user_ids), edges=[(index[s], index[t]) for s, t in pairs], directed=True)
+        edge_list = [(index[s], index[t]) for s, t in pairs]
+        graph = igraph.Graph(n=len(user_ids), edges=edge_list, directed=True)
         weights = [float(sum(per_pair[p].values())) for p in pairs]
         graph.vs["name"] = [f"{p}:{u}" for p, u in user_ids]
         graph.es["weight"] = weights
-        return cls(graph, user_ids, weights, tuple(kinds), [dict(sorted(per_pair[p].items())) for p in pairs])
+        kind_counts = [dict(sorted(per_pair[p].items())) for p in pairs]
+        edge_index = edge_arrays_of(edge_list)
+        return cls(graph, user_ids, weights, tuple(kinds), kind_counts, edge_index)
+
+
+def edge_arrays_of(edges: Sequence[tuple[int, int]]) -> tuple[Any, Any]:
+    """``[(source, target), ...]`` as two int32 NumPy arrays (what ``edge_index`` holds)."""
+    import numpy as np
+
+    flat = np.fromiter(chain.from_iterable(edges), dtype=np.int32, count=2 * len(edges))
+    return flat[0::2].copy(), flat[1::2].copy()
 
 
 def build_graph(
