@@ -5,7 +5,9 @@ Builds JSONL corpora of X/Twitter v1.1 statuses from the real `dslabs/trump_twee
 - socialens: `ingest` with format twitter-v1: parse, map, normalise, scrub, extract, language
   id, HMAC pseudonymisation, derived interactions, transactional upserts into DuckDB;
 - baseline: `CREATE TABLE t AS SELECT * FROM read_json(file)` in DuckDB, nothing else.
-Peak RSS is each process's own maximum (socialens: the main process and its largest worker).
+Peak RSS is each process's own maximum (socialens: the main process and its largest worker);
+CPU us/post is the CPU time of all socialens processes per post (less sensitive than posts/s
+to other work on a shared machine); load avg is the 1-minute load when the run started.
 
     python benchmarks/bench_ingest.py --sizes 250000 1000000 [--workers 2] [--write]
 """
@@ -30,16 +32,19 @@ from socialens.ingest.run import ingest
 from socialens.privacy import Pseudonymizer
 from socialens.store import Store
 
-def descendants_peak_rss(peak):
+def sample_tree(peak, cpu):
     # Worker processes are forked by a fork server, so RUSAGE_CHILDREN does not see them:
-    # sample the process tree instead (VmHWM is each process's own peak).
-    me = os.getpid()
+    # sample the process tree instead (VmHWM is each process's own peak; utime+stime from
+    # /proc/<pid>/stat is its CPU time, kept at its last value after it exits).
+    me, tick = os.getpid(), os.sysconf("SC_CLK_TCK")
     while True:
-        parents = {}
+        parents, times = {}, {}
         for stat in glob.glob("/proc/[0-9]*/stat"):
             try:
                 fields = open(stat).read().rsplit(")", 1)[1].split()
-                parents[int(stat.split("/")[2])] = int(fields[1])
+                pid = int(stat.split("/")[2])
+                parents[pid] = int(fields[1])
+                times[pid] = (int(fields[11]) + int(fields[12])) / tick
             except (OSError, ValueError, IndexError):
                 pass
         tree, frontier = set(), {me}
@@ -47,24 +52,29 @@ def descendants_peak_rss(peak):
             frontier = {p for p, pp in parents.items() if pp in frontier and p not in tree}
             tree |= frontier
         for pid in tree:
+            cpu[pid] = max(cpu.get(pid, 0.0), times.get(pid, 0.0))
             try:
                 for line in open(f"/proc/{pid}/status"):
                     if line.startswith("VmHWM"):
                         peak[pid] = max(peak.get(pid, 0), int(line.split()[1]) / 1024)
             except OSError:
                 pass
-        time.sleep(0.5)
+        cpu["sampler"] = time.thread_time()
+        time.sleep(0.2)
 
 if __name__ == "__main__":
     path, store_path, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    peak = {}
-    threading.Thread(target=descendants_peak_rss, args=(peak,), daemon=True).start()
-    started = time.perf_counter()
+    peak, cpu = {}, {}
+    threading.Thread(target=sample_tree, args=(peak, cpu), daemon=True).start()
+    started, cpu_started = time.perf_counter(), time.process_time()
     with Store(store_path) as store:
         summary = ingest([path], store, format="twitter-v1", pseudonymizer=Pseudonymizer(b"bench-key"), workers=workers)
         posts = store.count("posts")
     seconds = time.perf_counter() - started
+    time.sleep(0.5)  # one more sample of the exited workers' last CPU time
+    main_cpu = time.process_time() - cpu_started - cpu.pop("sampler", 0.0)
     print(json.dumps({"seconds": seconds, "posts": posts, "rejected": summary.rejected,
+                      "cpu_s": main_cpu + sum(cpu.values()),
                       "rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                       "rss_worker_mb": max(peak.values(), default=0.0)}))
 """
@@ -115,6 +125,7 @@ def main() -> None:
         if not corpus.exists():
             print(f"building {corpus} ...", file=sys.stderr)
             write_corpus(size, corpus)
+        load = os.getloadavg()[0]  # other work on the machine: wall-clock rates are only as good as this
         with tempfile.TemporaryDirectory() as tmp:
             ours = _run(SOCIALENS, str(corpus), f"{tmp}/socialens.duckdb", str(workers))
             base = _run(BASELINE, str(corpus), f"{tmp}/baseline.duckdb")
@@ -126,6 +137,7 @@ def main() -> None:
             "base_rate": size / base["seconds"],
             "ours": ours,
             "base": base,
+            "load": load,
         }
         rows.append(row)
         print(json.dumps(row))
@@ -141,14 +153,15 @@ def render(rows: list[dict], workers: int) -> str:
         f"\n### Ingest, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC (`benchmarks/bench_ingest.py`, {workers} workers)\n",
         f"Machine: {machine()}\n",
         "| posts | file MB | socialens posts/s | DuckDB read_json posts/s | ratio | socialens s | read_json s "
-        "| socialens peak RSS MB (main / worker) | read_json peak RSS MB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| socialens peak RSS MB (main / worker) | read_json peak RSS MB | socialens CPU us/post | load avg |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r['size']:,} | {r['mb']:.0f} | {r['ours_rate']:,.0f} | {r['base_rate']:,.0f} | "
             f"{r['ours_rate'] / r['base_rate']:.2f} | {r['ours']['seconds']:.1f} | {r['base']['seconds']:.1f} | "
-            f"{r['ours']['rss_main_mb']:.0f} / {r['ours']['rss_worker_mb']:.0f} | {r['base']['rss_main_mb']:.0f} |"
+            f"{r['ours']['rss_main_mb']:.0f} / {r['ours']['rss_worker_mb']:.0f} | {r['base']['rss_main_mb']:.0f} | "
+            f"{r['ours']['cpu_s'] / r['size'] * 1e6:.0f} | {r['load']:.1f} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -21,6 +21,10 @@ from socialens.store.arrow import records_to_table
 
 CHUNK_LINES = 2_000
 
+# A worker process gets the EdgeProcessor anew, unpickled, with every chunk, which would lose
+# its caches (pseudonyms, languages) each time; it keeps one per settings instead.
+_RESIDENT: dict[tuple[object, ...], EdgeProcessor] = {}
+
 
 @dataclass(slots=True)
 class ChunkResult:
@@ -49,7 +53,15 @@ def build_result(outcomes: Iterable[list[Record] | Reject], edge: EdgeProcessor)
 
 
 def process_lines(importer: Importer, edge: EdgeProcessor, path: str, lines: list[tuple[int, bytes]]) -> ChunkResult:
-    return build_result(importer.read_lines(lines, path), edge)
+    return build_result(importer.read_lines(lines, path), resident(edge))
+
+
+def resident(edge: EdgeProcessor) -> EdgeProcessor:
+    """The processor this process already holds with the same settings as ``edge``, warm caches and all."""
+    key = edge.settings_key()
+    if key not in _RESIDENT and len(_RESIDENT) >= 4:  # a long-lived process may see many keys
+        _RESIDENT.clear()
+    return _RESIDENT.setdefault(key, edge)
 
 
 def line_chunks(source: Source, size: int = CHUNK_LINES) -> Iterator[list[tuple[int, bytes]]]:

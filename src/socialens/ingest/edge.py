@@ -17,6 +17,10 @@ from socialens.text.langid import detect_language
 from socialens.text.normalize import normalize_text
 from socialens.text.scrub import scrub_contacts
 
+# Repeated texts (retweets, copy-paste campaigns, bots) are common; language id is the most
+# expensive edge step and deterministic, so its answers are remembered up to this many texts.
+LANG_CACHE_SIZE = 50_000
+
 
 class EdgeProcessor:
     """Applies edge processing to records from one importer.
@@ -38,6 +42,23 @@ class EdgeProcessor:
         self.pseudonymizer = pseudonymizer
         self.paired_hashtags = paired_hashtags
         self.detect_lang = detect_lang
+        self._langs: dict[str, str] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        # The caches stay behind: a worker process keeps its own (see ``chunks.resident``).
+        return {
+            "pseudonymizer": self.pseudonymizer,
+            "paired_hashtags": self.paired_hashtags,
+            "detect_lang": self.detect_lang,
+        }
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__(**state)  # type: ignore[misc,arg-type]
+
+    def settings_key(self) -> tuple[object, ...]:
+        """What decides this processor's output: two processors with equal keys are interchangeable."""
+        pseudo = self.pseudonymizer
+        return (pseudo.key, pseudo.keep_identifiers, self.paired_hashtags, self.detect_lang)
 
     def process(self, records: Iterable[Record]) -> Iterator[Record]:
         for record in records:
@@ -74,11 +95,19 @@ class EdgeProcessor:
             post.repost_of = pseudo.reference(platform, post.repost_of)
             post.quote_of = pseudo.reference(platform, post.quote_of)
         if self.detect_lang and post.lang is None:
-            lang, _ = detect_language(bare if not post.title else f"{post.title}\n{bare}")
-            post.lang = lang
+            post.lang = self.language(bare if not post.title else f"{post.title}\n{bare}")
         if post.created_at is not None and post.created_at.tzinfo is None:
             post.created_at = post.created_at.replace(tzinfo=UTC)
         return post
+
+    def language(self, text: str) -> str:
+        lang = self._langs.get(text)
+        if lang is None:
+            lang = detect_language(text)[0]
+            if len(self._langs) >= LANG_CACHE_SIZE:
+                self._langs.clear()
+            self._langs[text] = lang
+        return lang
 
     def user(self, user: User) -> User:
         pseudo = self.pseudonymizer

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -97,7 +99,7 @@ def ingest(
     format: str = "auto",
     pseudonymizer: Pseudonymizer | None = None,
     rejects_path: str | Path | None = None,
-    batch_size: int = 20_000,
+    batch_size: int = 50_000,
     importer_settings: dict[str, Any] | None = None,
     progress: ProgressCallback | None = None,
     workers: int | None = None,
@@ -119,7 +121,7 @@ def ingest(
     results: list[FileResult] = []
     executor = _executor_for(paths, workers)
     try:
-        with open(rejects, "ab") as reject_file:
+        with open(rejects, "ab") as reject_file, store.bulk_writing():
             for path in paths:
                 settings = importer_settings or {}
                 results.append(
@@ -244,40 +246,48 @@ def _read_into_store(
         chunks = document_chunks(source, importer, edge)
     pending: list[ChunkResult] = []
     pending_posts = reported = 0
-    try:
-        for chunk in chunks:
-            result.read += chunk.read
-            result.rejected += len(chunk.rejects)
-            for reject in chunk.rejects:
-                reject_file.write(
-                    orjson.dumps({"run_id": run_id, **_as_dict(reject)}, option=orjson.OPT_APPEND_NEWLINE)
-                )
-            if result.rejected == result.read >= WRONG_FORMAT_AFTER:
-                first = chunk.rejects[0]
-                raise InputFileError(
-                    source.path,
-                    f"the first {result.read} records were all rejected as {importer.format_name} "
-                    f"(e.g. line {first.line}: {first.reason}); wrong --format?",
-                )
-            pending.append(chunk)
-            pending_posts += max(chunk.posts, chunk.read - len(chunk.rejects))
-            if pending_posts >= batch_size:
-                _flush(store, pending, result, reject_file)
-                pending, pending_posts = [], 0
-            if progress and source.bytes_read > reported:
-                progress(source.bytes_read - reported)
-                reported = source.bytes_read
-    except InputFileError:
-        # A truncated or corrupt file: what was read before the damage is good; keep it.
-        _flush(store, pending, result, reject_file)
-        raise
-    if result.read and result.rejected == result.read:
-        raise InputFileError(
-            source.path, f"all {result.read} records were rejected as {importer.format_name}; wrong --format?"
-        )
-    _flush(store, pending, result, reject_file)
+    with BatchWriter(store, result) as writer:
+        try:
+            for chunk in chunks:
+                _note_rejects(chunk, result, reject_file, run_id, importer, source)
+                pending.append(chunk)
+                pending_posts += max(chunk.posts, chunk.read - len(chunk.rejects))
+                if pending_posts >= batch_size:
+                    reject_file.flush()  # a batch's rejects are on disk before its rows commit
+                    writer.submit(pending)
+                    pending, pending_posts = [], 0
+                if progress and source.bytes_read > reported:
+                    progress(source.bytes_read - reported)
+                    reported = source.bytes_read
+        except InputFileError:
+            # A truncated or corrupt file: what was read before the damage is good; keep it.
+            reject_file.flush()
+            writer.submit(pending)
+            raise
+        if result.read and result.rejected == result.read:
+            raise InputFileError(
+                source.path, f"all {result.read} records were rejected as {importer.format_name}; wrong --format?"
+            )
+        reject_file.flush()
+        writer.submit(pending)
     if progress:
         progress(max(source.bytes_read - reported, 0))
+
+
+def _note_rejects(
+    chunk: ChunkResult, result: FileResult, reject_file: IO[bytes], run_id: str, importer: Importer, source: Source
+) -> None:
+    result.read += chunk.read
+    result.rejected += len(chunk.rejects)
+    for reject in chunk.rejects:
+        reject_file.write(orjson.dumps({"run_id": run_id, **_as_dict(reject)}, option=orjson.OPT_APPEND_NEWLINE))
+    if result.rejected == result.read >= WRONG_FORMAT_AFTER:
+        first = chunk.rejects[0]
+        raise InputFileError(
+            source.path,
+            f"the first {result.read} records were all rejected as {importer.format_name} "
+            f"(e.g. line {first.line}: {first.reason}); wrong --format?",
+        )
 
 
 def _as_dict(reject: Reject) -> dict[str, Any]:
@@ -290,9 +300,49 @@ def _as_dict(reject: Reject) -> dict[str, Any]:
     }
 
 
-def _flush(store: Store, chunks: list[ChunkResult], result: FileResult, reject_file: IO[bytes]) -> None:
-    """One transaction for everything pending: the store never holds half a batch."""
-    reject_file.flush()
+class BatchWriter:
+    """Writes batches on a background thread, in order, so parsing goes on while DuckDB writes.
+
+    DuckDB releases the GIL while it works, so the reading thread keeps the worker processes
+    fed instead of leaving them idle during each commit. At most one batch waits, so a batch
+    is committed before the one after next is read. Leaving the ``with`` block writes
+    everything submitted, then re-raises the first write error.
+    """
+
+    def __init__(self, store: Store, result: FileResult) -> None:
+        self.store = store
+        self.result = result
+        self._queue: queue.Queue[list[ChunkResult] | None] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="socialens-writer", daemon=True)
+
+    def __enter__(self) -> BatchWriter:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:  # a failed write matters more than why reading stopped
+            raise self._error
+
+    def submit(self, chunks: list[ChunkResult]) -> None:
+        if self._error is not None:
+            raise self._error
+        if chunks:
+            self._queue.put(chunks)
+
+    def _run(self) -> None:
+        while (chunks := self._queue.get()) is not None:
+            if self._error is None:  # after a failure, drain without writing
+                try:
+                    _write(self.store, chunks, self.result)
+                except BaseException as exc:  # handed to the reading thread
+                    self._error = exc
+
+
+def _write(store: Store, chunks: list[ChunkResult], result: FileResult) -> None:
+    """One transaction for a whole batch: the store never holds half a batch."""
     tables: dict[str, list[pa.Table]] = {}
     for chunk in chunks:
         for name, table in chunk.tables.items():

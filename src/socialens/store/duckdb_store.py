@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from socialens.store.migrations import KEYS, MIGRATIONS, RESULT_TABLES, SCHEMA_V
 
 RECORD_TABLES = {t.table: t for t in RECORD_TYPES}
 META_FILE = "socialens-meta.json"
+BULK_CHECKPOINT = "64MB"
 
 
 @dataclass(slots=True)
@@ -46,6 +47,7 @@ class Store:
     def __init__(self, path: str | Path, read_only: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only
+        self._types: dict[str, dict[str, str]] = {}
         if read_only and not self.path.exists():
             raise StoreError(f"no store at {self.path}; create one with 'socialens ingest' or 'socialens demo'")
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -136,21 +138,46 @@ class Store:
                 "_stage_input", table, [c for c in field_names(RECORD_TABLES[table]) if c in data.schema.names]
             )
         finally:
-            self.con.unregister("_stage_input")
+            # After a failed statement DuckDB refuses everything until the rollback, this too;
+            # the error that caused it is the one to report.
+            with suppress(duckdb.Error):
+                self.con.unregister("_stage_input")
 
     def _upsert_from(self, source: str, table: str, columns: list[str]) -> UpsertCounts:
         """Upsert rows of relation ``source`` (the columns given, plus an ordinal ``_n``)."""
         keys = KEYS[table]
         values = [c for c in columns if c not in keys]
+        latest = self._latest(source, keys, values)
+        # Most batches of a first ingest hold no stored key: checking that reads only the key
+        # columns of the table, where merging with stored rows would read every column.
+        types = self._column_types(table)
+        typed = ", ".join(f"CAST(s.{c} AS {types[c]}) AS {c}" for c in [*keys, *values])
+        self.con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _stage AS
+            SELECT *, hash({", ".join(values)}) AS row_hash FROM (SELECT {typed} FROM ({latest}) s)"""
+        )
+        on = " AND ".join(f"t.{k} = s.{k}" for k in keys)
+        found = self.one(f"SELECT count(*), (SELECT count(*) FROM _stage s SEMI JOIN {table} t ON {on}) FROM _stage")
+        assert found is not None
+        total, existing = int(found[0]), int(found[1])
+        if existing == 0:
+            self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _stage")
+            return UpsertCounts(new=total)
+        return self._merge_staged(table, keys, values)
+
+    def _merge_staged(self, table: str, keys: tuple[str, ...], values: list[str]) -> UpsertCounts:
+        """Upsert ``_stage`` where some keys are stored: empty fields keep stored values, changed
+        rows update. ``_stage`` then holds the merged rows (what derived records are made from)."""
         on = " AND ".join(f"t.{k} = s.{k}" for k in keys)
         merged = ", ".join([*(f"s.{k}" for k in keys), *(f"coalesce(s.{c}, t.{c}) AS {c}" for c in values)])
         self.con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE _stage AS
+            f"""CREATE OR REPLACE TEMP TABLE _merged AS
             SELECT *, hash({", ".join(values)}) AS row_hash FROM (
                 SELECT {merged}, t.row_hash AS _old_hash, t.{keys[0]} IS NOT NULL AS _existed
-                FROM ({self._latest(source, keys, values)}) s
+                FROM _stage s
                 LEFT JOIN {table} t ON {on})"""
         )
+        self.con.execute("DROP TABLE _stage; ALTER TABLE _merged RENAME TO _stage")
         found = self.one(
             """SELECT count(*), count(*) FILTER (WHERE _existed),
                       count(*) FILTER (WHERE _existed AND _old_hash IS DISTINCT FROM row_hash)
@@ -159,9 +186,7 @@ class Store:
         assert found is not None
         total, existing, changed = (int(x) for x in found)
         rows = "SELECT * EXCLUDE (_old_hash, _existed) FROM _stage"
-        if existing == 0:
-            self.con.execute(f"INSERT INTO {table} BY NAME {rows}")
-        elif changed or total > existing:
+        if changed or total > existing:
             assignments = ", ".join(f"{c} = excluded.{c}" for c in [*values, "row_hash"])
             self.con.execute(
                 f"""INSERT INTO {table} BY NAME {rows}
@@ -169,6 +194,15 @@ class Store:
                 ON CONFLICT DO UPDATE SET {assignments}, ingested_at = current_localtimestamp()"""
             )
         return UpsertCounts(new=total - existing, updated=changed, unchanged=existing - changed)
+
+    def _column_types(self, table: str) -> dict[str, str]:
+        if table not in self._types:
+            rows = self.con.execute(
+                "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? AND NOT internal",
+                [table],
+            ).fetchall()
+            self._types[table] = {name: kind for name, kind in rows}
+        return self._types[table]
 
     def _latest(self, source: str, keys: tuple[str, ...], values: list[str]) -> str:
         """SQL for one row per key out of the staged batch: the latest value of each field,
@@ -185,6 +219,25 @@ class Store:
         return self.write_tables(
             {t.table: records_to_table(t, records) for t, records in records_by_type.items() if records}
         )
+
+    @contextmanager
+    def bulk_writing(self) -> Iterator[None]:
+        """Settings for a long run of batch writes (an ingest), restored afterwards.
+
+        One DuckDB thread: the ingest's worker processes already use every core, and
+        batches this size gain nothing from parallel plans. Fewer checkpoints: each one
+        compresses the table's last, growing row group again (the WAL keeps every commit
+        durable in between; at most ``BULK_CHECKPOINT`` of it is replayed after a crash).
+        """
+        names = ("threads", "checkpoint_threshold")
+        saved = self.one("SELECT current_setting('threads'), current_setting('checkpoint_threshold')")
+        assert saved is not None
+        self.con.execute(f"SET threads = 1; SET checkpoint_threshold = '{BULK_CHECKPOINT}'")
+        try:
+            yield
+        finally:
+            for name, value in zip(names, saved, strict=True):
+                self.con.execute(f"SET {name} = '{value}'")
 
     def write_tables(self, tables: dict[str, pa.Table]) -> dict[str, UpsertCounts]:
         """Upsert Arrow tables (columns as in ``socialens.store.arrow``), all in one transaction."""
