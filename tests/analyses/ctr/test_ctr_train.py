@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 
 from socialens.analyses.ctr.models import LogisticCtr, auc, log_loss
-from socialens.analyses.ctr.workflow import predict_ctr, train_ctr
+from socialens.analyses.ctr.workflow import encode_records, predict_ctr, train_ctr
 from tests.analyses.ctr.data import ctr_slice
 from tests.cli.test_cli import run_cli
 
@@ -16,7 +19,7 @@ RECORD = {
     "gender": "M",
     "occupation": "technician",
     "genres": ["Action", "Sci-Fi"],
-    "timestamp": 881250949,
+    "timestamp": 886_400_000,  # 1998-02-02, after user 1's ratings
 }
 
 
@@ -36,13 +39,19 @@ def test_logistic_regressions_beat_chance():
 
 
 def test_trained_model_is_saved_and_scores_new_rows(tmp_path):
-    card = train_ctr("deepfm", limit=2000, settings={"epochs": 1, "embed_dim": 4, "hidden": (16,)}, models_dir=tmp_path)
-    assert card["name"] == "ctr-deepfm" and card["task"] == "ctr" and card["architecture"] == "ctr.deepfm.v1"
+    settings = {"epochs": 1, "embed_dim": 4, "hidden": (16,), "attention_hidden": 4, "history": 10}
+    card = train_ctr("din", limit=2000, settings=settings, models_dir=tmp_path)
+    assert card["name"] == "ctr-din" and card["task"] == "ctr" and card["architecture"] == "ctr.din.v1"
     m = card["metrics"]
     assert m["n_train"] == 2000 and m["n_test"] == 10_037 and 0 <= m["test_auc"] <= 1 and m["test_log_loss"] > 0
-    probabilities = predict_ctr([RECORD, {**RECORD, "user_id": 10_000}], models_dir=tmp_path)
-    assert len(probabilities) == 2 and all(0 <= p <= 1 for p in probabilities)
+    records = [RECORD, {**RECORD, "user_id": 10_000}, {**RECORD, "timestamp": 800_000_000}]
+    probabilities = predict_ctr(records, models_dir=tmp_path)
+    assert len(probabilities) == 3 and all(0 <= p <= 1 for p in probabilities)
     assert predict_ctr([], models_dir=tmp_path) == []
+    encoders = json.loads((Path(card["path"]) / "encoder.json").read_text())
+    items = encode_records(records, encoders)[:, -20:-10]
+    # user 1 before 1998-02: earlier MovieLens ratings; an unknown user or a date before MovieLens: none
+    assert (items[0] > 0).all() and (items[1] == 0).all() and (items[2] == 0).all()
 
 
 def test_cli_train_ctr_json(tmp_path):

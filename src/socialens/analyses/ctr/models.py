@@ -1,8 +1,10 @@
-"""Click-through models as components: DeepFM, DCN-v2 and logistic regression on one input.
+"""Click-through models as components: DIN, DeepFM, DCN-v2 and logistic regression on one input.
 
-Every model takes ``X`` as ``(N, F)`` integer indices into one feature table (one column per
-field, see ``socialens.datasets.ctr_features``) and ``y`` as 0/1 clicks, and
-``predict_proba(X)`` gives each row's click probability as a 1-D array. The neural models
+Every model takes ``X`` as ``(N, F + 2L)`` integer indices into one feature table (one column
+per field, see ``socialens.datasets.ctr_features`` and ``socialens.analyses.ctr.history``),
+ending in ``L = history`` earlier items and their ratings (``history=0``: fields only), and
+``y`` as 0/1 clicks; ``predict_proba(X)`` gives each row's click probability as a 1-D array.
+DeepFM and DCN-v2 read the fields only; DIN attends over the earlier items. The neural models
 train with the generic trainer: they return a single logit, so the loss is binary
 cross-entropy (passed to the trainer) and early stopping watches validation AUC.
 """
@@ -70,6 +72,7 @@ class NeuralCtr(Component):
         patience: int = 2,
         seed: int = 42,
         num_threads: int = 1,
+        history: int = 0,
     ) -> None:
         self.embed_dim = embed_dim
         self.hidden = hidden
@@ -81,6 +84,7 @@ class NeuralCtr(Component):
         self.patience = patience
         self.seed = seed
         self.num_threads = num_threads
+        self.history = history
 
     def build(self, num_features: int, num_fields: int) -> nn.Module:
         raise NotImplementedError
@@ -103,7 +107,7 @@ class NeuralCtr(Component):
         torch.set_num_threads(self.num_threads)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(self.seed)
-            model = self.build(self.num_features_, x.shape[1])
+            model = self.build(self.num_features_, x.shape[1] - 2 * self.history)
         config = TrainConfig(
             epochs=self.epochs,
             batch_size=self.batch_size,
@@ -114,7 +118,7 @@ class NeuralCtr(Component):
             num_threads=self.num_threads,
             eval_batch_size=8192,
         )
-        train_collate, valid_collate = _collate(x, labels), _collate(vx, vy)
+        train_collate, valid_collate = _collate(x, labels, self.history), _collate(vx, vy, self.history)
         self.training_ = Trainer(config).fit(
             model,
             _Indexed(len(x), train_collate),
@@ -144,7 +148,7 @@ class NeuralCtr(Component):
         out = []
         with torch.inference_mode():
             for start in range(0, len(x), batch_size):
-                logits = self.model_({"features": torch.from_numpy(x[start : start + batch_size])})
+                logits = self.model_(_columns(torch.from_numpy(x[start : start + batch_size]), self.history))
                 out.append(torch.sigmoid(logits.squeeze(-1)).double().numpy())
         return np.concatenate(out)
 
@@ -181,19 +185,54 @@ class DCNv2Ctr(NeuralCtr):
         return DCNv2(config)
 
 
+@register("ctr.din.v1")
+class DINCtr(NeuralCtr):
+    """DIN click-through model (``socialens.models.din``): the last ``history`` earlier items,
+    attention-pooled against the candidate, beside the fields in a DeepFM head. Rows without
+    earlier items (or ``history=0``) get a zero interest vector."""
+
+    def __init__(self, attention_hidden: int = 64, **settings: Any) -> None:
+        super().__init__(**settings)
+        self.attention_hidden = attention_hidden
+
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        return ["attention_hidden", *NeuralCtr._param_names()]
+
+    def build(self, num_features: int, num_fields: int) -> nn.Module:
+        from socialens.models.din import DIN, DINConfig
+
+        config = DINConfig(
+            num_features, num_fields, self.embed_dim, tuple(self.hidden), self.dropout, self.attention_hidden
+        )
+        return DIN(config)
+
+
 @register("ctr.logistic.v1")
 class LogisticCtr(Component):
     """Logistic regression on the one-hot fields. ``crosses=True`` adds crossed one-hot features
     (pairs seen in training only) for the first field (user) with every later field from
     ``cross_from`` on (genres, for the ctr fields), and for the second (item) with fields 2-4
     (age, gender, occupation): a user's taste per genre, an item's appeal per audience.
-    ``C`` is the inverse L2 strength."""
+    With ``history`` L > 0 the rows end in L earlier items and their ratings (see
+    ``socialens.analyses.ctr.history``): they become one multi-hot block per rating, each row's
+    entries ``history_weight / sqrt(its earlier items)``. ``C`` is the inverse L2 strength."""
 
-    def __init__(self, C: float = 1.0, crosses: bool = False, cross_from: int = 7, max_iter: int = 1000) -> None:
+    def __init__(
+        self,
+        C: float = 1.0,
+        crosses: bool = False,
+        cross_from: int = 7,
+        max_iter: int = 1000,
+        history: int = 0,
+        history_weight: float = 1.0,
+    ) -> None:
         self.C = C
         self.crosses = crosses
         self.cross_from = cross_from
         self.max_iter = max_iter
+        self.history = history
+        self.history_weight = history_weight
 
     def fit(self, X: Any, y: Any, valid: tuple[Any, Any] | None = None, num_features: int | None = None) -> LogisticCtr:
         from sklearn.linear_model import LogisticRegression
@@ -203,36 +242,64 @@ class LogisticCtr(Component):
             raise TrainingError("logistic regression needs training rows of both classes")
         self.num_features_ = int(num_features or x.max() + 1)
         if self.crosses:
-            self.cross_vocab_ = np.unique(_cross_keys(x, self.num_features_, self.cross_from))
+            self.cross_vocab_ = np.unique(_cross_keys(self._fields(x), self.num_features_, self.cross_from))
         self.model_ = LogisticRegression(C=self.C, max_iter=self.max_iter, solver="liblinear")
         self.model_.fit(self._design(x), labels.astype(int))
         return self
 
+    def _fields(self, x: np.ndarray) -> np.ndarray:
+        return x[:, : x.shape[1] - 2 * self.history]
+
     def _design(self, x: np.ndarray) -> Any:
         from scipy import sparse
 
-        rows = np.repeat(np.arange(len(x)), x.shape[1])
-        one_hot = sparse.csr_matrix(
-            (np.ones(x.size), (rows, x.ravel())), shape=(len(x), self.num_features_), dtype=np.float64
-        )
-        if not self.crosses:
-            return one_hot
-        keys = _cross_keys(x, self.num_features_, self.cross_from)  # (N, P)
+        fields = self._fields(x)
+        blocks = [_one_hot(fields, self.num_features_)]
+        if self.crosses:
+            blocks.append(self._crossed(fields))
+        if self.history:
+            blocks.append(self._multi_hot(x[:, fields.shape[1] :]))
+        return sparse.hstack(blocks, format="csr") if len(blocks) > 1 else blocks[0]
+
+    def _crossed(self, fields: np.ndarray) -> Any:
+        from scipy import sparse
+
+        keys = _cross_keys(fields, self.num_features_, self.cross_from)  # (N, P)
         if keys.size == 0 or len(self.cross_vocab_) == 0:
-            return one_hot
+            return sparse.csr_matrix((len(fields), 0))
         at = np.searchsorted(self.cross_vocab_, keys).clip(0, len(self.cross_vocab_) - 1)
         seen = self.cross_vocab_[at] == keys
-        crossed = sparse.csr_matrix(
-            (np.ones(int(seen.sum())), (np.repeat(np.arange(len(x)), keys.shape[1])[seen.ravel()], at[seen])),
-            shape=(len(x), len(self.cross_vocab_)),
+        return sparse.csr_matrix(
+            (np.ones(int(seen.sum())), (np.repeat(np.arange(len(fields)), keys.shape[1])[seen.ravel()], at[seen])),
+            shape=(len(fields), len(self.cross_vocab_)),
         )
-        return sparse.hstack([one_hot, crossed], format="csr")
+
+    def _multi_hot(self, tail: np.ndarray) -> Any:
+        """Earlier items as ``(N, 5 * num_features)``: the block of the rating each got."""
+        from scipy import sparse
+
+        items, ratings = tail[:, : self.history], tail[:, self.history :]
+        present = ratings > 0
+        weight = self.history_weight / np.sqrt(np.maximum(present.sum(axis=1, keepdims=True), 1))
+        rows = np.broadcast_to(np.arange(len(tail))[:, None], items.shape)[present]
+        columns = (ratings[present] - 1) * self.num_features_ + items[present]
+        values = np.broadcast_to(weight, items.shape)[present]
+        return sparse.csr_matrix((values, (rows, columns)), shape=(len(tail), 5 * self.num_features_))
 
     def predict_proba(self, X: Any) -> np.ndarray:
         if not len(X):
             return np.zeros(0, dtype=np.float64)
         x, _ = _check(X)
         return np.asarray(self.model_.predict_proba(self._design(x))[:, 1], dtype=np.float64)
+
+
+def _one_hot(fields: np.ndarray, num_features: int) -> Any:
+    from scipy import sparse
+
+    rows = np.repeat(np.arange(len(fields)), fields.shape[1])
+    return sparse.csr_matrix(
+        (np.ones(fields.size), (rows, fields.ravel())), shape=(len(fields), num_features), dtype=np.float64
+    )
 
 
 def _cross_keys(x: np.ndarray, num_features: int, cross_from: int) -> np.ndarray:
@@ -265,14 +332,22 @@ class _Indexed(Sequence[tuple[int, Any]]):
         return i, self.collate
 
 
-def _collate(x: np.ndarray, y: np.ndarray) -> Any:
+def _columns(x: torch.Tensor, history: int) -> dict[str, torch.Tensor]:
+    """A batch's parts: ``features`` (B, F) and, with ``history`` L > 0, ``history`` and ``flags`` (B, L)."""
+    if history == 0:
+        return {"features": x}
+    fields = x.shape[1] - 2 * history
+    return {"features": x[:, :fields], "history": x[:, fields : fields + history], "flags": x[:, fields + history :]}
+
+
+def _collate(x: np.ndarray, y: np.ndarray, history: int) -> Any:
     import torch
 
     features, labels = torch.from_numpy(x), torch.from_numpy(y)
 
     def gather(rows: list[int]) -> dict[str, torch.Tensor]:
         index = torch.tensor(rows, dtype=torch.long)
-        return {"features": features[index], "labels": labels[index]}
+        return {**_columns(features[index], history), "labels": labels[index]}
 
     return gather
 

@@ -9,8 +9,11 @@ from socialens.progress import NoProgress, Progress
 from socialens.store import Store
 
 # --option values are strings; these settings are parsed into numbers.
-_INTS = ("embed_dim", "batch_size", "patience", "seed", "cross_layers", "low_rank", "max_iter", "num_threads")
-_FLOATS = ("lr", "dropout", "weight_decay", "C")
+_INTS = (
+    "embed_dim", "batch_size", "patience", "seed", "cross_layers", "low_rank", "max_iter", "num_threads",
+    "history", "attention_hidden",
+)  # fmt: skip
+_FLOATS = ("lr", "dropout", "weight_decay", "C", "history_weight")
 
 
 # Trained on packaged data: `socialens train` opens no store for it.
@@ -28,11 +31,11 @@ def run(
     limit: int | None = None,
 ) -> dict[str, Any]:
     """The store is not used: the model trains on the bundled MovieLens ratings."""
-    from socialens.analyses.ctr.workflow import train_ctr
+    from socialens.analyses.ctr.workflow import DEFAULT_MODEL, train_ctr
 
-    architecture = model or "deepfm"
+    architecture = model or DEFAULT_MODEL
     settings = _settings(options)
-    if epochs is not None and architecture in ("deepfm", "dcnv2"):
+    if epochs is not None and architecture in ("din", "deepfm", "dcnv2"):
         settings["epochs"] = epochs
     bar = progress or NoProgress()
     bar.start(f"training ctr {architecture}", 1)
