@@ -68,14 +68,14 @@ def _transition(graph: InteractionGraph, damping: float, weighted: bool) -> Any:
     sources, targets = graph.edge_arrays()
     n = graph.n_nodes
     weights = np.asarray(graph.weights, dtype=np.float64) if weighted else np.ones(len(sources))
-    if np.any(sources[1:] < sources[:-1]):  # CSC wants the edges grouped by source
-        order = np.argsort(sources, kind="stable")
-        sources, targets, weights = sources[order], targets[order], weights[order]
     out = np.bincount(sources, weights=weights, minlength=n)
     scale = np.divide(damping, out, out=np.zeros(n), where=out > 0)
+    values = weights * scale[sources]
+    if np.any(sources[1:] < sources[:-1]):  # not grouped by source: SciPy's linear-time sort
+        return sparse.coo_matrix((values, (targets, sources)), shape=(n, n)).tocsc()
     starts = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(sources, minlength=n), out=starts[1:])
-    return sparse.csc_matrix((weights * scale[sources], targets, starts), shape=(n, n))
+    return sparse.csc_matrix((values, targets, starts), shape=(n, n))
 
 
 def in_degree(graph: InteractionGraph) -> tuple[list[int], list[float]]:
