@@ -9,7 +9,7 @@ import pytest
 
 from socialens.analyses.sequence.recommender import NextItemRecommender
 from socialens.analyses.sequence.report import sequence_section
-from socialens.analyses.sequence.train import load_split, run
+from socialens.analyses.sequence.train import load_split, model_settings, run
 from socialens.datasets.movielens import ingest_movielens
 from socialens.errors import ConfigError, TrainingError
 from socialens.privacy import Pseudonymizer
@@ -83,3 +83,20 @@ def test_limit_keeps_the_first_users_and_empty_stores_fail_clearly(store, tmp_pa
     ingest_movielens(store, tmp_path, limit_users=6, items=False, pseudonymizer=Pseudonymizer(TEST_KEY))
     seqs, split, data_hash = load_split(store, {}, limit=4)
     assert len(seqs.users) == 4 and len(split.test.targets) == 4 and data_hash
+
+
+def test_options_become_settings_and_bad_values_are_config_errors():
+    options = {"lr": "0.002", "n_layers": "1", "schedule": "constant", "exclude_seen": "false", "dropout": "0.2"}
+    settings = model_settings("gru4rec", 7, options)
+    assert settings == {
+        "architecture": "gru4rec",
+        "epochs": 7,
+        "lr": 0.002,
+        "n_layers": 1,
+        "dropout": 0.2,
+        "schedule": "constant",
+        "exclude_seen": False,
+    }
+    for bad in ({"lr": "fast"}, {"schedule": "linear"}, {"exclude_seen": "maybe"}):
+        with pytest.raises(ConfigError):
+            model_settings(None, None, bad)

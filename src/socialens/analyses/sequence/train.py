@@ -1,8 +1,9 @@
 """``socialens train sequence``: next-item models on the store's interactions, into the model registry.
 
 Options (``--option KEY=VALUE``): ``platform`` and ``kinds`` (comma-separated) select the
-interactions; ``max_len``, ``batch_size``, ``lr``, ``hidden_size``, ``patience``, ``seed``,
-``max_cpu_seconds`` tune training. ``--model`` is ``sasrec`` (default), ``gru4rec`` or
+interactions; ``max_len``, ``batch_size``, ``lr``, ``hidden_size``, ``n_layers``, ``dropout``,
+``weight_decay``, ``schedule`` (constant / cosine), ``exclude_seen`` (true / false),
+``patience``, ``seed``, ``max_cpu_seconds`` tune training. ``--model`` is ``sasrec`` (default), ``gru4rec`` or
 ``lstm4rec``; ``--epochs`` caps the epochs (early stopping on validation NDCG@10 may stop
 sooner); ``--limit N`` keeps the first N users (a quick run).
 """
@@ -18,8 +19,9 @@ from socialens.store import Store
 
 TASK = "sequence"
 LANGUAGE = "any"  # behaviour models are language-independent; the registry keys defaults by language
-_INT_OPTIONS = ("max_len", "batch_size", "hidden_size", "patience", "seed")
-_FLOAT_OPTIONS = ("lr", "max_cpu_seconds")
+_INT_OPTIONS = ("max_len", "batch_size", "hidden_size", "n_layers", "patience", "seed")
+_FLOAT_OPTIONS = ("lr", "max_cpu_seconds", "dropout", "weight_decay")
+_SCHEDULES = ("constant", "cosine")
 
 
 def model_settings(model: str | None, epochs: int | None, options: dict[str, str]) -> dict[str, Any]:
@@ -34,6 +36,15 @@ def model_settings(model: str | None, epochs: int | None, options: dict[str, str
                 settings[name] = cast(options[name])
             except ValueError:
                 raise ConfigError(f"--option {name}={options[name]!r}: expected a number") from None
+    if "schedule" in options:
+        if options["schedule"] not in _SCHEDULES:
+            raise ConfigError(f"--option schedule={options['schedule']!r}: choose one of {', '.join(_SCHEDULES)}")
+        settings["schedule"] = options["schedule"]
+    if "exclude_seen" in options:
+        flag = options["exclude_seen"].strip().lower()
+        if flag not in ("true", "false", "1", "0", "yes", "no"):
+            raise ConfigError(f"--option exclude_seen={options['exclude_seen']!r}: expected true or false")
+        settings["exclude_seen"] = flag in ("true", "1", "yes")
     return settings
 
 
@@ -91,6 +102,7 @@ def run(
         "seconds_per_epoch": round(history.seconds_per_epoch, 3),
         "train_seconds": round(history.train_seconds, 3),
         "cpu_seconds_per_epoch": round(history.cpu_seconds_per_epoch, 3),
+        "train_cpu_seconds": round(history.train_cpu_seconds, 3),
     }
     registry = ModelRegistry(models_dir)
     name = f"sequence-{recommender.architecture}"
