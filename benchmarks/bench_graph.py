@@ -51,11 +51,6 @@ def _rss_bytes() -> int:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def best_of(repeat: int, fn: Callable[[], Any]) -> tuple[Any, float, float]:
-    """``measure`` with ``repeat`` timed runs: the result, the fastest time, the peak memory."""
-    return measure(fn, repeat)
-
-
 def measure(fn: Callable[[], Any], repeat: int = 1) -> tuple[Any, float, float]:
     """``(result, seconds, peak MiB above the start)`` of ``fn()`` run in a forked child.
 
@@ -127,17 +122,17 @@ def bench_one(name: str, repeat: int) -> dict[str, Any]:
     edges = directed_edges(gt)
     n = gt.n_vertices
     row: dict[str, Any] = {"graph": name, "nodes": n, "edges": gt.n_edges, "directed": gt.directed}
-    _, row["build_sl_s"], row["build_sl_mib"] = best_of(repeat, lambda: to_interaction_graph(n, edges).n_edges)
-    _, row["build_nx_s"], row["build_nx_mib"] = best_of(repeat, lambda: to_networkx(n, edges).number_of_edges())
+    _, row["build_sl_s"], row["build_sl_mib"] = measure(lambda: to_interaction_graph(n, edges).n_edges, repeat)
+    _, row["build_nx_s"], row["build_nx_mib"] = measure(lambda: to_networkx(n, edges).number_of_edges(), repeat)
     graph = to_interaction_graph(n, edges)
     nx_graph = to_networkx(n, edges)
-    sl_pr, row["pr_sl_s"], row["pr_sl_mib"] = best_of(repeat, lambda: pagerank(graph, 0.85, weighted=False))
-    nx_pr, row["pr_nx_s"], row["pr_nx_mib"] = best_of(
-        repeat, lambda: nx.pagerank(nx_graph, alpha=0.85, tol=1e-12, max_iter=10_000, weight=None)
+    sl_pr, row["pr_sl_s"], row["pr_sl_mib"] = measure(lambda: pagerank(graph, 0.85, weighted=False), repeat)
+    nx_pr, row["pr_nx_s"], row["pr_nx_mib"] = measure(
+        lambda: nx.pagerank(nx_graph, alpha=0.85, tol=1e-12, max_iter=10_000, weight=None), repeat
     )
     row["pr_max_abs_diff"] = max(abs(sl_pr[i] - nx_pr[i]) for i in range(n))
-    prpack, row["pr_ig_s"], row["pr_ig_mib"] = best_of(
-        repeat, lambda: graph.graph.pagerank(directed=True, damping=0.85, implementation="prpack")
+    prpack, row["pr_ig_s"], row["pr_ig_mib"] = measure(
+        lambda: graph.graph.pagerank(directed=True, damping=0.85, implementation="prpack"), repeat
     )
     row["pr_ig_max_abs_diff"] = max(abs(prpack[i] - nx_pr[i]) for i in range(n))
     simple = undirected(graph)

@@ -13,7 +13,6 @@ Users stay in every part, and each user's test ratings come after their training
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -92,22 +91,6 @@ class CtrEncoder:
         return cls({name: list(data["vocab"][name]) for name in FIELDS})
 
 
-@dataclass
-class CtrSplit:
-    encoder: CtrEncoder
-    train_x: np.ndarray  # (N, F) int64
-    train_y: np.ndarray  # (N,) float32, 1 = click
-    valid_x: np.ndarray
-    valid_y: np.ndarray
-    test_x: np.ndarray
-    test_y: np.ndarray
-    procedure: str
-    data_hash: str
-
-    def sizes(self) -> tuple[int, int, int]:
-        return len(self.train_y), len(self.valid_y), len(self.test_y)
-
-
 def columns_from_records(records: Sequence[Mapping[str, Any]]) -> dict[str, np.ndarray]:
     """Field columns from plain records: ``user_id``, ``item_id``, ``age``, ``gender``,
     ``occupation``, ``genres`` (names) and ``timestamp`` (epoch seconds or a datetime)."""
@@ -170,28 +153,3 @@ def split_per_user_by_time(users: np.ndarray, seconds: np.ndarray, items: np.nda
     part = np.empty(len(order), dtype=np.int64)
     part[order] = part_sorted
     return part
-
-
-def load_ctr_split(limit: int | None = None, seed: int = 42) -> CtrSplit:
-    """The reference split; ``limit`` keeps a seeded random ``limit`` of the training rows."""
-    columns, labels, seconds = load_movielens_columns()
-    part = split_per_user_by_time(columns["user"].astype(np.int64), seconds, columns["item"].astype(np.int64))
-    train_rows = np.flatnonzero(part == 0)
-    procedure = PROCEDURE
-    if limit is not None and limit < len(train_rows):
-        train_rows = np.sort(np.random.default_rng(seed).choice(train_rows, size=limit, replace=False))
-        procedure += f" Training part cut to a random {limit:,} rows (seed {seed})."
-    encoder = CtrEncoder.fit({name: values[train_rows] for name, values in columns.items()})
-    x = encoder.transform(columns)
-    valid_rows, test_rows = np.flatnonzero(part == 1), np.flatnonzero(part == 2)
-    digest = hashlib.sha256()
-    for rows in (train_rows, valid_rows, test_rows):
-        digest.update(x[rows].tobytes() + labels[rows].tobytes())
-    return CtrSplit(
-        encoder,
-        x[train_rows], labels[train_rows],
-        x[valid_rows], labels[valid_rows],
-        x[test_rows], labels[test_rows],
-        procedure,
-        "sha256:" + digest.hexdigest()[:16],
-    )  # fmt: skip

@@ -1,7 +1,7 @@
 """The click-through split with behaviour history: the reference split's rows, plus the
 statistic fields and the earlier-items sequence of ``socialens.analyses.ctr.history``.
 
-Same rows, labels and per-user time split as ``socialens.datasets.ctr_features.load_ctr_split``;
+Rows, labels and the per-user time split of ``socialens.datasets.ctr_features``;
 only columns are added. ``history=0`` gives the reference matrices unchanged.
 """
 
