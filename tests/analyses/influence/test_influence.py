@@ -57,6 +57,24 @@ def test_pagerank_default_tolerance_bounds_the_l1_error_and_edge_order_does_not_
     assert metrics.pagerank(shuffled, tol=1e-12) == pytest.approx(exact, abs=1e-12)
 
 
+def test_transition_columns_sum_to_damping_and_repeated_edges_add_up():
+    import numpy as np
+    from scipy import sparse
+
+    # vertex 0 -> 1 twice (two parallel edges), 0 -> 2, 2 -> 0; vertex 1 dangling
+    sources, targets = np.array([0, 2, 0, 0], dtype=np.int32), np.array([1, 0, 1, 2], dtype=np.int32)
+    graph = InteractionGraph(_graph([("a", "b", 1)]).graph, [("x", str(i)) for i in range(3)], [1.0] * 4, (), [])
+    graph.edge_index = (sources, targets)
+    matrix, order = metrics._transition(graph, 0.5, weighted=False)
+    assert order.tolist() == [0, 2, 1]  # by falling out-degree, ties by index
+    dense = np.zeros((3, 3))
+    dense[np.ix_(order, order)] = matrix.toarray()
+    assert dense.tolist() == [[0, 0, 0.5], [2 / 6, 0, 0], [1 / 6, 0, 0]]
+    public = sparse.coo_matrix(([1.0, 2.0], ([0, 1], [1, 1])), shape=(2, 2)).tocsc().toarray()
+    built = metrics._csc(2, np.array([0, 1]), np.array([1, 1]), np.array([1.0, 2.0]))
+    assert built.toarray().tolist() == public.tolist()
+
+
 def _indexed(graph: InteractionGraph) -> list[tuple[tuple[int, int], float]]:
     return list(zip(graph.graph.get_edgelist(), graph.weights, strict=True))
 
@@ -84,6 +102,27 @@ def test_in_degree_k_core_betweenness_by_hand():
     between, exact = metrics.betweenness(path)
     # Only a -> c passes through b: 1 path / ((n-1)(n-2) = 2).
     assert exact and between == pytest.approx([0.0, 0.5, 0.0])
+
+
+def test_sampled_betweenness_is_unbiased_and_exact_when_every_source_is_drawn(monkeypatch):
+    import random
+
+    rng = random.Random(3)
+    pairs = {(rng.randrange(120), rng.randrange(120)) for _ in range(600)}
+    graph = _graph([(f"u{s:03d}", f"u{t:03d}", 1) for s, t in sorted(pairs) if s != t])
+    exact, is_exact = metrics.betweenness(graph)
+    assert is_exact
+    monkeypatch.setattr(metrics, "EXACT_BETWEENNESS_NODES", 10)  # sample on this small graph too
+    one, is_exact = metrics.betweenness(graph, sources=40, seed=1)
+    assert not is_exact and one == metrics.betweenness(graph, sources=40, seed=1)[0] != exact
+    assert metrics.betweenness(graph, sources=graph.n_nodes)[0] == pytest.approx(exact)
+    runs = [metrics.betweenness(graph, sources=40, seed=seed)[0] for seed in range(40)]
+    mean = [sum(column) / len(runs) for column in zip(*runs, strict=True)]
+    assert sum(mean) == pytest.approx(sum(exact), rel=0.03)  # unbiased: the average closes in
+    top = sorted(range(graph.n_nodes), key=exact.__getitem__)[-10:]
+    assert [mean[i] for i in top] == pytest.approx([exact[i] for i in top], rel=0.15)
+    with pytest.raises(ConfigError):
+        metrics.betweenness(graph, sources=0)
 
 
 def test_empty_and_one_node_graphs():

@@ -5,7 +5,9 @@ metric (PageRank, in-degree, k-core, betweenness, followers, engagement) and ``r
 
 Options (``-o KEY=VALUE``): ``kind`` (reply,mention,repost,quote by default; ``all`` adds
 follow), ``since`` / ``until`` (ISO dates), ``damping`` (0.85), ``reach_weight``,
-``engagement_weight``, ``centrality_weight`` (1 each), ``betweenness_cutoff`` (0 = automatic).
+``engagement_weight``, ``centrality_weight`` (1 each), ``betweenness_sources`` (accounts whose
+shortest paths estimate betweenness above 5,000 accounts; 500), ``betweenness_cutoff`` (> 0:
+count only paths of at most that many hops instead; 0 by default).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ def rank_influencers(store: Store, options: dict[str, str], progress: Progress |
         engagement_weight=number(options, "engagement_weight", 1.0),
         centrality_weight=number(options, "centrality_weight", 1.0),
         betweenness_cutoff=int(number(options, "betweenness_cutoff", 0)),
+        betweenness_sources=int(number(options, "betweenness_sources", 500)),
     )
     rows = ranker.fit(graph, reach=user_reach(store) if graph.n_nodes else {}).rows()
     bar.advance()

@@ -5,11 +5,14 @@
   iteration over a SciPy sparse matrix built straight from the graph's edge arrays, stopped
   when the result is provably within ``tol`` (L1) of the exact PageRank: on a 300k-edge graph
   that is ~60 sparse products, faster than igraph's PRPACK solve (benchmarks/RESULTS.md).
+  Vertices are renumbered by out-degree for the iteration (the CSC product then walks its
+  columns from longest to shortest, ~20% faster on real graphs) and put back at the end.
 * in-degree: distinct accounts that addressed the account, and the interactions they made.
 * k-core: coreness on the undirected graph (a tie counts once, whichever way it was made).
 * betweenness: directed shortest paths counted in hops, normalised by (n-1)(n-2). Exact up to
-  ``EXACT_BETWEENNESS_NODES`` accounts; above that, paths longer than a cutoff are ignored
-  (igraph's range-limited betweenness), which keeps it near-linear and ranks local brokers.
+  ``EXACT_BETWEENNESS_NODES`` accounts; above that, estimated from the shortest paths out of
+  ``SAMPLED_SOURCES`` accounts drawn at random (seeded), scaled up (Brandes & Pich 2007): an
+  unbiased estimate whose cost grows with the sample, not with n squared.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from socialens.analyses.graph.build import InteractionGraph, undirected
 from socialens.errors import ConfigError
 
 EXACT_BETWEENNESS_NODES = 5_000
-APPROXIMATE_CUTOFF = 3
+SAMPLED_SOURCES = 500
 
 
 def pagerank(
@@ -47,7 +50,7 @@ def pagerank(
         return [1.0 / n] * n
     import numpy as np
 
-    transition = _transition(graph, damping, weighted)
+    transition, order = _transition(graph, damping, weighted)
     step_tol = tol * (1 - damping) / damping
     rank = np.full(n, 1.0 / n)
     for _ in range(max_iter):
@@ -57,25 +60,52 @@ def pagerank(
         rank = new
         if change <= step_tol:
             break
-    return rank.tolist()  # type: ignore[no-any-return]
+    result = np.empty(n)
+    result[order] = rank
+    return result.tolist()  # type: ignore[no-any-return]
 
 
-def _transition(graph: InteractionGraph, damping: float, weighted: bool) -> Any:
-    """``damping`` times the column-stochastic transition matrix (CSC, a column per source)."""
+def _transition(graph: InteractionGraph, damping: float, weighted: bool) -> tuple[Any, Any]:
+    """``damping`` times the column-stochastic transition matrix, and the vertex order it uses.
+
+    CSC, a column per source; vertex ``order[i]`` of the graph is row and column ``i``, vertices
+    by falling out-degree (ties by index, so the order is reproducible).
+    """
     import numpy as np
-    from scipy import sparse
 
     sources, targets = graph.edge_arrays()
     n = graph.n_nodes
     weights = np.asarray(graph.weights, dtype=np.float64) if weighted else np.ones(len(sources))
+    degree = np.bincount(sources, minlength=n)
     out = np.bincount(sources, weights=weights, minlength=n)
     scale = np.divide(damping, out, out=np.zeros(n), where=out > 0)
-    values = weights * scale[sources]
-    if np.any(sources[1:] < sources[:-1]):  # not grouped by source: SciPy's linear-time sort
-        return sparse.coo_matrix((values, (targets, sources)), shape=(n, n)).tocsc()
-    starts = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(sources, minlength=n), out=starts[1:])
-    return sparse.csc_matrix((values, targets, starts), shape=(n, n))
+    order = np.argsort(-degree, kind="stable")
+    position = np.empty(n, dtype=np.int32)
+    position[order] = np.arange(n, dtype=np.int32)
+    matrix = _csc(n, position[targets], position[sources], weights * scale[sources])
+    return matrix, order
+
+
+def _csc(n: int, rows: Any, columns: Any, values: Any) -> Any:
+    """An ``n`` x ``n`` CSC matrix from coordinates, in linear time, duplicates kept apart.
+
+    SciPy's public constructor also sorts the rows within each column, which the product does not
+    need and which costs as much again; its counting-sort kernel alone is used where present.
+    """
+    import numpy as np
+    from scipy import sparse
+
+    try:
+        from scipy.sparse._sparsetools import coo_tocsr
+    except ImportError:  # a SciPy that moved its kernels: the public, sorting path
+        return sparse.coo_matrix((values, (rows, columns)), shape=(n, n)).tocsc()
+    index_type = np.int32 if max(n, len(values)) < 2**31 else np.int64
+    rows, columns = rows.astype(index_type, copy=False), columns.astype(index_type, copy=False)
+    starts = np.empty(n + 1, dtype=index_type)
+    indices = np.empty(len(values), dtype=index_type)
+    data = np.empty(len(values), dtype=np.float64)
+    coo_tocsr(n, n, len(values), columns, rows, values, starts, indices, data)  # CSR of the transpose
+    return sparse.csc_matrix((data, indices, starts), shape=(n, n))
 
 
 def in_degree(graph: InteractionGraph) -> tuple[list[int], list[float]]:
@@ -94,16 +124,32 @@ def k_core(graph: InteractionGraph) -> list[int]:
     return list(undirected(graph).coreness(mode="all"))
 
 
-def betweenness(graph: InteractionGraph, cutoff: int = 0) -> tuple[list[float], bool]:
-    """Normalised betweenness and whether it is exact. ``cutoff`` 0 picks by graph size."""
+def betweenness(
+    graph: InteractionGraph, cutoff: int = 0, sources: int = SAMPLED_SOURCES, seed: int = 0
+) -> tuple[list[float], bool]:
+    """Normalised betweenness and whether it is exact.
+
+    Graphs above ``EXACT_BETWEENNESS_NODES`` accounts get the sampled-source estimate from
+    ``sources`` accounts (the same ones for the same ``seed``). ``cutoff`` > 0 counts instead
+    only paths of at most that many hops, from every account (igraph's range-limited measure).
+    """
     n = graph.n_nodes
     if n < 3 or graph.n_edges == 0:
         return [0.0] * n, True
-    if cutoff <= 0:
-        cutoff = 0 if n <= EXACT_BETWEENNESS_NODES else APPROXIMATE_CUTOFF
-    raw = graph.graph.betweenness(directed=True, cutoff=cutoff or None)
+    if sources < 1:
+        raise ConfigError(f"betweenness needs at least one sampled source, got {sources}")
     scale = 1.0 / ((n - 1) * (n - 2))
-    return [b * scale for b in raw], cutoff == 0
+    if cutoff > 0:
+        raw = graph.graph.betweenness(directed=True, cutoff=cutoff)
+        return [b * scale for b in raw], False
+    if n <= EXACT_BETWEENNESS_NODES or sources >= n:
+        return [b * scale for b in graph.graph.betweenness(directed=True)], True
+    import random
+
+    sample = sorted(random.Random(seed).sample(range(n), sources))
+    raw = graph.graph.betweenness(directed=True, sources=sample)
+    scale *= n / sources
+    return [b * scale for b in raw], False
 
 
 def share_below(values: list[float]) -> list[float]:

@@ -57,12 +57,14 @@ class InfluenceRanker(GraphAnalysis):
         engagement_weight: float = 1.0,
         centrality_weight: float = 1.0,
         betweenness_cutoff: int = 0,
+        betweenness_sources: int = metrics.SAMPLED_SOURCES,
     ) -> None:
         self.damping = damping
         self.reach_weight = reach_weight
         self.engagement_weight = engagement_weight
         self.centrality_weight = centrality_weight
         self.betweenness_cutoff = betweenness_cutoff
+        self.betweenness_sources = betweenness_sources
 
     def fit(
         self, graph: InteractionGraph, reach: Mapping[UserKey, Mapping[str, int]] | None = None, **context: Any
@@ -93,7 +95,7 @@ class InfluenceRanker(GraphAnalysis):
         """Every metric as a column over the vertices, and the three parts of the score."""
         pagerank = metrics.pagerank(graph, self.damping)
         degree, in_weight = metrics.in_degree(graph)
-        between, self.betweenness_exact_ = metrics.betweenness(graph, self.betweenness_cutoff)
+        between, self.betweenness_exact_ = metrics.betweenness(graph, self.betweenness_cutoff, self.betweenness_sources)
         followers = [int(c.get("followers", 0)) for c in counters]
         received = [sum(int(c.get(k, 0)) for k in _ENGAGEMENT) for c in counters]
         return {
@@ -141,7 +143,7 @@ def _reasons(values: Mapping[str, Any], counters: Mapping[str, int], n: int, max
     if max_core >= 2 and values["k_core"] == max_core:
         reasons.append(f"in the innermost core of the network (k-core {max_core})")
     if values["betweenness"] > 0 and values["betweenness_rank"] <= max(1, n // 100):
-        how = "" if exact else f" (paths up to {metrics.APPROXIMATE_CUTOFF} hops)"
+        how = "" if exact else " (estimated)"
         reasons.append(f"bridges groups: betweenness #{values['betweenness_rank']:,}{how}")
     return reasons
 
