@@ -9,7 +9,7 @@ Peak RSS is each process's own maximum (socialens: the main process and its larg
 CPU us/post is the CPU time of all socialens processes per post (less sensitive than posts/s
 to other work on a shared machine); load avg is the 1-minute load when the run started.
 
-    python benchmarks/bench_ingest.py --sizes 250000 1000000 [--workers 2] [--write]
+    python benchmarks/bench_ingest.py --sizes 250000 1000000 [--workers 2] [--edge python] [--write]
 """
 
 from __future__ import annotations
@@ -63,12 +63,13 @@ def sample_tree(peak, cpu):
         time.sleep(0.2)
 
 if __name__ == "__main__":
-    path, store_path, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    path, store_path, workers, columnar = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "columnar"
     peak, cpu = {}, {}
     threading.Thread(target=sample_tree, args=(peak, cpu), daemon=True).start()
     started, cpu_started = time.perf_counter(), time.process_time()
     with Store(store_path) as store:
-        summary = ingest([path], store, format="twitter-v1", pseudonymizer=Pseudonymizer(b"bench-key"), workers=workers)
+        summary = ingest([path], store, format="twitter-v1", pseudonymizer=Pseudonymizer(b"bench-key"), workers=workers,
+                         columnar=columnar)
         posts = store.count("posts")
     seconds = time.perf_counter() - started
     time.sleep(0.5)  # one more sample of the exited workers' last CPU time
@@ -114,6 +115,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[250_000, 1_000_000])
     parser.add_argument("--workers", type=int, default=None, help="socialens worker processes (default: one per core)")
+    parser.add_argument(
+        "--edge",
+        choices=["columnar", "python"],
+        default="columnar",
+        help="columnar: DuckDB edge processing where the format allows (the default); python: per record",
+    )
     parser.add_argument("--write", action="store_true", help="append the results to benchmarks/RESULTS.md")
     args = parser.parse_args()
     from corpus import write_corpus
@@ -127,7 +134,7 @@ def main() -> None:
             write_corpus(size, corpus)
         load = os.getloadavg()[0]  # other work on the machine: wall-clock rates are only as good as this
         with tempfile.TemporaryDirectory() as tmp:
-            ours = _run(SOCIALENS, str(corpus), f"{tmp}/socialens.duckdb", str(workers))
+            ours = _run(SOCIALENS, str(corpus), f"{tmp}/socialens.duckdb", str(workers), args.edge)
             base = _run(BASELINE, str(corpus), f"{tmp}/baseline.duckdb")
         assert ours["posts"] == size and base["posts"] == size, (ours, base)
         row = {
@@ -141,16 +148,17 @@ def main() -> None:
         }
         rows.append(row)
         print(json.dumps(row))
-    table = render(rows, workers)
+    table = render(rows, workers, args.edge)
     print(table)
     if args.write:
         with open(HERE / "RESULTS.md", "a", encoding="utf-8") as out:
             out.write(table)
 
 
-def render(rows: list[dict], workers: int) -> str:
+def render(rows: list[dict], workers: int, edge: str) -> str:
     lines = [
-        f"\n### Ingest, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC (`benchmarks/bench_ingest.py`, {workers} workers)\n",
+        f"\n### Ingest, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC "
+        f"(`benchmarks/bench_ingest.py --edge {edge}`, {workers} workers)\n",
         f"Machine: {machine()}\n",
         "| posts | file MB | socialens posts/s | DuckDB read_json posts/s | ratio | socialens s | read_json s "
         "| socialens peak RSS MB (main / worker) | read_json peak RSS MB | socialens CPU us/post | load avg |",

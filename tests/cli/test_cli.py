@@ -117,6 +117,20 @@ def test_ingest_json_counts_rejects_and_a_second_run_changes_nothing(tmp_path):
     assert "@Bob_1" not in text and "@h_" in text  # pseudonymised on the way in
 
 
+def test_ingest_edge_columnar_and_python_store_the_same_and_a_bad_edge_is_one_line(tmp_path):
+    items = [tweet(i) for i in range(6)]
+    path = write_jsonl(tmp_path / "tweets.jsonl", items, tail=b"{not json\n")
+    stores = {}
+    for edge in ("columnar", "python"):
+        result = run_cli(tmp_path, "ingest", path.name, "--edge", edge, "--store", f"{edge}.duckdb", "--json")
+        assert result.code == 0, result.stderr
+        assert (result.json()["read"], result.json()["rejected"]) == (7, 1)
+        with Store(tmp_path / f"{edge}.duckdb", read_only=True) as db:
+            stores[edge] = rows(db, "SELECT id, author, text, lang, hashtags, mentions FROM posts ORDER BY id")
+    assert stores["columnar"] == stores["python"] and len(stores["python"]) == 6
+    assert_one_line_error(run_cli(tmp_path, "ingest", path.name, "--edge", "fast"), "--edge", "fast")
+
+
 def _table_rows(output: str) -> list[list[str]]:
     return [line.split("│") for line in output.splitlines() if line.startswith("│")]
 

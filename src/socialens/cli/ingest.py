@@ -18,6 +18,8 @@ from socialens.cli.common import (
     store_path,
 )
 
+# --edge: None lets ingest choose (columnar for large twitter-v1 JSON lines).
+_EDGES: dict[str, bool | None] = {"auto": None, "columnar": True, "python": False}
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="Input format, or 'auto' to detect it per file.")]
 
 
@@ -41,6 +43,10 @@ def ingest_command(
     ] = False,
     rejects: Annotated[Path | None, typer.Option(help="Where rejected records go (JSONL).")] = None,
     batch_size: Annotated[int | None, typer.Option(help="Records per transaction.")] = None,
+    edge: Annotated[
+        str,
+        typer.Option(help="Edge processing: auto (columnar for large twitter-v1 JSON lines), columnar or python."),
+    ] = "auto",
     config: ConfigOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -49,6 +55,10 @@ def ingest_command(
     from socialens.privacy import Pseudonymizer, load_or_create_key
     from socialens.store import Store
 
+    if edge not in _EDGES:
+        from socialens.errors import ConfigError
+
+        raise ConfigError(f"--edge {edge!r}: expected auto, columnar or python")
     cfg = resolve_config(config)
     keep = keep_identifiers or cfg.privacy.keep_identifiers
     pseudonymizer = Pseudonymizer(load_or_create_key(cfg.privacy.key_file, cfg.privacy.key), keep_identifiers=keep)
@@ -64,6 +74,7 @@ def ingest_command(
             batch_size=batch_size or cfg.ingest.batch_size,
             importer_settings=settings,
             progress=advance,
+            columnar=_EDGES[edge],
         )
     result = summary.as_dict()
     if json:

@@ -1,0 +1,335 @@
+"""The columnar edge: X/Twitter v1.1 JSON lines parsed, mapped and edge-processed a chunk at a time.
+
+DuckDB does per chunk what the Python path does per record (``chunks.process_lines``):
+JSON parsing and mapping, normalisation, e-mail scrubbing, URL, hashtag and emoji
+extraction (``socialens.store.columnar_queries``). Python keeps what SQL cannot do: HMAC
+pseudonyms and language id, each on distinct values only (with the worker's caches), and
+every row or value the SQL flags as not exactly its business (HTML entities, possible phone
+numbers, mentions, odd JSON). Rows that SQL does not map (malformed, retweets and quotes
+with embedded statuses, extended tweets, odd entity lists) go through the Python path whole,
+so the store receives the same rows in the same order and rejects stay as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from socialens.ingest.base import Importer
+from socialens.ingest.chunks import CHUNK_LINES, ChunkResult, process_lines, resident
+from socialens.ingest.edge import EdgeProcessor
+from socialens.ingest.readers import Reject
+from socialens.schema import Post, Record, User
+from socialens.store import columnar_queries as q
+from socialens.store.arrow import ARROW_TYPES, records_to_table
+from socialens.text.extract import extract_hashtags, extract_mentions, extract_urls
+from socialens.text.langid import detect_language
+from socialens.text.normalize import normalize_text
+from socialens.text.scrub import scrub_contacts
+
+# Lines per columnar chunk: a multiple of the Python path's chunk, so users are deduplicated
+# over the same blocks of lines as there.
+# Each chunk pays ~0.1 s of fixed DuckDB costs (compiling the large Unicode classes into RE2
+# programs, planning): 24,000 lines make that ~4 us a post and still split 250,000 posts
+# evenly enough over two workers.
+COLUMNAR_CHUNK_LINES = CHUNK_LINES * 12
+PLATFORM = "twitter"
+_CON: list[duckdb.DuckDBPyConnection] = []
+# Languages by key, per process; the key holds no settings, language id has none.
+_LANGS: dict[str, str] = {}
+LANG_KEYS = 200_000
+_ORD = "_ord"
+
+
+def supports(importer: Importer) -> bool:
+    """Whether ``importer``'s line-delimited input can take the columnar path."""
+    from socialens.ingest.twitter_v1 import TwitterV1Importer
+
+    return type(importer) is TwitterV1Importer and not importer.paired_hashtags
+
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    if not _CON:
+        _CON.append(q.connect())
+    return _CON[0]
+
+
+def process_lines_columnar(
+    importer: Importer, edge: EdgeProcessor, path: str, lines: list[tuple[int, bytes]]
+) -> list[ChunkResult]:
+    """``chunks.process_lines`` for twitter-v1, columnar where it can be: one result per block of
+    ``CHUNK_LINES`` lines, the same the Python path gives for that block, so that the writer
+    forms the same batches and the ingest log counts the same."""
+    edge = resident(edge)
+    try:
+        return _columnar(importer, edge, path, lines, _decode(lines))
+    except duckdb.Error:  # whatever DuckDB cannot take, the Python path can
+        return _python_blocks(importer, edge, path, lines)
+
+
+def _python_blocks(
+    importer: Importer, edge: EdgeProcessor, path: str, lines: list[tuple[int, bytes]]
+) -> list[ChunkResult]:
+    return [process_lines(importer, edge, path, lines[i : i + CHUNK_LINES]) for i in range(0, len(lines), CHUNK_LINES)]
+
+
+def _decode(lines: list[tuple[int, bytes]]) -> list[str]:
+    """Lines as text; a line that is not UTF-8 becomes "" (not JSON: SQL declines it, Python rejects it)."""
+    try:
+        return [line.decode("utf-8") for _, line in lines]
+    except UnicodeDecodeError:
+        pass
+    out = []
+    for _, line in lines:
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            out.append("")
+    return out
+
+
+def _columnar(
+    importer: Importer, edge: EdgeProcessor, path: str, lines: list[tuple[int, bytes]], data: list[str]
+) -> list[ChunkResult]:
+    con = _connection()
+    q.run(con, q.parse_sql(), _lines=pa.table({"n": pa.array(range(len(data)), pa.int64()), "line": data}))
+    rows = con.sql("SELECT * FROM _rows WHERE ok ORDER BY n").to_arrow_table()
+    fallback = con.sql("SELECT n FROM _rows WHERE NOT ok ORDER BY n").to_arrow_table()["n"].to_pylist()
+    rejects: list[tuple[int, Reject]] = []
+    posts, users = _python_rows(importer, edge, path, lines, fallback, rejects)
+    if rows.num_rows:
+        texts = q.fetch(con, q.text_sql("raw_text"))
+        entities = q.fetch(con, q.entities_sql(), _fixed=pa.table({"n": texts["n"], "t": _fix_texts(texts)}))
+        # Compiling the large RE2 classes costs ~15 ms a query: descriptions only when there are some.
+        descriptions = rows["description"]
+        if pc.any(pc.not_equal(descriptions, "")).as_py():
+            descriptions = _fix_texts(q.fetch(con, q.text_sql("description")))
+        pseudo = edge.pseudonymizer
+        authors = _map_distinct(rows["user_id"], lambda u: pseudo.user(PLATFORM, u) or "", pa.string())
+        posts.append(_posts(edge, rows, entities, authors))
+        users.append(_users(edge, rows, descriptions, authors))
+    return _blocks(con, len(lines), posts, users, rejects)
+
+
+def _python_rows(
+    importer: Importer,
+    edge: EdgeProcessor,
+    path: str,
+    lines: list[tuple[int, bytes]],
+    indices: list[int],
+    rejects: list[tuple[int, Reject]],
+) -> tuple[list[pa.Table], list[pa.Table]]:
+    """Records of the rows SQL declined, made the Python way, each tagged with its place."""
+    by_type: dict[type, list[Record]] = {Post: [], User: []}
+    places: dict[type, list[int]] = {Post: [], User: []}
+    for index, outcome in zip(indices, importer.read_lines([lines[i] for i in indices], path), strict=True):
+        if isinstance(outcome, Reject):
+            rejects.append((index, outcome))
+            continue
+        for k, record in enumerate(edge.process(outcome)):
+            by_type[type(record)].append(record)
+            places[type(record)].append(index * 8 + k)
+    tables: tuple[list[pa.Table], list[pa.Table]] = ([], [])
+    for kind, out in ((Post, tables[0]), (User, tables[1])):
+        if by_type[kind]:
+            table = records_to_table(kind, by_type[kind])
+            out.append(table.append_column(_ORD, pa.array(places[kind], pa.int64())))
+    return tables
+
+
+def _fix_texts(texts: pa.Table) -> pa.Array:
+    """SQL's normalised texts, with Python's where SQL flagged one (distinct texts only)."""
+    needs = pc.indices_nonzero(texts["py"]).to_pylist()
+    memo: dict[str, str] = {}
+    for text in _take(texts["raw"], needs):
+        if text not in memo:
+            memo[text] = scrub_contacts(normalize_text(text))
+    return _patch(texts["t"], needs, [memo[text] for text in _take(texts["raw"], needs)])
+
+
+def _map_distinct(column: pa.Array | pa.ChunkedArray, fn: Callable[[Any], Any], kind: pa.DataType) -> pa.Array:
+    """``fn`` over each distinct value of ``column``, spread back over its rows."""
+    encoded = pc.dictionary_encode(column)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    values = [fn(v) for v in encoded.dictionary.to_pylist()]
+    return pa.array(values, kind).take(encoded.indices)
+
+
+def _patch(column: pa.Array | pa.ChunkedArray, rows: list[int], values: list[Any]) -> pa.Array:
+    """``column`` with ``values`` at ``rows`` (Python's answers where SQL flagged a row)."""
+    column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if not rows:
+        return column
+    # for each row, its place in ``rows`` (null where it keeps SQL's value)
+    where = pc.index_in(pa.array(range(len(column)), pa.int64()), value_set=pa.array(rows, pa.int64()))
+    patches = pa.array(values, column.type).take(where)
+    return pc.if_else(pc.is_valid(where), patches, column)
+
+
+def _flagged(table: pa.Table, flag: str) -> list[int]:
+    return pc.indices_nonzero(table[flag]).to_pylist()  # type: ignore[no-any-return]
+
+
+def _entity_rows(rows: pa.Table, column: str) -> set[int]:
+    return set(pc.indices_nonzero(pc.greater(pc.list_value_length(rows[column]), 0)).to_pylist())
+
+
+def _take(column: pa.ChunkedArray | pa.Array, indices: list[int]) -> list[Any]:
+    return column.take(pa.array(indices, pa.int64())).to_pylist()  # type: ignore[no-any-return]
+
+
+def _posts(edge: EdgeProcessor, rows: pa.Table, entities: pa.Table, authors: pa.Array) -> pa.Table:
+    """Posts of the mapped rows, with Python's answers where SQL flagged a value and the
+    entity lists a status brought where it brought some (as ``EdgeProcessor.post`` prefers them)."""
+    pseudo = edge.pseudonymizer
+    given = {name: _entity_rows(rows, f"e_{name}") for name in ("hashtags", "mentions", "urls")}
+    url_rows = sorted(given["urls"] | (set(_flagged(entities, "urls_py")) - given["urls"]))
+    urls = [
+        found if i in given["urls"] else extract_urls(text)
+        for i, found, text in zip(
+            url_rows, _take(rows["e_urls"], url_rows), _take(entities["t"], url_rows), strict=True
+        )
+    ]
+    # profile links name people (mastodon.social/@carol): pseudonymised as in ``EdgeProcessor.post``
+    urls = [[pseudo.mentions_in_text(PLATFORM, u) for u in found] if "@" in "".join(found) else found for found in urls]
+    tag_rows = sorted(given["hashtags"] | (set(_flagged(entities, "hashtags_py")) - given["hashtags"]))
+    hashtags = [
+        list(dict.fromkeys(t.lstrip("#").lower() for t in raw)) if i in given["hashtags"] else extract_hashtags(bare)
+        for i, raw, bare in zip(
+            tag_rows, _take(rows["e_hashtags"], tag_rows), _take(entities["bare"], tag_rows), strict=True
+        )
+    ]
+    # Mentions stay in Python: the RE2 form of MENTION_RE (text.re2) is exact but slower in
+    # DuckDB than Python's (~3 us a text), and each handle needs its HMAC here anyway.
+    at = set(pc.indices_nonzero(pc.match_substring(entities["bare"], "@")).to_pylist())
+    mention_rows = sorted(given["mentions"] | at)
+    mentions = [
+        [h for h in (pseudo.handle(PLATFORM, m) for m in (raw if i in given["mentions"] else extract_mentions(b))) if h]
+        for i, raw, b in zip(
+            mention_rows, _take(rows["e_mentions"], mention_rows), _take(entities["bare"], mention_rows), strict=True
+        )
+    ]
+    text_rows = pc.indices_nonzero(pc.match_substring(entities["t"], "@")).to_pylist()
+    pseudonymised = [pseudo.mentions_in_text(PLATFORM, text) for text in _take(entities["t"], text_rows)]
+    lang: pa.Array = pa.nulls(rows.num_rows, pa.string())
+    if edge.detect_lang:
+        lang = _languages(edge, entities)
+    types = ARROW_TYPES[Post]
+    columns = {
+        "id": rows["id"],
+        "platform": pa.array([PLATFORM] * rows.num_rows, pa.string()),
+        "author": authors,
+        "created_at": rows["created_at"],
+        "text": _patch(entities["t"], text_rows, pseudonymised),
+        "lang": lang,
+        "title": pa.nulls(rows.num_rows, pa.string()),
+        "community": pa.nulls(rows.num_rows, pa.string()),
+        "reply_to": rows["reply_to"],
+        "repost_of": pa.nulls(rows.num_rows, pa.string()),
+        "quote_of": rows["quote_of"],
+        "hashtags": _patch(entities["hashtags"].cast(types["hashtags"]), tag_rows, hashtags),
+        "mentions": _patch(pa.array([[]] * rows.num_rows, types["mentions"]), mention_rows, mentions),
+        "urls": _patch(entities["urls"].cast(types["urls"]), url_rows, urls),
+        "emoji": entities["emoji"],
+        "media": rows["e_media"],
+        "like_count": rows["like_count"],
+        "repost_count": rows["repost_count"],
+        "reply_count": rows["reply_count"],
+        "quote_count": rows["quote_count"],
+        _ORD: pc.multiply(rows["n"], 8),
+    }
+    return _typed(Post, columns)
+
+
+def _languages(edge: EdgeProcessor, entities: pa.Table) -> pa.Array:
+    """Language per row: once per distinct key (``columnar_queries._language_key``), remembered
+    across chunks; texts flagged ``lang_py`` go to ``edge.language`` as they are."""
+    encoded = pc.dictionary_encode(entities["lang_key"])
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    keys = encoded.dictionary.to_pylist()
+    # Codes are given in order of first appearance: the first row of each is its representative.
+    missing = [code for code, key in enumerate(keys) if key not in _LANGS]
+    found = dict(zip(keys, map(_LANGS.get, keys), strict=True))
+    if missing:
+        first = pc.index_in(pa.array(missing, encoded.indices.type), value_set=encoded.indices)
+        bares = entities["bare"].take(first).to_pylist()
+        for code, bare in zip(missing, bares, strict=True):
+            found[keys[code]] = detect_language(bare)[0]
+        if len(_LANGS) + len(missing) > LANG_KEYS:
+            _LANGS.clear()
+        _LANGS.update((keys[code], found[keys[code]]) for code in missing)
+    langs = pa.array([found[key] for key in keys], pa.string()).take(encoded.indices)
+    flagged = _flagged(entities, "lang_py")
+    bares = entities["bare"].take(pa.array(flagged, pa.int64())).to_pylist()
+    return _patch(langs, flagged, [edge.language(bare) for bare in bares])
+
+
+def _users(edge: EdgeProcessor, rows: pa.Table, descriptions: pa.Array | pa.ChunkedArray, ids: pa.Array) -> pa.Table:
+    pseudo = edge.pseudonymizer
+    described = descriptions.to_pylist()
+    for i, text in enumerate(described):
+        if text and "@" in text:
+            described[i] = pseudo.mentions_in_text(PLATFORM, text)
+    names = rows["name"] if pseudo.keep_identifiers else pa.nulls(rows.num_rows, pa.string())
+    columns = {
+        "id": ids,
+        "platform": pa.array([PLATFORM] * rows.num_rows, pa.string()),
+        "handle": _map_distinct(rows["screen_name"], lambda h: pseudo.handle(PLATFORM, h), pa.string()),
+        "name": names,
+        "description": pa.array(described, pa.string()),
+        "created_at": rows["user_created_at"],
+        "followers": rows["followers"],
+        "following": rows["following"],
+        "verified": rows["verified"],
+        _ORD: pc.add(pc.multiply(rows["n"], 8), 1),
+    }
+    return _typed(User, columns)
+
+
+def _typed(kind: type, columns: dict[str, Any]) -> pa.Table:
+    types = {**ARROW_TYPES[kind], _ORD: pa.int64()}
+    return pa.table({name: pc.cast(value, types[name]) for name, value in columns.items()})
+
+
+def _blocks(
+    con: duckdb.DuckDBPyConnection,
+    count: int,
+    posts: list[pa.Table],
+    users: list[pa.Table],
+    rejects: list[tuple[int, Reject]],
+) -> list[ChunkResult]:
+    """Per block of lines: its posts in input order, its users deduplicated as
+    ``chunks.build_result`` does (the last record of an account, in the place of its first)."""
+    blocks = [ChunkResult(read=min(CHUNK_LINES, count - start)) for start in range(0, count, CHUNK_LINES)]
+    for index, reject in rejects:
+        blocks[index // CHUNK_LINES].rejects.append(reject)
+    span = 8 * CHUNK_LINES
+    if posts:
+        merged = pa.concat_tables(posts)
+        if len(posts) > 1:  # declined rows go back to their places
+            merged = merged.take(pc.sort_indices(merged[_ORD]))
+        _spread(blocks, "posts", merged, pc.divide(merged[_ORD], span), [_ORD])
+    if users:
+        merged = pa.concat_tables(users)
+        staged = merged.append_column("_block", pc.divide(merged[_ORD], span))
+        deduped = q.fetch(con, q.DEDUPE_USERS_SQL, _users=staged)
+        _spread(blocks, "users", deduped, deduped["_block"], ["_block"])
+    for block in blocks:
+        block.posts = block.tables["posts"].num_rows if "posts" in block.tables else 0
+    return blocks
+
+
+def _spread(blocks: list[ChunkResult], name: str, table: pa.Table, block_of: Any, drop: list[str]) -> None:
+    """Rows of ``table`` to their blocks, in order, as Arrow tables of the store's types."""
+    schema = pa.schema(list(ARROW_TYPES[Post if name == "posts" else User].items()))
+    for b, block in enumerate(blocks):
+        # ``filter`` copies: a slice would carry (and pickle) the buffers of the whole chunk
+        part = table.filter(pc.equal(block_of, b))
+        if part.num_rows:
+            block.tables[name] = part.drop_columns(drop).cast(schema)
