@@ -75,15 +75,18 @@ def _transition(graph: InteractionGraph, damping: float, weighted: bool) -> tupl
 
     sources, targets = graph.edge_arrays()
     n = graph.n_nodes
-    weights = np.asarray(graph.weights, dtype=np.float64) if weighted else np.ones(len(sources))
     degree = np.bincount(sources, minlength=n)
-    out = np.bincount(sources, weights=weights, minlength=n)
+    out = np.bincount(sources, weights=graph.weights, minlength=n) if weighted else degree.astype(np.float64)
     scale = np.divide(damping, out, out=np.zeros(n), where=out > 0)
-    order = np.argsort(-degree, kind="stable")
+    values = scale[sources]
+    if weighted:
+        values *= np.asarray(graph.weights, dtype=np.float64)
+    # Falling degree as a small unsigned key: NumPy sorts those stably by radix, in linear time.
+    key = degree.max() - degree
+    order = np.argsort(key.astype(np.uint16) if key.max() < 2**16 else key, kind="stable")
     position = np.empty(n, dtype=np.int32)
     position[order] = np.arange(n, dtype=np.int32)
-    matrix = _csc(n, position[targets], position[sources], weights * scale[sources])
-    return matrix, order
+    return _csc(n, position[targets], position[sources], values), order
 
 
 def _csc(n: int, rows: Any, columns: Any, values: Any) -> Any:
