@@ -14,7 +14,12 @@ wall time, is the budget and the speed measure because other work shares this ma
 cores. Then top-k latency per user, batch throughput for all users and peak memory of the
 recommender.
 
+``--seeds 2020,2021,2022`` trains each socialens model once per seed (at most ``--jobs``
+processes at a time) and adds the mean over seeds; ``--options max_len=200,...`` passes
+``train sequence`` options to every socialens model.
+
     python benchmarks/bench_sequence.py [--epochs 50] [--cpu-budget 150] [--models-to-run sasrec] [--peers ""]
+        [--seeds 2020] [--jobs 4] [--options KEY=VALUE,...]
 """
 
 from __future__ import annotations
@@ -46,14 +51,14 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def worker(arch: str, store: str, models: str, epochs: int, budget: float) -> None:
+def worker(arch: str, store: str, models: str, epochs: int, budget: float, extra: str) -> None:
     """One socialens model, trained by the train step, as JSON on stdout."""
     from socialens.analyses.sequence.train import run
     from socialens.store import Store
 
-    options = {"platform": "movielens", "max_cpu_seconds": str(budget), "patience": "10"}
+    options = {"platform": "movielens", "max_cpu_seconds": str(budget), **_options(extra)}
     with Store(store, read_only=True) as db:
-        result = run(db, options=options, models_dir=Path(models) / arch, model=arch, epochs=epochs)
+        result = run(db, options=options, models_dir=Path(models), model=arch, epochs=epochs)
     m = result["metrics"]
     print(json.dumps({"metrics": m, "peak_mb": _peak_mb(), "name": result["name"]}))
 
@@ -79,19 +84,30 @@ def prepare(workdir: Path) -> tuple[Path, int, int]:
     return store, len(seqs.users), seqs.n_items - 1
 
 
-def launch_all(
-    workdir: Path, store: Path, epochs: int, budget: float, ours: list[str], peers: list[str]
-) -> dict[str, subprocess.Popen[str]]:
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    procs: dict[str, subprocess.Popen[str]] = {}
-    for arch in ours:
-        cmd = [sys.executable, __file__, "--worker", arch, "--store", str(store), "--models", str(workdir / "models")]
-        cmd += ["--epochs", str(epochs), "--cpu-budget", str(budget)]
-        procs[f"socialens {arch}"] = subprocess.Popen(
-            cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
-        )
+def _options(given: str) -> dict[str, str]:
+    pairs = [p.split("=", 1) for p in given.split(",") if p.strip()]
+    if any(len(p) != 2 for p in pairs):
+        raise SystemExit(f"--options {given!r}: expected KEY=VALUE,KEY=VALUE")
+    return {k.strip(): v.strip() for k, v in pairs}
+
+
+def _model_dir(workdir: Path, arch: str, seed: int, seeds: list[int]) -> Path:
+    return workdir / "models" / (arch if seed == seeds[0] else f"{arch}-{seed}")
+
+
+def commands(workdir: Path, store: Path, args: argparse.Namespace) -> dict[str, list[str]]:
+    """One command line per model to train: socialens architectures x seeds, then RecBole's."""
+    seeds = [int(s) for s in args.seeds.split(",")]
+    cmds: dict[str, list[str]] = {}
+    for arch in _names(args.models_to_run, OURS):
+        for seed in seeds:
+            name = f"socialens {arch}" + (f" seed {seed}" if len(seeds) > 1 else "")
+            extra = ",".join(p for p in (args.options, f"seed={seed}") if p)
+            cmds[name] = [sys.executable, __file__, "--worker", arch, "--store", str(store), "--options", extra]
+            cmds[name] += ["--models", str(_model_dir(workdir, arch, seed, seeds))]
+            cmds[name] += ["--epochs", str(args.epochs), "--cpu-budget", str(args.cpu_budget)]
     python = RECBOLE / ".venv" / "bin" / "python"
-    for model in peers:
+    for model in _names(args.peers, PEERS):
         cmd = [
             str(python),
             str(RECBOLE / "run.py"),
@@ -102,34 +118,44 @@ def launch_all(
             "--dataset",
             "mlseq",
         ]
-        cmd += ["--epochs", str(epochs), "--max-cpu-seconds", str(budget)]
-        # cwd: RecBole writes its TensorBoard logs into the working directory.
-        procs[f"RecBole {model}"] = subprocess.Popen(
-            cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=workdir
-        )
-    return procs
+        cmds[f"RecBole {model}"] = [*cmd, "--epochs", str(args.epochs), "--max-cpu-seconds", str(args.cpu_budget)]
+    return cmds
 
 
-def collect(procs: dict[str, subprocess.Popen[str]]) -> dict[str, dict[str, Any]]:
-    rows = {}
-    for name, proc in procs.items():
-        out, _ = proc.communicate()
-        if proc.returncode != 0 or not out.strip():
-            rows[name] = {"error": f"exit {proc.returncode}"}
+def run_all(workdir: Path, cmds: dict[str, list[str]], jobs: int) -> dict[str, dict[str, Any]]:
+    """Run the commands, at most ``jobs`` at a time, and parse each one's last line of JSON."""
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    waiting, running, outputs = list(cmds.items()), {}, {}
+    while waiting or running:
+        while waiting and len(running) < jobs:
+            name, cmd = waiting.pop(0)
+            # cwd: RecBole writes its TensorBoard logs into the working directory.
+            running[name] = subprocess.Popen(
+                cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=workdir
+            )
+        done = next((n for n, p in running.items() if p.poll() is not None), None)
+        if done is None:
+            time.sleep(1.0)
             continue
-        data = json.loads(out.strip().splitlines()[-1])
-        if "metrics" in data:  # socialens
-            m = data["metrics"]
-            rows[name] = {**m["test"], "epochs_run": m["epochs_run"], "best_epoch": m["best_epoch"],
-                          "cpu_per_epoch": m["cpu_seconds_per_epoch"], "wall_per_epoch": m["seconds_per_epoch"],
-                          "train_cpu": m["train_cpu_seconds"], "peak_mb": data["peak_mb"],
-                          "popular": m["most_popular"]}  # fmt: skip
-        else:
-            rows[name] = {**data["test"], "epochs_run": data["epochs_run"], "best_epoch": data["best_epoch"],
-                          "cpu_per_epoch": data["cpu_seconds_per_epoch"], "wall_per_epoch": data["seconds_per_epoch"],
-                          "train_cpu": data["cpu_seconds_per_epoch"] * data["epochs_run"], "peak_mb": data["peak_mb"],
-                          "native": data["recbole_native_test"]}  # fmt: skip
-    return rows
+        proc = running.pop(done)
+        outputs[done] = (proc.returncode, proc.communicate()[0])
+    return {name: _parse(*outputs[name]) for name in cmds}
+
+
+def _parse(returncode: int, out: str) -> dict[str, Any]:
+    if returncode != 0 or not out.strip():
+        return {"error": f"exit {returncode}"}
+    data = json.loads(out.strip().splitlines()[-1])
+    if "metrics" in data:  # socialens
+        m = data["metrics"]
+        return {**m["test"], "epochs_run": m["epochs_run"], "best_epoch": m["best_epoch"],
+                "cpu_per_epoch": m["cpu_seconds_per_epoch"], "wall_per_epoch": m["seconds_per_epoch"],
+                "train_cpu": m["train_cpu_seconds"], "peak_mb": data["peak_mb"], "valid": m["valid_ndcg@10"],
+                "popular": m["most_popular"]}  # fmt: skip
+    return {**data["test"], "epochs_run": data["epochs_run"], "best_epoch": data["best_epoch"],
+            "cpu_per_epoch": data["cpu_seconds_per_epoch"], "wall_per_epoch": data["seconds_per_epoch"],
+            "train_cpu": data["cpu_seconds_per_epoch"] * data["epochs_run"], "peak_mb": data["peak_mb"],
+            "valid": data.get("valid_ndcg@10"), "native": data["recbole_native_test"]}  # fmt: skip
 
 
 def latency(store: Path, models: Path, users_sample: int = 200) -> dict[str, float]:
@@ -160,8 +186,8 @@ def latency(store: Path, models: Path, users_sample: int = 200) -> dict[str, flo
             "peak_mb": _peak_mb()}  # fmt: skip
 
 
-HEADER = ("model", "epochs run (best)", "CPU s/epoch", "train CPU s", "wall s/epoch", "NDCG@10", "HR@10", "MRR@10",
-          "NDCG@10 incl. seen", "HR@10 incl. seen", "peak MB")  # fmt: skip
+HEADER = ("model", "epochs run (best)", "CPU s/epoch", "train CPU s", "wall s/epoch", "valid NDCG@10", "NDCG@10",
+          "HR@10", "MRR@10", "NDCG@10 incl. seen", "HR@10 incl. seen", "peak MB")  # fmt: skip
 
 
 def _row(*cells: object) -> str:
@@ -172,11 +198,13 @@ def _quality(ex: dict[str, float], inc: dict[str, float]) -> list[str]:
     return [f"{v:.4f}" for v in (ex["ndcg@10"], ex["hr@10"], ex["mrr@10"], inc["ndcg@10"], inc["hr@10"])]
 
 
-def table(rows: dict[str, dict[str, Any]], users: int, items: int, epochs: int, budget: float) -> str:
+def table(rows: dict[str, dict[str, Any]], users: int, items: int, args: argparse.Namespace) -> str:
+    at_once = min(args.jobs, len(rows))
     lines = [
         f"MovieLens-100K ({users} users, {items} items), leave-one-out by time, full ranking over all items; "
-        f"budget per model: at most {epochs} epochs and {budget:.0f} s of training CPU time, torch 1 thread, "
-        f"{len(rows)} model(s) trained at once; best epoch by validation NDCG@10 (seen excluded).",
+        f"budget per model: at most {args.epochs} epochs and {args.cpu_budget:.0f} s of training CPU time, "
+        f"torch 1 thread, {len(rows)} model(s), {at_once} trained at a time; options: {args.options or 'defaults'}; "
+        "best epoch by validation NDCG@10 (seen excluded).",
         "",
         _row(*HEADER),
         _row(*["---"] * len(HEADER)),
@@ -190,20 +218,61 @@ def table(rows: dict[str, dict[str, Any]], users: int, items: int, epochs: int, 
             f"{r['cpu_per_epoch']:.1f}",
             f"{r['train_cpu']:.0f}",
             f"{r['wall_per_epoch']:.1f}",
+            f"{r['valid']:.4f}" if r.get("valid") is not None else "-",
         )
         quality = _quality(r["seen_excluded"], r["seen_included"])
         lines.append(_row(name, *speed, *quality, f"{r['peak_mb']:.0f}"))
     popular = next((r["popular"] for r in rows.values() if "popular" in r), None)
     if popular:
         quality = _quality(popular["seen_excluded"], popular["seen_included"])
-        lines.append(_row("most popular (training counts)", "-", "-", "-", "-", *quality, "-"))
-    lines += ["", *ratios(rows), "", "DATA.md reference (RecBole on this machine, quoted, not measured here):"]
+        lines.append(_row("most popular (training counts)", "-", "-", "-", "-", "-", *quality, "-"))
+    lines += [
+        "",
+        *seed_means(rows),
+        *ratios(rows),
+        "",
+        "DATA.md reference (RecBole on this machine, quoted, not measured here):",
+    ]
     lines += [f"- {name}: NDCG@10 {a} / HR@10 {b} seen excluded, {c} / {d} included" for name, a, b, c, d in REFERENCE]
     return "\n".join(lines)
 
 
+def _by_model(rows: dict[str, dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Finished runs grouped by model, seeds together."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for name, r in rows.items():
+        if "error" not in r:
+            groups.setdefault(name.split(" seed ")[0], []).append(r)
+    return groups
+
+
+def _mean(runs: list[dict[str, Any]], key: str) -> float:
+    values = [r["seen_excluded"]["ndcg@10"] if key == "test" else r[key] for r in runs]
+    return sum(values) / len(values)
+
+
+def seed_means(rows: dict[str, dict[str, Any]]) -> list[str]:
+    """Mean over seeds of each model trained with more than one seed (a markdown table)."""
+    groups = {n: runs for n, runs in _by_model(rows).items() if len(runs) > 1}
+    if not groups:
+        return []
+    head = ("model", "seeds", "valid NDCG@10 mean", "test NDCG@10 mean", "test min / max", "x RecBole SASRec",
+            "train CPU s mean")  # fmt: skip
+    lines = [_row(*head), _row(*["---"] * len(head))]
+    for name, runs in groups.items():
+        tests = [r["seen_excluded"]["ndcg@10"] for r in runs]
+        test = _mean(runs, "test")
+        lines.append(_row(name, len(runs), f"{_mean(runs, 'valid'):.4f}", f"**{test:.4f}**",
+                          f"{min(tests):.4f} / {max(tests):.4f}", f"{test / REFERENCE_NDCG:.2f}x",
+                          f"{_mean(runs, 'train_cpu'):.0f}"))  # fmt: skip
+    return [*lines, ""]
+
+
 def ratios(rows: dict[str, dict[str, Any]]) -> list[str]:
-    ok = {n: r for n, r in rows.items() if "error" not in r}
+    """Best socialens model (by its mean over seeds) against RecBole and DATA.md's reference."""
+    groups = _by_model(rows)
+    ok = {n: {**runs[0], "seen_excluded": {"ndcg@10": _mean(runs, "test")}, "train_cpu": _mean(runs, "train_cpu"),
+              "cpu_per_epoch": _mean(runs, "cpu_per_epoch")} for n, runs in groups.items()}  # fmt: skip
     ours = [n for n in ok if n.startswith("socialens")]
     peers = [n for n in ok if n.startswith("RecBole")]
     if not ours:
@@ -248,12 +317,15 @@ def main() -> None:
     parser.add_argument("--cpu-budget", type=float, default=150.0)
     parser.add_argument("--models-to-run", default=",".join(OURS), help="socialens architectures, comma-separated")
     parser.add_argument("--peers", default=",".join(PEERS), help="RecBole models, comma-separated ('' = none)")
+    parser.add_argument("--seeds", default="2020", help="seeds of the socialens models, comma-separated")
+    parser.add_argument("--jobs", type=int, default=4, help="training processes at a time")
+    parser.add_argument("--options", default="", help="train options for socialens models: KEY=VALUE,...")
     parser.add_argument("--worker")
     parser.add_argument("--store")
     parser.add_argument("--models")
     args = parser.parse_args()
     if args.worker:
-        worker(args.worker, args.store, args.models, args.epochs, args.cpu_budget)
+        worker(args.worker, args.store, args.models, args.epochs, args.cpu_budget, args.options)
         return
     import torch
 
@@ -264,11 +336,11 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-sequence-"))
     store, users, items = prepare(workdir)
     started = time.perf_counter()
-    ours, peers = (_names(args.models_to_run, OURS), _names(args.peers, PEERS))
-    rows = collect(launch_all(workdir, store, args.epochs, args.cpu_budget, ours, peers))
+    rows = run_all(workdir, commands(workdir, store, args), args.jobs)
     print(f"{describe('torch')}; training phase {time.perf_counter() - started:.0f} s wall\n")
-    print(table(rows, users, items, args.epochs, args.cpu_budget))
-    if "error" not in rows.get("socialens sasrec", {"error": 1}):
+    print(table(rows, users, items, args))
+    first_sasrec = next((r for n, r in rows.items() if n.startswith("socialens sasrec")), {"error": 1})
+    if "error" not in first_sasrec:
         lat = latency(store, workdir / "models")
         print(
             "\nRecommendations (hybrid: socialens SASRec + TF-IDF content + popularity), top-10: "

@@ -32,6 +32,12 @@ def test_each_architecture_learns_what_comes_next(architecture):
     assert 0.0 < recs[0][0][1] <= 1.0
 
 
+def test_training_with_a_weight_average_keeps_the_averaged_weights_and_still_learns():
+    model = NextItemRecommender(hidden_size=16, max_len=6, epochs=40, lr=1e-2, dropout=0.0, ema=0.9)
+    model.fit(_cycles(12))
+    assert [r[0][0] for r in model.recommend([["a", "b"], ["d", "e"]], k=1)] == ["c", "f"]
+
+
 def test_the_action_head_predicts_the_next_action_kind():
     sequences = _cycles(10)
     actions = [["like" if item in "ace" else "reply" for item in seq] for seq in sequences]
@@ -87,6 +93,7 @@ def test_limit_keeps_the_first_users_and_empty_stores_fail_clearly(store, tmp_pa
 
 def test_options_become_settings_and_bad_values_are_config_errors():
     options = {"lr": "0.002", "n_layers": "1", "schedule": "constant", "exclude_seen": "false", "dropout": "0.2"}
+    options["ema"] = "0.995"
     settings = model_settings("gru4rec", 7, options)
     assert settings == {
         "architecture": "gru4rec",
@@ -94,9 +101,10 @@ def test_options_become_settings_and_bad_values_are_config_errors():
         "lr": 0.002,
         "n_layers": 1,
         "dropout": 0.2,
+        "ema": 0.995,
         "schedule": "constant",
         "exclude_seen": False,
     }
-    for bad in ({"lr": "fast"}, {"schedule": "linear"}, {"exclude_seen": "maybe"}):
+    for bad in ({"lr": "fast"}, {"schedule": "linear"}, {"exclude_seen": "maybe"}, {"ema": "high"}):
         with pytest.raises(ConfigError):
             model_settings(None, None, bad)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from socialens.analyses.sequence.training import _mask_seen, _scheduler, window_loss
+from socialens.analyses.sequence.training import WeightAverage, _mask_seen, _scheduler, window_loss
 from socialens.errors import ConfigError
 from socialens.models.sasrec import SASRec, SASRecConfig
 
@@ -53,3 +53,20 @@ def test_the_cosine_schedule_falls_to_zero_and_unknown_schedules_fail_clearly():
     assert optimizer.param_groups[0]["lr"] == pytest.approx(0.0, abs=1e-12)
     with pytest.raises(ConfigError):
         _scheduler(optimizer, "step", steps=4)
+
+
+def test_the_weight_average_follows_the_weights_and_swaps_in_and_out():
+    model = torch.nn.Linear(2, 1, bias=False)
+    with torch.no_grad():
+        model.weight.fill_(0.0)
+    average = WeightAverage(model, decay=0.5)
+    with torch.no_grad():
+        model.weight.fill_(1.0)
+    average.update()  # 0.5 * 0 + 0.5 * 1
+    average.update()  # 0.5 * 0.5 + 0.5 * 1
+    average.swap()
+    assert model.weight.tolist() == [[0.75, 0.75]]
+    average.swap()
+    assert model.weight.tolist() == [[1.0, 1.0]]
+    with pytest.raises(ConfigError):
+        WeightAverage(model, decay=1.0)

@@ -58,6 +58,7 @@ class NextItemRecommender(Component):
         exclude_seen: bool = True,
         weight_decay: float = 0.0,
         schedule: str = "constant",
+        ema: float = 0.0,
     ) -> None:
         self.architecture = architecture
         self.hidden_size = hidden_size
@@ -76,6 +77,7 @@ class NextItemRecommender(Component):
         self.exclude_seen = exclude_seen
         self.weight_decay = weight_decay
         self.schedule = schedule
+        self.ema = ema
 
     # -- training ---------------------------------------------------------------------------
     def fit(self, sequences: Sequence[Sequence[str]], actions: Sequence[Sequence[str]] | None = None) -> Self:
@@ -129,6 +131,7 @@ class NextItemRecommender(Component):
             self.exclude_seen,
             self.weight_decay,
             self.schedule,
+            self.ema,
         )
         if progress is not None:
             progress.start(f"training {self.architecture}", self.epochs)

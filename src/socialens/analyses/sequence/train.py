@@ -2,7 +2,8 @@
 
 Options (``--option KEY=VALUE``): ``platform`` and ``kinds`` (comma-separated) select the
 interactions; ``max_len``, ``batch_size``, ``lr``, ``hidden_size``, ``n_layers``, ``dropout``,
-``weight_decay``, ``schedule`` (constant / cosine), ``exclude_seen`` (true / false),
+``weight_decay``, ``schedule`` (constant / cosine), ``exclude_seen`` (true / false), ``ema``
+(decay of the weight average that is validated and kept; 0 = off),
 ``patience``, ``seed``, ``max_cpu_seconds`` tune training. ``--model`` is ``sasrec`` (default), ``gru4rec`` or
 ``lstm4rec``; ``--epochs`` caps the epochs (early stopping on validation NDCG@10 may stop
 sooner); ``--limit N`` keeps the first N users (a quick run).
@@ -20,7 +21,7 @@ from socialens.store import Store
 TASK = "sequence"
 LANGUAGE = "any"  # behaviour models are language-independent; the registry keys defaults by language
 _INT_OPTIONS = ("max_len", "batch_size", "hidden_size", "n_layers", "patience", "seed")
-_FLOAT_OPTIONS = ("lr", "max_cpu_seconds", "dropout", "weight_decay")
+_FLOAT_OPTIONS = ("lr", "max_cpu_seconds", "dropout", "weight_decay", "ema")
 _SCHEDULES = ("constant", "cosine")
 
 

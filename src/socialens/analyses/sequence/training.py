@@ -39,6 +39,9 @@ class LoopSettings:
     exclude_seen: bool = False  # leave items earlier in the window out of each position's softmax
     weight_decay: float = 0.0  # decoupled (AdamW)
     schedule: str = "constant"  # or "cosine": the learning rate falls to 0 over ``epochs`` epochs
+    # Decay per step of an exponential moving average of the weights, which is what gets
+    # validated and kept (0 = off): it smooths the epoch-to-epoch noise of a constant rate.
+    ema: float = 0.0
 
 
 @dataclass
@@ -106,9 +109,12 @@ def train_windows(
     optimizer, scheduler = _optimizer(model, settings, len(windows))
     tensors = {name: torch.from_numpy(np.ascontiguousarray(getattr(windows, name))) for name in _FIELDS}
     history, best_state, stale = History(), None, 0
+    average = WeightAverage(model, settings.ema) if settings.ema > 0 else None
     for epoch in range(1, settings.epochs + 1):
         started, cpu_started = time.perf_counter(), time.process_time()
-        loss = _run_epoch(model, optimizer, scheduler, tensors, settings, generator)
+        loss = _run_epoch(model, optimizer, scheduler, tensors, settings, generator, average)
+        if average is not None:
+            average.swap()  # validate and keep the averaged weights
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         history.train_seconds += seconds
         history.train_cpu_seconds += cpu
@@ -126,6 +132,8 @@ def train_windows(
                 best_state = copy.deepcopy(model.state_dict())
             else:
                 stale += 1
+        if average is not None:
+            average.swap()  # back to the weights being trained
         history.epochs.append(row)
         if validate is not None and stale >= settings.patience:
             break
@@ -133,8 +141,33 @@ def train_windows(
             break
     if best_state is not None:
         model.load_state_dict(best_state)
+    elif average is not None:
+        average.swap()
     model.eval()
     return history
+
+
+class WeightAverage:
+    """An exponential moving average of a model's parameters, swapped in and out in place."""
+
+    def __init__(self, model: nn.Module, decay: float) -> None:
+        if not 0.0 < decay < 1.0:
+            raise ConfigError(f"ema={decay}: the weight-average decay must lie between 0 and 1 (0.995 is typical)")
+        self.decay = decay
+        self.params = [p for p in model.parameters() if p.requires_grad]
+        self.shadow = [p.detach().clone() for p in self.params]
+
+    @torch.no_grad()
+    def update(self) -> None:
+        for p, s in zip(self.params, self.shadow, strict=True):
+            s.lerp_(p.detach(), 1.0 - self.decay)
+
+    @torch.no_grad()
+    def swap(self) -> None:
+        for p, s in zip(self.params, self.shadow, strict=True):
+            tmp = p.detach().clone()
+            p.copy_(s)
+            s.copy_(tmp)
 
 
 def _optimizer(
@@ -164,6 +197,7 @@ def _run_epoch(
     tensors: dict[str, torch.Tensor],
     settings: LoopSettings,
     generator: torch.Generator,
+    average: WeightAverage | None = None,
 ) -> float:
     model.train()
     order = torch.randperm(len(tensors["items"]), generator=generator)
@@ -178,6 +212,8 @@ def _run_epoch(
         loss.backward()
         optimizer.step()
         scheduler.step()
+        if average is not None:
+            average.update()
         total += loss.item()
         batches += 1
     return total / max(1, batches)
