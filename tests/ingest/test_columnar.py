@@ -22,7 +22,7 @@ from socialens.ingest.run import ingest
 from socialens.privacy import Pseudonymizer
 from socialens.store import Store
 from socialens.store import columnar_queries as q
-from socialens.text.extract import EMOJI_RE, HASHTAG_RE, MENTION_RE, URL_RE
+from socialens.text.extract import EMOJI_RE, HASHTAG_RE, URL_RE
 from socialens.text.langid import _NOISE
 from socialens.text.re2 import patterns
 from socialens.text.scrub import EMAIL_MASK, EMAIL_RE
@@ -271,24 +271,19 @@ def test_email_rewrite_matches_the_lookbehind() -> None:
         assert scrubbed == EMAIL_RE.sub(EMAIL_MASK, text), text
 
 
-def test_mention_and_noise_rewrites_match_except_where_flagged() -> None:
+def test_noise_rewrite_matches_except_where_flagged() -> None:
     p = patterns()
     texts = EDGE_CASES + _random_texts(3_000, seed=9)
     sql = (
-        f"{{'mentions': regexp_extract_all(t, {q._q(p['mention'])}, 2), "
-        f"'denoised': regexp_replace(t, {q._q(p['noise'])}, '\\1 ', 'g'), "
-        f"'mention_flag': regexp_matches(t, {q._q(p['mention_adjacent'])}), "
+        f"{{'denoised': regexp_replace(t, {q._q(p['noise'])}, '\\1 ', 'g'), "
         f"'noise_flag': regexp_matches(t, {q._q(p['noise_adjacent'])})}}"
     )
-    checked = {"mentions": 0, "noise": 0}
+    checked = 0
     for text, out in zip(texts, _duck(sql, texts), strict=True):
-        if not out["mention_flag"]:
-            assert out["mentions"] == MENTION_RE.findall(text), text
-            checked["mentions"] += "@" in text
         if not out["noise_flag"]:
             assert out["denoised"] == _NOISE.sub(" ", text), text
-            checked["noise"] += "@" in text or "#" in text
-    assert min(checked.values()) > 500  # the flags leave most such texts to SQL
+            checked += "@" in text or "#" in text
+    assert checked > 500  # the flag leaves most such texts to SQL
 
 
 def test_url_and_emoji_patterns_match_python() -> None:

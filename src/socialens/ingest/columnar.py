@@ -13,6 +13,7 @@ so the store receives the same rows in the same order and rejects stay as they w
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import duckdb
@@ -38,7 +39,6 @@ from socialens.text.scrub import scrub_contacts
 # evenly enough over two workers.
 COLUMNAR_CHUNK_LINES = CHUNK_LINES * 12
 PLATFORM = "twitter"
-_CON: list[duckdb.DuckDBPyConnection] = []
 # Languages by key, per process; the key holds no settings, language id has none.
 _LANGS: dict[str, str] = {}
 LANG_KEYS = 200_000
@@ -52,10 +52,10 @@ def supports(importer: Importer) -> bool:
     return type(importer) is TwitterV1Importer and not importer.paired_hashtags
 
 
+@cache
 def _connection() -> duckdb.DuckDBPyConnection:
-    if not _CON:
-        _CON.append(q.connect())
-    return _CON[0]
+    """This process's private in-memory DuckDB, made on first use."""
+    return q.connect()
 
 
 def process_lines_columnar(

@@ -8,8 +8,9 @@ RE2 differs from Python's ``re`` in two ways that matter here:
   The forms differ only where a match is directly followed by the next one and the first
   match ends in a character outside ``C``: Python's look-behind then sees that character,
   the consuming prefix cannot. For hashtags and e-mail addresses every match ends in a
-  character of ``C``, so they are equivalent; where that is not so (mentions, the noise
-  removed before language id) ``*_ADJACENT`` finds the texts that must go to Python.
+  character of ``C``, so they are equivalent; where that is not so (the noise removed before
+  language id) ``noise_adjacent`` finds the texts that must go to Python. Mentions stay in
+  Python altogether: an RE2 form costs more in DuckDB (~3 us a text) than Python's.
 """
 
 from __future__ import annotations
@@ -67,15 +68,6 @@ def patterns() -> dict[str, str]:
         # large class makes RE2 slow (x70), so the tag is cut to 100 characters afterwards: a
         # longer run gives the same single tag in Python, whose next try sees \w behind it.
         "hashtag": f"(^|[^{w}&#/])[#\\x{{ff03}}]([{w}]+)",
-        # extract.MENTION_RE, handle in group 2, without its bound of 64 characters (slow in RE2,
-        # as for hashtags): the two agree on every handle of up to 64 characters. Not used by the
-        # ingest: even so it costs ~3 us a text in DuckDB, more than Python's on the same texts.
-        "mention": (
-            f"(^|[^A-Za-z0-9_@.])@([A-Za-z0-9_\\x{{4e00}}-\\x{{9fff}}](?:[{w}.\\-]*[{w}])?"
-            f"(?:@[{w}\\-]+(?:\\.[{w}\\-]+)+)?)"
-        ),
-        # a mention that may end right before the next '@' with a character outside the look-behind
-        "mention_adjacent": f"[{c['WU']}\\-]@",
         # scrub.EMAIL_RE, address in group 2
         "email": f"(^|[^@{w}.+\\-])([{w}.+\\-]+@[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)*\\.[A-Za-z]{{2,24}})",
         # scrub._PHONE_HINT: texts that may hold a phone number (scrubbed in Python)
