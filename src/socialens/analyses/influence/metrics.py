@@ -5,8 +5,9 @@
   iteration over a SciPy sparse matrix built straight from the graph's edge arrays, stopped
   when the result is provably within ``tol`` (L1) of the exact PageRank: on a 300k-edge graph
   that is ~60 sparse products, faster than igraph's PRPACK solve (benchmarks/RESULTS.md).
-  Vertices are renumbered by out-degree for the iteration (the CSC product then walks its
-  columns from longest to shortest, ~20% faster on real graphs) and put back at the end.
+  Vertices are renumbered by in-degree for the iteration (the CSR product then gathers rows
+  from longest to shortest, ~20% faster on real graphs) and put back at the end; the change
+  between steps is measured only where its geometric decay says the stop may be near.
 * in-degree: distinct accounts that addressed the account, and the interactions they made.
 * k-core: coreness on the undirected graph (a tie counts once, whichever way it was made).
 * betweenness: directed shortest paths counted in hops, normalised by (n-1)(n-2). Exact up to
@@ -51,48 +52,78 @@ def pagerank(
     import numpy as np
 
     transition, order = _transition(graph, damping, weighted)
-    step_tol = tol * (1 - damping) / damping
-    rank = np.full(n, 1.0 / n)
-    for _ in range(max_iter):
-        new = transition @ rank
-        new += (1.0 - new.sum()) / n  # teleport and dangling rank, spread over every vertex
-        change = float(np.abs(new - rank).sum())
-        rank = new
-        if change <= step_tol:
-            break
+    rank = _power_iteration(transition, tol * (1 - damping) / damping, max_iter)
     result = np.empty(n)
     result[order] = rank
     return result.tolist()  # type: ignore[no-any-return]
 
 
+def _power_iteration(transition: Any, step_tol: float, max_iter: int) -> Any:
+    """Iterate from the uniform vector until one step changes the ranks by ``step_tol`` or less (L1).
+
+    The change shrinks geometrically, so it is measured only where the last two measurements
+    predict it may have fallen below ``step_tol`` (at most half the predicted distance ahead):
+    the stop still rests on a measured change, and ~40 of ~60 measurements are saved.
+    """
+    import numpy as np
+
+    n = transition.shape[0]
+    rank = np.full(n, 1.0 / n)
+    measured: tuple[int, float] | None = None  # the last measurement: step and change
+    next_check = 1
+    for step in range(1, max_iter + 1):
+        new = transition @ rank
+        new += (1.0 - new.sum()) / n  # teleport and dangling rank, spread over every vertex
+        if step >= next_check:
+            change = float(np.abs(new - rank).sum())
+            if change <= step_tol:
+                return new
+            next_check = step + 1 + _steps_to_go(measured, step, change, step_tol) // 2
+            measured = (step, change)
+        rank = new
+    return rank
+
+
+def _steps_to_go(measured: tuple[int, float] | None, step: int, change: float, step_tol: float) -> int:
+    """Steps until ``change`` falls to ``step_tol`` at the rate seen since ``measured`` (0 if unknown)."""
+    import math
+
+    if measured is None or not 0 < change < measured[1]:
+        return 0
+    rate = math.log(change / measured[1]) / (step - measured[0])  # log of the change's ratio per step
+    return max(0, math.floor(math.log(step_tol / change) / rate))
+
+
 def _transition(graph: InteractionGraph, damping: float, weighted: bool) -> tuple[Any, Any]:
     """``damping`` times the column-stochastic transition matrix, and the vertex order it uses.
 
-    CSC, a column per source; vertex ``order[i]`` of the graph is row and column ``i``, vertices
-    by falling out-degree (ties by index, so the order is reproducible).
+    CSR, a row per target: the product gathers each account's incoming rank. Vertex ``order[i]``
+    of the graph is row and column ``i``, vertices by falling in-degree (ties by index, so the
+    order is reproducible): rows of equal length then follow each other, which makes the
+    product's inner loop predictable, ~20% faster than the graph's own order on real graphs.
     """
     import numpy as np
 
     sources, targets = graph.edge_arrays()
     n = graph.n_nodes
-    degree = np.bincount(sources, minlength=n)
-    out = np.bincount(sources, weights=graph.weights, minlength=n) if weighted else degree.astype(np.float64)
+    out = np.bincount(sources, weights=graph.weights if weighted else None, minlength=n)
     scale = np.divide(damping, out, out=np.zeros(n), where=out > 0)
     values = scale[sources]
     if weighted:
         values *= np.asarray(graph.weights, dtype=np.float64)
+    in_degree = np.bincount(targets, minlength=n)
     # Falling degree as a small unsigned key: NumPy sorts those stably by radix, in linear time.
-    key = degree.max() - degree
+    key = in_degree.max() - in_degree
     order = np.argsort(key.astype(np.uint16) if key.max() < 2**16 else key, kind="stable")
     position = np.empty(n, dtype=np.int32)
     position[order] = np.arange(n, dtype=np.int32)
-    return _csc(n, position[targets], position[sources], values), order
+    return _csr(n, position[targets], position[sources], values), order
 
 
-def _csc(n: int, rows: Any, columns: Any, values: Any) -> Any:
-    """An ``n`` x ``n`` CSC matrix from coordinates, in linear time, duplicates kept apart.
+def _csr(n: int, rows: Any, columns: Any, values: Any) -> Any:
+    """An ``n`` x ``n`` CSR matrix from coordinates, in linear time, duplicates kept apart.
 
-    SciPy's public constructor also sorts the rows within each column, which the product does not
+    SciPy's public constructor also sorts the columns within each row, which the product does not
     need and which costs as much again; its counting-sort kernel alone is used where present.
     """
     import numpy as np
@@ -101,14 +132,14 @@ def _csc(n: int, rows: Any, columns: Any, values: Any) -> Any:
     try:
         from scipy.sparse._sparsetools import coo_tocsr
     except ImportError:  # a SciPy that moved its kernels: the public, sorting path
-        return sparse.coo_matrix((values, (rows, columns)), shape=(n, n)).tocsc()
+        return sparse.coo_matrix((values, (rows, columns)), shape=(n, n)).tocsr()
     index_type = np.int32 if max(n, len(values)) < 2**31 else np.int64
     rows, columns = rows.astype(index_type, copy=False), columns.astype(index_type, copy=False)
     starts = np.empty(n + 1, dtype=index_type)
     indices = np.empty(len(values), dtype=index_type)
     data = np.empty(len(values), dtype=np.float64)
-    coo_tocsr(n, n, len(values), columns, rows, values, starts, indices, data)  # CSR of the transpose
-    return sparse.csc_matrix((data, indices, starts), shape=(n, n))
+    coo_tocsr(n, n, len(values), rows, columns, values, starts, indices, data)
+    return sparse.csr_matrix((data, indices, starts), shape=(n, n))
 
 
 def in_degree(graph: InteractionGraph) -> tuple[list[int], list[float]]:
