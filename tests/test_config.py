@@ -29,7 +29,7 @@ def test_defaults_without_any_file(tmp_path, monkeypatch):
     assert config == Config()
     assert config.store == Path(DEFAULT_STORE)
     assert config.privacy.keep_identifiers is False and config.privacy.key is None
-    assert config.ingest.batch_size == 50_000
+    assert config.ingest.batch_size == 150_000
 
 
 def test_every_key_is_parsed_and_typed():

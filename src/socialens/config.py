@@ -8,7 +8,7 @@ optional::
     keep_identifiers = false        # true keeps raw user ids and handles (explicit opt-in)
     key_file = "~/.config/socialens/pseudonym.key"
     [ingest]
-    batch_size = 50000
+    batch_size = 150000
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class PrivacyConfig:
 
 @dataclass(slots=True)
 class IngestConfig:
-    batch_size: int = 50_000
+    batch_size: int = 150_000
 
 
 @dataclass(slots=True)

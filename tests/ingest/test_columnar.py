@@ -22,8 +22,9 @@ from socialens.ingest.run import ingest
 from socialens.privacy import Pseudonymizer
 from socialens.store import Store
 from socialens.store import columnar_queries as q
+from socialens.text import re2
 from socialens.text.extract import EMOJI_RE, HASHTAG_RE, URL_RE
-from socialens.text.langid import _NOISE
+from socialens.text.langid import _NOISE, detect_language
 from socialens.text.re2 import patterns
 from socialens.text.scrub import EMAIL_MASK, EMAIL_RE
 from tests.conftest import FIXTURES, TEST_KEY
@@ -293,3 +294,41 @@ def test_url_and_emoji_patterns_match_python() -> None:
     for text, (urls, emoji) in zip(texts, _duck(sql, texts), strict=True):
         assert urls == URL_RE.findall(text), text
         assert emoji == EMOJI_RE.findall(text), text
+
+
+def test_language_keys_get_the_language_of_their_texts() -> None:
+    # Language id runs on the key SQL makes of a text; it must answer as detect_language does
+    # on the text (rows flagged lang_py go to detect_language themselves).
+    samples = [
+        "The weather is lovely today, let's go to the park @bob #sun https://t.co/x",
+        "今天天气很好，我们去公园玩吧 @小明",
+        "Il fait très beau aujourd'hui, allons au parc",
+        "  \u3000 It’s time — “quotes” and… dashes \xa0",
+        "Thanks--and good luck!",
+        "東京でも参加します！ 🐦📷",
+        "🙂 #only @tags",
+    ]
+    texts = samples + EDGE_CASES + _random_texts(1_500, seed=11)
+    con = q.connect()
+    keys = q.fetch(con, q.entities_sql(), _fixed=pa.table({"n": range(len(texts)), "t": pa.array(texts, pa.string())}))
+    checked = 0
+    for row in keys.to_pylist():
+        if not row["lang_py"]:
+            assert columnar._key_language(row["lang_key"]) == detect_language(row["bare"])[0], row["t"]
+            checked += 1
+    assert checked > 1_000
+
+
+def test_unicode_classes_are_cached_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    built = re2._build_classes()
+    try:
+        re2.classes.cache_clear()
+        assert re2.classes() == built and re2._cache_path().is_file()
+        re2.classes.cache_clear()
+        assert re2.classes() == built  # read back
+        re2._cache_path().write_text(re2._cache_path().read_text()[:-40])  # cut short: rebuilt
+        re2.classes.cache_clear()
+        assert re2.classes() == built
+    finally:
+        re2.classes.cache_clear()

@@ -21,28 +21,68 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from socialens.ingest.base import Importer
-from socialens.ingest.chunks import CHUNK_LINES, ChunkResult, process_lines, resident
+from socialens.ingest.chunks import CHUNK_LINES, ChunkResult, LineBlock, Lines, as_pairs, process_lines, resident
 from socialens.ingest.edge import EdgeProcessor
 from socialens.ingest.readers import Reject
 from socialens.schema import Post, Record, User
 from socialens.store import columnar_queries as q
 from socialens.store.arrow import ARROW_TYPES, records_to_table
-from socialens.text.extract import extract_hashtags, extract_mentions, extract_urls
-from socialens.text.langid import detect_language
+from socialens.text.extract import MENTION_RE, extract_hashtags, extract_mentions, extract_urls
+from socialens.text.langid import detect_language_quiet
 from socialens.text.normalize import normalize_text
 from socialens.text.scrub import scrub_contacts
 
 # Lines per columnar chunk: a multiple of the Python path's chunk, so users are deduplicated
 # over the same blocks of lines as there.
-# Each chunk pays ~0.1 s of fixed DuckDB costs (compiling the large Unicode classes into RE2
-# programs, planning): 24,000 lines make that ~4 us a post and still split 250,000 posts
-# evenly enough over two workers.
-COLUMNAR_CHUNK_LINES = CHUNK_LINES * 12
+# Each chunk pays ~70 ms of fixed DuckDB costs (compiling the large Unicode classes into RE2
+# programs, planning): 48,000 lines make that ~1.4 us a post; ``chunks.line_blocks`` makes
+# the last chunks of a file smaller, so that the workers still finish together.
+COLUMNAR_CHUNK_LINES = CHUNK_LINES * 24
 PLATFORM = "twitter"
-# Languages by key, per process; the key holds no settings, language id has none.
-_LANGS: dict[str, str] = {}
 LANG_KEYS = 200_000
 _ORD = "_ord"
+# Pseudonyms by raw user id and by raw handle, per pseudonymisation settings, per process.
+NAME_KEYS = 200_000
+_NAMES: dict[tuple[object, ...], tuple[Memo, Memo]] = {}
+
+
+class Memo(dict[str, Any]):
+    """``fn(key)`` remembered for up to ``size`` keys: a hit is one dict lookup in C (where,
+    say, ``Pseudonymizer.handle`` rebuilds its message, stripped, lower-cased, on every call)."""
+
+    def __init__(self, fn: Callable[[str], Any], size: int) -> None:
+        super().__init__()
+        self.fn = fn
+        self.size = size
+
+    def __missing__(self, key: str) -> Any:
+        if len(self) >= self.size:
+            self.clear()
+        value = self[key] = self.fn(key)
+        return value
+
+
+def _names(edge: EdgeProcessor) -> tuple[Memo, Memo]:
+    """This process's memos of user and handle pseudonyms for ``edge``'s settings."""
+    key = edge.settings_key()
+    if key not in _NAMES:
+        if len(_NAMES) >= 4:
+            _NAMES.clear()
+        pseudo = edge.pseudonymizer
+        _NAMES[key] = (
+            Memo(lambda u: pseudo.user(PLATFORM, u) or "", NAME_KEYS),
+            Memo(lambda h: pseudo.handle(PLATFORM, h), NAME_KEYS),
+        )
+    return _NAMES[key]
+
+
+# Languages by language key, per process; the key holds no settings, language id has none.
+_LANGS = Memo(lambda key: _key_language(key), LANG_KEYS)
+
+
+def _mentions_in_text(handles: Memo, text: str) -> str:
+    """``Pseudonymizer.mentions_in_text`` through the handle memo (the same pattern and pseudonyms)."""
+    return MENTION_RE.sub(lambda m: "@" + str(handles[m.group(1)]), text)
 
 
 def supports(importer: Importer) -> bool:
@@ -58,17 +98,15 @@ def _connection() -> duckdb.DuckDBPyConnection:
     return q.connect()
 
 
-def process_lines_columnar(
-    importer: Importer, edge: EdgeProcessor, path: str, lines: list[tuple[int, bytes]]
-) -> list[ChunkResult]:
+def process_lines_columnar(importer: Importer, edge: EdgeProcessor, path: str, lines: Lines) -> list[ChunkResult]:
     """``chunks.process_lines`` for twitter-v1, columnar where it can be: one result per block of
     ``CHUNK_LINES`` lines, the same the Python path gives for that block, so that the writer
     forms the same batches and the ingest log counts the same."""
     edge = resident(edge)
     try:
-        return _columnar(importer, edge, path, lines, _decode(lines))
+        return _columnar(importer, edge, path, lines, _line_array(lines))
     except duckdb.Error:  # whatever DuckDB cannot take, the Python path can
-        return _python_blocks(importer, edge, path, lines)
+        return _python_blocks(importer, edge, path, as_pairs(lines))
 
 
 def _python_blocks(
@@ -77,8 +115,20 @@ def _python_blocks(
     return [process_lines(importer, edge, path, lines[i : i + CHUNK_LINES]) for i in range(0, len(lines), CHUNK_LINES)]
 
 
+def _line_array(lines: Lines) -> pa.Array | list[str]:
+    """Lines as text; a line that is not UTF-8 becomes "" (not JSON: SQL declines it, Python
+    rejects it). A block is cut into lines by Arrow, without a Python string per line (its
+    lines lose their newlines, which JSON does not see and the SQL reads nothing into)."""
+    if isinstance(lines, LineBlock):
+        try:
+            text = pa.array([lines.data], pa.binary()).cast(pa.string())  # checks UTF-8
+        except pa.ArrowInvalid:
+            return _decode(lines.lines())
+        return pc.split_pattern(text, "\n").flatten()[: lines.count]
+    return _decode(lines)
+
+
 def _decode(lines: list[tuple[int, bytes]]) -> list[str]:
-    """Lines as text; a line that is not UTF-8 becomes "" (not JSON: SQL declines it, Python rejects it)."""
     try:
         return [line.decode("utf-8") for _, line in lines]
     except UnicodeDecodeError:
@@ -93,7 +143,7 @@ def _decode(lines: list[tuple[int, bytes]]) -> list[str]:
 
 
 def _columnar(
-    importer: Importer, edge: EdgeProcessor, path: str, lines: list[tuple[int, bytes]], data: list[str]
+    importer: Importer, edge: EdgeProcessor, path: str, lines: Lines, data: pa.Array | list[str]
 ) -> list[ChunkResult]:
     con = _connection()
     q.run(con, q.parse_sql(), _lines=pa.table({"n": pa.array(range(len(data)), pa.int64()), "line": data}))
@@ -108,25 +158,37 @@ def _columnar(
         descriptions = rows["description"]
         if pc.any(pc.not_equal(descriptions, "")).as_py():
             descriptions = _fix_texts(q.fetch(con, q.text_sql("description")))
-        pseudo = edge.pseudonymizer
-        authors = _map_distinct(rows["user_id"], lambda u: pseudo.user(PLATFORM, u) or "", pa.string())
+        authors = _map_distinct(rows["user_id"], _names(edge)[0].__getitem__, pa.string())
         posts.append(_posts(edge, rows, entities, authors))
         users.append(_users(edge, rows, descriptions, authors))
-    return _blocks(con, len(lines), posts, users, rejects)
+    blocks = _blocks(con, len(lines), posts, users, rejects)
+    for block, size in zip(blocks, _block_bytes(lines), strict=True):
+        block.bytes_read = size
+    return blocks
+
+
+def _block_bytes(lines: Lines) -> list[int]:
+    """Input bytes per block of ``CHUNK_LINES`` lines, for progress (a chunk's results arrive at
+    once, block by block: progress by bytes read would jump a whole chunk at its first block)."""
+    if isinstance(lines, LineBlock):
+        starts = range(0, lines.count, CHUNK_LINES)
+        return [len(lines.data) * min(CHUNK_LINES, lines.count - i) // lines.count for i in starts]
+    return [sum(len(line) for _, line in lines[i : i + CHUNK_LINES]) for i in range(0, len(lines), CHUNK_LINES)]
 
 
 def _python_rows(
     importer: Importer,
     edge: EdgeProcessor,
     path: str,
-    lines: list[tuple[int, bytes]],
+    lines: Lines,
     indices: list[int],
     rejects: list[tuple[int, Reject]],
 ) -> tuple[list[pa.Table], list[pa.Table]]:
     """Records of the rows SQL declined, made the Python way, each tagged with its place."""
     by_type: dict[type, list[Record]] = {Post: [], User: []}
     places: dict[type, list[int]] = {Post: [], User: []}
-    for index, outcome in zip(indices, importer.read_lines([lines[i] for i in indices], path), strict=True):
+    picked = lines.pick(indices) if isinstance(lines, LineBlock) else [lines[i] for i in indices]
+    for index, outcome in zip(indices, importer.read_lines(picked, path), strict=True):
         if isinstance(outcome, Reject):
             rejects.append((index, outcome))
             continue
@@ -187,6 +249,7 @@ def _posts(edge: EdgeProcessor, rows: pa.Table, entities: pa.Table, authors: pa.
     """Posts of the mapped rows, with Python's answers where SQL flagged a value and the
     entity lists a status brought where it brought some (as ``EdgeProcessor.post`` prefers them)."""
     pseudo = edge.pseudonymizer
+    handles = _names(edge)[1]
     given = {name: _entity_rows(rows, f"e_{name}") for name in ("hashtags", "mentions", "urls")}
     url_rows = sorted(given["urls"] | (set(_flagged(entities, "urls_py")) - given["urls"]))
     urls = [
@@ -209,13 +272,14 @@ def _posts(edge: EdgeProcessor, rows: pa.Table, entities: pa.Table, authors: pa.
     at = set(pc.indices_nonzero(pc.match_substring(entities["bare"], "@")).to_pylist())
     mention_rows = sorted(given["mentions"] | at)
     mentions = [
-        [h for h in (pseudo.handle(PLATFORM, m) for m in (raw if i in given["mentions"] else extract_mentions(b))) if h]
+        [h for h in map(handles.__getitem__, raw if i in given["mentions"] else extract_mentions(b)) if h]
         for i, raw, b in zip(
             mention_rows, _take(rows["e_mentions"], mention_rows), _take(entities["bare"], mention_rows), strict=True
         )
     ]
     text_rows = pc.indices_nonzero(pc.match_substring(entities["t"], "@")).to_pylist()
-    pseudonymised = [pseudo.mentions_in_text(PLATFORM, text) for text in _take(entities["t"], text_rows)]
+    texts = _take(entities["t"], text_rows)
+    pseudonymised = texts if pseudo.keep_identifiers else [_mentions_in_text(handles, text) for text in texts]
     lang: pa.Array = pa.nulls(rows.num_rows, pa.string())
     if edge.detect_lang:
         lang = _languages(edge, entities)
@@ -247,27 +311,21 @@ def _posts(edge: EdgeProcessor, rows: pa.Table, entities: pa.Table, authors: pa.
 
 
 def _languages(edge: EdgeProcessor, entities: pa.Table) -> pa.Array:
-    """Language per row: once per distinct key (``columnar_queries._language_key``), remembered
-    across chunks; texts flagged ``lang_py`` go to ``edge.language`` as they are."""
+    """Language per row: once per distinct key (``columnar_queries.entities_sql``), read from the
+    key itself and remembered across chunks; texts flagged ``lang_py`` go to ``edge.language``."""
     encoded = pc.dictionary_encode(entities["lang_key"])
     if isinstance(encoded, pa.ChunkedArray):
         encoded = encoded.combine_chunks()
     keys = encoded.dictionary.to_pylist()
-    # Codes are given in order of first appearance: the first row of each is its representative.
-    missing = [code for code, key in enumerate(keys) if key not in _LANGS]
-    found = dict(zip(keys, map(_LANGS.get, keys), strict=True))
-    if missing:
-        first = pc.index_in(pa.array(missing, encoded.indices.type), value_set=encoded.indices)
-        bares = entities["bare"].take(first).to_pylist()
-        for code, bare in zip(missing, bares, strict=True):
-            found[keys[code]] = detect_language(bare)[0]
-        if len(_LANGS) + len(missing) > LANG_KEYS:
-            _LANGS.clear()
-        _LANGS.update((keys[code], found[keys[code]]) for code in missing)
-    langs = pa.array([found[key] for key in keys], pa.string()).take(encoded.indices)
+    langs = pa.array(list(map(_LANGS.__getitem__, keys)), pa.string()).take(encoded.indices)
     flagged = _flagged(entities, "lang_py")
     bares = entities["bare"].take(pa.array(flagged, pa.int64())).to_pylist()
     return _patch(langs, flagged, [edge.language(bare) for bare in bares])
+
+
+def _key_language(key: str) -> str:
+    """The language of a key: ASCII marker, then the text as ``detect_language`` reads it."""
+    return detect_language_quiet(key[1:], key[0] == "a")[0]
 
 
 def _users(edge: EdgeProcessor, rows: pa.Table, descriptions: pa.Array | pa.ChunkedArray, ids: pa.Array) -> pa.Table:
@@ -280,7 +338,7 @@ def _users(edge: EdgeProcessor, rows: pa.Table, descriptions: pa.Array | pa.Chun
     columns = {
         "id": ids,
         "platform": pa.array([PLATFORM] * rows.num_rows, pa.string()),
-        "handle": _map_distinct(rows["screen_name"], lambda h: pseudo.handle(PLATFORM, h), pa.string()),
+        "handle": _map_distinct(rows["screen_name"], _names(edge)[1].__getitem__, pa.string()),
         "name": names,
         "description": pa.array(described, pa.string()),
         "created_at": rows["user_created_at"],
@@ -326,10 +384,14 @@ def _blocks(
 
 
 def _spread(blocks: list[ChunkResult], name: str, table: pa.Table, block_of: Any, drop: list[str]) -> None:
-    """Rows of ``table`` to their blocks, in order, as Arrow tables of the store's types."""
+    """Rows of ``table`` to their blocks, in order, as Arrow tables of the store's types
+    (``block_of`` never decreases: rows come in input order, block by block)."""
     schema = pa.schema(list(ARROW_TYPES[Post if name == "posts" else User].items()))
+    table = table.drop_columns(drop).cast(schema)
+    sizes = {item["values"]: item["counts"] for item in pc.value_counts(block_of).to_pylist()}
+    start = 0
     for b, block in enumerate(blocks):
-        # ``filter`` copies: a slice would carry (and pickle) the buffers of the whole chunk
-        part = table.filter(pc.equal(block_of, b))
-        if part.num_rows:
-            block.tables[name] = part.drop_columns(drop).cast(schema)
+        if count := sizes.get(b, 0):
+            # ``take`` copies: a slice would carry (and pickle) the buffers of the whole chunk
+            block.tables[name] = table.take(pa.array(range(start, start + count), pa.int64()))
+            start += count

@@ -20,7 +20,7 @@ import pyarrow as pa
 from socialens.engine import Executor, LocalExecutor, default_executor
 from socialens.errors import InputFileError, SocialensError, StoreError
 from socialens.ingest.base import Importer
-from socialens.ingest.chunks import ChunkResult, document_chunks, line_chunks, process_lines
+from socialens.ingest.chunks import ChunkResult, document_chunks, line_blocks, line_chunks, process_lines
 from socialens.ingest.columnar import COLUMNAR_CHUNK_LINES, process_lines_columnar
 from socialens.ingest.columnar import supports as supports_columnar
 from socialens.ingest.edge import EdgeProcessor
@@ -104,7 +104,7 @@ def ingest(
     format: str = "auto",
     pseudonymizer: Pseudonymizer | None = None,
     rejects_path: str | Path | None = None,
-    batch_size: int = 50_000,
+    batch_size: int = 150_000,
     importer_settings: dict[str, Any] | None = None,
     progress: ProgressCallback | None = None,
     workers: int | None = None,
@@ -257,7 +257,8 @@ def _read_into_store(
         columnar = source.size >= COLUMNAR_MIN_BYTES
     if importer.line_delimited(source) and columnar and supports_columnar(importer):
         blocks = partial(process_lines_columnar, importer, edge, str(source.path))
-        chunks = chain.from_iterable(executor.imap(blocks, line_chunks(source, COLUMNAR_CHUNK_LINES)))
+        parts = getattr(executor, "workers", 1)
+        chunks = chain.from_iterable(executor.imap(blocks, line_blocks(source, COLUMNAR_CHUNK_LINES, parts)))
     elif importer.line_delimited(source):
         work = partial(process_lines, importer, edge, str(source.path))
         chunks = executor.imap(work, line_chunks(source))
@@ -275,9 +276,11 @@ def _read_into_store(
                     reject_file.flush()  # a batch's rejects are on disk before its rows commit
                     writer.submit(pending)
                     pending, pending_posts = [], 0
-                if progress and source.bytes_read > reported:
-                    progress(source.bytes_read - reported)
-                    reported = source.bytes_read
+                # by the bytes of the chunk's own lines where it says (the columnar edge's blocks)
+                position = reported + chunk.bytes_read if chunk.bytes_read else source.bytes_read
+                if progress and position > reported:
+                    progress(position - reported)
+                    reported = position
         except InputFileError:
             # A truncated or corrupt file: what was read before the damage is good; keep it.
             reject_file.flush()

@@ -14,7 +14,7 @@ from functools import lru_cache
 import duckdb
 import pyarrow as pa
 
-from socialens.text.re2 import patterns
+from socialens.text.re2 import classes, members, patterns
 
 # Fields read from each status: name -> path in the status. Two transforms parse each line once
 # each: to JSON text (whose first character gives the type) and to VARCHAR (the values).
@@ -150,7 +150,8 @@ def _columnar_ok() -> str:
     """The conditions under which a row's mapping in SQL equals ``TwitterV1Importer.map_item``'s."""
     lists = " AND ".join(f"coalesce(left(t['entities']['{e}'], 1), '[') = '['" for e in _ENTITY_LISTS)
     checks = [
-        f"NOT list_has_any(keys[1], [{', '.join(_q(k) for k in PYTHON_KEYS)}])",
+        # one list_contains per key: a third of list_has_any's cost
+        " AND ".join(f"NOT list_contains(keys[1], {_q(k)})" for k in PYTHON_KEYS),
         # orjson keeps the last value of a key named twice, DuckDB the first
         "len(keys[1]) = len(list_distinct(keys[1]))",
         "len(keys[2]) = len(list_distinct(keys[2]))",
@@ -179,7 +180,7 @@ def parse_sql() -> str:
     text = f"CASE WHEN {_is_text('full_text')} AND {_v('full_text')} <> '' THEN {_v('full_text')} ELSE {_v('text')} END"
     return f"""
 CREATE OR REPLACE TEMP TABLE _rows AS
-WITH parsed AS MATERIALIZED (
+WITH parsed AS (
     SELECT n, json_transform(line, {types}) AS t, json_transform(line, {values}) AS v,
            json_keys(line, ['$', '$.user']) AS keys
     FROM _lines
@@ -204,12 +205,24 @@ FROM _lines l LEFT JOIN mapped m USING (n)
 """
 
 
-def _normalize(column: str) -> str:
-    """``normalize.normalize_text`` without HTML unescaping (texts with character references are flagged)."""
+def _unstripped(column: str) -> str:
+    """``normalize.normalize_text`` without HTML unescaping (texts with character references are
+    flagged) and before outer whitespace is stripped (``_strip``, on a column of this)."""
     p = patterns()
     unicode = f"regexp_replace(nfc_normalize({column}), {_q(p['invisible'])}, '', 'g')"
     text = f"CASE WHEN strlen({column}) = length({column}) THEN {column} ELSE {unicode} END"
-    return f"regexp_replace(regexp_replace({text}, {_q(p['control'])}, '', 'g'), {_q(p['strip'])}, '', 'g')"
+    return f"regexp_replace({text}, {_q(p['control'])}, '', 'g')"
+
+
+def _strip(value: str) -> str:
+    """``value`` without outer whitespace (Python's ``\\s``): the regular expression only where
+    the first or last character is whitespace, which halves its cost over all texts. ``value``
+    is written out four times: a column, not an expression."""
+    # chr() keeps the query ASCII (see ``entities_sql``)
+    spaces = "(" + " || ".join(f"chr({ord(c)})" for c in members(classes()["S"])) + ")"
+    strip = f"regexp_replace({value}, {_q(patterns()['strip'])}, '', 'g')"
+    ends = f"contains({spaces}, left({value}, 1)) OR contains({spaces}, right({value}, 1))"
+    return f"CASE WHEN {ends} THEN {strip} ELSE {value} END"
 
 
 def _scrub_email(column: str) -> str:
@@ -229,8 +242,8 @@ def text_sql(column: str) -> str:
 SELECT n, raw, t, coalesce(regexp_matches(raw, {charref}) OR regexp_matches(t, {phone}), false) AS py
 FROM (
     SELECT n, raw, {_scrub_email("t0")} AS t
-    FROM (SELECT n, {column} AS raw, CASE WHEN {column} <> '' THEN {_normalize(column)} ELSE {column} END AS t0
-          FROM _rows WHERE ok)
+    FROM (SELECT n, raw, CASE WHEN raw <> '' THEN {_strip("u")} ELSE raw END AS t0
+          FROM (SELECT n, {column} AS raw, {_unstripped(column)} AS u FROM _rows WHERE ok))
 )
 ORDER BY n
 """
@@ -254,6 +267,8 @@ def entities_sql() -> str:
     ``text.re2``). Collapsing inner whitespace too would merge more keys, but costs more in
     RE2 than it saves.
     """
+    # ASCII only (the full-width '#' is chr(65283)): DuckDB's Python layer maps every character
+    # of a non-ASCII query to its byte offset, ~5 ms for this one at every chunk.
     p = patterns()
     has_url = "(contains(t, 'http') OR contains(t, 'www.') OR contains(t, 'HTTP'))"
     noisy = "(contains(bare, '@') OR contains(bare, '#'))"
@@ -266,7 +281,7 @@ WITH u AS (
 ), e AS (
     SELECT n, t, bare, raw_urls,
            list_transform(raw_urls, lambda x: regexp_replace(x, {trail}, '')) AS urls,
-           CASE WHEN contains(bare, '#') OR contains(bare, '＃')
+           CASE WHEN contains(bare, '#') OR contains(bare, chr(65283))
                 THEN regexp_extract_all(bare, {_q(p["hashtag"])}, 2) ELSE [] END AS tags,
            CASE WHEN strlen(t) = length(t) THEN [] ELSE regexp_extract_all(t, {_q(p["emoji"])}) END AS emoji,
            CASE WHEN {noisy} THEN regexp_replace(bare, {_q(p["noise"])}, '\\1 ', 'g') ELSE bare END AS quiet,
@@ -281,7 +296,7 @@ SELECT n, t, bare, {_unique("urls")} AS urls,
        len(tags) > 0 AND strlen(array_to_string(tags, '')) <> length(array_to_string(tags, '')) AS hashtags_py,
        {_unique("emoji")} AS emoji,
        CASE WHEN strlen(quiet) = length(quiet) THEN 'a' ELSE 'u' END
-           || regexp_replace(quiet, {_q(p["strip"])}, '', 'g') AS lang_key,
+           || {_strip("quiet")} AS lang_key,
        lang_py
 FROM f
 ORDER BY n
@@ -289,13 +304,14 @@ ORDER BY n
 
 
 # Users of a chunk, deduplicated per block of input lines the way ``chunks.build_result`` does per
-# chunk: the last record of an account wins, in the place of its first.
+# chunk: the last record of an account wins, in the place of its first. (One hash aggregate:
+# ~15% cheaper than two window functions, each with its own sort.)
 DEDUPE_USERS_SQL = """
-SELECT * EXCLUDE (_ord, _last, _first) FROM (
-    SELECT *, row_number() OVER w_desc AS _last, min(_ord) OVER w AS _first
-    FROM _users
-    WINDOW w AS (PARTITION BY _block, platform, id), w_desc AS (PARTITION BY _block, platform, id ORDER BY _ord DESC)
-) WHERE _last = 1 ORDER BY _first
+SELECT * EXCLUDE (_ord, _first) FROM (
+    SELECT unnest(r), _first FROM (
+        SELECT arg_max(_users, _ord) AS r, min(_ord) AS _first FROM _users GROUP BY _block, platform, id
+    )
+) ORDER BY _first
 """
 
 

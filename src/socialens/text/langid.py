@@ -151,8 +151,18 @@ def detect_language(text: str, min_score: float = 0.3, exact: bool = False) -> t
         text = URL_RE.sub(" ", text)
     if "@" in text or "#" in text:
         text = _NOISE.sub(" ", text)
+    return detect_language_quiet(text, text.isascii(), min_score, exact)
+
+
+def detect_language_quiet(text: str, ascii: bool, min_score: float = 0.3, exact: bool = False) -> tuple[str, float]:
+    """``detect_language`` of a text whose URLs, mentions and hashtags are already removed.
+
+    ``ascii``: whether the text was ASCII before outer whitespace was stripped from it (the
+    shortcuts read that; nothing else here sees outer whitespace). The columnar ingest calls
+    this on its language keys, which SQL has already cleaned.
+    """
     if not exact:
-        if text.isascii():
+        if ascii:
             if _looks_english(text):
                 return "en", 1.0
         elif not _KANA_HANGUL.search(text):
@@ -161,7 +171,7 @@ def detect_language(text: str, min_score: float = 0.3, exact: bool = False) -> t
                 return "zh", 1.0
     if not _LETTER.search(text):
         return UNDETERMINED, 0.0
-    if not text.isascii():
+    if not ascii:
         text = SURROGATES.sub("\ufffd", text)
     # The binding directly: the Python wrapper's checks cost more than they protect here.
     predictions = _model().f.predict(" ".join(text.split()) + "\n", 1, 0.0, "replace")
