@@ -16,7 +16,9 @@ recommender.
 
 ``--seeds 2020,2021,2022`` trains each socialens model once per seed (at most ``--jobs``
 processes at a time) and adds the mean over seeds; ``--options max_len=200,...`` passes
-``train sequence`` options to every socialens model.
+``train sequence`` options to every socialens model; ``--options members=3`` trains each as a
+seed ensemble of 3 (seeds seed, seed+1, seed+2), whose epochs and training CPU time are the sums
+over its members (``benchmarks/bench_sequence_ensemble.py`` compares ensembles seed by seed).
 
     python benchmarks/bench_sequence.py [--epochs 50] [--cpu-budget 150] [--models-to-run sasrec] [--peers ""]
         [--seeds 2020] [--jobs 4] [--options KEY=VALUE,...]
@@ -148,7 +150,9 @@ def _parse(returncode: int, out: str) -> dict[str, Any]:
     data = json.loads(out.strip().splitlines()[-1])
     if "metrics" in data:  # socialens
         m = data["metrics"]
-        return {**m["test"], "epochs_run": m["epochs_run"], "best_epoch": m["best_epoch"],
+        best = m["best_epoch"]  # one per member for a seed ensemble (members=N)
+        best = "/".join(map(str, best)) if isinstance(best, list) else best
+        return {**m["test"], "epochs_run": m["epochs_run"], "best_epoch": best,
                 "cpu_per_epoch": m["cpu_seconds_per_epoch"], "wall_per_epoch": m["seconds_per_epoch"],
                 "train_cpu": m["train_cpu_seconds"], "peak_mb": data["peak_mb"], "valid": m["valid_ndcg@10"],
                 "popular": m["most_popular"]}  # fmt: skip
@@ -202,9 +206,10 @@ def table(rows: dict[str, dict[str, Any]], users: int, items: int, args: argpars
     at_once = min(args.jobs, len(rows))
     lines = [
         f"MovieLens-100K ({users} users, {items} items), leave-one-out by time, full ranking over all items; "
-        f"budget per model: at most {args.epochs} epochs and {args.cpu_budget:.0f} s of training CPU time, "
-        f"torch 1 thread, {len(rows)} model(s), {at_once} trained at a time; options: {args.options or 'defaults'}; "
-        "best epoch by validation NDCG@10 (seen excluded).",
+        f"budget per model{' (per member of a seed ensemble)' if 'members=' in args.options else ''}: "
+        f"at most {args.epochs} epochs and {args.cpu_budget:.0f} s of training CPU time, torch 1 thread, "
+        f"{len(rows)} model(s), {at_once} trained at a time; options: {args.options or 'defaults'}; "
+        "best epoch by validation NDCG@10 (seen excluded); an ensemble's epochs and train CPU s are sums over members.",
         "",
         _row(*HEADER),
         _row(*["---"] * len(HEADER)),

@@ -8,15 +8,19 @@ training and scoring, so the three are trained, evaluated and saved the same way
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 
 from socialens.analyses.sequence.data import Sequences, Split, build_sequences, pad_histories, training_windows
+from socialens.analyses.sequence.ensemble import average_scores, member_seeds
 from socialens.component import Component
 from socialens.errors import ConfigError
 from socialens.progress import Progress
 from socialens.registry import register
+
+if TYPE_CHECKING:
+    from socialens.analyses.sequence.training import LoopSettings
 
 ARCHITECTURES = ("gru4rec", "lstm4rec", "sasrec")
 # Per-architecture defaults where ``None`` is given: RecBole's layers and dropout, so settings
@@ -36,7 +40,10 @@ class NextItemRecommender(Component):
 
     ``fit(sequences, actions=None)`` trains on every transition of the given sequences;
     ``recommend(histories, k)`` returns the ``k`` best new items per history as
-    ``(item, probability)``. Learned state: ``model_``, ``items_``, ``actions_``, ``history_``.
+    ``(item, probability)``. ``members=N`` trains N models seeded ``seed``, ``seed + 1``, ...
+    and scores with their averaged probabilities (a seed ensemble; 1 = one model).
+    Learned state: ``models_`` (the members), ``model_`` (the first), ``items_``, ``actions_``,
+    ``histories_`` (one per member) and ``history_`` (the first member's).
     """
 
     def __init__(
@@ -59,6 +66,7 @@ class NextItemRecommender(Component):
         weight_decay: float = 0.0,
         schedule: str = "constant",
         ema: float = 0.0,
+        members: int = 1,
     ) -> None:
         self.architecture = architecture
         self.hidden_size = hidden_size
@@ -78,6 +86,7 @@ class NextItemRecommender(Component):
         self.weight_decay = weight_decay
         self.schedule = schedule
         self.ema = ema
+        self.members = members
 
     # -- training ---------------------------------------------------------------------------
     def fit(self, sequences: Sequence[Sequence[str]], actions: Sequence[Sequence[str]] | None = None) -> Self:
@@ -113,29 +122,41 @@ class NextItemRecommender(Component):
     ) -> None:
         import torch
 
-        from socialens.analyses.sequence.training import LoopSettings, train_windows
+        from socialens.analyses.sequence.training import train_windows
 
         torch.set_num_threads(self.num_threads)
-        torch.manual_seed(self.seed)
+        seeds = member_seeds(self.seed, self.members)
         self.items_, self.actions_ = list(seqs.items), list(seqs.actions)
         self.item_index_ = dict(seqs.item_index)
-        self.model_ = self._build()
         windows = training_windows(items, actions, self.max_len)
-        loop = LoopSettings(
+        trained, self.histories_ = [], []
+        for number, seed in enumerate(seeds, 1):
+            torch.manual_seed(seed)
+            model = self._build()
+            # Validation during a member's training scores that member alone.
+            self.models_ = [model]
+            if progress is not None:
+                member = f" member {number}/{len(seeds)} (seed {seed})" if len(seeds) > 1 else ""
+                progress.start(f"training {self.architecture}{member}", self.epochs)
+            self.histories_.append(train_windows(model, windows, self._loop_settings(seed), validate, progress))
+            trained.append(model)
+        self.models_, self.model_, self.history_ = trained, trained[0], self.histories_[0]
+
+    def _loop_settings(self, seed: int) -> LoopSettings:
+        from socialens.analyses.sequence.training import LoopSettings
+
+        return LoopSettings(
             self.epochs,
             self.batch_size,
             self.lr if self.lr is not None else _DEFAULTS.get(self.architecture, {}).get("lr", 1e-3),
             self.patience,
-            self.seed,
+            seed,
             self.max_cpu_seconds,
             self.exclude_seen,
             self.weight_decay,
             self.schedule,
             self.ema,
         )
-        if progress is not None:
-            progress.start(f"training {self.architecture}", self.epochs)
-        self.history_ = train_windows(self.model_, windows, loop, validate, progress)
 
     def _build(self) -> Any:
         if self.architecture not in ARCHITECTURES:
@@ -173,10 +194,19 @@ class NextItemRecommender(Component):
         self, histories: Sequence[np.ndarray], action_histories: Sequence[np.ndarray] | None = None
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """Next-item logits ``(B, n_items)`` (padding column at -inf) and next-action
-        probabilities ``(B, n_actions)`` (None without an action head) of index histories."""
+        probabilities ``(B, n_actions)`` (None without an action head) of index histories.
+        An ensemble's logits are the log of its members' averaged probabilities, its action
+        probabilities their mean."""
+        scored = [self._score_member(m, histories, action_histories) for m in self.models_]
+        items = average_scores([s for s, _ in scored])
+        actions = [a for _, a in scored if a is not None]
+        return items, (np.mean(actions, axis=0) if len(actions) > 1 else actions[0] if actions else None)
+
+    def _score_member(
+        self, model: Any, histories: Sequence[np.ndarray], action_histories: Sequence[np.ndarray] | None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         import torch
 
-        model = self.model_
         model.eval()
         item_parts, action_parts = [], []
         with torch.inference_mode():
@@ -215,22 +245,30 @@ class NextItemRecommender(Component):
 
     # -- saving -----------------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
-        """Weights, vocabularies and settings: what the model registry stores (``torch.load``-safe)."""
-        return {
+        """Weights, vocabularies and settings: what the model registry stores (``torch.load``-safe).
+        An ensemble keeps its first member under ``weights`` and the others under ``more_weights``."""
+        state = {
             "weights": self.model_.state_dict(),
             "items": self.items_,
             "actions": self.actions_,
             "settings": self.get_params(),
         }
+        if len(self.models_) > 1:
+            state["more_weights"] = [m.state_dict() for m in self.models_[1:]]
+        return state
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> NextItemRecommender:
         self = cls(**state["settings"])
         self.items_, self.actions_ = list(state["items"]), list(state["actions"])
         self.item_index_ = {item: i for i, item in enumerate(self.items_) if i}
-        self.model_ = self._build()
-        self.model_.load_state_dict(state["weights"])
-        self.model_.eval()
+        self.models_ = []
+        for weights in [state["weights"], *state.get("more_weights", [])]:
+            model = self._build()
+            model.load_state_dict(weights)
+            model.eval()
+            self.models_.append(model)
+        self.model_ = self.models_[0]
         return self
 
 

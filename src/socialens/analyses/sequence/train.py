@@ -4,9 +4,13 @@ Options (``--option KEY=VALUE``): ``platform`` and ``kinds`` (comma-separated) s
 interactions; ``max_len``, ``batch_size``, ``lr``, ``hidden_size``, ``n_layers``, ``dropout``,
 ``weight_decay``, ``schedule`` (constant / cosine), ``exclude_seen`` (true / false), ``ema``
 (decay of the weight average that is validated and kept; 0 = off),
-``patience``, ``seed``, ``max_cpu_seconds`` tune training. ``--model`` is ``sasrec`` (default), ``gru4rec`` or
-``lstm4rec``; ``--epochs`` caps the epochs (early stopping on validation NDCG@10 may stop
-sooner); ``--limit N`` keeps the first N users (a quick run).
+``patience``, ``seed``, ``max_cpu_seconds`` (per member) tune training; ``members=N`` trains N
+models seeded ``seed``, ``seed + 1``, ... and saves them as one seed ensemble that scores with
+their averaged probabilities (``sequence-<model>-xN``; 1 = a single model). The default is
+3 members for ``sasrec`` (chosen on validation; ~3x the training time of one model) and 1 for
+the others. ``--model`` is ``sasrec`` (default), ``gru4rec`` or ``lstm4rec``; ``--epochs`` caps
+the epochs (early stopping on validation NDCG@10 may stop sooner); ``--limit N`` keeps the
+first N users (a quick run).
 """
 
 from __future__ import annotations
@@ -20,14 +24,19 @@ from socialens.store import Store
 
 TASK = "sequence"
 LANGUAGE = "any"  # behaviour models are language-independent; the registry keys defaults by language
-_INT_OPTIONS = ("max_len", "batch_size", "hidden_size", "n_layers", "patience", "seed")
+_INT_OPTIONS = ("max_len", "batch_size", "hidden_size", "n_layers", "patience", "seed", "members")
 _FLOAT_OPTIONS = ("lr", "max_cpu_seconds", "dropout", "weight_decay", "ema")
 _SCHEDULES = ("constant", "cosine")
+# Seeds averaged by default: 3 SASRecs, where the gain on validation levels off (docs/behaviour.md);
+# the recurrent models were not measured as seed ensembles, so they train one model.
+DEFAULT_MEMBERS = {"sasrec": 3}
 
 
 def model_settings(model: str | None, epochs: int | None, options: dict[str, str]) -> dict[str, Any]:
     """Recommender settings from the command line; a malformed number is a ConfigError."""
     settings: dict[str, Any] = {"architecture": model or "sasrec"}
+    if settings["architecture"] in DEFAULT_MEMBERS:
+        settings["members"] = DEFAULT_MEMBERS[settings["architecture"]]
     if epochs is not None:
         settings["epochs"] = epochs
     for name in (*_INT_OPTIONS, *_FLOAT_OPTIONS):
@@ -91,22 +100,14 @@ def run(
     seqs, split, data_hash = load_split(store, options, limit)
     recommender = NextItemRecommender(**settings)
     recommender.fit_split(seqs, split, progress, validate=lambda m: validation_ndcg(m, split.valid))
-    test = evaluate_model(recommender, split.test)
-    popular = evaluate_popular(split, seqs.n_items)
-    history = recommender.history_
     metrics = {
-        "test": test,
-        "most_popular": popular,
-        "valid_ndcg@10": history.best_valid,
-        "best_epoch": history.best_epoch,
-        "epochs_run": len(history.epochs),
-        "seconds_per_epoch": round(history.seconds_per_epoch, 3),
-        "train_seconds": round(history.train_seconds, 3),
-        "cpu_seconds_per_epoch": round(history.cpu_seconds_per_epoch, 3),
-        "train_cpu_seconds": round(history.train_cpu_seconds, 3),
+        "test": evaluate_model(recommender, split.test),
+        "most_popular": evaluate_popular(split, seqs.n_items),
+        **_training_metrics(recommender, split),
     }
     registry = ModelRegistry(models_dir)
-    name = f"sequence-{recommender.architecture}"
+    members = len(recommender.histories_)
+    name = f"sequence-{recommender.architecture}" + (f"-x{members}" if members > 1 else "")
     card = registry.save(
         name,
         recommender.state(),
@@ -122,13 +123,43 @@ def run(
             "platform": options.get("platform"),
             "users": len(seqs.users),
             "items": seqs.n_items - 1,
-            "epochs": history.epochs,
+            "epochs": [
+                {**row, "seed": recommender.seed + i} for i, h in enumerate(recommender.histories_) for row in h.epochs
+            ],
         },
     )
     registry.set_default(TASK, LANGUAGE, name)
     if not store.read_only:
         _record(store, card.to_dict(), metrics)
     return _result(card.to_dict(), metrics, len(seqs.users), seqs.n_items - 1)
+
+
+def _training_metrics(recommender: Any, split: Any) -> dict[str, Any]:
+    """Validation score, epochs and time of training; an ensemble's are summed over its members
+    (each member's own are under ``members``) and its validation score is the ensemble's."""
+    from socialens.analyses.sequence.ensemble import summarise
+    from socialens.analyses.sequence.evaluate import validation_ndcg
+
+    histories = recommender.histories_
+    if len(histories) == 1:
+        h = histories[0]
+        return {
+            "valid_ndcg@10": h.best_valid,
+            "best_epoch": h.best_epoch,
+            "epochs_run": len(h.epochs),
+            "seconds_per_epoch": round(h.seconds_per_epoch, 3),
+            "train_seconds": round(h.train_seconds, 3),
+            "cpu_seconds_per_epoch": round(h.cpu_seconds_per_epoch, 3),
+            "train_cpu_seconds": round(h.train_cpu_seconds, 3),
+        }
+    summary = summarise(histories, [recommender.seed + i for i in range(len(histories))])
+    epochs = max(1, summary["epochs_run"])
+    return {
+        "valid_ndcg@10": validation_ndcg(recommender, split.valid),
+        **summary,
+        "seconds_per_epoch": round(summary["train_seconds"] / epochs, 3),
+        "cpu_seconds_per_epoch": round(summary["train_cpu_seconds"] / epochs, 3),
+    }
 
 
 def _record(store: Store, card: dict[str, Any], metrics: dict[str, Any]) -> None:
@@ -147,4 +178,6 @@ def _result(card: dict[str, Any], metrics: dict[str, Any], users: int, items: in
         f"MRR@10 {ex['mrr@10']:.4f} (seen items excluded; most-popular NDCG@10 {pop['ndcg@10']:.4f}) "
         f"on {users:,} users x {items:,} items, {metrics['epochs_run']} epochs at {metrics['seconds_per_epoch']} s"
     )
+    if "members" in metrics:
+        summary += f" ({len(metrics['members'])} seeds averaged, {metrics['train_cpu_seconds']:.0f} CPU s in all)"
     return {**card, "protocol": card["split"], "summary": summary}
