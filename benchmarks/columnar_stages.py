@@ -51,6 +51,8 @@ def instrument() -> None:
         columnar_queries.text_sql("description"): "SQL: normalise, scrub e-mail",
         columnar_queries.entities_sql(): "SQL: URLs, hashtags, emoji, language keys",
         columnar_queries.DEDUPE_USERS_SQL: "SQL: users per block (within the line above)",
+        columnar_queries.MAPPED_ROWS_SQL: "SQL: mapped rows to Arrow",
+        columnar_queries.DECLINED_ROWS_SQL: "SQL: mapped rows to Arrow",
     }
     for attr in ("run", "fetch"):
         original = getattr(columnar_queries, attr)

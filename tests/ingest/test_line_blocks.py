@@ -25,6 +25,11 @@ CASES = {
     "blank last line without newline": b"\n".join(_lines(4_000)) + b"\n  ",
     "only blanks": b"\n \n\t\n",
     "not utf-8": b"\n".join([*_lines(2_500), b"\xff\xfe", *_lines(2_500)]) + b"\n",
+    # lines that begin with whitespace without being blank: looked at closely, not blank
+    "whitespace-led lines": b"\n".join(b" \t" + line if i % 7 == 0 else line for i, line in enumerate(_lines(6_000)))
+    + b"\n",
+    "blank crlf line": b"\r\n".join([*_lines(6_000), b"", *_lines(100)]) + b"\r\n",
+    "blank line of a form feed": b"\n".join([*_lines(4_100), b"\x0c", *_lines(10)]) + b"\n",
 }
 
 

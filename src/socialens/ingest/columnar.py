@@ -147,17 +147,18 @@ def _columnar(
 ) -> list[ChunkResult]:
     con = _connection()
     q.run(con, q.parse_sql(), _lines=pa.table({"n": pa.array(range(len(data)), pa.int64()), "line": data}))
-    rows = con.sql("SELECT * FROM _rows WHERE ok ORDER BY n").to_arrow_table()
-    fallback = con.sql("SELECT n FROM _rows WHERE NOT ok ORDER BY n").to_arrow_table()["n"].to_pylist()
+    rows = q.in_order(q.fetch(con, q.MAPPED_ROWS_SQL))
+    fallback = q.in_order(q.fetch(con, q.DECLINED_ROWS_SQL))["n"].to_pylist()
     rejects: list[tuple[int, Reject]] = []
     posts, users = _python_rows(importer, edge, path, lines, fallback, rejects)
     if rows.num_rows:
-        texts = q.fetch(con, q.text_sql("raw_text"))
-        entities = q.fetch(con, q.entities_sql(), _fixed=pa.table({"n": texts["n"], "t": _fix_texts(texts)}))
+        texts = q.in_order(q.fetch(con, q.text_sql("raw_text")))
+        fixed = pa.table({"n": texts["n"], "t": _fix_texts(texts)})
+        entities = q.in_order(q.fetch(con, q.entities_sql(), _fixed=fixed))
         # Compiling the large RE2 classes costs ~15 ms a query: descriptions only when there are some.
         descriptions = rows["description"]
         if pc.any(pc.not_equal(descriptions, "")).as_py():
-            descriptions = _fix_texts(q.fetch(con, q.text_sql("description")))
+            descriptions = _fix_texts(q.in_order(q.fetch(con, q.text_sql("description"))))
         authors = _map_distinct(rows["user_id"], _names(edge)[0].__getitem__, pa.string())
         posts.append(_posts(edge, rows, entities, authors))
         users.append(_users(edge, rows, descriptions, authors))

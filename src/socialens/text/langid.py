@@ -22,7 +22,8 @@ from socialens.text.extract import URL_RE
 from socialens.text.normalize import SURROGATES
 
 UNDETERMINED = "und"
-_NOISE = re.compile(r"(?<!\w)[@#]\w[\w.\-]*")
+# (?<!\w)[@#]\w[\w.\-]*, the look-behind after the first character (see text.extract)
+_NOISE = re.compile(r"[@#](?<!\w[@#])\w[\w.\-]*")
 _LETTER = re.compile(r"[^\W\d_]")
 _HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
 _KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")

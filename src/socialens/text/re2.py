@@ -90,14 +90,28 @@ def members(body: str) -> str:
     return "".join(out)
 
 
-def _url_chars() -> str:
-    return f"[^{classes()['S']}<>\"'\\x{{3000}}-\\x{{303f}}\\x{{ff01}}-\\x{{ff5e}}]"
+def _url_chars(c: dict[str, str]) -> str:
+    return f"[^{c['S']}<>\"'\\x{{3000}}-\\x{{303f}}\\x{{ff01}}-\\x{{ff5e}}]"
 
 
 @lru_cache(maxsize=1)
 def patterns() -> dict[str, str]:
     """RE2 patterns equivalent to ``socialens.text`` ones (see the module docstring)."""
-    c = classes()
+    return _patterns(classes())
+
+
+@lru_cache(maxsize=1)
+def ascii_patterns() -> dict[str, str]:
+    """``patterns()`` for ASCII text only: the same patterns with the Unicode classes cut to
+    their ASCII members. On a text of ASCII characters only, a class's other members never
+    match anything, so each finds exactly what its ``patterns()`` form finds; RE2 runs the
+    small classes 2-3x faster (its automata for the large ones have many more states)."""
+    segments = [(0, "".join(map(chr, range(0x80))))]
+    python = {"W": r"\w", "D": r"\d", "S": r"\s"}
+    return _patterns({name: _ranges(cls, segments) for name, cls in python.items()})
+
+
+def _patterns(c: dict[str, str]) -> dict[str, str]:
     w, d, s = c["W"], c["D"], c["S"]
     emoji_base = (
         "\\x{1f000}-\\x{1faff}\\x{2600}-\\x{27bf}\\x{2b00}-\\x{2bff}\\x{2190}-\\x{21ff}\\x{2300}-\\x{23ff}"
@@ -107,7 +121,7 @@ def patterns() -> dict[str, str]:
     tail = "[\\x{fe0f}\\x{1f3fb}-\\x{1f3ff}\\x{20e3}]*"
     return {
         # extract.URL_RE (case-insensitive)
-        "url": f"(?i)(?:https?://|www\\.){_url_chars()}+",
+        "url": f"(?i)(?:https?://|www\\.){_url_chars(c)}+",
         # extract.HASHTAG_RE: (?<![\w&#/])[#＃](\w{1,100}), tag in group 2. A bounded repeat of a
         # large class makes RE2 slow (x70), so the tag is cut to 100 characters afterwards: a
         # longer run gives the same single tag in Python, whose next try sees \w behind it.
