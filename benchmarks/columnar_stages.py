@@ -1,7 +1,7 @@
 """Where the columnar ingest path's time goes, per post, stage by stage (one process, no store).
 
 Runs ``socialens.ingest.columnar.process_lines_columnar`` over the first N statuses of the
-benchmark corpus (benchmarks/corpus.py) in the chunks an ingest makes (``chunks.line_blocks``),
+benchmark corpus (benchmarks/corpus.py) in the chunks an ingest makes (``line_blocks.line_blocks``),
 with every stage wrapped in a CPU-time counter, and the Python path (``chunks.process_lines``)
 on the same lines for comparison. CPU time of this process, so other work on a shared machine
 inflates it less than wall time. Each path gets a fresh pseudonymisation key, so neither
@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import socialens.ingest.columnar as columnar
-from socialens.ingest.chunks import as_pairs, line_blocks, process_lines
+from socialens.ingest.chunks import process_lines
 from socialens.ingest.edge import EdgeProcessor
+from socialens.ingest.line_blocks import as_pairs, line_blocks
 from socialens.ingest.readers import Source
 from socialens.ingest.twitter_v1 import TwitterV1Importer
 from socialens.privacy import Pseudonymizer

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from socialens.ingest import chunks
-from socialens.ingest.chunks import CHUNK_LINES, LineBlock, as_pairs, line_blocks, line_chunks
+from socialens.ingest import line_blocks as blocks
+from socialens.ingest.chunks import CHUNK_LINES, line_chunks
+from socialens.ingest.line_blocks import LineBlock, as_pairs, line_blocks
 from socialens.ingest.readers import Source
 
 
@@ -38,7 +39,7 @@ CASES = {
 def test_line_blocks_give_the_chunks_of_line_chunks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, parts: int
 ) -> None:
-    monkeypatch.setattr(chunks, "READ_BYTES", 50_000)  # many reads per chunk, lines cut across reads
+    monkeypatch.setattr(blocks, "READ_BYTES", 50_000)  # many reads per chunk, lines cut across reads
     path = tmp_path / "in.jsonl"
     path.write_bytes(CASES[name])
     size = 2 * CHUNK_LINES

@@ -21,8 +21,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from socialens.ingest.base import Importer
-from socialens.ingest.chunks import CHUNK_LINES, ChunkResult, LineBlock, Lines, as_pairs, process_lines, resident
+from socialens.ingest.chunks import CHUNK_LINES, ChunkResult, process_lines, resident
 from socialens.ingest.edge import EdgeProcessor
+from socialens.ingest.line_blocks import LineBlock, Lines, as_pairs
 from socialens.ingest.readers import Reject
 from socialens.schema import Post, Record, User
 from socialens.store import columnar_queries as q
@@ -35,7 +36,7 @@ from socialens.text.scrub import scrub_contacts
 # Lines per columnar chunk: a multiple of the Python path's chunk, so users are deduplicated
 # over the same blocks of lines as there.
 # Each chunk pays ~70 ms of fixed DuckDB costs (compiling the large Unicode classes into RE2
-# programs, planning): 48,000 lines make that ~1.4 us a post; ``chunks.line_blocks`` makes
+# programs, planning): 48,000 lines make that ~1.4 us a post; ``line_blocks.line_blocks`` makes
 # the last chunks of a file smaller, so that the workers still finish together.
 COLUMNAR_CHUNK_LINES = CHUNK_LINES * 24
 PLATFORM = "twitter"

@@ -20,11 +20,12 @@ import pyarrow as pa
 from socialens.engine import Executor, LocalExecutor, default_executor
 from socialens.errors import InputFileError, SocialensError, StoreError
 from socialens.ingest.base import Importer
-from socialens.ingest.chunks import ChunkResult, document_chunks, line_blocks, line_chunks, process_lines
+from socialens.ingest.chunks import ChunkResult, document_chunks, line_chunks, process_lines
 from socialens.ingest.columnar import COLUMNAR_CHUNK_LINES, process_lines_columnar
 from socialens.ingest.columnar import supports as supports_columnar
 from socialens.ingest.edge import EdgeProcessor
 from socialens.ingest.formats import detect_format, get_importer
+from socialens.ingest.line_blocks import line_blocks
 from socialens.ingest.readers import Reject, Source
 from socialens.privacy import Pseudonymizer, key_fingerprint
 from socialens.store import Store, UpsertCounts
