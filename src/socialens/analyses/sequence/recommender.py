@@ -88,6 +88,16 @@ class NextItemRecommender(Component):
         self.ema = ema
         self.members = members
 
+    @property
+    def model_(self) -> Any:
+        """The first member: the single model of ``seed``."""
+        return self.models_[0]
+
+    @property
+    def history_(self) -> Any:
+        """The first member's training history."""
+        return self.histories_[0]
+
     # -- training ---------------------------------------------------------------------------
     def fit(self, sequences: Sequence[Sequence[str]], actions: Sequence[Sequence[str]] | None = None) -> Self:
         """Train on every transition of ``sequences`` (item ids in time order) for ``epochs``."""
@@ -140,7 +150,7 @@ class NextItemRecommender(Component):
                 progress.start(f"training {self.architecture}{member}", self.epochs)
             self.histories_.append(train_windows(model, windows, self._loop_settings(seed), validate, progress))
             trained.append(model)
-        self.models_, self.model_, self.history_ = trained, trained[0], self.histories_[0]
+        self.models_ = trained
 
     def _loop_settings(self, seed: int) -> LoopSettings:
         from socialens.analyses.sequence.training import LoopSettings
@@ -268,7 +278,6 @@ class NextItemRecommender(Component):
             model.load_state_dict(weights)
             model.eval()
             self.models_.append(model)
-        self.model_ = self.models_[0]
         return self
 
 
