@@ -8,11 +8,9 @@ from pathlib import Path
 
 import orjson
 import pyarrow as pa
-import pytest
 
-from socialens.ingest.chunks import ChunkResult, resident
+from socialens.ingest.chunks import resident
 from socialens.ingest.edge import EdgeProcessor
-from socialens.ingest.run import BatchWriter, FileResult
 from socialens.privacy import Pseudonymizer
 from socialens.schema import Post
 from socialens.store import Store
@@ -84,16 +82,6 @@ def test_parallel_ingest_matches_in_process(tmp_path: Path):
         rejects = [orjson.loads(line) for line in (tmp_path / f"r{workers}").read_bytes().splitlines()]
         assert [(r["line"], r["reason"][:14]) for r in rejects] == [(3_001, "not valid JSON")] * 2
     assert contents[0] == contents[1]
-
-
-def test_a_failed_write_stops_the_ingest_and_keeps_earlier_batches(tmp_path: Path):
-    good = records_to_table(Post, [Post(id="1", platform="x", author="a", text="ok")])
-    bad = good.set_column(0, "id", pa.array([None], pa.string()))  # the key may not be empty
-    with Store(tmp_path / "s.duckdb") as store:
-        with pytest.raises(Exception, match="NOT NULL"), BatchWriter(store, FileResult("f", "x")) as writer:
-            writer.submit([ChunkResult(tables={"posts": good})])
-            writer.submit([ChunkResult(tables={"posts": bad})])
-        assert store.count("posts") == 1
 
 
 def test_bulk_writing_restores_the_store_settings(store: Store):

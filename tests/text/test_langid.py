@@ -85,3 +85,13 @@ def test_low_scores_fall_back_on_script(monkeypatch):
 def test_exact_uses_the_real_model():
     code, score = detect_language("The weather is lovely today, let's go to the park", exact=True)
     assert code == "en" and 0.5 < score <= 1.0
+
+
+def test_typographic_punctuation_reads_as_ascii_for_the_english_rule(monkeypatch):
+    model = _Model("de", 0.6)  # what fastText says of the first text below (a real tweet)
+    monkeypatch.setattr(langid, "_model", lambda: model)
+    assert detect_language("I\u2019ll be signing copies of my new book \u2014 come to the store") == ("en", 1.0)
+    assert detect_language("NO GAMES! IF THEY DON\u2019T, THEN THEY OWN IT!") == ("en", 1.0)
+    assert detect_language("Gracias \u2014 Trump Tower Miami") == ("de", 0.6)  # no function words
+    assert detect_language("Il fait tr\u00e8s beau aujourd\u2019hui, allons au parc") == ("de", 0.6)  # not typography
+    assert model.calls == 2

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import queue
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -15,11 +13,11 @@ from pathlib import Path
 from typing import IO, Any
 
 import orjson
-import pyarrow as pa
 
 from socialens.engine import Executor, LocalExecutor, default_executor
 from socialens.errors import InputFileError, SocialensError, StoreError
 from socialens.ingest.base import Importer
+from socialens.ingest.batch_writer import BatchWriter
 from socialens.ingest.chunks import ChunkResult, document_chunks, line_chunks, process_lines
 from socialens.ingest.columnar import COLUMNAR_CHUNK_LINES, process_lines_columnar
 from socialens.ingest.columnar import supports as supports_columnar
@@ -321,58 +319,3 @@ def _as_dict(reject: Reject) -> dict[str, Any]:
         "reason": reject.reason,
         "excerpt": reject.excerpt,
     }
-
-
-class BatchWriter:
-    """Writes batches on a background thread, in order, so parsing goes on while DuckDB writes.
-
-    DuckDB releases the GIL while it works, so the reading thread keeps the worker processes
-    fed instead of leaving them idle during each commit. At most one batch waits, so a batch
-    is committed before the one after next is read. Leaving the ``with`` block writes
-    everything submitted, then re-raises the first write error.
-    """
-
-    def __init__(self, store: Store, result: FileResult) -> None:
-        self.store = store
-        self.result = result
-        self._queue: queue.Queue[list[ChunkResult] | None] = queue.Queue(maxsize=1)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="socialens-writer", daemon=True)
-
-    def __enter__(self) -> BatchWriter:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._queue.put(None)
-        self._thread.join()
-        if self._error is not None:  # a failed write matters more than why reading stopped
-            raise self._error
-
-    def submit(self, chunks: list[ChunkResult]) -> None:
-        if self._error is not None:
-            raise self._error
-        if chunks:
-            self._queue.put(chunks)
-
-    def _run(self) -> None:
-        while (chunks := self._queue.get()) is not None:
-            if self._error is None:  # after a failure, drain without writing
-                try:
-                    _write(self.store, chunks, self.result)
-                except BaseException as exc:  # handed to the reading thread
-                    self._error = exc
-
-
-def _write(store: Store, chunks: list[ChunkResult], result: FileResult) -> None:
-    """One transaction for a whole batch: the store never holds half a batch."""
-    tables: dict[str, list[pa.Table]] = {}
-    for chunk in chunks:
-        for name, table in chunk.tables.items():
-            tables.setdefault(name, []).append(table)
-    if not tables:
-        return
-    merged = {name: pa.concat_tables(parts) for name, parts in tables.items()}
-    for table, counts in store.write_tables(merged).items():
-        result.counts.setdefault(table, UpsertCounts())
-        result.counts[table] += counts

