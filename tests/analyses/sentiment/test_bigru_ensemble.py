@@ -6,6 +6,8 @@ it survives save/load and the model registry, and ``predict``/``explain`` work t
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -62,6 +64,10 @@ def test_from_members_refuses_nothing_or_mismatched_members(ensemble):
     other = BiGRUSentiment(lang="zh", **TINY).fit(["很好", "太差", "满意", "失望"] * 3, [1, 0, 1, 0] * 3)
     with pytest.raises(ValueError, match="disagree"):
         BiGRUEnsembleSentiment.from_members([ensemble.models_[0], other])
+    shorter = copy.deepcopy(ensemble.models_[0])
+    shorter.max_len = 4  # would cut texts differently from its partner: members must read the same tokens
+    with pytest.raises(ValueError, match="max_len"):
+        BiGRUEnsembleSentiment.from_members([ensemble.models_[0], shorter])
 
 
 def test_unfitted_ensemble_says_so():

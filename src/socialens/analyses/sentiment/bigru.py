@@ -207,13 +207,23 @@ class BiGRUSentiment(Component):
         Texts are scored in batches of similar length (then put back in input order) so
         little time goes to padding; only the first ``max_len`` tokens of a text count.
         """
+        self._check_fitted()
+        return self.proba_of_tokens(self.tokenize(texts), batch_size)
+
+    def tokenize(self, texts: Sequence[str]) -> list[list[str]]:
+        """The tokens the model reads of each text (jieba for Chinese: the costly part of scoring)."""
+        return [self._tokens(t) for t in texts]
+
+    def proba_of_tokens(self, tokens: Sequence[list[str]], batch_size: int = 256) -> np.ndarray:
+        """``predict_proba`` of texts already cut by ``tokenize`` (a model of the same language and
+        ``max_len`` cuts them the same way, so an ensemble cuts once for all its members)."""
         torch = _torch()
         from socialens.models.bigru_attention import collate_ids
 
         self._check_fitted()
-        if not len(texts):
+        if not len(tokens):
             return np.zeros((0, len(self.label_names_)), dtype=np.float32)
-        ids = [self._encode(t) for t in texts]
+        ids = [self.vocab_.encode_tokens(t) for t in tokens]
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         out = np.empty((len(ids), len(self.label_names_)), dtype=np.float32)
         self.model_.eval()

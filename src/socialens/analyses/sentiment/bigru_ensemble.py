@@ -47,8 +47,8 @@ class BiGRUEnsembleSentiment(Component):
         if not models:
             raise ValueError("from_members needs at least one trained BiGRUSentiment")
         names = {tuple(m.label_names_) for m in models}
-        if len(names) != 1 or len({m.lang for m in models}) != 1:
-            raise ValueError(f"members disagree on labels or language: {sorted(names)}")
+        if len(names) != 1 or len({(m.lang, m.max_len) for m in models}) != 1:
+            raise ValueError(f"members disagree on labels, language or max_len: {sorted(names)}")
         shared = {k: v for k, v in models[0].get_params().items() if k != "seed"}
         ensemble = cls(members=len(models), seed=models[0].seed, bigru=shared)
         ensemble.models_ = list(models)
@@ -83,9 +83,10 @@ class BiGRUEnsembleSentiment(Component):
     def predict_proba(self, texts: Sequence[str], batch_size: int = 256) -> np.ndarray:
         """The members' mean class probabilities (N, C), columns in ``label_names_`` order."""
         self._check_fitted()
-        total = self.models_[0].predict_proba(texts, batch_size)
+        tokens = self.models_[0].tokenize(texts)  # members cut texts alike (``from_members`` checks)
+        total = self.models_[0].proba_of_tokens(tokens, batch_size)
         for model in self.models_[1:]:
-            total = total + model.predict_proba(texts, batch_size)
+            total = total + model.proba_of_tokens(tokens, batch_size)
         return total / len(self.models_)
 
     def predict(self, texts: Sequence[str]) -> list[int]:
