@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from socialens.analyses.sentiment.finetuning import hold_out, train_config
 from socialens.component import Component
 from socialens.registry import register
 
@@ -65,27 +66,13 @@ class FineTunedMiniLMSentiment(Component):
 
         from socialens.models.encoders.minilm import load_encoder
         from socialens.models.transformer_classifier import TransformerClassifier, TransformerClassifierConfig
-        from socialens.training.trainer import TrainConfig, Trainer
+        from socialens.training.trainer import Trainer
 
-        if valid_texts is None or valid_labels is None:  # a seeded random tenth is held out
-            order = np.random.default_rng(self.seed).permutation(len(texts))
-            cut = max(1, len(texts) // 10)
-            valid_texts, valid_labels = [texts[i] for i in order[:cut]], [labels[i] for i in order[:cut]]
-            texts, labels = [texts[i] for i in order[cut:]], [labels[i] for i in order[cut:]]
+        if valid_texts is None or valid_labels is None:
+            texts, labels, valid_texts, valid_labels = hold_out(texts, labels, self.seed)
         torch.manual_seed(self.seed)  # the head's initial weights
         model = TransformerClassifier(load_encoder(), TransformerClassifierConfig(num_labels=len(self.labels)))
-        config = TrainConfig(
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            lr=self.lr,
-            weight_decay=self.weight_decay,
-            warmup_ratio=self.warmup_ratio,
-            patience=self.patience,
-            seed=self.seed,
-            num_threads=self.num_threads,
-            checkpoint_dir=Path(self.checkpoint_dir) if self.checkpoint_dir else None,
-            log_dir=Path(self.log_dir) if self.log_dir else None,
-        )
+        config = train_config(self, self.batch_size)
         result = Trainer(config).fit(
             model,
             list(zip(texts, labels, strict=True)),

