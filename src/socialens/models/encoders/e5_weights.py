@@ -137,7 +137,13 @@ def read_e5_file(path: Path | None = None) -> E5File:
 
 def file_key(path: Path) -> str:
     """``<size>-<sha256 prefix>`` of the packed file: the dequantised cache's key."""
-    return f"{path.stat().st_size}-{hashlib.sha256(path.read_bytes()).hexdigest()[:16]}"
+    return f"{path.stat().st_size}-{_sha256(path)[:16]}"
+
+
+def _sha256(path: Path) -> str:
+    """Streamed: the dequantised cache is ~470 MB, not worth holding as one bytes object to hash."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def cache_dir() -> Path:
@@ -162,14 +168,14 @@ def load_dequantized(path: Path | None = None) -> tuple[E5Header, dict[str, np.n
     meta = target.with_suffix(".json")
     if target.exists() and meta.exists():
         info = json.loads(meta.read_text())
-        if hashlib.sha256(target.read_bytes()).hexdigest() == info.get("sha256"):
+        if _sha256(target) == info.get("sha256"):
             saved = torch.load(target, map_location="cpu", weights_only=True)
             return E5Header(**info["header"]), {k: v.numpy() for k, v in saved.items()}
     parsed = read_e5_file(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".tmp")
     torch.save({k: torch.from_numpy(v) for k, v in parsed.tensors.items()}, partial)
-    digest = hashlib.sha256(partial.read_bytes()).hexdigest()
+    digest = _sha256(partial)
     partial.replace(target)
     meta.write_text(json.dumps({"sha256": digest, "source": str(path), "header": parsed.header.__dict__}))
     return parsed.header, parsed.tensors
