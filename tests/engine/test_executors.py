@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 from collections.abc import Iterator
 
@@ -131,3 +132,32 @@ def test_an_input_failing_midway_delivers_what_was_read_then_its_error(executor,
         for result in chosen.imap(fail_on_seven, truncated()):
             got.append(result)
     assert got == list(range(6))
+
+
+_SETUP_CALLS: list[int] = []
+
+
+def offset_setup(offset: int) -> dict[str, int]:
+    # Counts its calls in the process that runs it (the test reads it only for the local executor).
+    _SETUP_CALLS.append(offset)
+    return {"offset": offset, "pid": os.getpid()}
+
+
+def add_offset(state: dict[str, int], number: int) -> tuple[int, int]:
+    return number + state["offset"], state["pid"]
+
+
+def test_map_with_builds_state_once_per_worker(process_executor):
+    from functools import partial
+
+    from socialens.engine.state import map_with
+
+    _SETUP_CALLS.clear()
+    setup = partial(offset_setup, 100)
+    local = list(map_with(LocalExecutor(), setup, add_offset, range(20)))
+    assert [value for value, _ in local] == [n + 100 for n in range(20)]
+    assert _SETUP_CALLS == [100]  # once, although 20 items ran
+    remote = list(map_with(process_executor, setup, add_offset, range(20)))
+    assert [value for value, _ in remote] == [n + 100 for n in range(20)]
+    # At most one state per worker process: no more distinct pids than workers.
+    assert 1 <= len({pid for _, pid in remote}) <= process_executor.workers

@@ -7,8 +7,9 @@ implements the same two methods, which is why components and work items must pic
 
 from __future__ import annotations
 
-from socialens.engine.base import Executor, default_executor
+from socialens.engine.base import ENGINE_NAMES, Executor, default_executor, from_spec
 from socialens.engine.local import LocalExecutor
 from socialens.engine.process import ProcessExecutor
+from socialens.engine.state import map_with
 
-__all__ = ["Executor", "LocalExecutor", "ProcessExecutor", "default_executor"]
+__all__ = ["ENGINE_NAMES", "Executor", "LocalExecutor", "ProcessExecutor", "default_executor", "from_spec", "map_with"]

@@ -25,3 +25,30 @@ def default_executor(workers: int | None = None) -> Executor:
 
     count = (os.cpu_count() or 1) if workers is None else workers
     return LocalExecutor() if count <= 1 else ProcessExecutor(count)
+
+
+ENGINE_NAMES = ("local", "process", "dask")
+
+
+def from_spec(spec: str | None, workers: int | None = None) -> Executor:
+    """The executor an ``--engine`` value names: ``local`` (default), ``process``, ``dask[://HOST:PORT]``.
+
+    >>> type(from_spec("local")).__name__
+    'LocalExecutor'
+    """
+    from socialens.errors import ConfigError
+
+    name, _, address = (spec or "local").partition("://")
+    if name == "local" and not address:
+        from socialens.engine.local import LocalExecutor
+
+        return LocalExecutor()
+    if name == "process" and not address:
+        from socialens.engine.process import ProcessExecutor
+
+        return ProcessExecutor(workers or os.cpu_count() or 1)
+    if name == "dask":
+        from socialens.engine.dask import DaskExecutor  # type: ignore[import-not-found,unused-ignore]
+
+        return DaskExecutor(address or None, workers=workers)  # type: ignore[no-any-return,unused-ignore]
+    raise ConfigError(f"unknown engine {spec!r}; use one of: local, process, dask, dask://HOST:PORT")
