@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from socialens.schema import Interaction, Post, User
 
-__all__ = ["Interaction", "Post", "User", "__version__", "predict"]
+if TYPE_CHECKING:
+    from socialens.api import Store
+
+__all__ = ["Interaction", "Post", "Store", "User", "__version__", "predict"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so ``import socialens`` stays fast: the store (DuckDB) loads on first use.
+    if name == "Store":
+        from socialens.api import Store
+
+        return Store
+    raise AttributeError(f"module 'socialens' has no attribute {name!r}")
 
 
 def predict(texts: list[str], task: str = "sentiment", lang: str | None = None) -> list[dict[str, object]]:

@@ -9,6 +9,8 @@ optional::
     key_file = "~/.config/socialens/pseudonym.key"
     [ingest]
     batch_size = 150000
+    [tasks.topics]                  # settings of one task (see `socialens analyze TASK --help`)
+    n_topics = 30
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ class Config:
     store: Path = Path(DEFAULT_STORE)
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     ingest: IngestConfig = field(default_factory=IngestConfig)
+    # Task name -> settings as TOML gave them; checked against the task's Settings when it runs.
+    tasks: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -58,7 +62,7 @@ def load_config(path: Path | None = None) -> Config:
 
 
 def parse_config(data: dict[str, Any], source: str = "config") -> Config:
-    known = {"store", "privacy", "ingest"}
+    known = {"store", "privacy", "ingest", "tasks"}
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"{source}: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
@@ -78,7 +82,22 @@ def parse_config(data: dict[str, Any], source: str = "config") -> Config:
         if size < 1:
             raise ConfigError(f"{source}: ingest.batch_size must be >= 1, got {size}")
         config.ingest.batch_size = size
+    config.tasks = _tasks(data.get("tasks", {}), source)
     return config
+
+
+def _tasks(section: Any, source: str) -> dict[str, dict[str, Any]]:
+    from socialens.pipeline.catalogue import task_names
+
+    if not isinstance(section, dict):
+        raise ConfigError(f"{source}: [tasks] must hold one table per task, e.g. [tasks.topics]")
+    unknown = sorted(set(section) - set(task_names()))
+    if unknown:
+        raise ConfigError(f"{source}: unknown task(s) in [tasks]: {unknown}; known: {', '.join(task_names())}")
+    for name, values in section.items():
+        if not isinstance(values, dict):
+            raise ConfigError(f"{source}: [tasks.{name}] must be a table of settings")
+    return {name: dict(values) for name, values in section.items()}
 
 
 def _section(data: dict[str, Any], name: str, keys: set[str], source: str) -> dict[str, Any]:

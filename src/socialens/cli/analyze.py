@@ -1,24 +1,31 @@
-"""``socialens analyze TASK``: run an analysis over the store and write its results back."""
+"""``socialens analyze TASK`` and ``socialens run TASK...``: tasks over the store (or a selection of it)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from socialens.analyses import available_tasks, task_module
 from socialens.cli.common import (
+    AuthorOption,
     ConfigOption,
+    EngineOption,
     JsonOption,
+    LangOption,
+    ModelsDirOption,
     OptionsOption,
+    PlatformOption,
+    QueryOption,
+    SinceOption,
     StoreOption,
-    console,
+    UntilOption,
     emit_json,
     guarded,
     parse_options,
+    print_result,
     progress_bars,
     resolve_config,
+    selection_from,
     store_path,
 )
 
@@ -27,23 +34,77 @@ from socialens.cli.common import (
 def analyze_command(
     task: Annotated[str, typer.Argument(help="What to analyse, e.g. sentiment, offensive, topics.")],
     store: StoreOption = None,
-    models_dir: Annotated[Path | None, typer.Option("--models-dir", help="Model registry folder.")] = None,
+    models_dir: ModelsDirOption = None,
     option: OptionsOption = None,
+    engine: EngineOption = "local",
+    since: SinceOption = None,
+    until: UntilOption = None,
+    platform: PlatformOption = None,
+    lang: LangOption = None,
+    author: AuthorOption = None,
+    query: QueryOption = None,
     config: ConfigOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Run an analysis over every post in the store; results go back to the store."""
+    """Run one analysis over the store (or the selected posts); results go back to the store."""
+    from socialens.pipeline import run_tasks
     from socialens.store import Store
 
-    module = task_module(task, "analyze", available_tasks("analyze"))
-    options = parse_options(option)
-    with Store(store_path(store, resolve_config(config))) as db, progress_bars(quiet=json) as progress:
-        result = module.run(db, options=options, models_dir=models_dir, progress=progress)
+    cfg = resolve_config(config)
+    with Store(store_path(store, cfg)) as db, progress_bars(quiet=json) as progress:
+        selection = selection_from(db, cfg, since, until, platform, lang, author, query)
+        settings = {task: parse_options(option)}
+        (result,) = run_tasks(
+            db, [task], settings, selection=selection, engine=engine, models_dir=models_dir,
+            progress=progress, defaults=cfg.tasks,
+        )  # fmt: skip
+    print_result(result, json)
+
+
+@guarded
+def run_command(
+    tasks: Annotated[list[str], typer.Argument(help="Tasks to run; what they require runs first.")],
+    store: StoreOption = None,
+    models_dir: ModelsDirOption = None,
+    option: Annotated[
+        list[str] | None, typer.Option("--option", "-o", help="TASK.KEY=VALUE setting of one task (repeatable).")
+    ] = None,
+    engine: EngineOption = "local",
+    since: SinceOption = None,
+    until: UntilOption = None,
+    platform: PlatformOption = None,
+    lang: LangOption = None,
+    author: AuthorOption = None,
+    query: QueryOption = None,
+    config: ConfigOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Run tasks with their prerequisites, in the order their declarations give (e.g. profiles before segments)."""
+    from socialens.pipeline import run_tasks
+    from socialens.store import Store
+
+    cfg = resolve_config(config)
+    with Store(store_path(store, cfg)) as db, progress_bars(quiet=json) as progress:
+        selection = selection_from(db, cfg, since, until, platform, lang, author, query)
+        results = run_tasks(
+            db, tasks, task_settings(parse_options(option)), selection=selection, engine=engine,
+            models_dir=models_dir, progress=progress, with_prerequisites=True, defaults=cfg.tasks,
+        )  # fmt: skip
     if json:
-        emit_json(result)
-    elif "summary" in result:
-        console.print(result["summary"])
-    elif "scored" in result:
-        console.print(f"scored {result['scored']:,} posts: {result.get('labels', '')}")
-    else:
-        emit_json(result)
+        emit_json([r.as_dict() for r in results])
+        return
+    for result in results:
+        print_result(result, json=False)
+
+
+def task_settings(options: dict[str, str]) -> dict[str, dict[str, str]]:
+    """``{"topics.n_topics": "30"}`` -> ``{"topics": {"n_topics": "30"}}``."""
+    from socialens.errors import ConfigError
+
+    out: dict[str, dict[str, str]] = {}
+    for key, value in options.items():
+        task, dot, name = key.partition(".")
+        if not dot or not name:
+            raise ConfigError(f"-o {key}={value}: name the task, e.g. -o topics.n_topics=30")
+        out.setdefault(task, {})[name] = value
+    return out

@@ -80,7 +80,8 @@ class _RichProgress:
 
 @contextmanager
 def progress_bars(quiet: bool = False) -> Iterator[Any]:
-    """A :class:`socialens.progress.Progress` for library calls; silent with ``quiet`` (``--json``)."""
+    """A :class:`socialens.progress.Progress` for library calls: rich bars in a terminal, a log
+    line every few seconds elsewhere (cron, CI, a pipe), nothing with ``quiet`` (``--json``)."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -94,6 +95,15 @@ def progress_bars(quiet: bool = False) -> Iterator[Any]:
 
     if quiet:
         yield NoProgress()
+        return
+    if not console.is_terminal:
+        from socialens.progress import LogProgress
+
+        log = LogProgress(write=lambda line: console.print(line, highlight=False, markup=False, soft_wrap=True))
+        try:
+            yield log
+        finally:
+            log.close()
         return
     columns = (
         TextColumn("{task.description}"),
@@ -122,3 +132,46 @@ def parse_options(options: list[str] | None) -> dict[str, str]:
 OptionsOption = Annotated[
     list[str] | None, typer.Option("--option", "-o", help="Analysis setting KEY=VALUE (repeatable).")
 ]
+
+
+# -- selection: the same filters on every analysis, report, trends, alerts and graph command ---
+SinceOption = Annotated[str | None, typer.Option("--since", help="Only posts at or after this ISO date/time (UTC).")]
+UntilOption = Annotated[str | None, typer.Option("--until", help="Only posts before this ISO date/time (UTC).")]
+PlatformOption = Annotated[list[str] | None, typer.Option("--platform", help="Only these platforms (repeatable).")]
+LangOption = Annotated[list[str] | None, typer.Option("--lang", help="Only posts in these languages (repeatable).")]
+AuthorOption = Annotated[
+    list[str] | None,
+    typer.Option("--author", help="Only these accounts: raw handle or id (pseudonymised with your key) or pseudonym."),
+]
+QueryOption = Annotated[
+    str | None,
+    typer.Option("--query", "-q", help='Keywords over text and hashtags: AND, OR, NOT, (), "phrases".'),
+]
+EngineOption = Annotated[str, typer.Option("--engine", help="Where batches run: local, process or dask[://HOST:PORT].")]
+ModelsDirOption = Annotated[Path | None, typer.Option("--models-dir", help="Model registry folder.")]
+
+
+def selection_from(
+    db: Any,
+    config: Config,
+    since: str | None = None,
+    until: str | None = None,
+    platform: list[str] | None = None,
+    lang: list[str] | None = None,
+    author: list[str] | None = None,
+    query: str | None = None,
+) -> Any:
+    """The :class:`~socialens.pipeline.selection.Selection` the filter options describe."""
+    from socialens.pipeline.selection import selection_from_options
+
+    return selection_from_options(
+        db, since=since, until=until, platform=platform, lang=lang, author=author, query=query, privacy=config.privacy
+    )
+
+
+def print_result(result: Any, json: bool) -> None:
+    """A task result: JSON on stdout, or its one-line summary."""
+    if json:
+        emit_json(result.as_dict())
+    else:
+        console.print(result.summary, highlight=False, soft_wrap=True)

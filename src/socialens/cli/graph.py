@@ -8,14 +8,21 @@ from typing import Annotated, Any
 import typer
 
 from socialens.cli.common import (
+    AuthorOption,
     ConfigOption,
     JsonOption,
+    LangOption,
+    PlatformOption,
+    QueryOption,
+    SinceOption,
     StoreOption,
+    UntilOption,
     console,
     emit_json,
     guarded,
     progress_bars,
     resolve_config,
+    selection_from,
     store_path,
 )
 
@@ -25,15 +32,7 @@ KindOption = Annotated[
         "--kind", help="Interactions that make an edge: reply, mention, repost, quote, follow (comma-separated) or all."
     ),
 ]
-SinceOption = Annotated[str | None, typer.Option("--since", help="Only interactions at or after this ISO date/time.")]
-UntilOption = Annotated[str | None, typer.Option("--until", help="Only interactions before this ISO date/time.")]
 DEFAULT_KIND = "reply,mention,repost,quote"
-
-
-def _graph_options(kind: str, since: str | None, until: str | None, **extra: Any) -> dict[str, str]:
-    options = {"kind": kind, "since": since or "", "until": until or ""}
-    options.update({k: str(v) for k, v in extra.items()})
-    return options
 
 
 @guarded
@@ -41,6 +40,10 @@ def graph_command(
     kind: KindOption = DEFAULT_KIND,
     since: SinceOption = None,
     until: UntilOption = None,
+    platform: PlatformOption = None,
+    lang: LangOption = None,
+    author: AuthorOption = None,
+    query: QueryOption = None,
     export: Annotated[
         Path | None, typer.Option("--export", help="Also write the graph to FILE.gexf or FILE.graphml (Gephi).")
     ] = None,
@@ -50,29 +53,15 @@ def graph_command(
     json: JsonOption = False,
 ) -> None:
     """Build the account graph (who replies to, mentions, reposts, quotes or follows whom) and describe it."""
-    from socialens.analyses.graph.build import graph_stats
-    from socialens.analyses.graph.export import export_graph
-    from socialens.analyses.graph.options import graph_from_options
+    from socialens.analyses.graph.summary import describe_graph
+    from socialens.pipeline import open_context
     from socialens.store import Store
-    from socialens.store.results import read_user_scores
 
-    with Store(store_path(store, resolve_config(config)), read_only=True) as db:
-        graph = graph_from_options(db, _graph_options(kind, since, until))
-        stats = graph_stats(graph, top=top)
-        if export is not None:
-            # Scores from earlier `influencers` / `communities` runs travel along as node attributes.
-            stored = {task: read_user_scores(db, task) for task in ("influence", "community")}
-            index = graph.index()
-            values: dict[str, list[Any]] = {}
-            for task, rows in stored.items():
-                if rows:
-                    column: list[Any] = [None] * graph.n_nodes
-                    for r in rows:
-                        i = index.get((r["platform"], r["user_id"]))
-                        if i is not None:
-                            column[i] = int(r["label"]) if task == "community" else r["score"]
-                    values[task] = column
-            stats["exported"] = str(export_graph(graph, export, values))
+    cfg = resolve_config(config)
+    with Store(store_path(store, cfg), read_only=True) as db:
+        selection = selection_from(db, cfg, since, until, platform, lang, author, query)
+        with open_context(db, selection) as ctx:
+            stats = describe_graph(ctx, kind, top, export)
     if json:
         emit_json(stats)
         return
@@ -102,6 +91,10 @@ def influencers_command(
     kind: KindOption = DEFAULT_KIND,
     since: SinceOption = None,
     until: UntilOption = None,
+    platform: PlatformOption = None,
+    lang: LangOption = None,
+    author: AuthorOption = None,
+    query: QueryOption = None,
     top: Annotated[int, typer.Option("-k", "--top", help="How many accounts to show.")] = 20,
     save: Annotated[bool, typer.Option("--save/--no-save", help="Store the ranking (user_scores 'influence').")] = True,
     store: StoreOption = None,
@@ -109,18 +102,41 @@ def influencers_command(
     json: JsonOption = False,
 ) -> None:
     """Rank accounts by influence (reach, engagement, PageRank), each with its reasons."""
-    from socialens.analyses.influence import analyze
+    from socialens.analyses.influence.analyze import InfluenceSettings, rank_influencers
+    from socialens.pipeline import open_context, run_tasks
     from socialens.store import Store
 
-    options = _graph_options(kind, since, until)
-    with Store(store_path(store, resolve_config(config))) as db, progress_bars(quiet=json) as progress:
-        rows = analyze.rank_influencers(db, options, progress)
+    cfg = resolve_config(config)
+    with Store(store_path(store, cfg)) as db, progress_bars(quiet=json) as progress:
+        selection = selection_from(db, cfg, since, until, platform, lang, author, query)
         if save:
-            analyze.save_ranking(db, rows)
-    ranked, rows = len(rows), rows[:top]
+            (result,) = run_tasks(
+                db, ["influence"], {"influence": {"kind": kind}}, selection=selection, progress=progress
+            )
+            rows, ranked = result["top"], result["ranked"]
+            if top > len(rows):  # the result keeps ten; more come from the store
+                rows = _stored_ranking(db, top)
+        else:
+            with open_context(db, selection, progress=progress) as ctx:
+                rows = rank_influencers(ctx, InfluenceSettings(kind=kind))
+            ranked = len(rows)
+    rows = rows[:top]
     if json:
         emit_json({"ranked": ranked, "saved": save, "influencers": rows})
         return
+    _print_influencers(rows, ranked)
+
+
+def _stored_ranking(db: Any, top: int) -> list[dict[str, Any]]:
+    from socialens.store.results import read_user_scores
+
+    return [
+        {"platform": r["platform"], "user_id": r["user_id"], "score": r["score"], **r["details"]}
+        for r in read_user_scores(db, "influence", limit=top)
+    ]
+
+
+def _print_influencers(rows: list[dict[str, Any]], ranked: int) -> None:
     from rich.table import Table
 
     table = Table(title=f"top {len(rows)} of {ranked:,} accounts by influence")
@@ -148,6 +164,10 @@ def communities_command(
     kind: KindOption = DEFAULT_KIND,
     since: SinceOption = None,
     until: UntilOption = None,
+    platform: PlatformOption = None,
+    lang: LangOption = None,
+    author: AuthorOption = None,
+    query: QueryOption = None,
     top: Annotated[int, typer.Option("-k", "--top", help="How many communities to show.")] = 10,
     save: Annotated[bool, typer.Option("--save/--no-save", help="Store communities and their summaries.")] = True,
     store: StoreOption = None,
@@ -156,20 +176,34 @@ def communities_command(
 ) -> None:
     """Find communities (Leiden or Louvain) and summarise each: members, hashtags, topics, sentiment."""
     from socialens.analyses.communities import analyze
-    from socialens.analyses.communities.summary import describe
+    from socialens.pipeline import open_context, run_tasks
     from socialens.store import Store
+    from socialens.store.results import read_results
 
-    options = _graph_options(kind, since, until, method=method, resolution=resolution, seed=seed)
-    with Store(store_path(store, resolve_config(config))) as db, progress_bars(quiet=json) as progress:
-        found = analyze.detect_communities(db, options, progress)
+    cfg = resolve_config(config)
+    settings = {"method": method, "resolution": resolution, "seed": seed, "kind": kind}
+    with Store(store_path(store, cfg)) as db, progress_bars(quiet=json) as progress:
+        selection = selection_from(db, cfg, since, until, platform, lang, author, query)
         if save:
-            analyze.save_communities(db, found)
-    result = analyze.describe_result(found)
-    summaries = found["summaries"][:top]
+            (run,) = run_tasks(db, ["communities"], {"communities": settings}, selection=selection, progress=progress)
+            result = dict(run.data)
+            summaries = [payload for _, payload in read_results(db, "communities", limit=top)]
+        else:
+            with open_context(db, selection, progress=progress) as ctx:
+                found = analyze.detect_communities(ctx, analyze.CommunitiesSettings(**settings))  # type: ignore[arg-type]
+            result = analyze.describe_result(found)
+            summaries = found["summaries"][:top]
     result.pop("summary")
+    result.pop("top", None)
     if json:
         emit_json({**result, "saved": save, "top": summaries})
         return
+    _print_communities(result, summaries)
+
+
+def _print_communities(result: dict[str, Any], summaries: list[dict[str, Any]]) -> None:
+    from socialens.analyses.communities.summary import describe
+
     console.print(
         f"{result['communities']:,} communities among {result['accounts']:,} accounts "
         f"({result['method']}, modularity {result['modularity']:.3f})"

@@ -25,6 +25,7 @@ app.command("models")(train.models_command)
 app.command("predict")(predict.predict_command)
 app.command("explain")(predict.explain_command)
 app.command("analyze")(analyze.analyze_command)
+app.command("run")(analyze.run_command)
 
 
 def _add_command_modules() -> None:

@@ -8,13 +8,20 @@ from typing import Annotated
 import typer
 
 from socialens.cli.common import (
+    AuthorOption,
     ConfigOption,
     JsonOption,
+    LangOption,
+    PlatformOption,
+    QueryOption,
+    SinceOption,
     StoreOption,
+    UntilOption,
     console,
     emit_json,
     guarded,
     resolve_config,
+    selection_from,
     store_path,
 )
 
@@ -22,16 +29,24 @@ from socialens.cli.common import (
 @guarded
 def report_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path("socialens-report.html"),
+    since: SinceOption = None,
+    until: UntilOption = None,
+    platform: PlatformOption = None,
+    lang: LangOption = None,
+    author: AuthorOption = None,
+    query: QueryOption = None,
     store: StoreOption = None,
     config: ConfigOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Write the HTML report (plots inline, no network needed to view it)."""
+    """Write the HTML report (plots inline, no network needed to view it) of the store or the selected posts."""
     from socialens.report import write_report
     from socialens.store import Store
 
-    with Store(store_path(store, resolve_config(config)), read_only=True) as db:
-        path = write_report(db, out)
+    cfg = resolve_config(config)
+    with Store(store_path(store, cfg), read_only=True) as db:
+        selection = selection_from(db, cfg, since, until, platform, lang, author, query)
+        path = write_report(db, out, selection=selection)
     if json:
         emit_json({"report": str(path)})
     else:

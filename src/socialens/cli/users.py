@@ -1,4 +1,4 @@
-"""``socialens profile USER``, ``socialens segments`` and ``socialens suspicious``: thin wrappers."""
+"""``socialens profile USER``, ``socialens segments`` and ``socialens suspicious``: thin wrappers over tasks."""
 
 from __future__ import annotations
 
@@ -35,45 +35,17 @@ def profile_command(
     json: JsonOption = False,
 ) -> None:
     """Profile one account: interests, activity rhythm, sentiment, influence, languages, segment, suspicion."""
-    from socialens.analyses.profiles.build import build_profiles
+    from socialens.analyses.profiles.build import account_profile
+    from socialens.pipeline.selection import resolve_account
     from socialens.store import Store
-    from socialens.store.results import read_user_scores
 
     cfg = resolve_config(config)
     with Store(store_path(store, cfg)) as db:
-        found = _resolve_account(db, user, cfg)
-        profiles = [p for p in build_profiles(db, user_id=found[1]) if p["platform"] == found[0]]
-        profile = profiles[0]
-        for task in ("segment", "suspicious"):
-            scored = [r for r in read_user_scores(db, task, user_id=found[1]) if r["platform"] == found[0]]
-            profile[task] = scored[0] if scored else None
+        profile = account_profile(db, resolve_account(db, user, cfg.privacy))
     if json:
         emit_json(profile)
         return
     _print_profile(profile)
-
-
-def _resolve_account(db: Any, user: str, cfg: Any) -> tuple[str, str]:
-    from socialens.errors import ConfigError
-    from socialens.store import user_queries
-
-    names = [user, user.lstrip("@")]
-    mode = db.get_meta("identity_mode")
-    if mode not in (None, "raw"):
-        from socialens.privacy import Pseudonymizer, key_fingerprint, load_or_create_key
-
-        key = load_or_create_key(cfg.privacy.key_file, cfg.privacy.key)
-        if key_fingerprint(key) == mode:
-            pseudo = Pseudonymizer(key)
-            for platform in user_queries.platforms(db):
-                names += [pseudo.user(platform, user) or "", pseudo.handle(platform, user) or ""]
-    found = user_queries.find_accounts(db, [n for n in names if n])
-    if not found:
-        raise ConfigError(f"no account {user!r} in {db.path}; give a stored id or handle (see 'socialens suspicious')")
-    if len(found) > 1:
-        listed = ", ".join(f"{p}:{u}" for p, u in found)
-        raise ConfigError(f"{user!r} names several accounts ({listed}); give the stored id of one")
-    return found[0]
 
 
 def _print_profile(p: dict[str, Any]) -> None:
@@ -113,15 +85,16 @@ def segments_command(
     json: JsonOption = False,
 ) -> None:
     """Cluster accounts into named segments; results go back to the store (user_scores 'segment')."""
-    from socialens.analyses.segments.analyze import run
+    from socialens.pipeline import run_tasks
     from socialens.store import Store
 
-    options = parse_options(option)
+    options: dict[str, Any] = {**parse_options(option), "embed": embed}
     if k is not None:
-        options["k"] = str(k)
-    options.setdefault("embed", "yes" if embed else "no")
+        options["k"] = k
     with Store(store_path(store, resolve_config(config))) as db, progress_bars(quiet=json) as progress:
-        result = run(db, options=options, progress=progress)
+        # The segments are clustered from fresh profiles: both run, in order.
+        *_, run = run_tasks(db, ["segments"], {"segments": options}, progress=progress, with_prerequisites=True)
+    result = run.data
     if json:
         emit_json(result)
         return
@@ -150,14 +123,16 @@ def suspicious_command(
     json: JsonOption = False,
 ) -> None:
     """Score every account for bot-like behaviour and list the most suspicious (user_scores 'suspicious')."""
-    from socialens.analyses.suspicious.analyze import TASK, run
+    from socialens.analyses.suspicious.analyze import TASK
+    from socialens.pipeline import run_tasks
     from socialens.store import Store
     from socialens.store.results import read_user_scores
 
-    options = {"model": model, "threshold": str(threshold)}
+    settings = {"model": model, "threshold": threshold}
     with Store(store_path(store, resolve_config(config))) as db, progress_bars(quiet=json) as progress:
-        result = run(db, options=options, models_dir=models_dir, progress=progress)
+        (run,) = run_tasks(db, [TASK], {TASK: settings}, models_dir=models_dir, progress=progress, source="option")
         top = read_user_scores(db, TASK, limit=limit)
+    result = run.data
     if json:
         emit_json({**result, "accounts": top})
         return

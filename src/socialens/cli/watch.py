@@ -9,16 +9,23 @@ from typing import Annotated, Any
 import typer
 
 from socialens.cli.common import (
+    AuthorOption,
     ConfigOption,
     JsonOption,
+    LangOption,
     OptionsOption,
+    PlatformOption,
+    QueryOption,
+    SinceOption,
     StoreOption,
+    UntilOption,
     console,
     emit_json,
     guarded,
     parse_options,
     progress_bars,
     resolve_config,
+    selection_from,
     store_path,
 )
 
@@ -109,15 +116,18 @@ def trends_command(
     store: StoreOption = None,
     option: OptionsOption = None,
     top: Annotated[int, typer.Option("--top", help="Bursts to show.")] = 15,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    platform: PlatformOption = None,
+    lang: LangOption = None,
+    author: AuthorOption = None,
+    query: QueryOption = None,
     config: ConfigOption = None,
     json: JsonOption = False,
 ) -> None:
     """Bursts of hashtags, terms and topics over the store, ranked; written to the store (task 'trends')."""
-    from socialens.analyses.trends.analyze import run
-    from socialens.store import Store
-
-    with Store(store_path(store, resolve_config(config))) as db, progress_bars(quiet=json) as progress:
-        result = run(db, options=parse_options(option), progress=progress)
+    cfg = resolve_config(config)
+    result = _run_task("trends", store, option, cfg, json, since, until, platform, lang, author, query)
     if json:
         emit_json(result)
         return
@@ -137,20 +147,25 @@ def alerts_command(
     option: OptionsOption = None,
     show: ShowOption = False,
     limit: Annotated[int, typer.Option("--limit", help="Alerts to list.")] = 20,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    platform: PlatformOption = None,
+    lang: LangOption = None,
+    author: AuthorOption = None,
+    query: QueryOption = None,
     config: ConfigOption = None,
     json: JsonOption = False,
 ) -> None:
     """Replay the store's posts through the alert detectors; alerts go to the store's alerts table."""
-    from socialens.store import Store
-    from socialens.store.results import read_alerts
+    cfg = resolve_config(config)
+    if show:
+        from socialens.store import Store
+        from socialens.store.results import read_alerts
 
-    with Store(store_path(store, resolve_config(config))) as db, progress_bars(quiet=json) as progress:
-        if show:
+        with Store(store_path(store, cfg), read_only=True) as db:
             result: dict[str, Any] = {"items": read_alerts(db, limit=limit)}
-        else:
-            from socialens.analyses.alerts.analyze import run
-
-            result = run(db, options=parse_options(option), progress=progress)
+    else:
+        result = _run_task("alerts", store, option, cfg, json, since, until, platform, lang, author, query)
     if json:
         emit_json(result)
         return
@@ -160,6 +175,18 @@ def alerts_command(
         ["Raised", "Kind", "Reason"],
         [[str(a["raised_at"])[:19], a["kind"], a["summary"]] for a in result["items"][:limit]],
     )
+
+
+def _run_task(task: str, store: Path | None, option: list[str] | None, cfg: Any, json: bool, *filters: Any) -> Any:
+    from socialens.pipeline import run_tasks
+    from socialens.store import Store
+
+    with Store(store_path(store, cfg)) as db, progress_bars(quiet=json) as progress:
+        selection = selection_from(db, cfg, *filters)
+        (result,) = run_tasks(
+            db, [task], {task: parse_options(option)}, selection=selection, progress=progress, defaults=cfg.tasks
+        )
+    return result.data
 
 
 def _print_rows(header: list[str], rows: list[list[Any]]) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 import socialens
 from socialens.errors import MissingExtraError
+from socialens.pipeline.selection import Selection
 from socialens.report.sections import Section, build_sections
 from socialens.store import Store
 
@@ -53,12 +54,20 @@ summary { cursor: pointer; color: var(--muted); font-size: 13px; }
 """
 
 
-def render_report(store: Store, title: str = DEFAULT_TITLE, sections: list[str] | None = None) -> str:
-    """The report page as a string (``sections`` limits it to those section ids)."""
-    built = build_sections(store, only=sections)
+def render_report(
+    store: Store, title: str = DEFAULT_TITLE, sections: list[str] | None = None, selection: Selection | None = None
+) -> str:
+    """The report page as a string (``sections`` limits it to those section ids; ``selection``
+    limits the posts and interactions it reads)."""
+    from socialens.store.selection import scoped
+
+    selection = selection or Selection()
+    with scoped(store, selection):
+        built = build_sections(store, only=sections)
+        empty_store = store.count("posts") == 0
     nav = "".join(f'<a href="#{escape(s.id)}">{escape(s.title)}</a>' for s in built)
     body = "\n".join(_render_section(s) for s in built)
-    if store.count("posts") == 0:
+    if empty_store:
         empty = (
             '<p class="empty">There is no data to report: this store holds no posts yet. '
             "Add some with <code>socialens ingest FILE</code>, or try <code>socialens demo</code>.</p>"
@@ -78,7 +87,7 @@ def render_report(store: Store, title: str = DEFAULT_TITLE, sections: list[str] 
 <header>
 <h1>{escape(title)}</h1>
 <p class="muted">Store <code>{escape(store.path.name)}</code> · generated {generated} by socialens \
-{escape(socialens.__version__)} · user identifiers are pseudonymised.</p>
+{escape(socialens.__version__)} · user identifiers are pseudonymised · covers {escape(selection.describe())}.</p>
 <nav>{nav}</nav>
 </header>
 <main>
@@ -90,11 +99,17 @@ def render_report(store: Store, title: str = DEFAULT_TITLE, sections: list[str] 
 """
 
 
-def write_report(store: Store, path: str | Path, title: str = DEFAULT_TITLE, sections: list[str] | None = None) -> Path:
+def write_report(
+    store: Store,
+    path: str | Path,
+    title: str = DEFAULT_TITLE,
+    sections: list[str] | None = None,
+    selection: Selection | None = None,
+) -> Path:
     """Write the report for ``store`` to ``path`` (parent folders are created) and return the path."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    page = render_report(store, title=title, sections=sections)
+    page = render_report(store, title=title, sections=sections, selection=selection)
     # Write then rename: a reader never sees half a report.
     partial = target.with_name(target.name + ".partial")
     partial.write_text(page, encoding="utf-8")

@@ -67,7 +67,7 @@ class _Registration:
 
 _SECTIONS: dict[str, _Registration] = {}
 # Modules whose import registers sections; loaded on first look-up, not at import time.
-_PROVIDERS = ("socialens.report.overview",)
+_PROVIDERS = ("socialens.report.overview", "socialens.report.runs")
 _ANALYSES_PACKAGE = "socialens.analyses"
 
 

@@ -51,6 +51,9 @@ class Store:
         self.path = Path(path)
         self.read_only = read_only
         self._types: dict[str, dict[str, str]] = {}
+        # Statements that narrow posts/interactions to a selection (store.selection.scoped);
+        # replayed on every cursor, since DuckDB's temporary views belong to one connection.
+        self.scope_sql: list[str] = []
         if read_only and not self.path.exists():
             raise StoreError(f"no store at {self.path}; create one with 'socialens ingest' or 'socialens demo'")
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,6 +73,13 @@ class Store:
                 f"{self.path}: store schema v{self.schema_version()}, this socialens expects "
                 f"v{SCHEMA_VERSION}; open it once for writing (e.g. 'socialens stats') to migrate"
             )
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A connection of its own (to read while the main one writes) that sees the open selection."""
+        cursor = self.con.cursor()
+        for statement in self.scope_sql:
+            cursor.execute(statement)
+        return cursor
 
     def close(self) -> None:
         self.con.close()
@@ -335,7 +345,8 @@ class Store:
                 if (directory / f"{table}.parquet").exists():
                     # Analysis results travel with their posts and users; the exported row wins.
                     source = _quote(directory / f"{table}.parquet")
-                    self.con.execute(f"INSERT OR REPLACE INTO {table} SELECT * FROM read_parquet('{source}')")
+                    # By name: an export from before a column was added still imports.
+                    self.con.execute(f"INSERT OR REPLACE INTO {table} BY NAME SELECT * FROM read_parquet('{source}')")
         return counts
 
 

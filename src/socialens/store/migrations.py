@@ -78,4 +78,17 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    # 4: the task pipeline. ``task_runs``: the latest run of each task, with the selection and
+    # settings its results cover (a report says what it shows); ``post_scores.run_key``: which
+    # model and settings scored a post, so a re-run after a crash skips what is already done.
+    [
+        """ALTER TABLE post_scores ADD COLUMN run_key VARCHAR""",
+        """CREATE TABLE task_runs (
+            task VARCHAR PRIMARY KEY, run_key VARCHAR, status VARCHAR NOT NULL, settings VARCHAR,
+            selection VARCHAR, model VARCHAR, rows BIGINT, summary VARCHAR,
+            started_at TIMESTAMP, finished_at TIMESTAMP)""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -154,3 +154,11 @@ def read_alerts(
         alert["payload"] = orjson.loads(alert["payload"]) if alert["payload"] else None
         out.append(alert)
     return out
+
+
+def read_user_details(store: Store, task: str) -> list[Any]:
+    """The ``details`` of a task's per-user scores in key order (platform, user id), decoded."""
+    rows = store.con.execute(
+        "SELECT details FROM user_scores WHERE task = ? ORDER BY platform, user_id", [task]
+    ).fetchall()
+    return [orjson.loads(d) if d else None for (d,) in rows]

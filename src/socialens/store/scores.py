@@ -16,7 +16,7 @@ SCORE_COLUMNS = ("platform", "post_id", "task", "label", "score", "probabilities
 def iter_post_texts(store: Store, batch_size: int = 2_000) -> Iterator[pa.RecordBatch]:
     """(platform, id, text, lang) of every post, in key order, read on a cursor of its own so
     the caller can write scores between batches."""
-    cursor = store.con.cursor()
+    cursor = store.cursor()
     yield from cursor.sql("SELECT platform, id, text, lang FROM posts ORDER BY platform, id").to_arrow_reader(
         batch_size
     )
@@ -26,12 +26,14 @@ def write_scores(store: Store, rows: pa.Table) -> int:
     """Insert or replace scores (one row per post and task), in one transaction."""
     if rows.num_rows == 0:
         return 0
-    store.con.register("_scores_input", rows.select(list(SCORE_COLUMNS)))
+    # run_key (which model and settings) is written when the task pipeline gives it.
+    columns = [*SCORE_COLUMNS, *(("run_key",) if "run_key" in rows.column_names else ())]
+    store.con.register("_scores_input", rows.select(columns))
     try:
         with store.transaction():
             store.con.execute(
-                f"INSERT OR REPLACE INTO post_scores ({', '.join(SCORE_COLUMNS)}) "
-                f"SELECT {', '.join(SCORE_COLUMNS)} FROM _scores_input"
+                f"INSERT OR REPLACE INTO post_scores ({', '.join(columns)}) "
+                f"SELECT {', '.join(columns)} FROM _scores_input"
             )
     finally:
         store.con.unregister("_scores_input")

@@ -18,7 +18,7 @@ def read_posts_for_topics(store: Store, limit: int | None = None) -> dict[str, l
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
-    table = store.con.cursor().sql(sql, params=params).to_arrow_table()
+    table = store.cursor().sql(sql, params=params).to_arrow_table()
     return {name: table.column(name).to_pylist() for name in table.column_names}
 
 

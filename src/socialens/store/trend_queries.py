@@ -16,7 +16,7 @@ TIMED_POST_COLUMNS = ("platform", "id", "created_at", "text", "hashtags", "lang"
 def iter_timed_posts(store: Store, batch_size: int = 5_000, topic_task: str = "topic") -> Iterator[pa.RecordBatch]:
     """Posts that have a time, oldest first, with engagement (likes + reposts), the sentiment label
     and the topic label (where those analyses ran), on a cursor of their own."""
-    cursor = store.con.cursor()
+    cursor = store.cursor()
     yield from cursor.sql(
         """SELECT p.platform, p.id, p.created_at, p.text, p.hashtags, p.lang,
                   coalesce(p.like_count, 0) + coalesce(p.repost_count, 0) AS engagement,

@@ -3,55 +3,69 @@ through the streaming detectors and keep what they raise in the ``alerts`` table
 
 Sentiment comes from the stored ``sentiment`` scores (``socialens analyze sentiment``); with
 ``-o sentiment=vader`` the VADER lexicon labels posts on the fly instead; without either,
-negative-surge alerts are skipped and the result says so.
+negative-surge alerts are skipped and the result says so. Settings: ``sensitivity``,
+``cooldown``, ``window`` (detector defaults when left out) and ``sentiment``.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 from socialens.analyses.alerts.detectors import Detector, default_detectors
 from socialens.analyses.alerts.events import Alert, Event
 from socialens.analyses.trends.terms import post_terms
-from socialens.errors import ConfigError
-from socialens.progress import NoProgress, Progress
+from socialens.pipeline.task import Task, TaskResult
+from socialens.progress import Progress
 from socialens.store import Store
 
-_OPTIONS = ("sensitivity", "cooldown", "window", "sentiment")
+if TYPE_CHECKING:
+    from socialens.pipeline.context import Context
 
 
-def run(
-    store: Store, *, options: dict[str, str], models_dir: Path | None = None, progress: Progress | None = None
-) -> dict[str, Any]:
-    from socialens.store.results import write_alerts, write_results
-    from socialens.store.trend_queries import timed_post_span
+@dataclass(frozen=True, slots=True)
+class AlertsSettings:
+    sensitivity: float | None = None  # scales every threshold (1.0 = defaults, higher = fewer alerts)
+    cooldown: float | None = None  # seconds before a detector may raise again
+    window: float | None = None  # seconds each detector looks back
+    sentiment: Literal["stored", "vader", "none"] = "stored"
 
-    unknown = sorted(set(options) - set(_OPTIONS))
-    if unknown:
-        raise ConfigError(f"alerts has no option {', '.join(unknown)}; known: {', '.join(_OPTIONS)}")
-    detectors = default_detectors(**{k: _number(options, k) for k in ("sensitivity", "cooldown", "window")})
-    sentiment = options.get("sentiment", "stored")
-    if sentiment not in ("stored", "vader", "none"):
-        raise ConfigError(f"alerts option sentiment={sentiment!r}: expected stored, vader or none")
-    bar = progress or NoProgress()
-    replayed = timed_post_span(store)[2]
-    bar.start("replaying posts through the detectors", replayed)
-    alerts, labelled = replay(_events(store, sentiment, bar), detectors)
-    write_alerts(store, [a.as_record() for a in alerts])
-    kinds = Counter(a.kind for a in alerts)
-    # The report tells "ran, nothing raised" apart from "never ran".
-    run_record = {"posts": replayed, "labelled": labelled, "alerts": len(alerts), "options": dict(options)}
-    write_results(store, "alerts_run", [("last", run_record)])
-    note = "" if labelled else "; no sentiment labels, so no negative-surge alerts (run `socialens analyze sentiment`)"
-    return {
-        "alerts": len(alerts),
-        "kinds": dict(kinds),
-        "items": [a.as_json() for a in alerts],
-        "summary": f"{len(alerts)} alerts: " + (", ".join(f"{k} {n}" for k, n in kinds.most_common()) or "none") + note,
-    }
+
+class AlertsTask(Task):
+    name = "alerts"
+    kind = "corpus"
+    Settings = AlertsSettings
+    requires = ("posts",)
+    uses = ("post_scores.sentiment", "post_scores.topic")
+    assigns = ("alerts", "results.alerts_run")
+
+    def run(self, ctx: Context) -> TaskResult:
+        from socialens.store.results import write_alerts, write_results
+        from socialens.store.trend_queries import timed_post_span
+
+        s = self.settings
+        detectors = default_detectors(sensitivity=s.sensitivity, cooldown=s.cooldown, window=s.window)
+        replayed = timed_post_span(ctx.store)[2]
+        ctx.progress.start("replaying posts through the detectors", replayed)
+        alerts, labelled = replay(_events(ctx.store, s.sentiment, ctx.progress), detectors)
+        write_alerts(ctx.store, [a.as_record() for a in alerts])
+        kinds = Counter(a.kind for a in alerts)
+        # The report tells "ran, nothing raised" apart from "never ran".
+        run_record = {"posts": replayed, "labelled": labelled, "alerts": len(alerts), "options": self.settings_dict()}
+        write_results(ctx.store, "alerts_run", [("last", run_record)])
+        note = (
+            "" if labelled else "; no sentiment labels, so no negative-surge alerts (run `socialens analyze sentiment`)"
+        )
+        listed = ", ".join(f"{k} {n}" for k, n in kinds.most_common()) or "none"
+        data = {
+            "alerts": len(alerts),
+            "kinds": dict(kinds),
+            "items": [a.as_json() for a in alerts],
+            "summary": f"{len(alerts)} alerts: {listed}{note}",
+        }
+        return self.result(data, rows=len(alerts))
 
 
 def replay(events: Iterator[Event], detectors: list[Detector]) -> tuple[list[Alert], int]:
@@ -64,15 +78,6 @@ def replay(events: Iterator[Event], detectors: list[Detector]) -> tuple[list[Ale
             detector.update(event)
             alerts.extend(detector.pop_alerts())
     return alerts, labelled
-
-
-def _number(options: dict[str, str], key: str) -> float | None:
-    if key not in options:
-        return None
-    try:
-        return float(options[key])
-    except ValueError:
-        raise ConfigError(f"alerts option {key}={options[key]!r}: expected a number") from None
 
 
 def _events(store: Store, sentiment: str, progress: Progress) -> Iterator[Event]:

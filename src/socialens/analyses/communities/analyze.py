@@ -4,28 +4,38 @@ Writes ``user_scores`` task ``community`` (label = community id, score = PageRan
 community's leading members sort first) and ``analysis_results`` task ``communities`` (one
 summary per community of at least two accounts, largest first).
 
-Options (``-o KEY=VALUE``): ``method`` leiden (default) or louvain, ``resolution`` (1.0),
-``seed`` (0), ``kind`` (reply,mention,repost,quote by default; ``all`` adds follow),
-``since`` / ``until`` (ISO dates).
+Settings (``-o KEY=VALUE``): ``method`` leiden (default) or louvain, ``resolution`` (1.0),
+``seed`` (0), ``kind`` (reply,mention,repost,quote by default; ``all`` adds follow). The time
+window is the selection's ``--since/--until``.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
-from socialens.errors import ConfigError
-from socialens.progress import NoProgress, Progress
-from socialens.store import Store
+from socialens.pipeline.task import Task, TaskResult
+
+if TYPE_CHECKING:
+    from socialens.pipeline.context import Context
 
 USER_TASK = "community"
 RESULTS_TASK = "communities"
 METHODS = ("leiden", "louvain")
 
 
+@dataclass(frozen=True, slots=True)
+class CommunitiesSettings:
+    method: Literal["leiden", "louvain"] = "leiden"
+    resolution: float = 1.0
+    seed: int = 0
+    kind: str = "reply,mention,repost,quote"
+
+
 def make_detector(method: str, resolution: float = 1.0, seed: int = 0) -> Any:
     """The detector component for ``method``."""
     from socialens.analyses.communities.detect import Leiden, Louvain
+    from socialens.errors import ConfigError
 
     if method == "leiden":
         return Leiden(resolution=resolution, seed=seed)
@@ -34,26 +44,24 @@ def make_detector(method: str, resolution: float = 1.0, seed: int = 0) -> Any:
     raise ConfigError(f"unknown community method {method!r}; use one of {', '.join(METHODS)}")
 
 
-def detect_communities(store: Store, options: dict[str, str], progress: Progress | None = None) -> dict[str, Any]:
-    """Build the graph, detect communities, summarise them; nothing is written."""
+def detect_communities(ctx: Context, settings: CommunitiesSettings) -> dict[str, Any]:
+    """Build the selection's graph, detect communities, summarise them; nothing is written."""
     from socialens.analyses.communities.summary import summarize
-    from socialens.analyses.graph.options import graph_from_options, number
     from socialens.analyses.influence.metrics import pagerank
+    from socialens.pipeline.runners import load_graph
 
-    bar = progress or NoProgress()
-    bar.start("building the graph", 3)
-    graph = graph_from_options(store, options)
-    bar.advance()
-    method = options.get("method", "leiden")
-    detector = make_detector(method, number(options, "resolution", 1.0), int(number(options, "seed", 0)))
+    ctx.progress.start("building the graph", 3)
+    graph = load_graph(ctx, settings.kind)
+    ctx.progress.advance()
+    detector = make_detector(settings.method, settings.resolution, settings.seed)
     detector.fit(graph)
     ranks = pagerank(graph)
-    bar.advance()
-    summaries = summarize(store, graph, detector.membership_, ranks)
-    bar.advance()
+    ctx.progress.advance()
+    summaries = summarize(ctx.store, graph, detector.membership_, ranks)
+    ctx.progress.advance()
     return {
         "graph": graph,
-        "method": method,
+        "method": settings.method,
         "membership": detector.membership_,
         "pagerank": ranks,
         "modularity": detector.modularity_,
@@ -61,9 +69,10 @@ def detect_communities(store: Store, options: dict[str, str], progress: Progress
     }
 
 
-def save_communities(store: Store, found: dict[str, Any]) -> None:
+def save_communities(ctx: Context, found: dict[str, Any]) -> int:
     """Write what ``detect_communities`` found: per-account labels and per-community summaries."""
-    from socialens.store.results import write_results, write_user_scores
+    from socialens.pipeline.runners import score_accounts
+    from socialens.store.results import write_results
 
     graph, membership, ranks = found["graph"], found["membership"], found["pagerank"]
     sizes: dict[int, int] = {}
@@ -79,8 +88,9 @@ def save_communities(store: Store, found: dict[str, Any]) -> None:
         }
         for i, ((p, u), c) in enumerate(zip(graph.user_ids, membership, strict=True))
     ]
-    write_user_scores(store, USER_TASK, rows, model=f"communities.{found['method']}")
-    write_results(store, RESULTS_TASK, [(str(s["community"]), s) for s in found["summaries"]])
+    written = score_accounts(ctx, USER_TASK, rows, model=f"communities.{found['method']}")
+    write_results(ctx.store, RESULTS_TASK, [(str(s["community"]), s) for s in found["summaries"]])
+    return written
 
 
 def describe_result(found: dict[str, Any]) -> dict[str, Any]:
@@ -100,10 +110,17 @@ def describe_result(found: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def run(
-    store: Store, *, options: dict[str, str], models_dir: Path | None = None, progress: Progress | None = None
-) -> dict[str, Any]:
-    """``socialens analyze communities``."""
-    found = detect_communities(store, options, progress)
-    save_communities(store, found)
-    return describe_result(found)
+class CommunitiesTask(Task):
+    name = RESULTS_TASK
+    kind = "graph"
+    Settings = CommunitiesSettings
+    requires = ("interactions",)
+    uses = ("post_scores.sentiment", "post_scores.topic", "results.topics")
+    assigns = ("user_scores.community", "results.communities")
+
+    def run(self, ctx: Context) -> TaskResult:
+        found = detect_communities(ctx, self.settings)
+        written = save_communities(ctx, found)
+        data = describe_result(found)
+        data["top"] = found["summaries"][:10]
+        return self.result(data, rows=written)

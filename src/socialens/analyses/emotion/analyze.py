@@ -1,4 +1,4 @@
-"""``socialens analyze emotion``: score every post with its language's default emotion model.
+"""``socialens analyze emotion``: score every selected post with its language's default emotion model.
 
 Scores go to ``post_scores`` with ``task = 'emotion'``: ``label`` the dominant emotion above the
 model's threshold for it, or ``'none'``; ``score`` the highest emotion probability (below the
@@ -8,55 +8,69 @@ model are recorded with no label, so a re-run after training one knows what is m
 
 from __future__ import annotations
 
-from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, ClassVar
 
-from socialens.progress import NoProgress, Progress
-from socialens.store import Store
+from socialens.pipeline.runners import PostBatch, PostScore
+from socialens.pipeline.task import Task, TaskResult
+
+if TYPE_CHECKING:
+    from socialens.pipeline.context import Context
 
 TASK = "emotion"
 
 
-def analyze_emotion(
-    store: Store, models_dir: Path | None = None, batch_size: int = 2_000, progress: Progress | None = None
-) -> dict[str, Any]:
-    """Score all posts; returns how many got a label and the count per label."""
-    import orjson
-    import pyarrow as pa
+@dataclass(frozen=True, slots=True)
+class EmotionSettings:
+    batch_size: int = 2_000  # posts per batch sent to a worker
 
+    def __post_init__(self) -> None:
+        from socialens.errors import ConfigError
+
+        if self.batch_size < 1:
+            raise ConfigError(f"emotion setting batch_size={self.batch_size}: must be at least 1")
+
+
+@dataclass(frozen=True, slots=True)
+class EmotionScorer:
+    """The per-worker recipe (the emotion models cache themselves in the worker)."""
+
+    models_dir: Path | None = None
+
+    def __call__(self) -> Path | None:
+        return self.models_dir
+
+
+def score_batch(models_dir: Path | None, batch: PostBatch) -> list[PostScore]:
     from socialens.analyses.emotion.predict import predict
-    from socialens.store.scores import iter_post_texts, write_scores
 
-    bar = progress or NoProgress()
-    bar.start("scoring emotions", store.count("posts"))
-    labels: Counter[str | None] = Counter()
-    for batch in iter_post_texts(store, batch_size):
-        columns = batch.to_pydict()
-        results = predict([t or "" for t in columns["text"]], models_dir=models_dir, langs=columns["lang"])
-        labels.update(r["label"] for r in results)
-        table = {
-            "platform": columns["platform"],
-            "post_id": columns["id"],
-            "task": [TASK] * len(results),
-            "label": [r["label"] for r in results],
-            "score": [max(r["probabilities"].values()) if r["probabilities"] else None for r in results],
-            "probabilities": [orjson.dumps(r["probabilities"]).decode() for r in results],
-            "model": [r["model"] for r in results],
-        }
-        write_scores(store, pa.table(table))
-        bar.advance(len(results))
-    scored = sum(n for label, n in labels.items() if label)
-    shown = ", ".join(f"{label} {n:,}" for label, n in labels.most_common() if label)
-    return {
-        "scored": scored,
-        "labels": {str(k): v for k, v in labels.items()},
-        "summary": f"scored emotions of {scored:,} posts ({shown or 'no model for their languages'})",
-    }
+    results = predict(batch.texts, models_dir=models_dir, langs=batch.langs)
+    return [
+        PostScore(
+            r["label"], max(r["probabilities"].values()) if r["probabilities"] else None, r["probabilities"], r["model"]
+        )
+        for r in results
+    ]
 
 
-def run(
-    store: Store, *, options: dict[str, str], models_dir: Path | None = None, progress: Progress | None = None
-) -> dict[str, Any]:
-    """``socialens analyze emotion``."""
-    return analyze_emotion(store, models_dir=models_dir, progress=progress)
+class EmotionTask(Task):
+    name = TASK
+    kind = "post"
+    Settings = EmotionSettings
+    requires = ("posts",)
+    assigns = ("post_scores.emotion",)
+    volatile: ClassVar[tuple[str, ...]] = ("batch_size",)
+
+    def model_identity(self, ctx: Context) -> str:
+        from socialens.pipeline.runners import default_models
+
+        return default_models(ctx, TASK)
+
+    def run(self, ctx: Context) -> TaskResult:
+        from socialens.pipeline.runners import score_posts
+
+        counts, written = score_posts(ctx, self, EmotionScorer(ctx.models_dir), score_batch, self.settings.batch_size)
+        shown = ", ".join(f"{label} {n:,}" for label, n in counts["labels"].items() if label != "None")
+        summary = f"scored emotions of {counts['scored']:,} posts ({shown or 'no model for their languages'})"
+        return self.result({**counts, "summary": summary}, rows=written)

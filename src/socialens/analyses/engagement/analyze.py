@@ -9,54 +9,80 @@ so a post is scored as it would have been when it was published. Scores go to
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from socialens.progress import NoProgress, Progress
-from socialens.store import Store
+from socialens.pipeline.task import Task, TaskResult
+
+if TYPE_CHECKING:
+    from socialens.pipeline.context import Context
+
+TASK = "engagement"
 
 
-def run(
-    store: Store, *, options: dict[str, str], models_dir: Path | None = None, progress: Progress | None = None
-) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class EngagementSettings:
+    model: str | None = None  # a registered model name; None: the default engagement model
+
+
+class EngagementTask(Task):
+    """Post-level, but over the whole selection at once: each post's features come from its
+    author's earlier posts, and ``high`` is the top predicted tenth of the selection."""
+
+    name = TASK
+    kind = "post"
+    Settings = EngagementSettings
+    requires = ("posts",)
+    assigns = ("post_scores.engagement",)
+    needs_models = ("engagement",)
+
+    def run(self, ctx: Context) -> TaskResult:
+        from socialens.analyses.engagement.workflow import load_engagement_model
+        from socialens.store.engagement_queries import posts_for_engagement
+
+        model, encoder, model_name = load_engagement_model(self.settings.model, ctx.models_dir)
+        posts = posts_for_engagement(ctx.store)
+        if not posts["id"]:
+            data = {"task": TASK, "scored": 0, "model": model_name, "summary": "no timed posts to score"}
+            return self.result(data)
+        written, high = score_engagement(ctx, posts, model, encoder, model_name)
+        data = {
+            "task": TASK,
+            "scored": written,
+            "model": model_name,
+            "high": high,
+            "summary": f"engagement: scored {written:,} posts with {model_name}; top tenth labelled high",
+        }
+        return self.result(data, rows=written)
+
+
+def score_engagement(ctx: Context, posts: dict[str, Any], model: Any, encoder: str, model_name: str) -> tuple[int, int]:
+    """Predict, label the top tenth ``high`` and write the scores; (posts written, posts high)."""
     import numpy as np
     import orjson
     import pyarrow as pa
 
     from socialens.analyses.engagement.features import Posts, meta_features
     from socialens.analyses.engagement.text import embed_texts
-    from socialens.analyses.engagement.workflow import levels, load_engagement_model
-    from socialens.store.engagement_queries import posts_for_engagement
+    from socialens.analyses.engagement.workflow import levels
     from socialens.store.scores import write_scores
 
-    model, encoder, model_name = load_engagement_model(options.get("model"), models_dir)
-    posts = posts_for_engagement(store)
     n = len(posts["id"])
-    if n == 0:
-        return {"task": "engagement", "scored": 0, "model": model_name, "summary": "no timed posts to score"}
     counts = {k: [np.nan if v is None else float(v) for v in posts[k]] for k in ("retweets", "favourites")}
     meta = meta_features(Posts(posts["author"], posts["created_at"], counts["retweets"], counts["favourites"]))
-    bar = progress or NoProgress()
-    bar.start(f"embedding {n:,} posts ({encoder})", n)
-    vectors = embed_texts(posts["text"], encoder, progress=bar.advance) if model.pca_ is not None else None
+    ctx.progress.start(f"embedding {n:,} posts ({encoder})", n)
+    vectors = embed_texts(posts["text"], encoder, progress=ctx.progress.advance) if model.pca_ is not None else None
     predicted = model.predict(meta, vectors)
     cut = float(np.quantile(predicted[:, 1], 0.9))
     rows = pa.table(
         {
             "platform": posts["platform"],
             "post_id": posts["id"],
-            "task": ["engagement"] * n,
+            "task": [TASK] * n,
             "label": ["high" if p >= cut else "normal" for p in predicted[:, 1]],
             "score": predicted[:, 1].astype(float),
             "probabilities": [orjson.dumps(levels(row)).decode() for row in predicted],
             "model": [model_name] * n,
         }
     )
-    written = write_scores(store, rows)
-    return {
-        "task": "engagement",
-        "scored": written,
-        "model": model_name,
-        "high": int((predicted[:, 1] >= cut).sum()),
-        "summary": f"engagement: scored {written:,} posts with {model_name}; top tenth labelled high",
-    }
+    return write_scores(ctx.store, rows), int((predicted[:, 1] >= cut).sum())

@@ -1,17 +1,11 @@
-"""Offensive-language scores for texts and for every post in the store (task ``offensive``)."""
+"""Offensive-language scores for texts (``socialens analyze offensive`` scores the store's posts with them)."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-import orjson
-import pyarrow as pa
-
 from socialens.analyses.offensive.hatesonar import LABELS, HateSonarOffensive
-from socialens.store import Store
-from socialens.store.scores import iter_post_texts, write_scores
 from socialens.text.langid import detect_language
 from socialens.text.normalize import normalize_text
 
@@ -45,33 +39,3 @@ def predict_offensive(texts: Sequence[str], langs: Sequence[str | None] | None =
             model=MODEL,
         )
     return results
-
-
-def analyze_offensive(
-    store: Store, batch_size: int = 2_000, progress: Callable[[int], None] | None = None
-) -> dict[str, Any]:
-    """Score all posts; ``score`` = 1 - P(neither)."""
-    labels: Counter[str | None] = Counter()
-    for batch in iter_post_texts(store, batch_size):
-        columns = batch.to_pydict()
-        results = predict_offensive([t or "" for t in columns["text"]], langs=columns["lang"])
-        labels.update(r["label"] for r in results)
-        write_scores(
-            store,
-            pa.table(
-                {
-                    "platform": columns["platform"],
-                    "post_id": columns["id"],
-                    "task": [TASK] * len(results),
-                    "label": [r["label"] for r in results],
-                    "score": [
-                        round(1.0 - r["probabilities"]["neither"], 4) if r["probabilities"] else None for r in results
-                    ],
-                    "probabilities": [orjson.dumps(r["probabilities"]).decode() for r in results],
-                    "model": [r["model"] for r in results],
-                }
-            ),
-        )
-        if progress:
-            progress(len(results))
-    return {"scored": sum(n for label, n in labels.items() if label), "labels": {str(k): v for k, v in labels.items()}}

@@ -5,39 +5,53 @@ Label: the account's top interest; score: its activity events; details: the whol
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from socialens.progress import NoProgress, Progress
-from socialens.store import Store
+from socialens.pipeline.task import Task, TaskResult
+
+if TYPE_CHECKING:
+    from socialens.pipeline.context import Context
 
 TASK = "profile"
+MODEL = "profiles.v1"
 
 
-def run(
-    store: Store, *, options: dict[str, str], models_dir: Path | None = None, progress: Progress | None = None
-) -> dict[str, Any]:
-    from socialens.analyses.profiles.build import build_profiles
-    from socialens.errors import ConfigError
-    from socialens.store.results import write_user_scores
+@dataclass(frozen=True, slots=True)
+class ProfilesSettings:
+    interests: int = 5  # interests kept per account
 
-    unknown = sorted(set(options) - {"interests"})
-    if unknown:
-        raise ConfigError(f"analyze profiles: unknown option(s) {unknown}; known: interests")
-    bar = progress or NoProgress()
-    bar.start("building user profiles", None)
-    profiles = build_profiles(store, interests=int(options.get("interests", 5)))
-    rows = [
-        {
-            "platform": p["platform"],
-            "user_id": p["user_id"],
-            "label": p["interests"][0]["label"] if p["interests"] else None,
-            "score": float(p["events"]),
-            "details": p,
-        }
-        for p in profiles
-    ]
-    bar.start("writing profiles", len(rows))
-    written = write_user_scores(store, TASK, rows, model="profiles.v1")
-    bar.advance(len(rows))
-    return {"task": TASK, "users": written, "summary": f"profiled {written:,} accounts (user_scores task '{TASK}')"}
+    def __post_init__(self) -> None:
+        from socialens.errors import ConfigError
+
+        if self.interests < 1:
+            raise ConfigError(f"profiles setting interests={self.interests}: must be at least 1")
+
+
+class ProfilesTask(Task):
+    name = "profiles"
+    kind = "account"
+    Settings = ProfilesSettings
+    requires = ("posts", "interactions")
+    uses = ("post_scores.sentiment", "post_scores.topic", "results.topics", "user_scores.influence")
+    assigns = ("user_scores.profile",)
+
+    def run(self, ctx: Context) -> TaskResult:
+        from socialens.analyses.profiles.build import build_profiles
+        from socialens.pipeline.runners import score_accounts
+
+        ctx.progress.start("building user profiles", None)
+        profiles = build_profiles(ctx.store, interests=self.settings.interests)
+        rows = [
+            {
+                "platform": p["platform"],
+                "user_id": p["user_id"],
+                "label": p["interests"][0]["label"] if p["interests"] else None,
+                "score": float(p["events"]),
+                "details": p,
+            }
+            for p in profiles
+        ]
+        written = score_accounts(ctx, TASK, rows, MODEL)
+        summary = f"profiled {written:,} accounts (user_scores task '{TASK}')"
+        return self.result({"task": TASK, "users": written, "summary": summary}, rows=written)

@@ -48,6 +48,18 @@ def build_profiles(store: Store, user_id: str | None = None, interests: int = 5)
     return list(profiles.values())
 
 
+def account_profile(store: Store, account: tuple[str, str]) -> dict[str, Any]:
+    """One account's profile with its stored segment and suspicion (``None`` where not run)."""
+    from socialens.store.results import read_user_scores
+
+    platform, user_id = account
+    profile = next(p for p in build_profiles(store, user_id=user_id) if p["platform"] == platform)
+    for task in ("segment", "suspicious"):
+        scored = [r for r in read_user_scores(store, task, user_id=user_id) if r["platform"] == platform]
+        profile[task] = scored[0] if scored else None
+    return profile
+
+
 def _empty_profile(
     platform: str, uid: str, posts: int, events: int, first: Any, last: Any, handle: str | None
 ) -> dict[str, Any]:

@@ -3,68 +3,99 @@
 Writes ``user_scores`` task 'segment' (label = segment id, score = closeness to the segment's
 centre in (0, 1], details = the segment's name) and ``analysis_results`` task 'segments' (one
 item per segment: name, size, distinguishing features, busiest members, common interests).
-Options: ``k`` (default: chosen by silhouette), ``embed`` (yes/no: add node2vec embeddings of
-the interaction graph; default yes when there is one), ``dim`` (embedding size, 16),
-``embedding_weight`` (how much the embeddings count against the profile features, 0.5), ``seed``.
+It clusters the stored profiles (``socialens analyze profiles`` first, or ``socialens run
+segments`` runs both). Settings: ``k`` (default: chosen by silhouette), ``embed`` (yes/no: add
+node2vec embeddings of the interaction graph; default yes when there is one), ``dim`` (embedding
+size, 16), ``embedding_weight`` (how much the embeddings count against the profile features,
+0.5), ``seed``, ``max_k``.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from socialens.progress import NoProgress, Progress
+from socialens.pipeline.task import Task, TaskResult
 from socialens.store import Store
+
+if TYPE_CHECKING:
+    from socialens.pipeline.context import Context
 
 TASK = "segment"
 RESULTS = "segments"
-OPTIONS = ("k", "embed", "dim", "seed", "max_k", "embedding_weight")
 
 
-def run(
-    store: Store, *, options: dict[str, str], models_dir: Path | None = None, progress: Progress | None = None
-) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class SegmentsSettings:
+    k: int | None = None  # segments; None: chosen by silhouette up to max_k
+    embed: bool = True  # add node2vec embeddings of the interaction graph (when there is one)
+    dim: int = 16
+    seed: int = 0
+    max_k: int = 8
+    embedding_weight: float = 0.5
+
+    def __post_init__(self) -> None:
+        from socialens.errors import ConfigError
+
+        if self.k is not None and self.k < 1:
+            raise ConfigError(f"segments setting k={self.k}: must be at least 1")
+        if self.dim < 1 or self.max_k < 2:
+            raise ConfigError("segments settings dim must be at least 1 and max_k at least 2")
+
+
+class SegmentsTask(Task):
+    name = RESULTS
+    kind = "account"
+    Settings = SegmentsSettings
+    requires = ("user_scores.profile", "interactions")
+    assigns = ("user_scores.segment", "results.segments")
+
+    def run(self, ctx: Context) -> TaskResult:
+        from socialens.pipeline.runners import score_accounts
+        from socialens.store.results import read_user_details, write_results
+
+        ctx.progress.start("reading user profiles", None)
+        profiles = [p for p in read_user_details(ctx.store, "profile") if p and p["events"] > 0]
+        segments, rows = segment_accounts(ctx, profiles, self.settings)
+        written = score_accounts(ctx, TASK, rows, model="segments.KMeansSegments.v1")
+        write_results(ctx.store, RESULTS, [(str(s["segment"]), s) for s in segments])
+        listing = "; ".join(f"{s['segment']}: {s['name']} ({s['size']})" for s in segments)
+        data = {
+            "task": TASK,
+            "users": len(rows),
+            "segments": segments,
+            "summary": f"{len(segments)} segments of {len(rows):,} accounts: {listing}"
+            if rows
+            else "no active accounts",
+        }
+        return self.result(data, rows=written)
+
+
+def segment_accounts(
+    ctx: Context, profiles: list[dict[str, Any]], settings: SegmentsSettings
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(segment summaries, user_scores rows) of the profiled accounts."""
     import numpy as np
 
-    from socialens.analyses.profiles.build import build_profiles
     from socialens.analyses.segments.cluster import EMBEDDING_PREFIX, KMeansSegments, profile_matrix
-    from socialens.errors import ConfigError
-    from socialens.store.results import write_results, write_user_scores
 
-    unknown = sorted(set(options) - set(OPTIONS))
-    if unknown:
-        raise ConfigError(f"analyze segments: unknown option(s) {unknown}; known: {', '.join(OPTIONS)}")
-    bar = progress or NoProgress()
-    bar.start("building user profiles", None)
-    profiles = [p for p in build_profiles(store) if p["events"] > 0]
     names, X = profile_matrix(profiles)
     weights = np.ones(X.shape[1])
-    seed = int(options.get("seed", 0))
-    if options.get("embed", "yes") != "no" and profiles:
-        bar.start("learning graph embeddings (node2vec)", None)
-        E = graph_embeddings(store, profiles, dim=int(options.get("dim", 16)), seed=seed)
+    if settings.embed and profiles:
+        ctx.progress.start("learning graph embeddings (node2vec)", None)
+        E = graph_embeddings(ctx.store, profiles, dim=settings.dim, seed=settings.seed)
         if E is not None:
             names += [f"{EMBEDDING_PREFIX}{j}" for j in range(E.shape[1])]
             X = np.hstack([X, E])
             # However many dimensions it has, the embedding block counts for `embedding_weight`
             # times the profile block in the k-means distances (each standardised column has variance 1).
-            share = float(options.get("embedding_weight", 0.5)) * len(weights) / E.shape[1]
+            share = settings.embedding_weight * len(weights) / E.shape[1]
             weights = np.concatenate([weights, np.full(E.shape[1], np.sqrt(share))])
-    bar.start("clustering accounts", None)
-    k = int(options["k"]) if "k" in options else None
-    model = KMeansSegments(k=k, max_k=int(options.get("max_k", 8)), seed=seed).fit(X, weights)
+    ctx.progress.start("clustering accounts", None)
+    model = KMeansSegments(k=settings.k, max_k=settings.max_k, seed=settings.seed).fit(X, weights)
     segments = summarise(profiles, X, names, model.labels_)
-    rows = user_rows(profiles, model, segments)
-    write_user_scores(store, TASK, rows, model=KMeansSegments.registry_name)
-    write_results(store, RESULTS, [(str(s["segment"]), s) for s in segments])
-    listing = "; ".join(f"{s['segment']}: {s['name']} ({s['size']})" for s in segments)
-    return {
-        "task": TASK,
-        "users": len(rows),
-        "segments": segments,
-        "summary": f"{len(segments)} segments of {len(rows):,} accounts: {listing}" if rows else "no active accounts",
-    }
+    return segments, user_rows(profiles, model, segments)
 
 
 def graph_embeddings(store: Store, profiles: list[dict[str, Any]], dim: int, seed: int) -> Any:

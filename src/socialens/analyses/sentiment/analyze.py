@@ -1,4 +1,4 @@
-"""``socialens analyze sentiment``: score every post in the store and write the scores back.
+"""``socialens analyze sentiment``: score every selected post and write the scores back.
 
 Each post is scored by its language's default model (the language identified at ingest);
 posts in languages without a model are recorded with no label, so a re-run after training
@@ -8,53 +8,45 @@ one knows what is missing. Scores go to ``post_scores`` with ``task = 'sentiment
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import orjson
-import pyarrow as pa
+from socialens.pipeline.runners import PostBatch, PostScore
+from socialens.pipeline.task import Task, TaskResult
 
-from socialens.analyses.sentiment.predict import predict_sentiment
-from socialens.progress import Progress
-from socialens.store import Store
-from socialens.store.scores import iter_post_texts, write_scores
+if TYPE_CHECKING:
+    from socialens.pipeline.context import Context
 
 TASK = "sentiment"
 
 
-def analyze_sentiment(
-    store: Store,
-    registry_root: Path | None = None,
-    batch_size: int = 2_000,
-    progress: Callable[[int], None] | None = None,
-) -> dict[str, Any]:
-    """Score all posts; returns counts per label (``None``: no model for the language)."""
-    labels: Counter[str | None] = Counter()
-    for batch in iter_post_texts(store, batch_size):
-        columns = batch.to_pydict()
-        results = predict_sentiment(
-            [t or "" for t in columns["text"]], registry_root=registry_root, langs=columns["lang"]
-        )
-        labels.update(r["label"] for r in results)
-        write_scores(
-            store,
-            pa.table(
-                {
-                    "platform": columns["platform"],
-                    "post_id": columns["id"],
-                    "task": [TASK] * len(results),
-                    "label": [r["label"] for r in results],
-                    "score": [_polarity(r["probabilities"]) for r in results],
-                    "probabilities": [orjson.dumps(r["probabilities"]).decode() for r in results],
-                    "model": [r["model"] for r in results],
-                }
-            ),
-        )
-        if progress:
-            progress(len(results))
-    return {"scored": sum(n for label, n in labels.items() if label), "labels": {str(k): v for k, v in labels.items()}}
+@dataclass(frozen=True, slots=True)
+class SentimentSettings:
+    batch_size: int = 2_000  # posts per batch sent to a worker
+
+    def __post_init__(self) -> None:
+        from socialens.errors import ConfigError
+
+        if self.batch_size < 1:
+            raise ConfigError(f"sentiment setting batch_size={self.batch_size}: must be at least 1")
+
+
+@dataclass(frozen=True, slots=True)
+class SentimentScorer:
+    """The per-worker recipe: models are loaded (and cached) by the worker that scores."""
+
+    models_dir: Path | None = None
+
+    def __call__(self) -> Path | None:
+        return self.models_dir
+
+
+def score_batch(models_dir: Path | None, batch: PostBatch) -> list[PostScore]:
+    from socialens.analyses.sentiment.predict import predict_sentiment
+
+    results = predict_sentiment(batch.texts, registry_root=models_dir, langs=batch.langs)
+    return [PostScore(r["label"], _polarity(r["probabilities"]), r["probabilities"], r["model"]) for r in results]
 
 
 def _polarity(probabilities: dict[str, float]) -> float | None:
@@ -63,12 +55,28 @@ def _polarity(probabilities: dict[str, float]) -> float | None:
     return round(probabilities.get("positive", 0.0) - probabilities.get("negative", 0.0), 4)
 
 
-def run(
-    store: Store, *, options: dict[str, str], models_dir: Path | None = None, progress: Progress | None = None
-) -> dict[str, Any]:
-    """``socialens analyze sentiment``."""
-    from socialens.progress import NoProgress
+class SentimentTask(Task):
+    name = TASK
+    kind = "post"
+    Settings = SentimentSettings
+    requires = ("posts",)
+    assigns = ("post_scores.sentiment",)
+    volatile: ClassVar[tuple[str, ...]] = ("batch_size",)
 
-    bar = progress or NoProgress()
-    bar.start("scoring sentiment", store.count("posts"))
-    return analyze_sentiment(store, registry_root=models_dir, progress=bar.advance)
+    def model_identity(self, ctx: Context) -> str:
+        from socialens.pipeline.runners import default_models
+
+        return default_models(ctx, TASK)
+
+    def run(self, ctx: Context) -> TaskResult:
+        from socialens.pipeline.runners import score_posts
+
+        counts, written = score_posts(
+            ctx, self, SentimentScorer(ctx.models_dir), score_batch, batch_size=self.settings.batch_size
+        )
+        shown = ", ".join(f"{label} {n:,}" for label, n in counts["labels"].items() if label != "None")
+        data: dict[str, Any] = {
+            **counts,
+            "summary": f"scored sentiment of {counts['scored']:,} posts ({shown or 'no model for their languages'})",
+        }
+        return self.result(data, rows=written)

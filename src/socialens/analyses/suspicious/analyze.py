@@ -7,36 +7,65 @@ Details keep both, the features and the reasons, so a flag can be checked by han
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from socialens.progress import NoProgress, Progress
-from socialens.store import Store
+from socialens.pipeline.task import Task, TaskResult
+
+if TYPE_CHECKING:
+    from socialens.pipeline.context import Context
 
 TASK = "suspicious"
 LANGUAGE = "any"  # behaviour, not text: one model for every language
 
 
-def run(
-    store: Store, *, options: dict[str, str], models_dir: Path | None = None, progress: Progress | None = None
-) -> dict[str, Any]:
-    from socialens.analyses.suspicious.features import FEATURES, behaviour_features
-    from socialens.analyses.suspicious.score import BehaviourScore
-    from socialens.errors import ConfigError
-    from socialens.store.results import write_user_scores
+@dataclass(frozen=True, slots=True)
+class SuspiciousSettings:
+    model: str = "auto"  # auto (the trained default if any), none (the heuristic), or a model name
+    threshold: float = 0.5  # score at or above which an account is labelled suspicious
 
-    unknown = sorted(set(options) - {"model", "threshold"})
-    if unknown:
-        raise ConfigError(f"analyze suspicious: unknown option(s) {unknown}; known: model, threshold")
-    threshold = float(options.get("threshold", 0.5))
-    bar = progress or NoProgress()
-    bar.start("computing behavioural features", None)
-    rows = behaviour_features(store)
+
+class SuspiciousTask(Task):
+    name = TASK
+    kind = "account"
+    Settings = SuspiciousSettings
+    requires = ("posts", "interactions")
+    assigns = ("user_scores.suspicious",)
+
+    def run(self, ctx: Context) -> TaskResult:
+        from socialens.analyses.suspicious.features import behaviour_features
+        from socialens.analyses.suspicious.score import BehaviourScore
+        from socialens.pipeline.runners import score_accounts
+
+        ctx.progress.start("computing behavioural features", None)
+        rows = behaviour_features(ctx.store)
+        classifier, model_name = load_model(self.settings.model, ctx.models_dir)
+        out = score_rows(rows, classifier, self.settings.threshold)
+        scorer = model_name or BehaviourScore.registry_name
+        written = score_accounts(ctx, TASK, out, model=scorer)
+        flagged = sum(r["label"] == "suspicious" for r in out)
+        described = f"model {model_name}" if model_name else "the heuristic score"
+        data = {
+            "task": TASK,
+            "users": written,
+            "suspicious": flagged,
+            "scorer": scorer,
+            "summary": f"scored {written:,} accounts with {described}: "
+            f"{flagged:,} at or above {self.settings.threshold}",
+        }
+        return self.result(data, rows=written)
+
+
+def score_rows(rows: list[dict[str, Any]], classifier: Any, threshold: float) -> list[dict[str, Any]]:
+    """``user_scores`` rows: the model's P(bot) when there is a model, else the heuristic score,
+    with both, the features and the reasons in the details."""
+    from socialens.analyses.suspicious.features import FEATURES
+    from socialens.analyses.suspicious.score import BehaviourScore
+
     heuristic = BehaviourScore().fit(rows)
     h_scores = heuristic.score(rows)
-    classifier, model_name = load_model(options.get("model", "auto"), models_dir)
     probabilities = classifier.predict_proba(rows)[:, 1].tolist() if classifier is not None and rows else None
-    bar.start("scoring accounts", len(rows))
     out = []
     for i, row in enumerate(rows):
         score = round(probabilities[i], 6) if probabilities is not None else h_scores[i]
@@ -50,17 +79,7 @@ def run(
         label = "suspicious" if score >= threshold else "normal"
         out.append({"platform": row["platform"], "user_id": row["user_id"], "label": label, "score": score,
                     "details": details})  # fmt: skip
-        bar.advance()
-    written = write_user_scores(store, TASK, out, model=model_name or BehaviourScore.registry_name)
-    flagged = sum(r["label"] == "suspicious" for r in out)
-    scorer = f"model {model_name}" if model_name else "the heuristic score"
-    return {
-        "task": TASK,
-        "users": written,
-        "suspicious": flagged,
-        "scorer": model_name or BehaviourScore.registry_name,
-        "summary": f"scored {written:,} accounts with {scorer}: {flagged:,} at or above {threshold}",
-    }
+    return out
 
 
 def load_model(choice: str, models_dir: Path | None) -> tuple[Any, str | None]:

@@ -6,7 +6,7 @@ similarity to the topic centroid), ``analysis_results`` ``topics`` (one item per
 registry (task ``topics``) so later batches and streams are assigned incrementally
 (:func:`load_fitted`, :class:`socialens.analyses.topics.incremental.TopicTracker`).
 
-Options (``-o key=value``): ``sample`` (posts to fit on, default 20000; the rest are assigned
+Settings (``-o key=value``): ``sample`` (posts to fit on, default 20000; the rest are assigned
 in batches), ``min_topic_size`` (40), ``seed`` (42), ``lang`` (``en``, ``zh`` or ``auto``: the
 embedder is MiniLM for English, multilingual-e5 otherwise), ``embedder`` (``minilm``, ``e5``,
 ``tfidf``), ``reducer`` (``pca``, ``umap``), ``clusterer`` (``hdbscan``, ``kmeans``),
@@ -18,40 +18,31 @@ coherent keywords there and leaves no outliers.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from socialens.errors import ConfigError
-from socialens.progress import NoProgress, Progress
-from socialens.store import Store
+from socialens.pipeline.task import Task, TaskResult
+
+if TYPE_CHECKING:
+    from socialens.pipeline.context import Context
 
 TASK = "topic"
 MODEL_NAME = "topics"
-_DEFAULTS = {
-    "sample": "20000",
-    "min_topic_size": "40",
-    "seed": "42",
-    "lang": "auto",
-    "embedder": "",
-    "reducer": "pca",
-    "clusterer": "hdbscan",
-    "n_topics": "50",
-    "reassign_outliers": "false",
-}
 
 
-def _settings(options: dict[str, str]) -> dict[str, str]:
-    unknown = sorted(set(options) - set(_DEFAULTS))
-    if unknown:
-        raise ConfigError(f"unknown option(s) for topics: {unknown}; known: {sorted(_DEFAULTS)}")
-    return {**_DEFAULTS, **options}
-
-
-def _int(settings: dict[str, str], key: str) -> int:
-    try:
-        return int(settings[key])
-    except ValueError:
-        raise ConfigError(f"option {key}={settings[key]!r} must be a whole number") from None
+@dataclass(frozen=True, slots=True)
+class TopicsSettings:
+    sample: int = 20_000  # posts to fit on; the rest are assigned in batches
+    min_topic_size: int = 40
+    seed: int = 42
+    lang: str = "auto"  # en, zh or auto
+    embedder: Literal["", "minilm", "e5", "tfidf"] = ""  # "": MiniLM for English, e5 otherwise
+    reducer: Literal["pca", "umap"] = "pca"
+    clusterer: Literal["hdbscan", "kmeans"] = "hdbscan"
+    n_topics: int = 50  # k-means only
+    reassign_outliers: bool = False
 
 
 def choose_language(langs: list[str | None]) -> str:
@@ -60,72 +51,68 @@ def choose_language(langs: list[str | None]) -> str:
     return "en" if not known or known["en"] >= 0.8 * sum(known.values()) else "multi"
 
 
-def build_topics(settings: dict[str, str], language: str) -> Any:
-    """The pipeline the options describe."""
+_EMBEDDERS: dict[str, Callable[[Any, int], Any]] = {
+    "minilm": lambda module, seed: module.MiniLMEmbedder(),
+    "e5": lambda module, seed: module.E5Embedder(),
+    "tfidf": lambda module, seed: module.TfidfSvdEmbedder(seed=seed),
+}
+
+
+def build_topics(settings: TopicsSettings, language: str) -> Any:
+    """The pipeline the settings describe."""
     from socialens.analyses.topics import clusterers, embedders, reducers
     from socialens.analyses.topics.model import Topics
 
-    seed = _int(settings, "seed")
-    name = settings["embedder"] or ("minilm" if language == "en" else "e5")
-    choices: dict[str, dict[str, Any]] = {
-        "embedder": {
-            "minilm": embedders.MiniLMEmbedder,
-            "e5": embedders.E5Embedder,
-            "tfidf": lambda: embedders.TfidfSvdEmbedder(seed=seed),
-        },
-        "reducer": {
-            "pca": lambda: reducers.PCAReducer(n_components=5, seed=seed),
-            "umap": lambda: reducers.UMAPReducer(seed=seed),
-        },
-        "clusterer": {
-            "hdbscan": lambda: clusterers.HDBSCANClusterer(
-                min_cluster_size=_int(settings, "min_topic_size"), min_samples=5
-            ),
-            "kmeans": lambda: clusterers.KMeansClusterer(n_clusters=_int(settings, "n_topics"), seed=seed),
-        },
+    seed = settings.seed
+    embedder = settings.embedder or ("minilm" if language == "en" else "e5")
+    stages: dict[str, Any] = {
+        "embedder": _EMBEDDERS[embedder](embedders, seed),
+        "reducer": (
+            reducers.PCAReducer(n_components=5, seed=seed)
+            if settings.reducer == "pca"
+            else reducers.UMAPReducer(seed=seed)
+        ),
+        "clusterer": (
+            clusterers.HDBSCANClusterer(min_cluster_size=settings.min_topic_size, min_samples=5)
+            if settings.clusterer == "hdbscan"
+            else clusterers.KMeansClusterer(n_clusters=settings.n_topics, seed=seed)
+        ),
     }
-    picked = {"embedder": name, "reducer": settings["reducer"], "clusterer": settings["clusterer"]}
-    stages = {}
-    for stage, value in picked.items():
-        if value not in choices[stage]:
-            raise ConfigError(f"option {stage}={value!r}; choose one of {sorted(choices[stage])}")
-        stages[stage] = choices[stage][value]()
-    return Topics(
-        **stages,
-        seed=seed,
-        sample_size=_int(settings, "sample"),
-        reassign_outliers=settings["reassign_outliers"].lower() in ("1", "true", "yes"),
-    )
+    return Topics(**stages, seed=seed, sample_size=settings.sample, reassign_outliers=settings.reassign_outliers)
 
 
-def run(
-    store: Store, *, options: dict[str, str], models_dir: Path | None = None, progress: Progress | None = None
-) -> dict[str, Any]:
-    """``socialens analyze topics``."""
-    from socialens.analyses.topics import results
-    from socialens.store.topic_queries import read_posts_for_topics
+class TopicsTask(Task):
+    name = "topics"
+    kind = "corpus"
+    Settings = TopicsSettings
+    requires = ("posts",)
+    assigns = ("post_scores.topic", "results.topics")
 
-    settings = _settings(options)
-    bar = progress or NoProgress()
-    posts = read_posts_for_topics(store)
-    language = settings["lang"] if settings["lang"] != "auto" else choose_language(posts["lang"])
-    topics = build_topics(settings, language)
-    bar.start("finding topics", len(posts["text"]))
-    labels = topics.fit_transform(posts["text"], posts["created_at"])
-    bar.advance(len(labels))
-    results.write_all(store, topics, posts, labels)
-    card = save_fitted(topics, models_dir, language, len(labels))
-    outliers = int((labels < 0).sum())
-    return {
-        "posts": len(labels),
-        "topics": len(topics.topics_),
-        "outliers": outliers,
-        "language": language,
-        "model": f"{card.name} v{card.version}",
-        "top": [t.label for t in topics.topics_[:10]],
-        "summary": f"{len(topics.topics_)} topics in {len(labels):,} posts "
-        f"({outliers:,} outliers); model saved as {card.name} v{card.version}",
-    }
+    def run(self, ctx: Context) -> TaskResult:
+        from socialens.analyses.topics import results
+        from socialens.store.topic_queries import read_posts_for_topics
+
+        posts = read_posts_for_topics(ctx.store)
+        s = self.settings
+        language = s.lang if s.lang != "auto" else choose_language(posts["lang"])
+        topics = build_topics(s, language)
+        ctx.progress.start("finding topics", len(posts["text"]))
+        labels = topics.fit_transform(posts["text"], posts["created_at"])
+        ctx.progress.advance(len(labels))
+        results.write_all(ctx.store, topics, posts, labels)
+        card = save_fitted(topics, ctx.models_dir, language, len(labels))
+        outliers = int((labels < 0).sum())
+        data = {
+            "posts": len(labels),
+            "topics": len(topics.topics_),
+            "outliers": outliers,
+            "language": language,
+            "model": f"{card.name} v{card.version}",
+            "top": [t.label for t in topics.topics_[:10]],
+            "summary": f"{len(topics.topics_)} topics in {len(labels):,} posts "
+            f"({outliers:,} outliers); model saved as {card.name} v{card.version}",
+        }
+        return self.result(data, rows=len(labels))
 
 
 def save_fitted(topics: Any, models_dir: Path | None, language: str, posts: int) -> Any:

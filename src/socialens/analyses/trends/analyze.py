@@ -12,27 +12,29 @@ from __future__ import annotations
 import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from socialens.analyses.trends.baseline import half_life_rate, poisson_z
 from socialens.analyses.trends.burst import KleinbergBursts
 from socialens.analyses.trends.terms import post_terms
-from socialens.errors import ConfigError
-from socialens.progress import NoProgress, Progress
+from socialens.pipeline.task import Task, TaskResult
+from socialens.progress import Progress
 from socialens.store import Store
+
+if TYPE_CHECKING:
+    from socialens.pipeline.context import Context
 
 TASK = "trends"
 BIN_SECONDS = {"hour": 3600, "day": 86_400, "week": 7 * 86_400}
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class TrendSettings:
-    """``--option`` settings of the trends analysis."""
+    """Settings of the trends analysis."""
 
-    bin: str = "auto"  # hour, day, week, or auto (hours up to 60 days of data, then days, then weeks)
+    bin: Literal["auto", "hour", "day", "week"] = "auto"  # auto: hours up to 60 days of data, then days, then weeks
     min_count: int = 10  # a term needs this many posts in all to be a candidate
     max_terms: int = 500  # the most frequent candidates go through the burst model
     top: int = 50  # bursts kept, by weight
@@ -41,22 +43,27 @@ class TrendSettings:
     baseline_bins: float = 30.0  # half-life (bins) of the share a burst is compared with
     hashtags_only: bool = False
 
-    @classmethod
-    def from_options(cls, options: dict[str, str]) -> TrendSettings:
-        known = {f.name: f for f in fields(cls)}
-        values: dict[str, Any] = {}
-        for key, raw in options.items():
-            if key not in known:
-                raise ConfigError(f"trends has no option {key!r}; known: {', '.join(known)}")
-            kind = type(getattr(cls(), key))
-            try:
-                values[key] = raw.lower() in ("1", "true", "yes") if kind is bool else kind(raw)
-            except ValueError:
-                raise ConfigError(f"trends option {key}={raw!r}: expected {kind.__name__}") from None
-        settings = cls(**values)
-        if settings.bin not in (*BIN_SECONDS, "auto"):
-            raise ConfigError(f"trends option bin={settings.bin!r}: expected hour, day, week or auto")
-        return settings
+
+class TrendsTask(Task):
+    name = TASK
+    kind = "corpus"
+    Settings = TrendSettings
+    requires = ("posts",)
+    uses = ("post_scores.topic",)
+    assigns = ("results.trends",)
+
+    def run(self, ctx: Context) -> TaskResult:
+        from socialens.store.results import write_results
+
+        trends = detect_trends(ctx.store, self.settings, ctx.progress)
+        written = write_results(ctx.store, TASK, [(t["key"], t) for t in trends])
+        top = ", ".join(f"{t['term']} ({t['start'][:10]})" for t in trends[:5])
+        data = {
+            "bursts": len(trends),
+            "trends": trends,
+            "summary": f"{len(trends)} bursts found" + (f"; strongest: {top}" if top else ""),
+        }
+        return self.result(data, rows=written)
 
 
 @dataclass(slots=True)
@@ -65,22 +72,6 @@ class _Counts:
     bin_seconds: int
     totals: Counter[int]
     by_term: dict[str, Counter[int]]
-
-
-def run(
-    store: Store, *, options: dict[str, str], models_dir: Path | None = None, progress: Progress | None = None
-) -> dict[str, Any]:
-    from socialens.store.results import write_results
-
-    settings = TrendSettings.from_options(options)
-    trends = detect_trends(store, settings, progress or NoProgress())
-    write_results(store, TASK, [(t["key"], t) for t in trends])
-    top = ", ".join(f"{t['term']} ({t['start'][:10]})" for t in trends[:5])
-    return {
-        "bursts": len(trends),
-        "trends": trends,
-        "summary": f"{len(trends)} bursts found" + (f"; strongest: {top}" if top else ""),
-    }
 
 
 def detect_trends(store: Store, settings: TrendSettings, progress: Progress) -> list[dict[str, Any]]:

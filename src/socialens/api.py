@@ -1,0 +1,151 @@
+"""The Python API: a store you ingest into, run tasks on, and read results from, in a few lines.
+
+>>> import tempfile, pathlib
+>>> import socialens as sl
+>>> from socialens.analyses.sentiment.workflow import train_sentiment
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> models = folder / "models"
+>>> _ = train_sentiment("en", "vader", registry_root=models)  # a lexicon model, fitted in seconds
+>>> _ = (folder / "tweets.jsonl").write_text(
+...     '{"id": "1", "text": "What a wonderful, happy day", "created_at": "2024-03-01T10:00:00Z", "author": "ann"}\\n'
+...     '{"id": "2", "text": "This is awful and I hate it", "created_at": "2024-03-02T10:00:00Z", "author": "bob"}\\n'
+...     '{"id": "3", "text": "An old post, still great", "created_at": "2023-05-01T10:00:00Z", "author": "ann"}\\n'
+... )
+>>> store = sl.Store(folder / "x.duckdb", models_dir=models)
+>>> store.ingest(folder / "tweets.jsonl", format="jsonl", mapping={"id": "id", "text": "text",
+...     "created_at": "created_at", "author": "author"}).read
+3
+>>> store.run("sentiment", since="2024-01-01").summary
+'scored sentiment of 2 posts (negative 1, positive 1)'
+>>> store.results("sentiment").to_pandas()[["post_id", "label"]].sort_values("post_id").values.tolist()
+[['1', 'positive'], ['2', 'negative']]
+>>> store.close()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from socialens.pipeline.selection import Selection
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from socialens.ingest.run import IngestSummary
+    from socialens.pipeline.task import TaskResult
+
+_SELECTION_KEYS = ("since", "until", "platform", "lang", "author", "query")
+
+
+@dataclass(frozen=True, slots=True)
+class Results:
+    """A task's stored results (``post_scores``, ``user_scores`` or ``analysis_results`` rows)."""
+
+    table: pa.Table
+
+    def to_arrow(self) -> pa.Table:
+        return self.table
+
+    def to_pandas(self) -> Any:
+        return self.table.to_pandas()
+
+    def to_pylist(self) -> list[dict[str, Any]]:
+        return self.table.to_pylist()
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+
+class Store:
+    """A socialens store (one DuckDB file) with the verbs users reach for first.
+
+    ``config`` is a ``socialens.toml`` path (default: looked up as the CLI does); ``models_dir``
+    the model registry (default: the user's).
+    """
+
+    def __init__(self, path: str | Path, *, models_dir: str | Path | None = None, config: str | Path | None = None):
+        from socialens.config import load_config
+        from socialens.store import Store as DuckStore
+
+        self.config = load_config(Path(config) if config else None)
+        self.models_dir = Path(models_dir) if models_dir else None
+        self.db = DuckStore(path)
+
+    def ingest(self, *paths: str | Path, format: str = "auto", **importer_settings: Any) -> IngestSummary:
+        """Read export files into the store (pseudonymised with your key); bad records go to the rejects file."""
+        from socialens.ingest.run import ingest
+        from socialens.privacy import Pseudonymizer, load_or_create_key
+
+        privacy = self.config.privacy
+        key = load_or_create_key(privacy.key_file, privacy.key)
+        pseudonymizer = Pseudonymizer(key, keep_identifiers=privacy.keep_identifiers)
+        return ingest(
+            list(paths),
+            self.db,
+            format=format,
+            pseudonymizer=pseudonymizer,
+            importer_settings=importer_settings or None,
+        )
+
+    def run(self, *tasks: str, engine: str = "local", prerequisites: bool = True, **options: Any) -> TaskResult:
+        """Run tasks (with what they require) over a selection; returns the last task's result.
+
+        Keyword options are selection filters (``since``, ``until``, ``platform``, ``lang``,
+        ``author``, ``query``) or settings of the (last) task, e.g. ``run("topics", n_topics=30)``.
+        """
+        from socialens.pipeline.run import run_tasks
+        from socialens.pipeline.selection import selection_from_options
+
+        filters = {k: options.pop(k) for k in _SELECTION_KEYS if k in options}
+        selection = selection_from_options(self.db, privacy=self.config.privacy, **filters)
+        settings = {tasks[-1]: options} if options else None
+        results = run_tasks(
+            self.db,
+            tasks,
+            settings,
+            selection=selection,
+            engine=engine,
+            models_dir=self.models_dir,
+            with_prerequisites=prerequisites,
+            source="keyword",
+            defaults=self.config.tasks,
+        )
+        return results[-1]
+
+    def results(self, task: str) -> Results:
+        """What ``task`` wrote (its first declared output), as a table."""
+        from socialens.pipeline.catalogue import task_class
+        from socialens.store.runs import read_output
+
+        return Results(read_output(self.db, task_class(task).assigns[0]))
+
+    def select(self, **filters: Any) -> Selection:
+        """A selection to pass around (e.g. to ``socialens.report.write_report``)."""
+        from socialens.pipeline.selection import selection_from_options
+
+        return selection_from_options(self.db, privacy=self.config.privacy, **filters)
+
+    def report(self, path: str | Path, **filters: Any) -> Path:
+        """Write the HTML report of the store (or of the selected posts) to ``path``."""
+        from socialens.report import write_report
+
+        return write_report(self.db, path, selection=self.select(**filters))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def tasks() -> Sequence[str]:
+    """The names ``Store.run`` accepts."""
+    from socialens.pipeline.catalogue import task_names
+
+    return task_names()

@@ -1,0 +1,137 @@
+"""Runners: the store -> engine -> store loops every task shares.
+
+* :func:`execute` runs one task: opens the selection scope, records the run (settings and
+  selection, so a report says what the results cover), times it.
+* :func:`score_posts` is the one score-every-post loop (sentiment, emotion, offensive): it
+  reads batches of the selected posts, maps a scorer over them on the context's executor (the
+  model is built once per worker by the scorer's ``setup``), and writes each batch's scores in
+  its own transaction. A re-run after a crash skips the posts already scored with the same
+  run key (task, settings, models).
+* :func:`score_accounts` writes account-level results; :func:`load_graph` gives graph-level
+  tasks the interaction graph of the selection.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from socialens.engine.state import map_with
+
+if TYPE_CHECKING:
+    from socialens.analyses.graph.build import InteractionGraph
+    from socialens.pipeline.context import Context
+    from socialens.pipeline.task import Task, TaskResult
+
+
+def execute(ctx: Context, task: Task) -> TaskResult:
+    """Run ``task`` over ``ctx.selection`` and record the run in the store."""
+    from socialens.store.runs import finish_run, start_run
+    from socialens.store.selection import scoped
+
+    started = time.perf_counter()
+    selection = ctx.selection.as_dict()
+    start_run(ctx.store, task.name, task.run_key(ctx), task.settings_dict(), selection)
+    with scoped(ctx.store, ctx.selection):
+        result = task.run(ctx)
+    result.selection = selection
+    result.seconds = time.perf_counter() - started
+    finish_run(ctx.store, task.name, result.rows, result.summary, result.data.get("model"))
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class PostBatch:
+    """What a post scorer sees: texts and their languages (no ids, no store)."""
+
+    texts: list[str]
+    langs: list[str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class PostScore:
+    label: str | None
+    score: float | None
+    probabilities: dict[str, float]
+    model: str | None
+
+
+#: ``score(state, batch) -> one PostScore per text``; ``state`` is what the scorer's setup built.
+ScoreFunction = Callable[[Any, PostBatch], list[PostScore]]
+
+
+def score_posts(
+    ctx: Context, task: Task, setup: Callable[[], Any], score: ScoreFunction, batch_size: int = 2_000
+) -> tuple[dict[str, Any], int]:
+    """Score every selected post not yet scored with this run key. Returns the label counts over
+    the whole selection (``scored``: posts with a label; ``labels``: per label, ``"None"`` for
+    posts no model could read) and how many posts this call wrote."""
+    import orjson
+    import pyarrow as pa
+
+    from socialens.store.runs import count_unscored, iter_unscored, label_counts_in_run
+    from socialens.store.scores import write_scores
+
+    run_key = task.run_key(ctx)
+    todo = count_unscored(ctx.store, task.name, run_key)
+    ctx.progress.start(f"scoring {task.name}", todo)
+    batches = iter_unscored(ctx.store, task.name, run_key, ("text", "lang"), batch_size)
+    keyed: list[tuple[list[str], list[str]]] = []
+
+    def work() -> Any:
+        for batch in batches:
+            columns = batch.to_pydict()
+            keyed.append((columns["platform"], columns["id"]))
+            yield PostBatch([t or "" for t in columns["text"]], columns["lang"])
+
+    written = 0
+    for scores in map_with(ctx.executor, setup, score, work()):
+        platforms, ids = keyed.pop(0)
+        table = pa.table(
+            {
+                "platform": platforms,
+                "post_id": ids,
+                "task": [task.name] * len(scores),
+                "label": [s.label for s in scores],
+                "score": [s.score for s in scores],
+                "probabilities": [orjson.dumps(s.probabilities).decode() for s in scores],
+                "model": [s.model for s in scores],
+                "run_key": [run_key] * len(scores),
+            }
+        )
+        written += write_scores(ctx.store, table)
+        ctx.progress.advance(len(scores))
+    labels = label_counts_in_run(ctx.store, task.name, run_key)
+    counts = {
+        "scored": sum(n for label, n in labels.items() if label),
+        "labels": {str(k): v for k, v in labels.items()},
+    }
+    return counts, written
+
+
+def default_models(ctx: Context, task: str) -> str:
+    """The default model of ``task`` in each language the registry has one for, as text
+    (part of a run key: training a new default makes a re-run score again)."""
+    registry = ctx.model_registry()
+    languages = sorted({card.language for card in registry.list() if card.task == task})
+    chosen = [registry.default(task, lang) for lang in languages]
+    return ";".join(f"{lang}={card.name} v{card.version}" for lang, card in zip(languages, chosen, strict=True))
+
+
+def score_accounts(ctx: Context, label: str, rows: Sequence[dict[str, Any]], model: str) -> int:
+    """Replace the per-account results ``label`` (``user_scores`` task) with ``rows``, in one transaction."""
+    from socialens.store.results import write_user_scores
+
+    ctx.progress.start(f"writing {label} of {len(rows):,} accounts", len(rows))
+    written = write_user_scores(ctx.store, label, rows, model=model)
+    ctx.progress.advance(len(rows))
+    return written
+
+
+def load_graph(ctx: Context, kinds: str | None) -> InteractionGraph:
+    """The interaction graph of the selection (edges of the given kinds)."""
+    from socialens.analyses.graph.build import build_graph
+
+    return build_graph(ctx.store, kinds=kinds)
