@@ -46,3 +46,25 @@ def run_ingest(store: Store, *paths: Path, format: str = "auto", **kwargs: Any) 
 def rows(store: Store, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
     """Read back what was stored (tests may query the store directly to check it)."""
     return store.con.execute(sql, params or []).fetchall()
+
+
+def run_analysis(
+    store: Store,
+    task: str,
+    options: dict[str, Any] | None = None,
+    models_dir: Path | None = None,
+    prerequisites: bool = False,
+    **filters: Any,
+) -> dict[str, Any]:
+    """What ``socialens analyze TASK -o ...`` (or ``socialens run``) finds: the task result's data."""
+    from socialens.pipeline import Selection, run_tasks
+
+    results = run_tasks(
+        store,
+        [task],
+        {task: options} if options else None,
+        selection=Selection(**filters),
+        models_dir=models_dir,
+        with_prerequisites=prerequisites,
+    )
+    return results[-1].data

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from socialens.analyses.offensive.hatesonar import LABELS, HateSonarOffensive
-from socialens.analyses.offensive.score import analyze_offensive, predict_offensive
+from socialens.analyses.offensive.score import predict_offensive
 from socialens.schema import Post
-from tests.conftest import rows
+from tests.conftest import rows, run_analysis
 
 
 def test_probabilities_rank_an_insult_above_a_greeting():
@@ -32,7 +32,7 @@ def test_analyze_writes_scores(store, tmp_path):
             ]
         }
     )
-    result = analyze_offensive(store)
+    result = run_analysis(store, "offensive")
     assert result["scored"] == 1
     scores = dict(rows(store, "SELECT post_id, label FROM post_scores WHERE task = 'offensive'"))
     assert scores["1"] in LABELS and scores["2"] is None

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from socialens.analyses.sentiment.analyze import analyze_sentiment
 from socialens.analyses.sentiment.workflow import train_sentiment
 from socialens.report import write_report
 from socialens.schema import Post
-from tests.conftest import rows
+from tests.conftest import rows, run_analysis
 
 
 def _post(i: int, text: str, lang: str) -> Post:
@@ -27,13 +26,13 @@ def test_scores_every_post_and_the_report_shows_them(store, tmp_path):
         _post(5, "这家酒店很好", "zh"),
     ]
     store.write_records({Post: posts})
-    result = analyze_sentiment(store, batch_size=2)
+    result = run_analysis(store, "sentiment", {"batch_size": 2})
     assert result["scored"] == 3 and result["labels"]["None"] == 2
     scored = dict(rows(store, "SELECT post_id, label FROM post_scores WHERE task = 'sentiment'"))
     assert scored["1"] == "positive" and scored["2"] == "negative" and scored["4"] is None and scored["5"] is None
     (score,) = rows(store, "SELECT score FROM post_scores WHERE post_id = '1'")[0]
     assert 0 < score <= 1
-    again = analyze_sentiment(store)
+    again = run_analysis(store, "sentiment")
     assert again == result and rows(store, "SELECT count(*) FROM post_scores") == [(5,)]
 
     page = write_report(store, tmp_path / "r.html").read_text()

@@ -32,6 +32,7 @@ from socialens.errors import ConfigError
 S = TypeVar("S")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
+_NUMBERS = {int: "int (a whole number)", float: "float (a number)"}
 
 
 def parse_settings(cls: type[S], values: Mapping[str, Any], task: str, source: str = "-o") -> S:
@@ -43,7 +44,7 @@ def parse_settings(cls: type[S], values: Mapping[str, Any], task: str, source: s
     unknown = sorted(set(values) - set(names))
     if unknown:
         allowed = ", ".join(names) or "none"
-        raise ConfigError(f"{task} has no setting {', '.join(map(repr, unknown))} ({source}); its settings: {allowed}")
+        raise ConfigError(f"{task} has no option {', '.join(map(repr, unknown))} ({source}); its settings: {allowed}")
     converted = {
         key: _convert(value, hints[key], f"{task} setting {key}={value!r} ({source})") for key, value in values.items()
     }
@@ -119,14 +120,14 @@ def _scalar(value: Any, kind: Any, where: str) -> Any:
     if kind in (int, float):
         # bool is an int subclass, but ``seed = true`` is a mistake, not 1.
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise ConfigError(f"{where}: expected a {'whole ' if kind is int else ''}number")
+            raise ConfigError(f"{where}: expected {_NUMBERS[kind]}")
         try:
             number = kind(value.strip()) if isinstance(value, str) else value
         except ValueError:
-            raise ConfigError(f"{where}: expected a {'whole ' if kind is int else ''}number") from None
+            raise ConfigError(f"{where}: expected {_NUMBERS[kind]}") from None
         if kind is int and isinstance(number, float):
             if not number.is_integer():
-                raise ConfigError(f"{where}: expected a whole number")
+                raise ConfigError(f"{where}: expected {_NUMBERS[kind]}")
             number = int(number)
         return kind(number)
     if kind is str:

@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from socialens.analyses.alerts.analyze import replay, run
+from socialens.analyses.alerts.analyze import replay
 from socialens.analyses.alerts.detectors import default_detectors
 from socialens.analyses.alerts.evaluation import inject, score, trump_events
 from socialens.errors import ConfigError
 from socialens.store.results import read_alerts
 from tests.analyses.trends.corpus import ingest_trump_slice
+from tests.conftest import run_analysis
 
 
 def at(text: str) -> float:
@@ -51,20 +52,20 @@ def test_the_real_stream_alone_raises_nothing(stream):
 
 def test_alerts_over_a_store_are_stored(store, tmp_path):
     ingest_trump_slice(store, tmp_path, "2016-09-20", "2016-10-25")  # the debates
-    result = run(store, options={"sentiment": "vader"})
+    result = run_analysis(store, "alerts", {"sentiment": "vader"})
     stored = read_alerts(store)
     assert result["alerts"] == len(stored) > 0
     assert {a["kind"] for a in stored} <= {"negative_surge", "volume_spike", "term_burst"}
     first = stored[-1]
     assert first["payload"]["reason"] == first["summary"] and first["payload"]["numbers"]
-    assert run(store, options={"sentiment": "vader"})["alerts"] == len(read_alerts(store))  # idempotent
+    assert run_analysis(store, "alerts", {"sentiment": "vader"})["alerts"] == len(read_alerts(store))  # idempotent
 
 
 def test_alerts_without_sentiment_say_so(store, tmp_path):
     ingest_trump_slice(store, tmp_path, "2016-10-01", "2016-10-12")
-    result = run(store, options={})
+    result = run_analysis(store, "alerts", {})
     assert "no negative-surge alerts" in result["summary"]
     with pytest.raises(ConfigError, match="sentiment="):
-        run(store, options={"sentiment": "magic"})
+        run_analysis(store, "alerts", {"sentiment": "magic"})
     with pytest.raises(ConfigError, match="no option"):
-        run(store, options={"loudness": "1"})
+        run_analysis(store, "alerts", {"loudness": "1"})

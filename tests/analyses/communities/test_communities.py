@@ -3,7 +3,6 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from socialens.analyses.communities import analyze
 from socialens.analyses.communities.detect import Leiden, Louvain, relabel_by_size
 from socialens.analyses.communities.report import communities_section
 from socialens.analyses.graph.build import InteractionGraph
@@ -11,6 +10,7 @@ from socialens.errors import ConfigError
 from socialens.store.results import read_results, read_user_scores
 from socialens.store.scores import write_scores
 from tests.analyses.graph.network import write_network
+from tests.conftest import run_analysis
 
 # Two triangles joined by one edge: the textbook two-community graph.
 PAIRS = [("a", "b"), ("b", "c"), ("c", "a"), ("d", "e"), ("e", "f"), ("f", "d"), ("c", "d")]
@@ -93,7 +93,7 @@ def test_analyze_writes_labels_and_summaries_and_the_report_draws_them(store):
     write_network(store)
     _score(store, "topic", {"p1": "3", "p2": "3", "p3": "7"})
     _score(store, "sentiment", {"p1": "positive", "p2": "positive", "p3": "negative", "p4": "neutral"})
-    result = analyze.run(store, options={"method": "louvain", "kind": "all"})
+    result = run_analysis(store, "communities", {"method": "louvain", "kind": "all"})
     assert result["communities"] == 2 and result["accounts"] == 6 and "louvain" in result["summary"]
     labels = {r["user_id"]: r["label"] for r in read_user_scores(store, "community")}
     assert labels == {"a": "0", "b": "0", "c": "0", "d": "0", "e": "1", "f": "1"}
@@ -110,4 +110,4 @@ def test_analyze_writes_labels_and_summaries_and_the_report_draws_them(store):
 
 def test_unknown_method_is_a_config_error(store):
     with pytest.raises(ConfigError, match="louvain"):
-        analyze.run(store, options={"method": "spectral"})
+        run_analysis(store, "communities", {"method": "spectral"})

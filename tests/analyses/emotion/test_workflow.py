@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 import orjson
 import pytest
 
-from socialens.analyses.emotion.analyze import analyze_emotion
 from socialens.analyses.emotion.predict import predict
 from socialens.analyses.emotion.report import emotion_section
 from socialens.analyses.emotion.train import run as train_run
@@ -18,7 +17,7 @@ from socialens.schema import Post
 from socialens.training.model_registry import ModelRegistry
 from tests.analyses.inputs import BAD_INPUT
 from tests.cli.test_cli import run_cli
-from tests.conftest import rows
+from tests.conftest import rows, run_analysis
 
 TINY = {"epochs": 1, "w2v_epochs": 1, "embed_dim": 16, "hidden": 8, "attention_dim": 8}
 
@@ -72,7 +71,7 @@ def test_analyze_scores_posts_and_the_report_shows_them(registry, store, tmp_pat
         )
     ]
     store.write_records({Post: posts})
-    result = analyze_emotion(store, models_dir=registry, batch_size=2)
+    result = run_analysis(store, "emotion", {"batch_size": 2}, models_dir=registry)
     assert result["scored"] == 2 and "summary" in result
     scored = {r[0]: r[1:] for r in rows(store, "SELECT post_id, label, score, probabilities FROM post_scores")}
     assert scored["2"][0] is None  # no zh model here

@@ -7,10 +7,9 @@ from datetime import datetime, timedelta
 import numpy as np
 import orjson
 
-from socialens.analyses.engagement import analyze
 from socialens.analyses.engagement.workflow import predict_engagement, top_decile_auc, train_engagement
 from socialens.schema import Post
-from tests.conftest import rows
+from tests.conftest import rows, run_analysis
 
 SMALL = {"max_iter": 30, "text_dims": 8}
 
@@ -48,7 +47,7 @@ def test_analyze_scores_store_posts(store, tmp_path):
         for i in range(30)
     ]
     store.write_records({Post: posts})
-    result = analyze.run(store, options={}, models_dir=tmp_path)
+    result = run_analysis(store, "engagement", models_dir=tmp_path)
     assert result["scored"] == 30 and result["high"] >= 3
     scored = rows(store, "SELECT label, score, probabilities FROM post_scores WHERE task = 'engagement'")
     assert {label for label, _, _ in scored} == {"high", "normal"}

@@ -3,12 +3,13 @@ from __future__ import annotations
 import pytest
 
 from socialens.analyses.graph.build import InteractionGraph
-from socialens.analyses.influence import analyze, metrics
+from socialens.analyses.influence import metrics
 from socialens.analyses.influence.ranking import InfluenceRanker
 from socialens.analyses.influence.report import influencers_section
 from socialens.errors import ConfigError
 from socialens.store.results import read_user_scores
 from tests.analyses.graph.network import write_network
+from tests.conftest import run_analysis
 
 
 def _graph(pairs: list[tuple[str, str, int]]) -> InteractionGraph:
@@ -159,7 +160,7 @@ def test_ranking_combines_reach_engagement_and_centrality():
 def test_analyze_writes_scores_with_reasons_and_the_report_shows_them(store):
     assert influencers_section(store) is None
     write_network(store)
-    result = analyze.run(store, options={"kind": "all"})
+    result = run_analysis(store, "influence", {"kind": "all"})
     assert result["ranked"] == 6 and "ranked 6 accounts" in result["summary"]
     stored = read_user_scores(store, "influence")
     assert stored[0]["user_id"] == "a" and stored[0]["label"] == "1"
@@ -173,6 +174,6 @@ def test_analyze_writes_scores_with_reasons_and_the_report_shows_them(store):
 
 def test_analyze_rejects_bad_options(store):
     with pytest.raises(ConfigError, match="damping"):
-        analyze.run(store, options={"damping": "high"})
+        run_analysis(store, "influence", {"damping": "high"})
     with pytest.raises(ConfigError, match="since"):
-        analyze.run(store, options={"since": "yesterday"})
+        run_analysis(store, "influence", since="yesterday")

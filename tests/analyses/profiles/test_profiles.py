@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from socialens.analyses.profiles import analyze
 from socialens.analyses.profiles.build import build_profiles
 from socialens.store.results import read_user_scores, write_results
 from socialens.store.scores import write_scores
 from tests.analyses.users_store import P, build_tiny_store
+from tests.conftest import run_analysis
 
 
 def _by_user(store):
@@ -59,7 +59,7 @@ def test_one_user_and_unknown_user(store):
 
 def test_analyze_writes_user_scores(store):
     build_tiny_store(store)
-    result = analyze.run(store, options={})
+    result = run_analysis(store, "profiles")
     assert result["users"] == 5
     rows = {r["user_id"]: r for r in read_user_scores(store, "profile")}
     assert rows["alice"]["label"] == "#python" and rows["alice"]["score"] == 6
@@ -68,4 +68,4 @@ def test_analyze_writes_user_scores(store):
 
 def test_empty_store(store):
     assert build_profiles(store) == []
-    assert analyze.run(store, options={})["users"] == 0
+    assert run_analysis(store, "profiles")["users"] == 0

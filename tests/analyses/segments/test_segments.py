@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from socialens.analyses.segments import analyze
 from socialens.analyses.segments.cluster import KMeansSegments, distinguishing, name_segment
 from socialens.models.node2vec import Node2Vec
 from socialens.store.results import read_results, read_user_scores
 from tests.analyses.users_store import build_tiny_store
+from tests.conftest import run_analysis
 
 
 def test_kmeans_picks_two_blobs_largest_first():
@@ -41,7 +41,7 @@ def test_node2vec_places_cliques_apart():
 
 def test_analyze_writes_segments(store):
     build_tiny_store(store)
-    result = analyze.run(store, options={"k": "2"})
+    result = run_analysis(store, "segments", {"k": "2"}, prerequisites=True)
     assert len(result["segments"]) == 2
     assert sum(s["size"] for s in result["segments"]) == 5
     assert all(s["name"] for s in result["segments"])
@@ -54,25 +54,24 @@ def test_analyze_writes_segments(store):
 
 def test_analyze_is_deterministic(store):
     build_tiny_store(store)
-    first = analyze.run(store, options={"k": "2", "seed": "3"})["segments"]
-    assert analyze.run(store, options={"k": "2", "seed": "3"})["segments"] == first
+    first = run_analysis(store, "segments", {"k": "2", "seed": "3"}, prerequisites=True)["segments"]
+    assert run_analysis(store, "segments", {"k": "2", "seed": "3"}, prerequisites=True)["segments"] == first
 
 
 def test_empty_store(store):
-    result = analyze.run(store, options={})
+    result = run_analysis(store, "segments", prerequisites=True)
     assert result["segments"] == [] and result["users"] == 0
     assert read_results(store, "segments") == []
 
 
 def test_report_sections(store):
     from socialens.analyses.segments.report import segments_section
-    from socialens.analyses.suspicious import analyze as suspicious
     from socialens.analyses.suspicious.report import suspicious_section
 
     build_tiny_store(store)
     assert segments_section(store) is None and suspicious_section(store) is None  # not run yet
-    analyze.run(store, options={"k": "2", "embed": "no"})
-    suspicious.run(store, options={"model": "none"})
+    run_analysis(store, "segments", {"k": "2", "embed": "no"}, prerequisites=True)
+    run_analysis(store, "suspicious", {"model": "none"})
     segments, flagged = segments_section(store), suspicious_section(store)
     assert segments is not None and "What sets it apart" in segments.html
     assert flagged is not None and "x:bot" in flagged.html and "not on real bots" in flagged.html

@@ -14,6 +14,7 @@ from socialens.errors import ConfigError, ModelCardError, ModelNotFoundError
 from socialens.store.results import read_user_scores
 from tests.analyses.users_store import build_tiny_store
 from tests.conformance_kinds.users import _LABELS, _TRAIN
+from tests.conftest import run_analysis
 
 
 def _features(store):
@@ -33,7 +34,7 @@ def test_features_of_known_accounts(store):
 
 def test_heuristic_ranks_the_obvious_bot_first(store):
     build_tiny_store(store)
-    result = analyze.run(store, options={}, models_dir=store.path.parent / "models")
+    result = run_analysis(store, "suspicious", models_dir=store.path.parent / "models")
     assert result["scorer"] == BehaviourScore.registry_name and result["suspicious"] == 1
     ranked = read_user_scores(store, "suspicious")
     assert ranked[0]["user_id"] == "bot" and ranked[0]["label"] == "suspicious"
@@ -69,10 +70,10 @@ def test_model_round_trip_through_the_registry(store, tmp_path):
     assert name == f"bots-test v{card.version}"
     np.testing.assert_allclose(loaded.predict_proba(_TRAIN), classifier.predict_proba(_TRAIN))
     build_tiny_store(store)
-    out = analyze.run(store, options={}, models_dir=tmp_path / "models")
+    out = run_analysis(store, "suspicious", models_dir=tmp_path / "models")
     assert out["scorer"] == name
     assert read_user_scores(store, "suspicious")[0]["details"]["model_probability"] is not None
-    assert analyze.run(store, options={"model": "none"}, models_dir=tmp_path / "models")["scorer"] == (
+    assert run_analysis(store, "suspicious", {"model": "none"}, models_dir=tmp_path / "models")["scorer"] == (
         BehaviourScore.registry_name
     )
 
@@ -98,7 +99,7 @@ def test_train_on_injected_bots(store, tmp_path, monkeypatch):
     assert card["task"] == "suspicious" and card["labels"] == ["human", "bot"]
     # Trained on MovieLens accounts, it still puts the hand-built store's bot first.
     build_tiny_store(store)
-    assert analyze.run(store, options={}, models_dir=tmp_path)["scorer"] == f"{train.MODEL_NAME} v1"
+    assert run_analysis(store, "suspicious", models_dir=tmp_path)["scorer"] == f"{train.MODEL_NAME} v1"
     assert read_user_scores(store, "suspicious")[0]["user_id"] == "bot"
     with pytest.raises(ConfigError):
         train.run(None, options={"nope": "1"}, models_dir=tmp_path)  # type: ignore[arg-type]
@@ -114,6 +115,6 @@ def test_gt_reader_on_karate():
 
 def test_empty_store(store):
     assert behaviour_features(store) == []
-    assert analyze.run(store, options={})["users"] == 0
+    assert run_analysis(store, "suspicious")["users"] == 0
     with pytest.raises(ConfigError):
-        analyze.run(store, options={"bogus": "1"})
+        run_analysis(store, "suspicious", {"bogus": "1"})

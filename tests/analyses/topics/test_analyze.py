@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from socialens.analyses.topics.analyze import load_fitted, run
+from socialens.analyses.topics.analyze import load_fitted
 from socialens.analyses.topics.incremental import TopicTracker
 from socialens.report import write_report
 from socialens.store import Store
 from socialens.store.results import read_results
 from tests.analyses.topics.data import tweet_posts
 from tests.cli.test_cli import run_cli
-from tests.conftest import rows
+from tests.conftest import rows, run_analysis
 
 OPTIONS = {"embedder": "tfidf", "clusterer": "kmeans", "n_topics": "8", "sample": "200"}
 
@@ -17,7 +17,7 @@ OPTIONS = {"embedder": "tfidf", "clusterer": "kmeans", "n_topics": "8", "sample"
 def test_analyze_writes_topics_scores_over_time_and_a_model(store, tmp_path):
     posts = tweet_posts()
     store.write_records({type(posts[0]): posts})
-    result = run(store, options=OPTIONS, models_dir=tmp_path / "models")
+    result = run_analysis(store, "topics", OPTIONS, models_dir=tmp_path / "models")
     assert result["posts"] == 300 and result["topics"] == 8 and result["language"] == "en"
     assert "8 topics in 300 posts" in result["summary"]
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from socialens.analyses.trends.analyze import TrendSettings, run
+from socialens.analyses.trends.analyze import TrendSettings
 from socialens.errors import ConfigError
+from socialens.pipeline.settings import parse_settings
 from socialens.store.results import read_results
 from tests.analyses.trends.corpus import ingest_trump_slice
+from tests.conftest import run_analysis
 
 
 @pytest.fixture
@@ -18,7 +20,7 @@ def autumn_2016(store, tmp_path):
 
 
 def test_bursts_are_ranked_and_explained(autumn_2016):
-    result = run(autumn_2016, options={"top": "20"})
+    result = run_analysis(autumn_2016, "trends", {"top": "20"})
     trends = result["trends"]
     assert 0 < len(trends) <= 20 and result["summary"].startswith(f"{len(trends)} bursts")
     assert [t["weight"] for t in trends] == sorted((t["weight"] for t in trends), reverse=True)
@@ -38,32 +40,31 @@ def test_bursts_are_ranked_and_explained(autumn_2016):
 
 
 def test_hashtags_only_and_hourly_bins(autumn_2016):
-    trends = run(autumn_2016, options={"hashtags_only": "true", "bin": "hour", "min_count": "5"})["trends"]
+    trends = run_analysis(autumn_2016, "trends", {"hashtags_only": "true", "bin": "hour", "min_count": "5"})["trends"]
     assert trends and all(t["kind"] == "hashtag" and t["bin"] == "hour" for t in trends)
 
 
 def test_empty_store_has_no_trends(store):
-    result = run(store, options={})
+    result = run_analysis(store, "trends")
     assert result["trends"] == [] and result["bursts"] == 0
 
 
 def test_bad_options_are_config_errors():
     with pytest.raises(ConfigError, match="no option 'colour'"):
-        TrendSettings.from_options({"colour": "red"})
+        parse_settings(TrendSettings, {"colour": "red"}, "trends")
     with pytest.raises(ConfigError, match="expected int"):
-        TrendSettings.from_options({"top": "many"})
+        parse_settings(TrendSettings, {"top": "many"}, "trends")
     with pytest.raises(ConfigError, match="bin="):
-        TrendSettings.from_options({"bin": "fortnight"})
+        parse_settings(TrendSettings, {"bin": "fortnight"}, "trends")
 
 
 def test_report_sections_show_bursts_and_alerts_once_they_ran(autumn_2016):
-    from socialens.analyses.alerts.analyze import run as run_alerts
     from socialens.analyses.alerts.report import alerts_section
     from socialens.analyses.trends.report import trends_section
 
     assert trends_section(autumn_2016) is None and alerts_section(autumn_2016) is None
-    run(autumn_2016, options={"top": "10"})
-    run_alerts(autumn_2016, options={"sentiment": "vader"})
+    run_analysis(autumn_2016, "trends", {"top": "10"})
+    run_analysis(autumn_2016, "alerts", {"sentiment": "vader"})
     trends, alerts = trends_section(autumn_2016), alerts_section(autumn_2016)
     assert trends is not None and "<svg" in trends.html and "Bursts over time" in trends.html
     assert alerts is not None and "Reason" in alerts.html and "posts in the last" in alerts.html
