@@ -148,7 +148,8 @@ def resolve_account(store: Store, user: str, privacy: PrivacyConfig | None = Non
         if key_fingerprint(key) == mode:
             pseudo = Pseudonymizer(key)
             for platform in user_queries.platforms(store):
-                names += [pseudo.user(platform, user) or "", pseudo.handle(platform, user) or ""]
+                for raw in {user, user.lstrip("@")}:
+                    names += [pseudo.user(platform, raw) or "", pseudo.handle(platform, raw) or ""]
     found = user_queries.find_accounts(store, [n for n in names if n])
     if not found:
         raise ConfigError(
@@ -177,7 +178,9 @@ def _grammar() -> Any:
     import pyparsing as pp
 
     and_, or_, not_ = pp.Keyword("AND"), pp.Keyword("OR"), pp.Keyword("NOT")
-    phrase = pp.QuotedString('"', unquote_results=True).set_parse_action(lambda t: [("phrase", " ".join(t[0].split()))])
+    phrase = pp.QuotedString('"', unquote_results=True).set_parse_action(
+        lambda t: [("phrase", " ".join(t[0].lower().split()))]
+    )
     word = (~(and_ | or_ | not_) + pp.Regex(r'[^\s()"]+')).set_parse_action(lambda t: [("term", t[0].lower())])
     operand = phrase | word
     return pp.infix_notation(
