@@ -98,25 +98,25 @@ def _train_task(
 
 @guarded
 def evaluate_command(
-    task: Annotated[str, typer.Argument(help="sentiment")],
+    task: Annotated[str, typer.Argument(help="sentiment or emotion")],
     name: Annotated[str | None, typer.Option(help="Registered model name (default: the language's default).")] = None,
     version: Annotated[int | None, typer.Option(help="Version (default: latest).")] = None,
     lang: LangOption = "en",
     models_dir: ModelsDirOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Score a registered model on the test split again."""
-    from socialens.analyses.sentiment.workflow import evaluate_sentiment
+    """Score a registered model of TASK on its held-out test split again."""
+    from socialens.analyses.evaluation import evaluate_model
 
-    report = evaluate_sentiment(name, lang, version, registry_root=models_dir)
+    report = evaluate_model(task, name, lang, version, models_dir)
     if json:
         emit_json(report)
         return
-    console.print(
-        f"{report['name']} v{report['version']}: accuracy {report['accuracy']:.3f}, "
-        f"macro-F1 {report['macro_f1']:.3f}, macro-recall {report['macro_recall']:.3f}"
-    )
-    for label, scores in report["per_class"].items():
+    metrics = report.get("weak", report)  # emotion models are scored against weak labels
+    headline = {k: metrics[k] for k in ("accuracy", "macro_f1", "macro_recall", "micro_f1") if k in metrics}
+    shown = ", ".join(f"{k.replace('_', '-')} {v:.3f}" for k, v in headline.items() if isinstance(v, float))
+    console.print(f"{report['name']} v{report['version']} ({task}): {shown}")
+    for label, scores in report.get("per_class", {}).items():
         console.print(f"  {label:10s} P {scores['precision']:.3f}  R {scores['recall']:.3f}  F1 {scores['f1']:.3f}")
 
 
