@@ -7,7 +7,7 @@ to each other must all match. The selection is recorded with each result, so a r
 what it covers. Authors are kept as the store's pseudonyms only (see :func:`resolve_authors`):
 a raw handle given on the command line never lands in the store.
 
->>> parse_query('climate AND (#cop28 OR "paris agreement") NOT oil')
+>>> parse_query('climate (#cop28 OR "Paris Agreement") NOT oil')
 ('and', (('term', 'climate'), ('or', (('term', '#cop28'), ('phrase', 'paris agreement'))), ('not', ('term', 'oil'))))
 >>> Selection(since="2024-01-01", lang=("en",)).describe()
 'since 2024-01-01, language en'

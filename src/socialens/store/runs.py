@@ -129,8 +129,8 @@ def read_output(store: Store, output: str) -> pa.Table:
     elif table == "results":
         sql = "SELECT item, rank, payload, created_at FROM analysis_results WHERE task = ? ORDER BY rank"
     else:
-        return store.con.execute(f"SELECT * FROM {_checked_table(table)}").to_arrow_table()
-    return store.con.execute(sql, [task]).to_arrow_table()
+        return store.con.sql(f"SELECT * FROM {_checked_table(table)}").to_arrow_table()
+    return store.con.sql(sql, params=[task]).to_arrow_table()
 
 
 def _checked_table(table: str) -> str:
