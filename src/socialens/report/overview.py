@@ -1,37 +1,109 @@
 """The built-in report sections: what is in the store, when, in which languages, about what.
 
-They need nothing but the store: every section here works on any platform's data, and
-returns ``None`` (left out) when the store holds nothing for it.
+Each is a view (``view(store, selection) -> dataclass | None``: the data, which the REST API can
+serve as JSON) and a renderer (view -> HTML section). They need nothing but the store: every
+view works on any platform's data and returns ``None`` (left out) when the store holds nothing
+for it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from socialens.report import plots
 from socialens.report.html import chart, stat_grid, table
-from socialens.report.sections import Section, report_section
+from socialens.report.sections import Section, report_view
 from socialens.store import Store, queries
+
+if TYPE_CHECKING:
+    from socialens.pipeline.selection import Selection
 
 TOP_N = 20
 ENGAGED_N = 10
 _MAX_TEXT = 400
 
 
-@report_section("summary", order=10)
-def summary_section(store: Store) -> Section | None:
+# -- views: what each section shows, as data (the REST API serves these as JSON) -------------
+@dataclass(frozen=True, slots=True)
+class SummaryView:
+    counts: dict[str, int]
+    ingests: dict[str, int]
+    stats: dict[str, Any]
+    platforms: list[tuple[str, int]]
+    kinds: list[tuple[str, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeView:
+    unit: str
+    first: datetime
+    last: datetime
+    untimed: int
+    series: dict[str, list[tuple[datetime, int]]]
+
+
+@dataclass(frozen=True, slots=True)
+class CountsView:
+    """Posts per language, hashtag or mentioned account, most first."""
+
+    items: list[tuple[str, int]]
+    pseudonymised: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EngagedView:
+    posts: list[dict[str, Any]]
+
+
+def summary_view(store: Store, selection: Selection | None = None) -> SummaryView | None:
     counts = queries.table_counts(store)
     ingests = queries.ingest_stats(store)
     if not any(counts.values()) and ingests["files"] == 0:
         return None
-    stats = queries.post_stats(store)
     platforms = queries.posts_by_platform(store)
-    kinds = queries.interactions_by_kind(store)
+    return SummaryView(counts, ingests, queries.post_stats(store), platforms, queries.interactions_by_kind(store))
+
+
+def volume_view(store: Store, selection: Selection | None = None) -> VolumeView | None:
+    stats = queries.post_stats(store)
+    first, last = stats["first"], stats["last"]
+    if first is None or last is None:
+        return None
+    unit = choose_time_unit(first, last)
+    return VolumeView(unit, first, last, stats["untimed"], queries.posts_over_time(store, unit))
+
+
+def languages_view(store: Store, selection: Selection | None = None) -> CountsView | None:
+    langs = queries.language_counts(store, limit=TOP_N)
+    return CountsView(langs) if langs else None
+
+
+def hashtags_view(store: Store, selection: Selection | None = None) -> CountsView | None:
+    tags = [(f"#{tag}", n) for tag, n in queries.top_entities(store, "hashtags", limit=TOP_N)]
+    return CountsView(tags) if tags else None
+
+
+def mentions_view(store: Store, selection: Selection | None = None) -> CountsView | None:
+    mentions = [(f"@{handle}", n) for handle, n in queries.top_entities(store, "mentions", limit=TOP_N)]
+    return CountsView(mentions, pseudonymised=store.get_meta("identity_mode") != "raw") if mentions else None
+
+
+def engaged_view(store: Store, selection: Selection | None = None) -> EngagedView | None:
+    posts = queries.most_engaged_posts(store, limit=ENGAGED_N)
+    return EngagedView(posts) if posts else None
+
+
+# -- renderers ---------------------------------------------------------------------------------
+@report_view("summary", summary_view, order=10)
+def render_summary(view: SummaryView) -> Section:
+    counts, ingests, stats = view.counts, view.ingests, view.stats
     items: list[tuple[str, object, str]] = [
         ("Posts", counts["posts"], _authors(stats["authors"])),
         ("User profiles", counts["users"], ""),
-        ("Interactions", counts["interactions"], _breakdown(kinds)),
-        ("Platforms", len(platforms), _breakdown(platforms)),
+        ("Interactions", counts["interactions"], _breakdown(view.kinds)),
+        ("Platforms", len(view.platforms), _breakdown(view.platforms)),
         ("First post", stats["first"], "UTC"),
         ("Last post", stats["last"], f"{stats['untimed']:,} posts without a time" if stats["untimed"] else "UTC"),
         ("Files ingested", ingests["files"], _runs(ingests)),
@@ -47,32 +119,25 @@ def summary_section(store: Store) -> Section | None:
     return Section(title="Summary", html=stat_grid(items) + note)
 
 
-@report_section("volume", order=20)
-def volume_section(store: Store) -> Section | None:
-    stats = queries.post_stats(store)
-    first, last = stats["first"], stats["last"]
-    if first is None or last is None:
-        return None
-    unit = choose_time_unit(first, last)
-    series = queries.posts_over_time(store, unit)
+@report_view("volume", volume_view, order=20)
+def render_volume(view: VolumeView) -> Section:
+    unit, series = view.unit, view.series
     rows = _merge_series(series)
     platforms = sorted(series)
     data = table(["Period", *platforms], rows, numeric=range(1, len(platforms) + 1))
     html = chart(
         lambda: plots.line_chart(series, ylabel=f"posts per {unit}", label=f"Posts per {unit}"),
         data,
-        f"Posts per {unit} (UTC), {first:%Y-%m-%d} to {last:%Y-%m-%d}; empty periods count as 0.",
+        f"Posts per {unit} (UTC), {view.first:%Y-%m-%d} to {view.last:%Y-%m-%d}; empty periods count as 0.",
     )
-    if stats["untimed"]:
-        html += f'<p class="note">{stats["untimed"]:,} posts carry no time and are not counted here.</p>'
+    if view.untimed:
+        html += f'<p class="note">{view.untimed:,} posts carry no time and are not counted here.</p>'
     return Section(title="Volume over time", html=html)
 
 
-@report_section("languages", order=30)
-def languages_section(store: Store) -> Section | None:
-    langs = queries.language_counts(store, limit=TOP_N)
-    if not langs:
-        return None
+@report_view("languages", languages_view, order=30)
+def render_languages(view: CountsView) -> Section:
+    langs = view.items
     data = table(["Language", "Posts"], langs, numeric=[1])
     html = chart(
         lambda: plots.bar_chart(langs, xlabel="posts", label="Posts per language"),
@@ -82,11 +147,9 @@ def languages_section(store: Store) -> Section | None:
     return Section(title="Languages", html=html)
 
 
-@report_section("hashtags", order=50)
-def hashtags_section(store: Store) -> Section | None:
-    tags = [(f"#{tag}", n) for tag, n in queries.top_entities(store, "hashtags", limit=TOP_N)]
-    if not tags:
-        return None
+@report_view("hashtags", hashtags_view, order=50)
+def render_hashtags(view: CountsView) -> Section:
+    tags = view.items
     data = table(["Hashtag", "Posts"], tags, numeric=[1])
     html = chart(
         lambda: plots.bar_chart(tags, xlabel="posts", label="Top hashtags"),
@@ -96,17 +159,14 @@ def hashtags_section(store: Store) -> Section | None:
     return Section(title="Top hashtags", html=html)
 
 
-@report_section("mentions", order=55)
-def mentions_section(store: Store) -> Section | None:
-    mentions = [(f"@{handle}", n) for handle, n in queries.top_entities(store, "mentions", limit=TOP_N)]
-    if not mentions:
-        return None
-    raw = store.get_meta("identity_mode") == "raw"
-    what = "Mentioned account" if raw else "Mentioned account (pseudonym)"
+@report_view("mentions", mentions_view, order=55)
+def render_mentions(view: CountsView) -> Section:
+    mentions = view.items
+    what = "Mentioned account (pseudonym)" if view.pseudonymised else "Mentioned account"
     data = table([what, "Posts"], mentions, numeric=[1])
     caption = f"The {len(mentions)} most mentioned accounts, by number of posts mentioning them."
     html = chart(lambda: plots.bar_chart(mentions, xlabel="posts", label="Top mentions"), data, caption)
-    if not raw:
+    if view.pseudonymised:
         html += (
             '<p class="note">Accounts appear as pseudonyms (<code>h_…</code>): one account always gets the '
             "same pseudonym under the same key, but the handle cannot be read back from it.</p>"
@@ -114,13 +174,11 @@ def mentions_section(store: Store) -> Section | None:
     return Section(title="Top mentions", html=html)
 
 
-@report_section("engaged", order=60)
-def engaged_section(store: Store) -> Section | None:
-    posts = queries.most_engaged_posts(store, limit=ENGAGED_N)
-    if not posts:
-        return None
+@report_view("engaged", engaged_view, order=60)
+def render_engaged(view: EngagedView) -> Section:
     rows = [
-        (shorten(p["text"] or ""), p["platform"], p["created_at"], p["like_count"], p["repost_count"]) for p in posts
+        (shorten(p["text"] or ""), p["platform"], p["created_at"], p["like_count"], p["repost_count"])
+        for p in view.posts
     ]
     html = table(["Text", "Platform", "Posted (UTC)", "Likes", "Reposts"], rows, numeric=[3, 4], text=0)
     html += '<p class="note">Ranked by likes plus reposts; reposts themselves are left out.</p>'

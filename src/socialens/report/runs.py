@@ -11,7 +11,7 @@ from typing import Any
 
 from socialens.pipeline.selection import Selection
 from socialens.report.html import table
-from socialens.report.sections import Section, report_section
+from socialens.report.sections import Section, report_view
 from socialens.store import Store
 
 
@@ -33,7 +33,7 @@ class RunsView:
         return asdict(self)
 
 
-def runs_view(store: Store, selection: Selection | None = None) -> RunsView:
+def runs_view(store: Store, selection: Selection | None = None) -> RunsView | None:
     """Each task's latest run: what it covered, with which settings, when it finished."""
     from socialens.store.runs import read_runs
 
@@ -48,12 +48,11 @@ def runs_view(store: Store, selection: Selection | None = None) -> RunsView:
         )
         for r in read_runs(store)
     ]
-    return RunsView(rows)
+    return RunsView(rows) if rows else None
 
 
-def render_runs(view: RunsView) -> Section | None:
-    if not view.runs:
-        return None
+@report_view("coverage", runs_view, order=95)
+def render_runs(view: RunsView) -> Section:
     body = table(
         ["Analysis", "Covers", "Settings", "Status", "Rows", "Finished"],
         [
@@ -71,11 +70,6 @@ def render_runs(view: RunsView) -> Section | None:
     )
     note = '<p class="muted">Each analysis ran over the posts it names; its results cover only those.</p>'
     return Section(title="What the analyses cover", html=note + body)
-
-
-@report_section("coverage", order=95)
-def coverage_section(store: Store) -> Section | None:
-    return render_runs(runs_view(store))
 
 
 def _settings(settings: dict[str, Any]) -> str:

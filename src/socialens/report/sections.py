@@ -37,9 +37,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib import import_module
 from importlib.util import find_spec
+from typing import TYPE_CHECKING, Any
 
 from socialens.errors import SocialensError
 from socialens.store import Store
+
+if TYPE_CHECKING:
+    from socialens.pipeline.selection import Selection
 
 #: Position of a section that does not say: after the built-in ones (10-60).
 DEFAULT_ORDER = 100
@@ -56,6 +60,7 @@ class Section:
 
 
 SectionFunction = Callable[[Store], Section | None]
+ViewFunction = Callable[[Store, "Selection"], Any]
 
 
 @dataclass(slots=True, frozen=True)
@@ -66,6 +71,7 @@ class _Registration:
 
 
 _SECTIONS: dict[str, _Registration] = {}
+_VIEWS: dict[str, ViewFunction] = {}
 # Modules whose import registers sections; loaded on first look-up, not at import time.
 _PROVIDERS = ("socialens.report.overview", "socialens.report.runs")
 _ANALYSES_PACKAGE = "socialens.analyses"
@@ -88,6 +94,63 @@ def report_section(section_id: str, order: int = DEFAULT_ORDER) -> Callable[[Sec
         return function
 
     return decorate
+
+
+def report_view(
+    section_id: str, view: ViewFunction, order: int = DEFAULT_ORDER
+) -> Callable[[Callable[[Any], Section | None]], Callable[[Any], Section | None]]:
+    """Decorator of a renderer ``(view data) -> Section | None``: registers the section
+    ``section_id`` as ``view(store, selection)`` (a JSON-able dataclass, or None when there is
+    nothing to show) followed by the renderer. The REST API serves the view data as it is
+    (:func:`build_views`); the report renders it."""
+
+    def decorate(render: Callable[[Any], Section | None]) -> Callable[[Any], Section | None]:
+        def section(store: Store) -> Section | None:
+            data = view(store, _current_selection(store))
+            return None if data is None else render(data)
+
+        section.__module__, section.__qualname__ = render.__module__, render.__qualname__
+        report_section(section_id, order)(section)
+        _VIEWS[section_id] = view
+        return render
+
+    return decorate
+
+
+def build_views(store: Store, selection: Selection | None = None, only: list[str] | None = None) -> dict[str, Any]:
+    """The data of every section that has a view (or those in ``only``), as plain JSON values,
+    over ``selection``; sections with nothing to show are left out."""
+    from socialens.pipeline.selection import Selection
+    from socialens.store.selection import scoped
+
+    _load_providers()
+    selection = selection or Selection()
+    out: dict[str, Any] = {}
+    with scoped(store, selection):
+        for registration in _ordered():
+            view = _VIEWS.get(registration.id)
+            if view is None or (only is not None and registration.id not in only):
+                continue
+            data = view(store, selection)
+            if data is not None:
+                out[registration.id] = view_json(data)
+    return out
+
+
+def view_json(data: Any) -> Any:
+    """A view dataclass as JSON values (times as ISO text)."""
+    import dataclasses
+
+    import orjson
+
+    plain = dataclasses.asdict(data) if dataclasses.is_dataclass(data) and not isinstance(data, type) else data
+    return orjson.loads(orjson.dumps(plain, default=str))
+
+
+def _current_selection(store: Store) -> Selection:
+    from socialens.store.selection import current_selection
+
+    return current_selection(store)  # render_report opened the scope; the view may record it
 
 
 def registered_sections() -> list[tuple[str, int]]:

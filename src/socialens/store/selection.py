@@ -13,6 +13,7 @@ and time) remain, since an interaction has no text of its own.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from socialens.pipeline.selection import Query, Selection
 
 _SCOPED_TABLES = ("posts", "interactions")
+# The selection open on each store (read by report views, which record what they cover).
+_OPEN: weakref.WeakKeyDictionary[Store, Selection] = weakref.WeakKeyDictionary()
 
 
 def _literal(value: str) -> str:
@@ -119,19 +122,32 @@ def scoped(store: Store, selection: Selection) -> Iterator[Store]:
     """Within the block the store's ``posts`` and ``interactions`` hold only the selection."""
     statements = scope_statements(store, selection)
     if not statements:
-        yield store
+        _OPEN[store] = selection
+        try:
+            yield store
+        finally:
+            _OPEN.pop(store, None)
         return
     if store.scope_sql:
         raise RuntimeError("a selection scope is already open on this store")
     for statement in statements:
         store.con.execute(statement)
     store.scope_sql = statements
+    _OPEN[store] = selection
     try:
         yield store
     finally:
+        _OPEN.pop(store, None)
         store.scope_sql = []
         for table in _SCOPED_TABLES:
             store.con.execute(f"DROP VIEW IF EXISTS temp.main.{table}")
+
+
+def current_selection(store: Store) -> Selection:
+    """The selection open on ``store`` (the whole store when none is)."""
+    from socialens.pipeline.selection import Selection
+
+    return _OPEN.get(store) or Selection()
 
 
 def count_selected(store: Store, selection: Selection) -> int:
