@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -11,15 +10,6 @@ import pyarrow as pa
 from socialens.store.duckdb_store import Store
 
 SCORE_COLUMNS = ("platform", "post_id", "task", "label", "score", "probabilities", "model")
-
-
-def iter_post_texts(store: Store, batch_size: int = 2_000) -> Iterator[pa.RecordBatch]:
-    """(platform, id, text, lang) of every post, in key order, read on a cursor of its own so
-    the caller can write scores between batches."""
-    cursor = store.cursor()
-    yield from cursor.sql("SELECT platform, id, text, lang FROM posts ORDER BY platform, id").to_arrow_reader(
-        batch_size
-    )
 
 
 def write_scores(store: Store, rows: pa.Table) -> int:
