@@ -53,6 +53,8 @@ def test_bad_settings_and_unknown_tasks_fail_before_work(corpus):
         run_tasks(corpus, ["topics"], {"topics": {"clusterer": "nope"}})
     with pytest.raises(ConfigError, match="unknown task 'sentimnet'; available: sentiment"):
         run_tasks(corpus, ["sentimnet"])
+    with pytest.raises(ConfigError, match="since is a filter of the selection, not a setting: use --since"):
+        run_tasks(corpus, ["influence"], {"influence": {"since": "2024-01-01"}})
     with pytest.raises(ConfigError, match="does not run"):
         run_tasks(corpus, ["trends"], {"topics": {"n_topics": 3}})
     assert read_run(corpus, "topics") is None and read_run(corpus, "trends") is None

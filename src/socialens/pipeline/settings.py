@@ -32,6 +32,7 @@ from socialens.errors import ConfigError
 S = TypeVar("S")
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
+_FILTERS = ("since", "until", "platform", "lang", "author", "query")
 _NUMBERS = {int: "int (a whole number)", float: "float (a number)"}
 
 
@@ -42,6 +43,10 @@ def parse_settings(cls: type[S], values: Mapping[str, Any], task: str, source: s
     hints = typing.get_type_hints(cls)
     names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
     unknown = sorted(set(values) - set(names))
+    filters = [key for key in unknown if key in _FILTERS]
+    if filters:
+        flags = ", ".join(f"--{key}" for key in filters)
+        raise ConfigError(f"{task}: {', '.join(filters)} is a filter of the selection, not a setting: use {flags}")
     if unknown:
         allowed = ", ".join(names) or "none"
         raise ConfigError(f"{task} has no option {', '.join(map(repr, unknown))} ({source}); its settings: {allowed}")
