@@ -25,7 +25,7 @@ from socialens.ingest.edge import EdgeProcessor
 from socialens.ingest.formats import detect_format, get_importer
 from socialens.ingest.line_blocks import line_blocks
 from socialens.ingest.readers import Source
-from socialens.privacy import Pseudonymizer, key_fingerprint
+from socialens.privacy import Pseudonymizer, key_fingerprint, public_fingerprint
 from socialens.privacy.rejects import safe_reason, safe_reject
 from socialens.store import Store, UpsertCounts
 
@@ -174,6 +174,28 @@ def check_key(store: Store, pseudonymizer: Pseudonymizer) -> None:
             f"{store.path} holds {what}; this ingest would add "
             f"{'raw identifiers' if mode == 'raw' else 'pseudonyms from key ' + mode}. "
             "Use the same key (SOCIALENS_KEY or the key file) and setting, or another --store"
+        )
+    _check_public(store, pseudonymizer)
+
+
+def _check_public(store: Store, pseudonymizer: Pseudonymizer) -> None:
+    """One list of public accounts per store: an account readable in some rows and pseudonymised
+    in others would be two accounts to every analysis."""
+    public = public_fingerprint(pseudonymizer)
+    existing = store.get_meta("public_accounts")
+    if existing is None:
+        holds = store.one("SELECT count(*) FROM users")
+        if public and holds and holds[0]:
+            raise StoreError(
+                f"{store.path} was built without public accounts; [privacy] public_accounts applies to new stores "
+                "(ingest again into another --store)"
+            )
+        with store.transaction():
+            store.set_meta("public_accounts", public)
+    elif existing != public:
+        raise StoreError(
+            f"{store.path} was built with public accounts [{existing}], this ingest has [{public}]; "
+            "use the same [privacy] public_accounts, or another --store"
         )
 
 

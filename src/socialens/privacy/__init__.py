@@ -17,6 +17,8 @@ from socialens.privacy.pseudonyms import (
     key_fingerprint,
     load_or_create_key,
     normalise_public,
+    pseudonymizer_from_config,
+    public_fingerprint,
 )
 
 __all__ = [
@@ -28,4 +30,6 @@ __all__ = [
     "key_fingerprint",
     "load_or_create_key",
     "normalise_public",
+    "pseudonymizer_from_config",
+    "public_fingerprint",
 ]

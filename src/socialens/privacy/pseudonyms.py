@@ -14,8 +14,12 @@ import re
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from socialens.errors import ConfigError
+
+if TYPE_CHECKING:
+    from socialens.config import PrivacyConfig
 from socialens.privacy.urls import HINT_RE, rewrite_dids, rewrite_url
 from socialens.text.extract import MENTION_RE, URL_RE, trim_url
 
@@ -206,6 +210,17 @@ class Pseudonymizer:
         if "did" in text:  # a DID outside a URL (an ``at://`` reference, a profile's "did:plc:...")
             text = rewrite_dids(text, self._name_user)
         return self.mentions_in_text(platform, text)
+
+
+def pseudonymizer_from_config(privacy: PrivacyConfig, keep_identifiers: bool = False) -> Pseudonymizer:
+    """The pseudonymiser a configuration's ``[privacy]`` section describes (key, raw opt-in, public accounts)."""
+    key = load_or_create_key(privacy.key_file, privacy.key)
+    return Pseudonymizer(key, keep_identifiers or privacy.keep_identifiers, public=privacy.public())
+
+
+def public_fingerprint(pseudo: Pseudonymizer) -> str:
+    """What a store records of its public accounts: the sorted list (they are readable in it anyway)."""
+    return ",".join(sorted(pseudo.public))
 
 
 def normalise_public(entry: str) -> str:
