@@ -262,7 +262,9 @@ def _posts(edge: EdgeProcessor, rows: pa.Table, entities: pa.Table, authors: pa.
     ]
     tag_rows = sorted(given["hashtags"] | (set(_flagged(entities, "hashtags_py")) - given["hashtags"]))
     hashtags = [
-        list(dict.fromkeys(t.lstrip("#").lower() for t in raw)) if i in given["hashtags"] else extract_hashtags(bare)
+        list(dict.fromkeys(scrub_contacts(t.lstrip("#").lower()) for t in raw))
+        if i in given["hashtags"]
+        else extract_hashtags(bare)
         for i, raw, bare in zip(
             tag_rows, _take(rows["e_hashtags"], tag_rows), _take(entities["bare"], tag_rows), strict=True
         )

@@ -86,7 +86,8 @@ class EdgeProcessor:
         if not post.hashtags:
             post.hashtags = extract_hashtags(bare, paired=self.paired_hashtags)
         else:
-            post.hashtags = list(dict.fromkeys(t.lstrip("#").lower() for t in post.hashtags))
+            # the platform's own list: scrubbed like the text it comes from
+            post.hashtags = list(dict.fromkeys(scrub_contacts(t.lstrip("#").lower()) for t in post.hashtags))
         mentions = given or extract_mentions(bare)
         post.mentions = [m for m in (pseudo.handle(platform, m) for m in mentions) if m]
         post.emoji = extract_emoji(text)

@@ -112,15 +112,18 @@ def identifiers_from_list(path: Path) -> list[Identifier]:
     return [Identifier(line.strip(), "given") for line in lines if line.strip() and not line.startswith("#")]
 
 
-def identifiers_from_raw(paths: Iterable[Path], format: str = "auto") -> list[Identifier]:
-    """Every account id, handle, display name, e-mail and phone number in raw input files."""
+def identifiers_from_raw(
+    paths: Iterable[Path], format: str = "auto", settings: dict[str, Any] | None = None
+) -> list[Identifier]:
+    """Every account id, handle, display name, e-mail and phone number in raw input files
+    (``settings``: the importer's, e.g. a generic format's mapping, as given to ingest)."""
     from socialens.ingest.formats import detect_format, get_importer
     from socialens.ingest.readers import Reject, Source
 
     found: dict[str, Identifier] = {}
     for path in paths:
         source = Source(path)
-        importer = detect_format(source) if format == "auto" else get_importer(format)
+        importer = detect_format(source) if format == "auto" else get_importer(format, **(settings or {}))
         for item in importer.read(Source(path)):
             if isinstance(item, Reject):
                 continue
