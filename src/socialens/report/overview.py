@@ -98,7 +98,10 @@ def hashtags_section(store: Store) -> Section | None:
 
 @report_section("mentions", order=55)
 def mentions_section(store: Store) -> Section | None:
-    mentions = [(f"@{handle}", n) for handle, n in queries.top_entities(store, "mentions", limit=TOP_N)]
+    # accounts kept readable on purpose ([privacy] public_accounts) are marked as such
+    public = {p.rpartition(":")[2] for p in (store.get_meta("public_accounts") or "").split(",") if p}
+    top = queries.top_entities(store, "mentions", limit=TOP_N)
+    mentions = [(f"@{handle}" + (" (public)" if handle in public else ""), n) for handle, n in top]
     if not mentions:
         return None
     raw = store.get_meta("identity_mode") == "raw"
@@ -109,7 +112,9 @@ def mentions_section(store: Store) -> Section | None:
     if not raw:
         html += (
             '<p class="note">Accounts appear as pseudonyms (<code>h_…</code>): one account always gets the '
-            "same pseudonym under the same key, but the handle cannot be read back from it.</p>"
+            "same pseudonym under the same key, but the handle cannot be read back from it."
+            + (" Accounts marked (public) are kept readable on purpose ([privacy] public_accounts)." if public else "")
+            + "</p>"
         )
     return Section(title="Top mentions", html=html)
 
