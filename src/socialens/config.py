@@ -7,6 +7,8 @@ optional::
     [privacy]
     keep_identifiers = false        # true keeps raw user ids and handles (explicit opt-in)
     key_file = "~/.config/socialens/pseudonym.key"
+    public_accounts = ["united", "twitter:nytimes"]   # handles kept readable on purpose
+    public_accounts_file = "public.txt"               # or one handle a line
     [ingest]
     batch_size = 150000
     [tasks.topics]                  # settings of one task (see `socialens analyze TASK --help`)
@@ -31,6 +33,21 @@ class PrivacyConfig:
     keep_identifiers: bool = False
     key: str | None = None
     key_file: Path | None = None
+    public_accounts: list[str] = field(default_factory=list)
+    public_accounts_file: Path | None = None
+
+    def public(self) -> list[str]:
+        """The public accounts: the list, then the file's lines (blank lines and ``#`` comments skipped)."""
+        found = list(self.public_accounts)
+        if self.public_accounts_file is not None:
+            try:
+                lines = self.public_accounts_file.read_text(encoding="utf-8").splitlines()
+            except OSError as exc:
+                raise ConfigError(
+                    f"{self.public_accounts_file}: cannot read privacy.public_accounts_file: {exc}"
+                ) from None
+            found += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+        return found
 
 
 @dataclass(slots=True)
@@ -69,13 +86,23 @@ def parse_config(data: dict[str, Any], source: str = "config") -> Config:
     config = Config()
     if "store" in data:
         config.store = Path(_typed(data, "store", str, source)).expanduser()
-    privacy = _section(data, "privacy", {"keep_identifiers", "key", "key_file"}, source)
+    keys = {"keep_identifiers", "key", "key_file", "public_accounts", "public_accounts_file"}
+    privacy = _section(data, "privacy", keys, source)
     if "keep_identifiers" in privacy:
         config.privacy.keep_identifiers = _typed(privacy, "keep_identifiers", bool, source)
     if "key" in privacy:
         config.privacy.key = _typed(privacy, "key", str, source)
     if "key_file" in privacy:
         config.privacy.key_file = Path(_typed(privacy, "key_file", str, source)).expanduser()
+    if "public_accounts" in privacy:
+        accounts = _typed(privacy, "public_accounts", list, source)
+        if not all(isinstance(a, str) and a.strip() for a in accounts):
+            raise ConfigError(f"{source}: privacy.public_accounts must be a list of handles, got {accounts!r}")
+        config.privacy.public_accounts = accounts
+    if "public_accounts_file" in privacy:
+        path = Path(_typed(privacy, "public_accounts_file", str, source)).expanduser()
+        # relative to the configuration file, like any path a file names
+        config.privacy.public_accounts_file = path if path.is_absolute() else Path(source).parent / path
     ingest = _section(data, "ingest", {"batch_size"}, source)
     if "batch_size" in ingest:
         size = _typed(ingest, "batch_size", int, source)

@@ -100,7 +100,7 @@ def test_ingest_json_counts_rejects_and_a_second_run_changes_nothing(tmp_path):
         ("tweets.jsonl", 3, "user"),
         ("tweets.jsonl", 8, None),
     ]
-    assert "JSON" in rejects[1]["reason"] and rejects[1]["excerpt"] == "{not json"
+    assert "JSON" in rejects[1]["reason"] and rejects[1]["excerpt"] == "{… …"  # values masked (issue 18)
 
     # The human summary (on stderr, nothing on stdout): all unchanged the second time.
     again = run_cli(tmp_path, "ingest", path.name, "--rejects", "again.jsonl")

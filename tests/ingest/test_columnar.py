@@ -46,6 +46,10 @@ TRICKY_TEXTS = [
     "ok https://x.co/a?b=1. (https://en.wikipedia.org/wiki/Mercury_(planet)). HTTP://UP.CASE/X",
     "mixed 한국어 テキスト and ascii",
     "ſ https://ſ.example ſtrange K",
+    # identifiers in mentions after punctuation and inside URLs (issue 18)
+    '.@NBC (@cbs) "@abc" RT@fox ＠nhk https://twitter.com/Bob/status/1 netflix.com/x',
+    "https://bsky.app/profile/did:plc:abcd/post/1 at://did:plc:zzz/app.bsky.feed.post/3 did:web:a.example",
+    "https://www.reddit.com/u/spez https://mastodon.social/@carol/1 https://x.social/users/dan/statuses/2",
 ]
 
 
@@ -69,7 +73,7 @@ def _adversarial() -> list[bytes]:
         _status(106, "bad entities", entities="nope"),
         _status(
             121,
-            "given lists win #ignored @ignored https://ignored.example",
+            "given lists win #ignored @ignored https://ignored.example RT@Bob",
             entities={
                 "hashtags": [{"text": "#Given"}, {"text": ""}, {"text": None}, {"text": "Été"}, {"text": "given"}],
                 "user_mentions": [{"screen_name": "@Bob"}, {"screen_name": ""}, {"screen_name": "ÄBC"}, {"id": 1}],
@@ -78,9 +82,13 @@ def _adversarial() -> list[bytes]:
                     {"url": "https://t.co/b", "expanded_url": ""},
                     {"url": "", "expanded_url": "https://dropped.example"},
                     {"url": "https://t.co/c", "expanded_url": "https://mastodon.social/@Carol"},
+                    {"url": "https://t.co/d", "expanded_url": "https://twitter.com/Quoted/status/9"},
                     {"url": "https://t.co/a", "expanded_url": "https://example.org/x."},
                 ],
-                "media": [{"media_url_https": "https://pbs.twimg.com/m.jpg", "type": "photo"}],
+                "media": [
+                    {"media_url_https": "https://pbs.twimg.com/m.jpg", "type": "photo"},
+                    {"media_url_https": "https://cdn.bsky.app/img/x/plain/did:plc:m/c@jpeg", "type": "photo"},
+                ],
                 "symbols": [{"text": "X"}],
             },
         ),

@@ -20,7 +20,8 @@ from socialens.text.langid import _NOISE
 PLAIN = {
     "mention": (
         MENTION_RE,
-        r"(?<![A-Za-z0-9_@.])@([A-Za-z0-9_\u4e00-\u9fff](?:[\w.\-]{0,62}[\w])?(?:@[\w\-]+(?:\.[\w\-]+)+)?)",
+        r"(?:(?<=\bRT)|(?<![A-Za-z0-9_@＠]))[@＠]"
+        r"([A-Za-z0-9_\u4e00-\u9fff](?:[\w.\-]{0,62}[\w])?(?:@[\w\-]+(?:\.[\w\-]+)+)?)",
     ),
     "hashtag": (HASHTAG_RE, r"(?<![\w&#/])[#＃](\w{1,100})"),
     "noise": (_NOISE, r"(?<!\w)[@#]\w[\w.\-]*"),
@@ -35,7 +36,11 @@ def _fuzz(alphabet: str, n: int, seed: int) -> list[str]:
 @pytest.mark.parametrize("name", sorted(PLAIN))
 def test_patterns_with_late_look_behinds_match_as_before(name: str) -> None:
     fast, plain = PLAIN[name][0], re.compile(PLAIN[name][1])
-    texts = [*_fuzz("@#＃&/._-aZ9 中é\u0301\n٣", 20_000, seed=3), "hi @Bob_1, @a.b.c and @me@x.social; bob@mail.com"]
+    texts = [
+        *_fuzz("@#＃&/._-aZ9 中é\u0301\n٣", 20_000, seed=3),
+        *_fuzz("@＠RT xb.", 5_000, seed=4),
+        "hi @Bob_1, @a.b.c and @me@x.social; bob@mail.com .@NBC RT@fox xRT@no ＠nhk",
+    ]
     for text in texts:
         assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [
             (m.span(), m.groups()) for m in plain.finditer(text)

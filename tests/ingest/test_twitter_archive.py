@@ -61,7 +61,7 @@ def test_the_owner_comes_from_account_js_without_contact_details(store, pseudony
             pseudonymizer.user("twitter", OWNER),
             pseudonymizer.handle("twitter", "lena_k"),
             None,  # display names are dropped unless raw identifiers are kept
-            "Urban ecology PhD. Views mine. she/her 🌿",  # the bio from profile.js
+            None,  # the bio from profile.js: descriptions are dropped unless raw identifiers are kept
             datetime(2013, 4, 10, 9, 21, 33),
         )
     ]

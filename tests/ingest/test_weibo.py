@@ -111,7 +111,7 @@ def test_weibo_crawler_result_file(store):
     # the file's user object (followers, description) is joined to that user's rows
     (user,) = rows(store, "SELECT followers, following, verified, description FROM users WHERE id = ?",
                    [PSEUDO.user("weibo", "5000000005")])  # fmt: skip
-    assert user == (65585, 248, True, "一只喜欢到处走的猫🐱")
+    assert user == (65585, 248, True, None)  # descriptions are dropped unless raw identifiers are kept
 
 
 def test_weibospider_result_file_converts_bids(store):

@@ -23,14 +23,28 @@ from socialens.cli.common import (
 def export_command(
     directory: Annotated[Path, typer.Argument(help="Folder for <table>.parquet files.")],
     table: Annotated[list[str] | None, typer.Option("--table", "-t", help="Only these tables (repeat).")] = None,
+    k_anonymous: Annotated[
+        int | None,
+        typer.Option(
+            "--k-anonymous",
+            help="Write posts only, k-anonymous: each row shares its quasi-identifiers with k-1 others.",
+        ),
+    ] = None,
+    quasi: Annotated[
+        str | None, typer.Option("--quasi", help="With --k-anonymous: quasi-identifier columns, comma-separated.")
+    ] = None,
     store: StoreOption = None,
     config: ConfigOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Write every table (or the ones named) as Parquet."""
+    """Write every table (or the ones named) as Parquet; or, with --k-anonymous K, a k-anonymous posts table."""
     from socialens.store import Store
 
-    with Store(store_path(store, resolve_config(config)), read_only=True) as db:
+    path = store_path(store, resolve_config(config))
+    if k_anonymous is not None:
+        _export_k_anonymous(path, directory, k_anonymous, quasi, json)
+        return
+    with Store(path, read_only=True) as db:
         written = db.export_parquet(directory, table or None)
         result = {name: {"path": str(path), "rows": db.count(name)} for name, path in written.items()}
     if json:
@@ -38,6 +52,24 @@ def export_command(
     else:
         for name, info in result.items():
             console.print(f"{name}: {info['rows']:,} rows -> {info['path']}")
+
+
+def _export_k_anonymous(path: Path, directory: Path, k: int, quasi: str | None, json: bool) -> None:
+    from socialens.privacy.kanon import export_k_anonymous, parse_quasi
+    from socialens.store import Store
+
+    columns = parse_quasi(quasi)
+    with Store(path, read_only=True) as db:
+        result = export_k_anonymous(db, directory, k, columns).as_dict()
+    if json:
+        emit_json(result)
+        return
+    console.print(
+        f"posts: {result['records_out']:,} of {result['records_in']:,} rows -> {result['path']} "
+        f"(k={k}; {result['suppressed']:,} suppressed; smallest group {result['smallest_group']})",
+        highlight=False,
+    )
+    console.print("generalised: " + ", ".join(f"{c} to {lvl}" for c, lvl in result["levels"].items()), highlight=False)
 
 
 @guarded

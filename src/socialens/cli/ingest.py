@@ -52,7 +52,7 @@ def ingest_command(
 ) -> None:
     """Ingest platform exports into the store (idempotent: the same file twice changes nothing)."""
     from socialens.ingest.run import ingest
-    from socialens.privacy import Pseudonymizer, load_or_create_key
+    from socialens.privacy import pseudonymizer_from_config
     from socialens.store import Store
 
     if edge not in _EDGES:
@@ -60,8 +60,7 @@ def ingest_command(
 
         raise ConfigError(f"--edge {edge!r}: expected auto, columnar or python")
     cfg = resolve_config(config)
-    keep = keep_identifiers or cfg.privacy.keep_identifiers
-    pseudonymizer = Pseudonymizer(load_or_create_key(cfg.privacy.key_file, cfg.privacy.key), keep_identifiers=keep)
+    pseudonymizer = pseudonymizer_from_config(cfg.privacy, keep_identifiers)  # key, raw opt-in, public accounts
     settings = {**_generic_settings(format, record, map, platform), **_options(option)}
     total = sum(p.stat().st_size for p in paths if p.is_file())
     with Store(store_path(store, cfg)) as db, _progress(total, quiet=json) as advance:

@@ -29,7 +29,8 @@ app.command("run")(analyze.run_command)
 
 
 def _add_command_modules() -> None:
-    """Commands of other ``socialens.cli`` modules: each lists its own in ``COMMANDS = {name: function}``.
+    """Commands of other ``socialens.cli`` modules: each lists its own in ``COMMANDS = {name: function}``
+    (and command groups in ``GROUPS = {name: typer.Typer}``).
 
     Command modules import only typer at the top (heavy libraries load inside the command),
     so discovering them keeps start-up fast.
@@ -43,6 +44,8 @@ def _add_command_modules() -> None:
         module = importlib.import_module(f"socialens.cli.{info.name}")
         for name, function in getattr(module, "COMMANDS", {}).items():
             app.command(name)(function)
+        for name, group in getattr(module, "GROUPS", {}).items():  # ``socialens NAME SUBCOMMAND``
+            app.add_typer(group, name=name)
 
 
 _add_command_modules()

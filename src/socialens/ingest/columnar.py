@@ -25,10 +25,12 @@ from socialens.ingest.chunks import CHUNK_LINES, ChunkResult, process_lines, res
 from socialens.ingest.edge import EdgeProcessor
 from socialens.ingest.line_blocks import LineBlock, Lines, as_pairs
 from socialens.ingest.readers import Reject
+from socialens.privacy import Pseudonymizer
+from socialens.privacy.urls import HINT_RE2
 from socialens.schema import Post, Record, User
 from socialens.store import columnar_queries as q
 from socialens.store.arrow import ARROW_TYPES, records_to_table
-from socialens.text.extract import MENTION_RE, extract_hashtags, extract_mentions, extract_urls
+from socialens.text.extract import extract_hashtags, extract_mentions, extract_urls
 from socialens.text.langid import detect_language_quiet
 from socialens.text.normalize import normalize_text
 from socialens.text.scrub import scrub_contacts
@@ -42,6 +44,8 @@ COLUMNAR_CHUNK_LINES = CHUNK_LINES * 24
 PLATFORM = "twitter"
 LANG_KEYS = 200_000
 _ORD = "_ord"
+# Texts that need ``Pseudonymizer.text``: a mention, or a URL that may name an account.
+_TEXT_HINT = HINT_RE2 + "|[@\uff20]"
 # Pseudonyms by raw user id and by raw handle, per pseudonymisation settings, per process.
 NAME_KEYS = 200_000
 _NAMES: dict[tuple[object, ...], tuple[Memo, Memo]] = {}
@@ -79,11 +83,6 @@ def _names(edge: EdgeProcessor) -> tuple[Memo, Memo]:
 
 # Languages by language key, per process; the key holds no settings, language id has none.
 _LANGS = Memo(lambda key: _key_language(key), LANG_KEYS)
-
-
-def _mentions_in_text(handles: Memo, text: str) -> str:
-    """``Pseudonymizer.mentions_in_text`` through the handle memo (the same pattern and pseudonyms)."""
-    return MENTION_RE.sub(lambda m: "@" + str(handles[m.group(1)]), text)
 
 
 def supports(importer: Importer) -> bool:
@@ -156,9 +155,10 @@ def _columnar(
         texts = q.in_order(q.fetch(con, q.text_sql("raw_text")))
         fixed = pa.table({"n": texts["n"], "t": _fix_texts(texts)})
         entities = q.in_order(q.fetch(con, q.entities_sql(), _fixed=fixed))
-        # Compiling the large RE2 classes costs ~15 ms a query: descriptions only when there are some.
+        # Compiling the large RE2 classes costs ~15 ms a query: descriptions only when there are
+        # some and they are kept (with raw identifiers only: see ``EdgeProcessor.user``).
         descriptions = rows["description"]
-        if pc.any(pc.not_equal(descriptions, "")).as_py():
+        if edge.pseudonymizer.keep_identifiers and pc.any(pc.not_equal(descriptions, "")).as_py():
             descriptions = _fix_texts(q.in_order(q.fetch(con, q.text_sql("description"))))
         authors = _map_distinct(rows["user_id"], _names(edge)[0].__getitem__, pa.string())
         posts.append(_posts(edge, rows, entities, authors))
@@ -260,11 +260,11 @@ def _posts(edge: EdgeProcessor, rows: pa.Table, entities: pa.Table, authors: pa.
             url_rows, _take(rows["e_urls"], url_rows), _take(entities["t"], url_rows), strict=True
         )
     ]
-    # profile links name people (mastodon.social/@carol): pseudonymised as in ``EdgeProcessor.post``
-    urls = [[pseudo.mentions_in_text(PLATFORM, u) for u in found] if "@" in "".join(found) else found for found in urls]
     tag_rows = sorted(given["hashtags"] | (set(_flagged(entities, "hashtags_py")) - given["hashtags"]))
     hashtags = [
-        list(dict.fromkeys(t.lstrip("#").lower() for t in raw)) if i in given["hashtags"] else extract_hashtags(bare)
+        list(dict.fromkeys(scrub_contacts(t.lstrip("#").lower()) for t in raw))
+        if i in given["hashtags"]
+        else extract_hashtags(bare)
         for i, raw, bare in zip(
             tag_rows, _take(rows["e_hashtags"], tag_rows), _take(entities["bare"], tag_rows), strict=True
         )
@@ -279,9 +279,14 @@ def _posts(edge: EdgeProcessor, rows: pa.Table, entities: pa.Table, authors: pa.
             mention_rows, _take(rows["e_mentions"], mention_rows), _take(entities["bare"], mention_rows), strict=True
         )
     ]
-    text_rows = pc.indices_nonzero(pc.match_substring(entities["t"], "@")).to_pylist()
+    # Texts with a mention or an account URL: ``Pseudonymizer.text``, as in ``EdgeProcessor.post``.
+    text_rows = pc.indices_nonzero(pc.match_substring_regex(entities["t"], _TEXT_HINT)).to_pylist()
+    known = [
+        raw if i in given["mentions"] else []
+        for i, raw in zip(text_rows, _take(rows["e_mentions"], text_rows), strict=True)
+    ]
     texts = _take(entities["t"], text_rows)
-    pseudonymised = texts if pseudo.keep_identifiers else [_mentions_in_text(handles, text) for text in texts]
+    pseudonymised = [pseudo.text(PLATFORM, text, names) for text, names in zip(texts, known, strict=True)]
     lang: pa.Array = pa.nulls(rows.num_rows, pa.string())
     if edge.detect_lang:
         lang = _languages(edge, entities)
@@ -300,9 +305,9 @@ def _posts(edge: EdgeProcessor, rows: pa.Table, entities: pa.Table, authors: pa.
         "quote_of": rows["quote_of"],
         "hashtags": _patch(entities["hashtags"].cast(types["hashtags"]), tag_rows, hashtags),
         "mentions": _patch(pa.array([[]] * rows.num_rows, types["mentions"]), mention_rows, mentions),
-        "urls": _patch(entities["urls"].cast(types["urls"]), url_rows, urls),
+        "urls": _urls_pseudonymised(pseudo, _patch(entities["urls"].cast(types["urls"]), url_rows, urls)),
         "emoji": entities["emoji"],
-        "media": rows["e_media"],
+        "media": _urls_pseudonymised(pseudo, rows["e_media"]),
         "like_count": rows["like_count"],
         "repost_count": rows["repost_count"],
         "reply_count": rows["reply_count"],
@@ -310,6 +315,14 @@ def _posts(edge: EdgeProcessor, rows: pa.Table, entities: pa.Table, authors: pa.
         _ORD: pc.multiply(rows["n"], 8),
     }
     return _typed(Post, columns)
+
+
+def _urls_pseudonymised(pseudo: Pseudonymizer, lists: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """URL lists with ``Pseudonymizer.url`` applied where a URL may name an account (the rest as they are)."""
+    lists = lists.combine_chunks() if isinstance(lists, pa.ChunkedArray) else lists
+    hits = pc.match_substring_regex(pc.list_flatten(lists), HINT_RE2)
+    rows = sorted(set(pc.filter(pc.list_parent_indices(lists), hits).to_pylist()))
+    return _patch(lists, rows, [[pseudo.url(u) for u in found] for found in _take(lists, rows)])
 
 
 def _languages(edge: EdgeProcessor, entities: pa.Table) -> pa.Array:
@@ -332,17 +345,16 @@ def _key_language(key: str) -> str:
 
 def _users(edge: EdgeProcessor, rows: pa.Table, descriptions: pa.Array | pa.ChunkedArray, ids: pa.Array) -> pa.Table:
     pseudo = edge.pseudonymizer
-    described = descriptions.to_pylist()
-    for i, text in enumerate(described):
-        if text and "@" in text:
-            described[i] = pseudo.mentions_in_text(PLATFORM, text)
+    # display names and descriptions are dropped, as in ``EdgeProcessor.user``
     names = rows["name"] if pseudo.keep_identifiers else pa.nulls(rows.num_rows, pa.string())
+    if not pseudo.keep_identifiers:
+        descriptions = pa.nulls(rows.num_rows, pa.string())
     columns = {
         "id": ids,
         "platform": pa.array([PLATFORM] * rows.num_rows, pa.string()),
         "handle": _map_distinct(rows["screen_name"], _names(edge)[1].__getitem__, pa.string()),
         "name": names,
-        "description": pa.array(described, pa.string()),
+        "description": descriptions,
         "created_at": rows["user_created_at"],
         "followers": rows["followers"],
         "following": rows["following"],

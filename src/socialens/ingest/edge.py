@@ -1,7 +1,9 @@
 """Edge processing, the same for every platform: normalise, scrub, extract, identify, pseudonymise.
 
-After this step no raw user id, handle, e-mail address or phone number remains (unless raw
-identifiers were kept on purpose), and each post carries its entities and language.
+After this step no raw user id, handle, display name, e-mail address or phone number remains
+in any field, text or URL (unless raw identifiers were kept on purpose, or an account is public
+on purpose), and each post carries its entities and language. ``docs/privacy.md`` lists what
+each stored field holds.
 Interactions implied by posts (reply, repost, quote, mention) are derived by the store.
 """
 
@@ -58,7 +60,7 @@ class EdgeProcessor:
     def settings_key(self) -> tuple[object, ...]:
         """What decides this processor's output: two processors with equal keys are interchangeable."""
         pseudo = self.pseudonymizer
-        return (pseudo.key, pseudo.keep_identifiers, self.paired_hashtags, self.detect_lang)
+        return (pseudo.key, pseudo.keep_identifiers, pseudo.public, self.paired_hashtags, self.detect_lang)
 
     def process(self, records: Iterable[Record]) -> Iterator[Record]:
         for record in records:
@@ -73,27 +75,29 @@ class EdgeProcessor:
         platform = post.platform
         pseudo = self.pseudonymizer
         text = scrub_contacts(normalize_text(post.text))
+        given = post.mentions  # the platform's own list: handles it knows are in the text
         if post.title:
-            post.title = pseudo.mentions_in_text(platform, scrub_contacts(normalize_text(post.title)))
+            post.title = pseudo.text(platform, scrub_contacts(normalize_text(post.title)), given)
         if not post.urls:
             post.urls = extract_urls(text)
-        if any("@" in url for url in post.urls):  # profile links name people: mastodon.social/@carol
-            post.urls = [pseudo.mentions_in_text(platform, url) for url in post.urls]
+        post.urls = [pseudo.url(url) for url in post.urls]  # profile and status links name people
+        post.media = [pseudo.url(url) for url in post.media]  # so do CDN paths (Bluesky's hold the DID)
         bare = strip_urls(text)
         if not post.hashtags:
             post.hashtags = extract_hashtags(bare, paired=self.paired_hashtags)
         else:
-            post.hashtags = list(dict.fromkeys(t.lstrip("#").lower() for t in post.hashtags))
-        mentions = post.mentions or extract_mentions(bare)
+            # the platform's own list: scrubbed like the text it comes from
+            post.hashtags = list(dict.fromkeys(scrub_contacts(t.lstrip("#").lower()) for t in post.hashtags))
+        mentions = given or extract_mentions(bare)
         post.mentions = [m for m in (pseudo.handle(platform, m) for m in mentions) if m]
         post.emoji = extract_emoji(text)
-        post.text = pseudo.mentions_in_text(platform, text)
+        post.text = pseudo.text(platform, text, given)
         post.author = pseudo.user(platform, post.author)
-        if post.id.startswith("at://"):  # references that embed an account id
-            post.id = pseudo.reference(platform, post.id) or post.id
-            post.reply_to = pseudo.reference(platform, post.reply_to)
-            post.repost_of = pseudo.reference(platform, post.repost_of)
-            post.quote_of = pseudo.reference(platform, post.quote_of)
+        # references that embed an account (Bluesky's at://<DID>/..., ActivityPub URLs)
+        post.id = pseudo.reference(platform, post.id) or post.id
+        post.reply_to = pseudo.reference(platform, post.reply_to)
+        post.repost_of = pseudo.reference(platform, post.repost_of)
+        post.quote_of = pseudo.reference(platform, post.quote_of)
         if self.detect_lang and post.lang is None:
             post.lang = self.language(bare if not post.title else f"{post.title}\n{bare}")
         if post.created_at is not None and post.created_at.tzinfo is None:
@@ -112,12 +116,14 @@ class EdgeProcessor:
     def user(self, user: User) -> User:
         pseudo = self.pseudonymizer
         if not pseudo.keep_identifiers:
-            user.name = None  # a display name identifies a person as well as a handle does
+            # A display name identifies a person as well as a handle does; a profile description
+            # (employer, town, family, links) too, and no analysis reads it: both are dropped.
+            user.name = None
+            user.description = None
         user.id = pseudo.user(user.platform, user.id) or ""
         user.handle = pseudo.handle(user.platform, user.handle)
         if user.description:
-            desc = scrub_contacts(normalize_text(user.description))
-            user.description = pseudo.mentions_in_text(user.platform, desc)
+            user.description = scrub_contacts(normalize_text(user.description))
         return user
 
     def interaction(self, interaction: Interaction) -> Interaction:

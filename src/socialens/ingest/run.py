@@ -24,8 +24,9 @@ from socialens.ingest.columnar import supports as supports_columnar
 from socialens.ingest.edge import EdgeProcessor
 from socialens.ingest.formats import detect_format, get_importer
 from socialens.ingest.line_blocks import line_blocks
-from socialens.ingest.readers import Reject, Source
-from socialens.privacy import Pseudonymizer, key_fingerprint
+from socialens.ingest.readers import Source
+from socialens.privacy import Pseudonymizer, key_fingerprint, public_fingerprint
+from socialens.privacy.rejects import safe_reason, safe_reject
 from socialens.store import Store, UpsertCounts
 
 # Below this much input, starting worker processes costs more than it saves.
@@ -174,6 +175,28 @@ def check_key(store: Store, pseudonymizer: Pseudonymizer) -> None:
             f"{'raw identifiers' if mode == 'raw' else 'pseudonyms from key ' + mode}. "
             "Use the same key (SOCIALENS_KEY or the key file) and setting, or another --store"
         )
+    _check_public(store, pseudonymizer)
+
+
+def _check_public(store: Store, pseudonymizer: Pseudonymizer) -> None:
+    """One list of public accounts per store: an account readable in some rows and pseudonymised
+    in others would be two accounts to every analysis."""
+    public = public_fingerprint(pseudonymizer)
+    existing = store.get_meta("public_accounts")
+    if existing is None:
+        holds = store.one("SELECT count(*) FROM users")
+        if public and holds and holds[0]:
+            raise StoreError(
+                f"{store.path} was built without public accounts; [privacy] public_accounts applies to new stores "
+                "(ingest again into another --store)"
+            )
+        with store.transaction():
+            store.set_meta("public_accounts", public)
+    elif existing != public:
+        raise StoreError(
+            f"{store.path} was built with public accounts [{existing}], this ingest has [{public}]; "
+            "use the same [privacy] public_accounts, or another --store"
+        )
 
 
 def _ingest_file(
@@ -268,7 +291,7 @@ def _read_into_store(
     with BatchWriter(store, result) as writer:
         try:
             for chunk in chunks:
-                _note_rejects(chunk, result, reject_file, run_id, importer, source)
+                _note_rejects(chunk, result, reject_file, run_id, importer, source, pseudonymizer)
                 pending.append(chunk)
                 pending_posts += max(chunk.posts, chunk.read - len(chunk.rejects))
                 if pending_posts >= batch_size:
@@ -296,26 +319,25 @@ def _read_into_store(
 
 
 def _note_rejects(
-    chunk: ChunkResult, result: FileResult, reject_file: IO[bytes], run_id: str, importer: Importer, source: Source
+    chunk: ChunkResult,
+    result: FileResult,
+    reject_file: IO[bytes],
+    run_id: str,
+    importer: Importer,
+    source: Source,
+    pseudonymizer: Pseudonymizer,
 ) -> None:
     result.read += chunk.read
     result.rejected += len(chunk.rejects)
     for reject in chunk.rejects:
-        reject_file.write(orjson.dumps({"run_id": run_id, **_as_dict(reject)}, option=orjson.OPT_APPEND_NEWLINE))
+        # as safe as the store: values masked, reasons scrubbed (``privacy.rejects``)
+        line = {"run_id": run_id, **safe_reject(reject, pseudonymizer)}
+        reject_file.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
     if result.rejected == result.read >= WRONG_FORMAT_AFTER:
         first = chunk.rejects[0]
+        reason = first.reason if pseudonymizer.keep_identifiers else safe_reason(first.reason)
         raise InputFileError(
             source.path,
             f"the first {result.read} records were all rejected as {importer.format_name} "
-            f"(e.g. line {first.line}: {first.reason}); wrong --format?",
+            f"(e.g. line {first.line}: {reason}); wrong --format?",
         )
-
-
-def _as_dict(reject: Reject) -> dict[str, Any]:
-    return {
-        "source": reject.source,
-        "line": reject.line,
-        "field": reject.field,
-        "reason": reject.reason,
-        "excerpt": reject.excerpt,
-    }

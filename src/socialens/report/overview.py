@@ -50,6 +50,7 @@ class CountsView:
 
     items: list[tuple[str, int]]
     pseudonymised: bool = False
+    public: bool = False  # some items are accounts kept readable on purpose ([privacy] public_accounts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +87,12 @@ def hashtags_view(store: Store, selection: Selection | None = None) -> CountsVie
 
 
 def mentions_view(store: Store, selection: Selection | None = None) -> CountsView | None:
-    mentions = [(f"@{handle}", n) for handle, n in queries.top_entities(store, "mentions", limit=TOP_N)]
-    return CountsView(mentions, pseudonymised=store.get_meta("identity_mode") != "raw") if mentions else None
+    # accounts kept readable on purpose ([privacy] public_accounts) are marked as such
+    public = {p.rpartition(":")[2] for p in (store.get_meta("public_accounts") or "").split(",") if p}
+    top = queries.top_entities(store, "mentions", limit=TOP_N)
+    mentions = [(f"@{handle}" + (" (public)" if handle in public else ""), n) for handle, n in top]
+    pseudonymised = store.get_meta("identity_mode") != "raw"
+    return CountsView(mentions, pseudonymised, public=bool(public)) if mentions else None
 
 
 def engaged_view(store: Store, selection: Selection | None = None) -> EngagedView | None:
@@ -163,13 +168,16 @@ def render_hashtags(view: CountsView) -> Section:
 def render_mentions(view: CountsView) -> Section:
     mentions = view.items
     what = "Mentioned account (pseudonym)" if view.pseudonymised else "Mentioned account"
+    public = view.public
     data = table([what, "Posts"], mentions, numeric=[1])
     caption = f"The {len(mentions)} most mentioned accounts, by number of posts mentioning them."
     html = chart(lambda: plots.bar_chart(mentions, xlabel="posts", label="Top mentions"), data, caption)
     if view.pseudonymised:
         html += (
             '<p class="note">Accounts appear as pseudonyms (<code>h_…</code>): one account always gets the '
-            "same pseudonym under the same key, but the handle cannot be read back from it.</p>"
+            "same pseudonym under the same key, but the handle cannot be read back from it."
+            + (" Accounts marked (public) are kept readable on purpose ([privacy] public_accounts)." if public else "")
+            + "</p>"
         )
     return Section(title="Top mentions", html=html)
 

@@ -12,10 +12,12 @@ _URL_TRAIL = ".,;:!?)]}'\""
 HASHTAG_RE = re.compile(r"[#＃](?<![\w&#/][#＃])(\w{1,100})", re.UNICODE)
 # Weibo writes topics as #two or more words#; they may contain spaces.
 PAIRED_HASHTAG_RE = re.compile(r"#([^#\n]{1,64}?)#")
-# @user, @user.bsky.social, @user@mastodon.social; not the middle of an e-mail address. Only
+# @user, @user.bsky.social, @user@mastodon.social, after any punctuation (".@x", the public
+# reply; "(@x", "RT@x") and in full width ("＠x"); not the middle of an e-mail address. Only
 # ASCII word characters block a mention: Weibo writes "转发//@某人:" and "谢谢@某人".
 MENTION_RE = re.compile(
-    r"@(?<![A-Za-z0-9_@.]@)([A-Za-z0-9_\u4e00-\u9fff](?:[\w.\-]{0,62}[\w])?(?:@[\w\-]+(?:\.[\w\-]+)+)?)"
+    r"[@＠](?:(?<=\bRT[@＠])|(?<![A-Za-z0-9_@＠][@＠]))"
+    r"([A-Za-z0-9_\u4e00-\u9fff](?:[\w.\-]{0,62}[\w])?(?:@[\w\-]+(?:\.[\w\-]+)+)?)"
 )
 _EMOJI_BASE = (
     "\U0001f000-\U0001faff"  # pictographs, emoticons, transport, symbols and pictographs ext.
@@ -45,10 +47,10 @@ def extract_urls(text: str) -> list[str]:
     """
     if "http" not in text and "www." not in text and "HTTP" not in text:
         return []
-    return _unique([_trim_url(m) for m in URL_RE.findall(text)])
+    return _unique([trim_url(m) for m in URL_RE.findall(text)])
 
 
-def _trim_url(url: str) -> str:
+def trim_url(url: str) -> str:
     """Drop sentence punctuation after a URL, but keep a ')' that closes a '(' inside it (Wikipedia)."""
     while url and url[-1] in _URL_TRAIL:
         if url[-1] == ")" and url.count("(") >= url.count(")"):
@@ -86,8 +88,10 @@ def extract_mentions(text: str) -> list[str]:
     ['bob_1', 'alice.bsky.social', 'me@mastodon.social']
     >>> extract_mentions("转发微博//@小明:谢谢@小红")
     ['小明', '小红']
+    >>> extract_mentions('.@NBC (@cbs) "@abc" RT@fox ＠nhk')
+    ['nbc', 'cbs', 'abc', 'fox', 'nhk']
     """
-    if "@" not in text:
+    if "@" not in text and "＠" not in text:
         return []
     text = strip_urls(text)
     return _unique([m.lower() for m in MENTION_RE.findall(text)])

@@ -1,0 +1,126 @@
+"""``socialens privacy scan`` (where identifiers survive) and ``socialens forget USER...`` (erasure)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from socialens.cli.common import (
+    ConfigOption,
+    JsonOption,
+    StoreOption,
+    console,
+    emit_json,
+    guarded,
+    resolve_config,
+    store_path,
+)
+
+privacy_app = typer.Typer(help="Privacy audits: where raw identifiers survive.", no_args_is_help=True)
+
+
+@privacy_app.command("scan")
+@guarded
+def scan_command(
+    raw: Annotated[
+        list[Path] | None, typer.Option("--raw", help="Raw input file whose identifiers to look for (repeat).")
+    ] = None,
+    identifiers: Annotated[
+        Path | None, typer.Option("--identifiers", help="File of identifiers to look for, one a line.")
+    ] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="Format of the --raw files, or 'auto'.")] = "auto",
+    store: StoreOption = None,
+    rejects: Annotated[Path | None, typer.Option(help="Rejects file (default: the one beside the store).")] = None,
+    export: Annotated[list[Path] | None, typer.Option("--export", help="Export folder to scan (repeat).")] = None,
+    report: Annotated[list[Path] | None, typer.Option("--report", help="Report HTML to scan (repeat).")] = None,
+    config: ConfigOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Report every place where a raw id, handle, display name, e-mail or phone number survives.
+
+    Looks in the store (every column of every table), its rejects file, export folders and
+    report files. Exit code 1 when anything is found, 0 when clean.
+    """
+    from socialens.errors import ConfigError
+    from socialens.privacy.scan import identifiers_from_list, identifiers_from_raw, scan
+
+    if not raw and identifiers is None:
+        raise ConfigError("privacy scan: give --raw FILE (the input files) or --identifiers FILE to look for")
+    cfg = resolve_config(config)
+    wanted = identifiers_from_raw(raw or [], format) if raw else []
+    if identifiers is not None:
+        wanted += identifiers_from_list(identifiers)
+    places_given = store is not None or rejects is not None or export or report
+    target = store_path(store, cfg) if (store is not None or not places_given) else None
+    if target is not None and not target.exists():
+        raise ConfigError(f"no store at {target}; pass --store, --export or --report")
+    found = scan(wanted, target, rejects, export or [], report or [], cfg.privacy.public())
+    if json:
+        emit_json(found.as_dict())
+    else:
+        _print_scan(found.as_dict())
+    if not found.clean:
+        raise typer.Exit(1)
+
+
+def _print_scan(result: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    for place in result["scanned"]:
+        console.print(f"scanned {place}", highlight=False)
+    short = f" ({result['too_short']} shorter than 4 characters not looked for)" if result["too_short"] else ""
+    console.print(f"{result['identifiers']:,} identifiers looked for{short}", highlight=False)
+    if result["clean"]:
+        console.print("[green]clean:[/] none found")
+        return
+    table = Table(title=f"{result['matches']:,} places where an identifier survives")
+    for column in ("kind", "identifier", "place", "file", "where", "key"):
+        table.add_column(column)
+    for f in result["findings"]:
+        table.add_row(f["kind"], f["identifier"], f["place"], f["file"], f["where"], f["key"])
+    console.print(table)
+
+
+@guarded
+def forget_command(
+    users: Annotated[
+        list[str], typer.Argument(help="Accounts: raw handle, raw id or pseudonym (platform:NAME for one).")
+    ],
+    store: StoreOption = None,
+    rejects: Annotated[Path | None, typer.Option(help="Rejects file (default: the one beside the store).")] = None,
+    config: ConfigOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Erase accounts: their posts, interactions both ways, scores and rejects; redact mentions and results."""
+    from socialens.privacy import pseudonymizer_from_config
+    from socialens.privacy.erasure import forget
+    from socialens.store import Store
+
+    cfg = resolve_config(config)
+    path = store_path(store, cfg)
+    if not path.exists():
+        from socialens.errors import StoreError
+
+        raise StoreError(f"no store at {path}")
+    with Store(path) as db:
+        mode = db.get_meta("identity_mode")
+        pseudo = pseudonymizer_from_config(cfg.privacy, keep_identifiers=mode == "raw")
+        result = forget(db, users, pseudo, rejects or path.with_suffix(".rejects.jsonl")).as_dict()
+    if json:
+        emit_json(result)
+        return
+    console.print(
+        f"forgot {result['accounts']} of {result['requested']} account(s)"
+        + (f"; {result['not_found']} not in the store" if result["not_found"] else ""),
+        highlight=False,
+    )
+    console.print("deleted: " + ", ".join(f"{t} {n:,}" for t, n in result["deleted"].items()), highlight=False)
+    console.print("redacted: " + ", ".join(f"{t} {n:,}" for t, n in result["redacted"].items()), highlight=False)
+    console.print(f"rejects lines removed: {result['rejects_lines_removed']:,}", highlight=False)
+    console.print(f"derived results: {result['derived_results']}", highlight=False)
+
+
+GROUPS = {"privacy": privacy_app}
+COMMANDS = {"forget": forget_command}

@@ -1,0 +1,323 @@
+"""Where do identifiers survive? The leak scan over a store, its rejects, exports and reports.
+
+Identifiers come from raw input files (read by the same importers as an ingest: account
+ids, handles, display names and mentioned handles, plus every e-mail address and phone
+number written anywhere in them) or from a list. Each is looked for as a whole word,
+case-insensitively, in every column of every table of a store, every line of its rejects
+file, every Parquet/JSON/CSV/text file of an export folder and the text of a report.
+
+Matching runs in DuckDB (RE2 compiles an alternation of hundreds of identifiers into one
+automaton); only matching values come back to Python, to name the identifier found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from socialens.errors import ConfigError
+
+# Shorter identifiers match ordinary words and numbers: they are counted, not looked for.
+MIN_LENGTH = 4
+# Placeholders platforms write instead of an account.
+PLACEHOLDERS = frozenset({"[deleted]", "[removed]", "deleted", "removed", "<username>", "null", "none", "anonymous"})
+# Identifiers per RE2 alternation (a few hundred compile in milliseconds).
+GROUP = 300
+# Rows shown per column and identifier group; every match is counted.
+SHOWN = 20
+KINDS = ("id", "handle", "name", "email", "phone", "given")
+_WORD = "0-9a-z_"
+_DATA_URI = re.compile(rb"data:[\w/+.\-]+;base64,[A-Za-z0-9+/=]+")
+# Key columns that name a row in each table the store holds.
+ROW_KEYS = {
+    "posts": ("platform", "id"),
+    "users": ("platform", "id"),
+    "interactions": ("platform", "id"),
+    "post_scores": ("platform", "post_id", "task"),
+    "user_scores": ("platform", "user_id", "task"),
+    "analysis_results": ("task", "item"),
+    "alerts": ("id",),
+    "ingests": ("run_id",),
+    "meta": ("key",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    value: str
+    kind: str
+
+
+@dataclass(slots=True)
+class Finding:
+    """One place where an identifier survives: ``place`` (store, rejects, export, report), the
+    file, the table and column (or the line) and the row key."""
+
+    kind: str
+    identifier: str
+    place: str
+    file: str
+    where: str
+    key: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class ScanReport:
+    identifiers: int = 0
+    too_short: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    matches: int = 0
+    scanned: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return self.matches == 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "clean": self.clean,
+            "identifiers": self.identifiers,
+            "too_short": self.too_short,
+            "matches": self.matches,
+            "scanned": self.scanned,
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+def masked(value: str) -> str:
+    """An identifier as the scan shows it: enough to recognise it, not enough to copy it.
+
+    >>> masked("SenSchumer"), masked("bob@example.org")
+    ('Se…(10)', 'bo…(15)')
+    """
+    return f"{value[:2]}…({len(value)})"
+
+
+# -- identifiers -------------------------------------------------------------------------
+def identifiers_from_list(path: Path) -> list[Identifier]:
+    """One identifier a line (blank lines and ``#`` comments skipped)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the identifier list: {exc}") from None
+    return [Identifier(line.strip(), "given") for line in lines if line.strip() and not line.startswith("#")]
+
+
+def identifiers_from_raw(
+    paths: Iterable[Path], format: str = "auto", settings: dict[str, Any] | None = None
+) -> list[Identifier]:
+    """Every account id, handle, display name, e-mail and phone number in raw input files
+    (``settings``: the importer's, e.g. a generic format's mapping, as given to ingest)."""
+    from socialens.ingest.formats import detect_format, get_importer
+    from socialens.ingest.readers import Reject, Source
+
+    found: dict[str, Identifier] = {}
+    for path in paths:
+        source = Source(path)
+        importer = detect_format(source) if format == "auto" else get_importer(format, **(settings or {}))
+        for item in importer.read(Source(path)):
+            if isinstance(item, Reject):
+                continue
+            raw, records = item
+            for ident in (*_record_identifiers(records), *_contacts(raw.data)):
+                found.setdefault(ident.value.lower(), ident)
+    return list(found.values())
+
+
+def _record_identifiers(records: Iterable[Any]) -> Iterator[Identifier]:
+    from socialens.schema import Interaction, Post, User
+
+    for record in records:
+        if isinstance(record, User):
+            yield from _named(record.id, "id")
+            yield from _named(record.handle, "handle")
+            yield from _named(record.name, "name")
+        elif isinstance(record, Post):
+            yield from _named(record.author, "id")
+            for handle in record.mentions:
+                yield from _named(handle, "handle")
+        elif isinstance(record, Interaction):
+            yield from _named(record.actor, "id")
+            target = record.target_user or ""
+            yield from _named(target[1:], "handle") if target.startswith("@") else _named(target, "id")
+
+
+def _named(value: str | None, kind: str) -> Iterator[Identifier]:
+    if value:
+        yield Identifier(value.lstrip("@＠").strip(), kind)
+
+
+def _contacts(data: Any) -> Iterator[Identifier]:
+    from socialens.text.scrub import EMAIL_RE, PHONE_RE
+
+    for text in _strings(data):
+        if "@" in text:
+            yield from (Identifier(m, "email") for m in EMAIL_RE.findall(text))
+        if any(c.isdigit() for c in text):
+            yield from (Identifier(m, "phone") for m in PHONE_RE.findall(text))
+
+
+def _strings(data: Any) -> Iterator[str]:
+    """Every string in a raw item, but the values of keys that never identify anyone (times:
+    "+0000 2009" reads like a phone number)."""
+    from socialens.privacy.rejects import SAFE_KEYS
+
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if key not in SAFE_KEYS:
+                yield from _strings(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _strings(value)
+
+
+# -- scanning ----------------------------------------------------------------------------
+class Scanner:
+    """Looks for ``identifiers`` (less the ``public`` handles, readable on purpose)."""
+
+    def __init__(self, identifiers: Iterable[Identifier], public: Iterable[str] = ()) -> None:
+        skip = {p.lower().rpartition(":")[2].lstrip("@") for p in public}
+        wanted: dict[str, Identifier] = {}
+        self.report = ScanReport()
+        for ident in identifiers:
+            value = ident.value.strip().lower()
+            if not value or value in PLACEHOLDERS or value in skip or value in wanted:
+                continue
+            if len(value) < MIN_LENGTH:
+                self.report.too_short += 1
+                continue
+            wanted[value] = ident
+        self.wanted = wanted
+        self.report.identifiers = len(wanted)
+        self._groups = _groups(sorted(wanted))
+        self.con = duckdb.connect()
+        self.con.execute("SET threads = 1")
+
+    def close(self) -> None:
+        self.con.close()
+
+    def scan_store(self, path: Path) -> None:
+        """Every column of every table of the store at ``path``, opened read-only."""
+        self.report.scanned.append(f"store {path}")
+        alias = "scanned"
+        self.con.execute(f"ATTACH '{_quote(path)}' AS {alias} (READ_ONLY)")
+        try:
+            tables = self.con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = ? ORDER BY table_name", [alias]
+            ).fetchall()
+            for (table,) in tables:
+                self._scan_relation(f"{alias}.main.{table}", table, "store", str(path), ROW_KEYS.get(table, ()))
+        finally:
+            self.con.execute(f"DETACH {alias}")
+
+    def scan_text_file(self, path: Path, place: str) -> None:
+        """Each line of a text file (rejects, JSON, CSV, HTML without its embedded images)."""
+        self.report.scanned.append(f"{place} {path}")
+        data = _DATA_URI.sub(b"data:", path.read_bytes())
+        lines = data.decode("utf-8", errors="replace").splitlines()
+        table = pa.table({"line": pa.array(range(1, len(lines) + 1), pa.int64()), "text": lines})
+        self.con.register("_text_lines", table)
+        try:
+            self._scan_relation("_text_lines", "", place, str(path), ("line",), columns=["text"])
+        finally:
+            self.con.unregister("_text_lines")
+
+    def scan_export(self, directory: Path) -> None:
+        """Every Parquet table and text file of an export folder."""
+        for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+            if path.suffix == ".parquet":
+                self.report.scanned.append(f"export {path}")
+                self._scan_relation(f"read_parquet('{_quote(path)}')", path.stem, "export", str(path), ())
+            elif path.suffix in (".json", ".jsonl", ".csv", ".tsv", ".txt", ".html", ".md"):
+                self.scan_text_file(path, "export")
+
+    def _scan_relation(
+        self, relation: str, table: str, place: str, file: str, keys: tuple[str, ...], columns: list[str] | None = None
+    ) -> None:
+        if not self.wanted:
+            return
+        names = [row[0] for row in self.con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
+        keys = tuple(k for k in keys if k in names) or ()
+        for column in columns or names:
+            value = f'lower(CAST("{column}" AS VARCHAR))'
+            key = " || ':' || ".join(f"coalesce(CAST(\"{k}\" AS VARCHAR), '')" for k in keys) or "''"
+            for group, pattern in self._groups:
+                where = f"{value} IS NOT NULL AND regexp_matches({value}, ?)"
+                rows = self.con.execute(f"SELECT {key}, {value} FROM {relation} WHERE {where}", [pattern]).fetchall()
+                for row_key, text in rows:
+                    self._note(group, text, place, file, f"{table}.{column}" if table else "", str(row_key))
+
+    def _note(self, group: list[str], text: str, place: str, file: str, where: str, key: str) -> None:
+        for value in group:
+            if _contains(text, value):
+                self.report.matches += 1
+                if len(self.report.findings) < SHOWN * 50:
+                    ident = self.wanted[value]
+                    location = where or f"line {key}"
+                    self.report.findings.append(
+                        Finding(ident.kind, masked(ident.value), place, file, location, "" if not where else key)
+                    )
+
+
+def _groups(values: list[str]) -> list[tuple[list[str], str]]:
+    """Identifiers in groups, each with its RE2 pattern: whole words where they start and end
+    with a word character, plain substrings otherwise (Chinese names, '+44 ...')."""
+    out = []
+    for start in range(0, len(values), GROUP):
+        group = values[start : start + GROUP]
+        alternatives = "|".join(_re2_word(v) for v in group)
+        out.append((group, alternatives))
+    return out
+
+
+def _re2_word(value: str) -> str:
+    escaped = re.escape(value)
+    head = f"(?:^|[^{_WORD}])" if value[0].isascii() and (value[0].isalnum() or value[0] == "_") else ""
+    tail = f"(?:$|[^{_WORD}])" if value[-1].isascii() and (value[-1].isalnum() or value[-1] == "_") else ""
+    return f"{head}{escaped}{tail}"
+
+
+def _contains(text: str, value: str) -> bool:
+    return re.search(_re2_word(value), text) is not None
+
+
+def _quote(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def scan(
+    identifiers: Iterable[Identifier],
+    store: Path | None = None,
+    rejects: Path | None = None,
+    exports: Iterable[Path] = (),
+    reports: Iterable[Path] = (),
+    public: Iterable[str] = (),
+) -> ScanReport:
+    """Look for ``identifiers`` in each place given; the rejects file beside ``store`` too."""
+    scanner = Scanner(identifiers, public)
+    try:
+        if store is not None:
+            scanner.scan_store(store)
+            beside = store.with_suffix(".rejects.jsonl")
+            if rejects is None and beside.exists():
+                rejects = beside
+        if rejects is not None:
+            scanner.scan_text_file(rejects, "rejects")
+        for directory in exports:
+            scanner.scan_export(directory)
+        for report in reports:
+            scanner.scan_text_file(report, "report")
+    finally:
+        scanner.close()
+    return scanner.report
