@@ -15,13 +15,13 @@ from typing import IO, Any
 import orjson
 
 from socialens.engine import Executor, LocalExecutor, default_executor
-from socialens.errors import InputFileError, SocialensError, StoreError
+from socialens.errors import ConfigError, InputFileError, SocialensError, StoreError
 from socialens.ingest.base import Importer
 from socialens.ingest.batch_writer import BatchWriter
 from socialens.ingest.chunks import ChunkResult, document_chunks, line_chunks, process_lines
 from socialens.ingest.columnar import COLUMNAR_CHUNK_LINES, process_lines_columnar
 from socialens.ingest.columnar import supports as supports_columnar
-from socialens.ingest.edge import EdgeProcessor
+from socialens.ingest.edge import MAX_TEXT_CHARS, EdgeProcessor
 from socialens.ingest.formats import detect_format, get_importer
 from socialens.ingest.line_blocks import line_blocks
 from socialens.ingest.readers import Reject, Source
@@ -46,6 +46,15 @@ class FileResult:
     rejected: int = 0
     counts: dict[str, UpsertCounts] = field(default_factory=dict)
     error: str | None = None
+    #: Posts whose text was cut to the text cap (``max_text_chars``).
+    truncated: int = 0
+    #: Interaction records that repeated another's key (same actor, kind, target and time)
+    #: within a batch, so were stored as one: e.g. ratings without a timestamp.
+    duplicates: int = 0
+    #: Something the user should know that is not an error (e.g. "the file is empty").
+    note: str | None = None
+    #: How the file was read, for the ingest history (e.g. the reference of relative times).
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -70,6 +79,10 @@ class IngestSummary:
     def errors(self) -> list[str]:
         return [f.error for f in self.files if f.error]
 
+    @property
+    def notes(self) -> list[str]:
+        return [f"{f.path}: {f.note}" for f in self.files if f.note]
+
     def as_dict(self) -> dict[str, Any]:
         tables = ("posts", "users", "interactions")
         posts = self._total("posts", "new") + self._total("posts", "updated") + self._total("posts", "unchanged")
@@ -82,15 +95,21 @@ class IngestSummary:
             "unchanged": {t: self._total(t, "unchanged") for t in tables},
             "seconds": round(self.seconds, 3),
             "posts_per_second": round(posts / self.seconds, 1) if self.seconds > 0 else None,
+            "truncated": sum(f.truncated for f in self.files),
+            "duplicates": sum(f.duplicates for f in self.files),
             "rejects_file": self.rejects_path if self.rejected else None,
             "errors": self.errors,
+            "notes": self.notes,
             "files": [
                 {
                     "path": f.path,
                     "format": f.format,
                     "read": f.read,
                     "rejected": f.rejected,
+                    "truncated": f.truncated,
+                    "duplicates": f.duplicates,
                     "error": f.error,
+                    "note": f.note,
                 }
                 for f in self.files
             ],
@@ -108,6 +127,7 @@ def ingest(
     progress: ProgressCallback | None = None,
     workers: int | None = None,
     columnar: bool | None = None,
+    max_text_chars: int | None = MAX_TEXT_CHARS,
 ) -> IngestSummary:
     """Ingest ``paths`` into ``store``; never raises for bad records, only for unusable setup.
 
@@ -117,7 +137,11 @@ def ingest(
     ``columnar``: let DuckDB parse and edge-process formats that allow it (``ingest.columnar``);
     the store ends up the same either way. Default: for files of ``COLUMNAR_MIN_BYTES`` or more
     (below that its fixed costs, ~0.5 s, outweigh what it saves).
+    ``max_text_chars``: longer post texts are cut to this length (None: no cap); the summary
+    counts them.
     """
+    if max_text_chars is not None and max_text_chars < 1:
+        raise ConfigError(f"max_text_chars must be at least 1 (or None for no cap), not {max_text_chars}")
     if pseudonymizer is None:
         from socialens.privacy import load_or_create_key
 
@@ -145,6 +169,7 @@ def ingest(
                         progress,
                         executor,
                         columnar,
+                        max_text_chars,
                     )
                 )
     finally:
@@ -188,35 +213,40 @@ def _ingest_file(
     progress: ProgressCallback | None,
     executor: Executor,
     columnar: bool | None = None,
+    max_text_chars: int | None = MAX_TEXT_CHARS,
 ) -> FileResult:
     started = datetime.now()
     result = FileResult(str(path), format)
     try:
         source = Source(path)
-        if format == "auto" and not source.head(1):
-            result.format = "empty"  # nothing to read is not an error, whatever the format
+        if not source.head().strip():
+            # Nothing to read is not an error, whatever the format; but the user should know.
+            result.format = format if format != "auto" else "empty"
+            result.note = "the file is empty" if source.size else "the file is empty (0 bytes)"
         else:
             importer: Importer = detect_format(source) if format == "auto" else get_importer(format, **settings)
             if format == "auto" and settings:
                 importer = get_importer(importer.format_name, **settings)
             result.format = importer.format_name
-            _read_into_store(
-                source,
-                importer,
-                store,
-                pseudonymizer,
-                reject_file,
-                run_id,
-                batch_size,
-                result,
-                progress,
-                executor,
-                columnar,
-            )
+            edge = EdgeProcessor(pseudonymizer, paired_hashtags=importer.paired_hashtags, max_text_chars=max_text_chars)
+            try:
+                _read_into_store(
+                    source, importer, edge, store, reject_file, run_id, batch_size, result, progress, executor, columnar
+                )
+            finally:
+                result.details.update(importer.details())
     except InputFileError as exc:
         result.error = str(exc)
     except SocialensError as exc:
         result.error = f"{path}: {exc}"
+    _log(store, run_id, path, started, result)
+    return result
+
+
+def _log(store: Store, run_id: str, path: Path, started: datetime, result: FileResult) -> None:
+    details = {**result.details, "truncated": result.truncated, "duplicates": result.duplicates}
+    if result.note:
+        details["note"] = result.note
     with store.transaction():
         store.log_ingest(
             {
@@ -232,16 +262,16 @@ def _ingest_file(
                 "unchanged": sum(c.unchanged for c in result.counts.values()),
                 "rejected": result.rejected,
                 "error": result.error,
+                "details": orjson.dumps(details).decode(),
             }
         )
-    return result
 
 
 def _read_into_store(
     source: Source,
     importer: Importer,
+    edge: EdgeProcessor,
     store: Store,
-    pseudonymizer: Pseudonymizer,
     reject_file: IO[bytes],
     run_id: str,
     batch_size: int,
@@ -250,7 +280,6 @@ def _read_into_store(
     executor: Executor,
     columnar: bool | None = None,
 ) -> None:
-    edge = EdgeProcessor(pseudonymizer, paired_hashtags=importer.paired_hashtags)
     chunks: Iterator[ChunkResult]
     if columnar is None:
         columnar = source.size >= COLUMNAR_MIN_BYTES
@@ -287,7 +316,9 @@ def _read_into_store(
             raise
         if result.read and result.rejected == result.read:
             raise InputFileError(
-                source.path, f"all {result.read} records were rejected as {importer.format_name}; wrong --format?"
+                source.path,
+                f"all {result.read} records were rejected as {importer.format_name}"
+                f"{_first_reason(pending)}; {_format_hint(source, importer)}",
             )
         reject_file.flush()
         writer.submit(pending)
@@ -302,13 +333,32 @@ def _note_rejects(
     result.rejected += len(chunk.rejects)
     for reject in chunk.rejects:
         reject_file.write(orjson.dumps({"run_id": run_id, **_as_dict(reject)}, option=orjson.OPT_APPEND_NEWLINE))
+    result.truncated += chunk.truncated
     if result.rejected == result.read >= WRONG_FORMAT_AFTER:
-        first = chunk.rejects[0]
         raise InputFileError(
             source.path,
-            f"the first {result.read} records were all rejected as {importer.format_name} "
-            f"(e.g. line {first.line}: {first.reason}); wrong --format?",
+            f"the first {result.read} records were all rejected as {importer.format_name}"
+            f"{_first_reason([chunk])}; {_format_hint(source, importer)}",
         )
+
+
+def _first_reason(chunks: list[ChunkResult]) -> str:
+    first = next((reject for chunk in chunks for reject in chunk.rejects), None)
+    if first is None:
+        return ""
+    field = f" field '{first.field}':" if first.field else ""
+    return f" (e.g. line {first.line}:{field} {first.reason})"
+
+
+def _format_hint(source: Source, importer: Importer) -> str:
+    """What to do about a file none of whose records are ``importer``'s format."""
+    try:
+        found = detect_format(source).format_name
+    except (SocialensError, OSError):
+        return "wrong --format?"
+    if found == importer.format_name:
+        return "is the file damaged?"
+    return f"it looks like {found}: use --format {found} (or auto)"
 
 
 def _as_dict(reject: Reject) -> dict[str, Any]:
