@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from socialens.errors import RecordError
@@ -26,6 +27,8 @@ _DELETED = frozenset({"[deleted]", "[removed]"})
 _USER_MENTION = re.compile(r"(?<![\w/])/?u/([A-Za-z0-9_][A-Za-z0-9_-]{2,19})(?![\w-])")
 _MEDIA_HINTS = frozenset({"image", "hosted:video", "rich:video"})
 _MEDIA_HOSTS = ("https://i.redd.it/", "https://v.redd.it/", "https://i.imgur.com/")
+# Things of the API that are not posts (t2 account, t4 message, t5 subreddit, t6 award, ...).
+_OTHER_KINDS = frozenset({"t2", "t4", "t5", "t6", "t8", "more", "LabeledMulti", "UserList", "TrophyList", "wikipage"})
 # Comment trees nest a Listing in every reply; real threads stay far below this.
 _MAX_NESTING = 400
 
@@ -50,9 +53,10 @@ class RedditImporter(Importer):
         first_json = sample.first_json
         if first_json is None:  # a broken first line: look for the keys every dump line has
             return 0.7 if b'"subreddit"' in sample.head and b'"created_utc"' in sample.head else 0.0
-        first = _unwrap_first(first_json)
-        if isinstance(first, dict) and "subreddit" in first and "created_utc" in first:
-            return 0.95
+        # an inbox or a search lists messages and subreddits too: any post among the first will do
+        for thing in islice(_walk(first_json), 100):
+            if isinstance(thing, dict) and "subreddit" in thing and "created_utc" in thing:
+                return 0.95
         return 0.0
 
     def split(self, data: Any) -> list[Any]:
@@ -164,14 +168,10 @@ def _walk(data: Any, depth: int = 0) -> Iterator[Any]:
             yield from _walk(replies, depth + 1)
         else:
             yield thing
-    elif isinstance(data, dict) and data.get("kind") == "more":
-        return  # a "load more comments" stub in an API listing: nothing to import
+    elif isinstance(data, dict) and data.get("kind") in _OTHER_KINDS and isinstance(data.get("data"), dict):
+        return  # accounts, messages, subreddits, "load more comments" stubs: not posts
     else:
         yield data
-
-
-def _unwrap_first(data: Any) -> Any:
-    return next(_walk(data), None)
 
 
 def _check_platform(thing: dict[str, Any]) -> None:
