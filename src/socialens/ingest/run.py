@@ -322,6 +322,8 @@ def _read_into_store(
             )
         reject_file.flush()
         writer.submit(pending)
+    if result.read == 0:
+        _nothing_read(source, importer, result)
     if progress:
         progress(max(source.bytes_read - reported, 0))
 
@@ -340,6 +342,20 @@ def _note_rejects(
             f"the first {result.read} records were all rejected as {importer.format_name}"
             f"{_first_reason([chunk])}; {_format_hint(source, importer)}",
         )
+
+
+def _nothing_read(source: Source, importer: Importer, result: FileResult) -> None:
+    """A file with content but no item of its format: a page without results (say so), or
+    another format's data (an error)."""
+    try:
+        found: str | None = detect_format(source).format_name
+    except (SocialensError, OSError):
+        found = None
+    if found == importer.format_name:
+        result.note = "the file holds no posts or accounts (an empty response page?)"
+        return
+    hint = f"it looks like {found}: use --format {found} (or auto)" if found else "wrong --format?"
+    raise InputFileError(source.path, f"nothing in the file is {importer.format_name} data; {hint}")
 
 
 def _first_reason(chunks: list[ChunkResult]) -> str:

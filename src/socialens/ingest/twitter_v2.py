@@ -25,6 +25,15 @@ _PAGE_KEYS = ("data", "includes", "meta", "errors", "matching_rules")
 # A pretty-printed response longer than the detection sample does not parse; look at its bytes.
 _PRETTY_DATA = re.compile(rb'"data"\s*:\s*[\[{]\s*\{')
 _PRETTY_MARKERS = tuple(f'"{key}"'.encode() for key in (*_V2_TWEET_KEYS, "result_count", "newest_id"))
+# Keys that mark another platform's post, with what to do about it.
+_FOREIGN_KEYS = {
+    "id_str": "an X v1.1 status; use --format twitter-v1",
+    "user": "an X v1.1 status or a Weibo post; use --format twitter-v1 or weibo",
+    "mid": "a Weibo post; use --format weibo",
+    "account": "a Mastodon status; use --format mastodon",
+    "subreddit": "a Reddit post; use --format reddit",
+    "uri": "a Bluesky or Mastodon post; use --format bluesky or mastodon",
+}
 # Referenced tweets are followed this deep (a retweet of a quote is two hops).
 _MAX_DEPTH = 2
 
@@ -99,6 +108,7 @@ class TwitterV2Importer(Importer):
             for tweet in tweets:
                 records.extend(self.map_item(tweet))
             return records
+        _check_platform(raw)
         self._tweet(raw, getattr(raw, "page", None) or Page(), records, depth=0)
         return records
 
@@ -159,6 +169,13 @@ class TwitterV2Importer(Importer):
         except RecordError:
             return  # an expansion missing its text (deleted, withheld) only loses itself
         out.extend(records)
+
+
+def _check_platform(raw: dict[str, Any]) -> None:
+    """A v2 tweet has none of the keys that mark other platforms' posts."""
+    foreign = next((key for key in _FOREIGN_KEYS if key in raw), None)
+    if foreign is not None:
+        raise RecordError(f"not an X API v2 tweet: it has {foreign!r} ({_FOREIGN_KEYS[foreign]})", foreign)
 
 
 def user_from_v2(user: dict[str, Any], platform: str = "twitter") -> User | None:

@@ -54,7 +54,9 @@ class XGraphqlImporter(Importer):
             if isinstance(node, list):
                 stack.extend((item, depth + 1) for item in reversed(node))
             elif isinstance(node, dict):
-                if node.get("__typename") in (_TWEET, _WRAPPED, _USER):
+                kind = node.get("__typename")
+                # a profile's timeline (UserTweets, Followers) hangs under a User without an id
+                if kind in (_TWEET, _WRAPPED) or (kind == _USER and "rest_id" in node):
                     found.append(node)
                 else:
                     stack.extend((value, depth + 1) for value in reversed(node.values()))

@@ -361,7 +361,7 @@ def connect() -> duckdb.DuckDBPyConnection:
     # than DuckDB would otherwise hold on to for its buffer pool in every worker.
     con.execute(
         "SET threads = 1; SET preserve_insertion_order = true; SET memory_limit = '256MB'; "
-        "SET enable_progress_bar = false"  # never on stdout (see ``Store``)
+        "SET enable_progress_bar = false; SET enable_progress_bar_print = false"  # never on stdout (see ``Store``)
     )
     return con
 
