@@ -129,3 +129,21 @@ def test_repeated_ratings_without_time_are_counted_as_duplicates(store):
     assert again["duplicates"] == 2 and again["read"] == 8
     timed = {**settings, "mapping": {**mapping, "timestamp": "timestamp"}}
     assert run_ingest(store, doubled, format="csv", importer_settings=timed).as_dict()["duplicates"] == 2
+
+
+def test_fuzz_regression_reddit_kind_that_is_not_a_name_is_a_reject(store, tmp_path):
+    """benchmarks/fuzz_importers.py found ``{"kind": {...}}`` raising TypeError out of ``split``."""
+    path = tmp_path / "odd.jsonl"
+    path.write_bytes(b'{"kind": {"a": 1}, "data": {}}\n' + (INGEST / "reddit" / "valid.ndjson").read_bytes())
+    summary = run_ingest(store, path, format="reddit")
+    assert summary.errors == [] and summary.rejected == 1
+
+
+def test_fuzz_regression_a_reject_excerpt_of_what_json_cannot_hold():
+    """benchmarks/fuzz_importers.py: an item with an integer past 64 bits (the Python API) made
+    the reject's excerpt raise instead of the record being rejected."""
+    from socialens.ingest.bluesky import BlueskyImporter
+    from socialens.ingest.readers import Reject
+
+    outcome = BlueskyImporter().map_safely(-(2**70), 1, "api")
+    assert isinstance(outcome, Reject) and outcome.excerpt == str(-(2**70))

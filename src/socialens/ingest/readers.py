@@ -217,7 +217,10 @@ def excerpt(data: bytes | str | Any, limit: int = 300) -> str:
     if isinstance(data, bytes):
         data = data.decode("utf-8", errors="replace")
     elif not isinstance(data, str):
-        data = orjson.dumps(data, default=str).decode()
+        try:
+            data = orjson.dumps(data, default=str).decode()
+        except TypeError:  # what JSON cannot hold (integers past 64 bits, from the Python API)
+            data = repr(data)
     data = data.strip()
     return data if len(data) <= limit else data[:limit] + "..."
 

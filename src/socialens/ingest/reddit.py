@@ -153,6 +153,9 @@ def _walk(data: Any, depth: int = 0) -> Iterator[Any]:
     anything else passes through as is (for ``map_item`` to judge)."""
     if depth > _MAX_NESTING:
         return  # deeper than any real thread: a crafted file, not worth a crash
+    if isinstance(data, dict) and not isinstance(data.get("kind"), (str, type(None))):
+        yield data  # not an API wrapper (its "kind" is no name): map_item rejects it
+        return
     if isinstance(data, list):
         for element in data:
             yield from _walk(element, depth + 1)
