@@ -212,9 +212,7 @@ def fuzz_items(importers: dict[str, Any], budget: int, failures: Failures, recor
         except SocialensError:
             pass  # a coded error about the whole file (a column mapping that does not fit): by design
         except Exception:
-            failures.record(
-                f"items/{format_name}", f"{repr(value)[:300]}\n{traceback.format_exc()}"
-            )
+            failures.record(f"items/{format_name}", f"{repr(value)[:300]}\n{traceback.format_exc()}")
 
     def items_test(format_name: str) -> Any:
         rng = random.Random(f"items-{format_name}")
