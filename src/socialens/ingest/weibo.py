@@ -43,8 +43,9 @@ class WeiboImporter(Importer):
     """Weibo statuses with their authors; a repost brings its original post with it.
 
     ``crawl_time`` (ISO 8601) anchors the relative times crawlers copy from the page
-    ('刚刚', '5分钟前', '今天 12:30', '03-12 12:30'); left unset they count from now, so set
-    it when the file holds such times and must import the same way twice.
+    ('刚刚', '5分钟前', '今天 12:30', '01-05'); left unset they count from the file's
+    modification time, so a file imports the same way every time (set it to the moment of
+    the crawl when the file was copied since). ``reference_`` is the moment used.
     """
 
     format_name = "weibo"
