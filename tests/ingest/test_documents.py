@@ -36,7 +36,7 @@ DOCUMENTS = {
     "weibo": lambda: {"ok": 1, "data": {"cards": [{"card_type": 9, "mblog": m} for m in _weibo_mblogs()]}},
     "reddit": lambda: {"kind": "Listing", "data": {"children": [{"kind": "t3", "data": _reddit_submission()}]}},
     "bluesky": lambda: orjson.loads((INGEST / "bluesky" / "author_feed.json").read_bytes()),
-    "x-graphql": lambda: orjson.loads((INGEST / "x-graphql" / "tweet_detail.json").read_bytes()),
+    "x-graphql": lambda: orjson.loads((INGEST / "x-graphql" / "valid.json").read_bytes()),
 }
 
 

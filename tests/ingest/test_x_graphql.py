@@ -18,8 +18,8 @@ def _rejects(summary) -> list[tuple[int, str | None]]:
 
 
 def test_tweet_detail_maps_thread_quotes_retweets_long_posts_and_authors(store, pseudonymizer):
-    assert detect_format(Source(HERE / "tweet_detail.json")).format_name == "x-graphql"
-    summary = run_ingest(store, HERE / "tweet_detail.json")
+    assert detect_format(Source(HERE / "valid.json")).format_name == "x-graphql"
+    summary = run_ingest(store, HERE / "valid.json")
     assert summary.errors == [] and summary.rejected == 0
     posts = dict(
         (r[0], r[1:]) for r in rows(store, "SELECT id, reply_to, repost_of, quote_of, platform FROM posts ORDER BY id")

@@ -354,7 +354,7 @@ def _nothing_read(source: Source, importer: Importer, result: FileResult) -> Non
     if found == importer.format_name:
         result.note = "the file holds no posts or accounts (an empty response page?)"
         return
-    hint = f"it looks like {found}: use --format {found} (or auto)" if found else "wrong --format?"
+    hint = f"wrong --format? it looks like {found}: use --format {found} (or auto)" if found else "wrong --format?"
     raise InputFileError(source.path, f"nothing in the file is {importer.format_name} data; {hint}")
 
 
@@ -374,7 +374,7 @@ def _format_hint(source: Source, importer: Importer) -> str:
         return "wrong --format?"
     if found == importer.format_name:
         return "is the file damaged?"
-    return f"it looks like {found}: use --format {found} (or auto)"
+    return f"wrong --format? it looks like {found}: use --format {found} (or auto)"
 
 
 def _as_dict(reject: Reject) -> dict[str, Any]:
