@@ -51,6 +51,12 @@ class Post:
     repost_count: int | None = None
     reply_count: int | None = None
     quote_count: int | None = None
+    impression_count: int | None = None
+    bookmark_count: int | None = None
+    #: None for a post with content of its own; else why it has none, so analyses can leave it
+    #: out: ``deleted`` or ``removed`` (Reddit keeps the placeholder), ``repost`` (a reblog that
+    #: only shares another post).
+    content_state: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)

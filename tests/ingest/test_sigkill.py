@@ -54,7 +54,8 @@ def test_sigkill_midway_leaves_whole_batches_and_rerun_completes(tmp_path):
         [sys.executable, "-c", DRIVER, str(store_path), str(data), str(BATCH)],
         stdout=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
+        # this checkout's sources first, whatever the environment has installed
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(str(Path(__file__).parents[2] / p) for p in ("src", ""))},
     )
     assert proc.stdout is not None
     seen = 0

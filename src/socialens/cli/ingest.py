@@ -47,6 +47,9 @@ def ingest_command(
         str,
         typer.Option(help="Edge processing: auto (columnar for large twitter-v1 JSON lines), columnar or python."),
     ] = "auto",
+    max_text_chars: Annotated[
+        int, typer.Option(help="Cut longer post texts to this many characters (0: no cap); the summary counts them.")
+    ] = 100_000,
     config: ConfigOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -74,6 +77,7 @@ def ingest_command(
             importer_settings=settings,
             progress=advance,
             columnar=_EDGES[edge],
+            max_text_chars=max_text_chars or None,
         )
     result = summary.as_dict()
     if json:
@@ -163,6 +167,15 @@ def _print_summary(result: dict[str, object]) -> None:
         f"read {result['read']:,} records, rejected {result['rejected']:,} in {result['seconds']} s"
         + (f" ({rate:,.0f} posts/s)" if rate else "")
     )
+    if result["truncated"]:
+        console.print(f"cut {result['truncated']:,} post texts to the text cap (--max-text-chars)")
+    if result["duplicates"]:
+        console.print(
+            f"{result['duplicates']:,} interactions repeated another's actor, kind, target and time "
+            "and were stored once (map a timestamp to keep each)"
+        )
+    for note in result["notes"]:  # type: ignore[attr-defined]
+        console.print(f"note: {note}", highlight=False, soft_wrap=True)
     if result["rejects_file"]:
         console.print(f"rejected records with file, line and reason: {result['rejects_file']}", soft_wrap=True)
     for error in result["errors"]:  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ import threading
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from socialens.store import ROW_GROUP_ROWS, Store, UpsertCounts
 
@@ -83,6 +84,10 @@ class BatchWriter:
             tables["posts"] = posts
         if not tables:
             return
+        interactions = tables.get("interactions")
+        if interactions is not None and interactions.num_rows:
+            # the store keeps one row per id: repeats of an event (same actor, kind, target, time)
+            self.result.duplicates += interactions.num_rows - pc.count_distinct(interactions["id"]).as_py()
         for table, counts in self.store.write_tables(tables).items():
             self.result.counts.setdefault(table, UpsertCounts())
             self.result.counts[table] += counts

@@ -7,15 +7,11 @@ stable account identifier (handles change); handles come from identity events an
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
-
-from socialens.errors import InputFileError, RecordError
+from socialens.errors import RecordError
 from socialens.ingest.base import Importer, Sample
-from socialens.ingest.readers import RawItem, Reject, Source, iter_json_lines
 from socialens.ingest.timeparse import parse_time
 from socialens.registry import register
 from socialens.schema import Interaction, Post, Record, User
@@ -73,11 +69,10 @@ class BlueskyImporter(Importer):
             return 0.8
         return 0.0
 
-    def line_delimited(self, source: Source) -> bool:
-        return not _is_document(source.head().strip())
-
-    def iter_raw(self, source: Source) -> Iterator[RawItem | Reject]:
-        yield from _iter_items(source)
+    def split(self, data: Any) -> list[Any]:
+        """Items of an API page (feed, search, listRecords), or the one item."""
+        items = _page_items(data)
+        return [data] if items is None else items
 
     def map_item(self, raw: Any) -> list[Record]:
         page = _page_items(raw)  # a whole API page on one line, in the line-parallel path
@@ -385,35 +380,3 @@ def _page_items(data: Any) -> list[Any] | None:
             if isinstance(data.get(key), list):
                 return data[key]
     return None
-
-
-def _is_document(head: bytes) -> bool:
-    return head.split(b"\n", 1)[0].strip() in (b"{", b"[") or (bool(head) and b"\n" not in head)
-
-
-def _iter_items(source: Source) -> Iterator[RawItem | Reject]:
-    """JSON lines, or one JSON document; pages (arrays, wrapped lists) are unrolled.
-
-    A document starts with a line that is only ``{`` or ``[`` (pretty-printed) or is the only
-    line; items of a document are numbered by position, items of a line share its number.
-    """
-    head = source.head().strip()
-    if not head:
-        return
-    pretty = head.split(b"\n", 1)[0].strip() in (b"{", b"[")
-    if _is_document(head):
-        try:
-            document = orjson.loads(source.read_all())
-        except orjson.JSONDecodeError as exc:
-            if pretty:
-                raise InputFileError(source.path, f"not a complete JSON document (truncated?): {exc}") from None
-        else:  # one line that is not JSON is read as a line below, to be rejected with its number
-            items = _page_items(document)
-            yield from (RawItem(item, n) for n, item in enumerate(items if items is not None else [document], 1))
-            return
-    for item in iter_json_lines(source):
-        items = _page_items(item.data) if isinstance(item, RawItem) else None
-        if items is None:
-            yield item
-        else:
-            yield from (RawItem(sub, item.line) for sub in items)

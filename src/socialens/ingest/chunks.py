@@ -33,13 +33,14 @@ class ChunkResult:
     read: int = 0
     posts: int = 0
     bytes_read: int = 0
+    truncated: int = 0
 
     def __reduce__(self) -> tuple[object, ...]:
         # On its way from a worker: pickled, an Arrow table goes column by column, buffer by
         # buffer (~1 us a post to pickle in the worker, ~0.35 to unpickle in the main process);
         # as one IPC stream each, a fifth of that, and the tables read back share its buffer.
         tables = {name: _to_ipc(table) for name, table in self.tables.items()}
-        return (_chunk_result, (tables, self.rejects, self.read, self.posts, self.bytes_read))
+        return (_chunk_result, (tables, self.rejects, self.read, self.posts, self.bytes_read, self.truncated))
 
 
 def _to_ipc(table: pa.Table) -> bytes:
@@ -49,13 +50,16 @@ def _to_ipc(table: pa.Table) -> bytes:
     return sink.getvalue().to_pybytes()  # type: ignore[no-any-return]
 
 
-def _chunk_result(tables: dict[str, bytes], rejects: list[Reject], read: int, posts: int, size: int) -> ChunkResult:
+def _chunk_result(
+    tables: dict[str, bytes], rejects: list[Reject], read: int, posts: int, size: int, truncated: int
+) -> ChunkResult:
     restored = {name: pa.ipc.open_stream(data).read_all() for name, data in tables.items()}
-    return ChunkResult(restored, rejects, read, posts, size)
+    return ChunkResult(restored, rejects, read, posts, size, truncated)
 
 
 def build_result(outcomes: Iterable[list[Record] | Reject], edge: EdgeProcessor) -> ChunkResult:
     result = ChunkResult()
+    truncated_before = edge.truncated
     by_type: dict[RecordType, list[Record]] = {Post: [], User: [], Interaction: []}
     for outcome in outcomes:
         result.read += 1
@@ -67,6 +71,7 @@ def build_result(outcomes: Iterable[list[Record] | Reject], edge: EdgeProcessor)
     # An author of many posts in one chunk needs one User row, not one per post.
     by_type[User] = list({(u.platform, u.id): u for u in by_type[User]}.values())  # type: ignore[union-attr]
     result.posts = len(by_type[Post])
+    result.truncated = edge.truncated - truncated_before
     result.tables = {t.table: records_to_table(t, records) for t, records in by_type.items() if records}
     return result
 

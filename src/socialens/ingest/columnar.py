@@ -33,6 +33,7 @@ from socialens.store.arrow import ARROW_TYPES, records_to_table
 from socialens.text.extract import extract_hashtags, extract_mentions, extract_urls
 from socialens.text.langid import detect_language_quiet
 from socialens.text.normalize import normalize_text
+from socialens.text.repair import SUSPECT_PATTERN, repair_text
 from socialens.text.scrub import scrub_contacts
 
 # Lines per columnar chunk: a multiple of the Python path's chunk, so users are deduplicated
@@ -46,6 +47,9 @@ LANG_KEYS = 200_000
 _ORD = "_ord"
 # Texts that need ``Pseudonymizer.text``: a mention, or a URL that may name an account.
 _TEXT_HINT = HINT_RE2 + "|[@\uff20]"
+# Places of records: line index * _PER_LINE + the record's rank in its line (a line holding
+# a whole API page makes hundreds).
+_PER_LINE = 1 << 16
 # Pseudonyms by raw user id and by raw handle, per pseudonymisation settings, per process.
 NAME_KEYS = 200_000
 _NAMES: dict[tuple[object, ...], tuple[Memo, Memo]] = {}
@@ -150,7 +154,8 @@ def _columnar(
     rows = q.in_order(q.fetch(con, q.MAPPED_ROWS_SQL))
     fallback = q.in_order(q.fetch(con, q.DECLINED_ROWS_SQL))["n"].to_pylist()
     rejects: list[tuple[int, Reject]] = []
-    posts, users = _python_rows(importer, edge, path, lines, fallback, rejects)
+    extra_reads: dict[int, int] = {}
+    posts, users = _python_rows(importer, edge, path, lines, fallback, rejects, extra_reads)
     if rows.num_rows:
         texts = q.in_order(q.fetch(con, q.text_sql("raw_text")))
         fixed = pa.table({"n": texts["n"], "t": _fix_texts(texts)})
@@ -164,6 +169,8 @@ def _columnar(
         posts.append(_posts(edge, rows, entities, authors))
         users.append(_users(edge, rows, descriptions, authors))
     blocks = _blocks(con, len(lines), posts, users, rejects)
+    for index, extra in extra_reads.items():
+        blocks[index // CHUNK_LINES].read += extra
     for block, size in zip(blocks, _block_bytes(lines), strict=True):
         block.bytes_read = size
     return blocks
@@ -185,18 +192,28 @@ def _python_rows(
     lines: Lines,
     indices: list[int],
     rejects: list[tuple[int, Reject]],
+    extra_reads: dict[int, int],
 ) -> tuple[list[pa.Table], list[pa.Table]]:
-    """Records of the rows SQL declined, made the Python way, each tagged with its place."""
+    """Records of the rows SQL declined, made the Python way, each tagged with its place.
+
+    A line may hold several items (an API page): ``extra_reads`` counts the items beyond
+    the first, as the Python path counts every item it reads."""
     by_type: dict[type, list[Record]] = {Post: [], User: []}
     places: dict[type, list[int]] = {Post: [], User: []}
     picked = lines.pick(indices) if isinstance(lines, LineBlock) else [lines[i] for i in indices]
-    for index, outcome in zip(indices, importer.read_lines(picked, path), strict=True):
-        if isinstance(outcome, Reject):
-            rejects.append((index, outcome))
-            continue
-        for k, record in enumerate(edge.process(outcome)):
-            by_type[type(record)].append(record)
-            places[type(record)].append(index * 8 + k)
+    for index, line in zip(indices, picked, strict=True):
+        k = 0
+        outcomes = list(importer.read_lines([line], path))
+        if len(outcomes) > 1:
+            extra_reads[index] = len(outcomes) - 1
+        for outcome in outcomes:
+            if isinstance(outcome, Reject):
+                rejects.append((index, outcome))
+                continue
+            for record in edge.process(outcome):
+                by_type[type(record)].append(record)
+                places[type(record)].append(index * _PER_LINE + min(k, _PER_LINE - 1))
+                k += 1
     tables: tuple[list[pa.Table], list[pa.Table]] = ([], [])
     for kind, out in ((Post, tables[0]), (User, tables[1])):
         if by_type[kind]:
@@ -206,12 +223,14 @@ def _python_rows(
 
 
 def _fix_texts(texts: pa.Table) -> pa.Array:
-    """SQL's normalised texts, with Python's where SQL flagged one (distinct texts only)."""
-    needs = pc.indices_nonzero(texts["py"]).to_pylist()
+    """SQL's normalised texts, with Python's where SQL flagged one or it may need repair
+    (``text.repair``; distinct texts only)."""
+    suspect = pc.fill_null(pc.match_substring_regex(texts["raw"], SUSPECT_PATTERN), False)
+    needs = pc.indices_nonzero(pc.or_(texts["py"], suspect)).to_pylist()
     memo: dict[str, str] = {}
     for text in _take(texts["raw"], needs):
         if text not in memo:
-            memo[text] = scrub_contacts(normalize_text(text))
+            memo[text] = scrub_contacts(normalize_text(repair_text(text)))
     return _patch(texts["t"], needs, [memo[text] for text in _take(texts["raw"], needs)])
 
 
@@ -312,7 +331,10 @@ def _posts(edge: EdgeProcessor, rows: pa.Table, entities: pa.Table, authors: pa.
         "repost_count": rows["repost_count"],
         "reply_count": rows["reply_count"],
         "quote_count": rows["quote_count"],
-        _ORD: pc.multiply(rows["n"], 8),
+        "impression_count": pa.nulls(rows.num_rows, pa.int64()),
+        "bookmark_count": pa.nulls(rows.num_rows, pa.int64()),
+        "content_state": pa.nulls(rows.num_rows, pa.string()),
+        _ORD: pc.multiply(rows["n"], _PER_LINE),
     }
     return _typed(Post, columns)
 
@@ -359,7 +381,7 @@ def _users(edge: EdgeProcessor, rows: pa.Table, descriptions: pa.Array | pa.Chun
         "followers": rows["followers"],
         "following": rows["following"],
         "verified": rows["verified"],
-        _ORD: pc.add(pc.multiply(rows["n"], 8), 1),
+        _ORD: pc.add(pc.multiply(rows["n"], _PER_LINE), 1),
     }
     return _typed(User, columns)
 
@@ -381,7 +403,7 @@ def _blocks(
     blocks = [ChunkResult(read=min(CHUNK_LINES, count - start)) for start in range(0, count, CHUNK_LINES)]
     for index, reject in rejects:
         blocks[index // CHUNK_LINES].rejects.append(reject)
-    span = 8 * CHUNK_LINES
+    span = _PER_LINE * CHUNK_LINES
     if posts:
         merged = pa.concat_tables(posts)
         if len(posts) > 1:  # declined rows go back to their places

@@ -1,5 +1,6 @@
 """Edge processing, the same for every platform: normalise, scrub, extract, identify, pseudonymise.
 
+Text is repaired first (mojibake from a wrong encoding on the way, ``text.repair``).
 After this step no raw user id, handle, display name, e-mail address or phone number remains
 in any field, text or URL (unless raw identifiers were kept on purpose, or an account is public
 on purpose), and each post carries its entities and language. ``docs/privacy.md`` lists what
@@ -17,11 +18,16 @@ from socialens.schema import Interaction, Post, Record, User
 from socialens.text.extract import extract_emoji, extract_hashtags, extract_mentions, extract_urls, strip_urls
 from socialens.text.langid import detect_language
 from socialens.text.normalize import normalize_text
+from socialens.text.repair import repair_text
 from socialens.text.scrub import scrub_contacts
 
 # Repeated texts (retweets, copy-paste campaigns, bots) are common; language id is the most
 # expensive edge step and deterministic, so its answers are remembered up to this many texts.
 LANG_CACHE_SIZE = 50_000
+# Longer texts are cut to this many characters once processed (entities come from the whole
+# text): far above any platform's limit (Reddit 40,000, X's long posts 25,000), so what it cuts
+# is runaway data (a file glued into one field), which would otherwise bloat the store.
+MAX_TEXT_CHARS = 100_000
 
 
 class EdgeProcessor:
@@ -40,10 +46,14 @@ class EdgeProcessor:
         pseudonymizer: Pseudonymizer,
         paired_hashtags: bool = False,
         detect_lang: bool = True,
+        max_text_chars: int | None = MAX_TEXT_CHARS,
     ) -> None:
         self.pseudonymizer = pseudonymizer
         self.paired_hashtags = paired_hashtags
         self.detect_lang = detect_lang
+        self.max_text_chars = max_text_chars
+        #: Posts whose text was cut to ``max_text_chars`` (a running count, read per chunk).
+        self.truncated = 0
         self._langs: dict[str, str] = {}
 
     def __getstate__(self) -> dict[str, object]:
@@ -52,6 +62,7 @@ class EdgeProcessor:
             "pseudonymizer": self.pseudonymizer,
             "paired_hashtags": self.paired_hashtags,
             "detect_lang": self.detect_lang,
+            "max_text_chars": self.max_text_chars,
         }
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -60,7 +71,8 @@ class EdgeProcessor:
     def settings_key(self) -> tuple[object, ...]:
         """What decides this processor's output: two processors with equal keys are interchangeable."""
         pseudo = self.pseudonymizer
-        return (pseudo.key, pseudo.keep_identifiers, pseudo.public, self.paired_hashtags, self.detect_lang)
+        flags = (self.paired_hashtags, self.detect_lang, self.max_text_chars)
+        return (pseudo.key, pseudo.keep_identifiers, pseudo.public, *flags)
 
     def process(self, records: Iterable[Record]) -> Iterator[Record]:
         for record in records:
@@ -74,10 +86,10 @@ class EdgeProcessor:
     def post(self, post: Post) -> Post:
         platform = post.platform
         pseudo = self.pseudonymizer
-        text = scrub_contacts(normalize_text(post.text))
+        text = scrub_contacts(normalize_text(repair_text(post.text)))
         given = post.mentions  # the platform's own list: handles it knows are in the text
         if post.title:
-            post.title = pseudo.text(platform, scrub_contacts(normalize_text(post.title)), given)
+            post.title = pseudo.text(platform, scrub_contacts(normalize_text(repair_text(post.title))), given)
         if not post.urls:
             post.urls = extract_urls(text)
         post.urls = [pseudo.url(url) for url in post.urls]  # profile and status links name people
@@ -102,6 +114,9 @@ class EdgeProcessor:
             post.lang = self.language(bare if not post.title else f"{post.title}\n{bare}")
         if post.created_at is not None and post.created_at.tzinfo is None:
             post.created_at = post.created_at.replace(tzinfo=UTC)
+        if self.max_text_chars is not None and len(post.text) > self.max_text_chars:
+            post.text = post.text[: self.max_text_chars]
+            self.truncated += 1
         return post
 
     def language(self, text: str) -> str:
@@ -123,7 +138,7 @@ class EdgeProcessor:
         user.id = pseudo.user(user.platform, user.id) or ""
         user.handle = pseudo.handle(user.platform, user.handle)
         if user.description:
-            user.description = scrub_contacts(normalize_text(user.description))
+            user.description = scrub_contacts(normalize_text(repair_text(user.description)))
         return user
 
     def interaction(self, interaction: Interaction) -> Interaction:

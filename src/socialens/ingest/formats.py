@@ -12,7 +12,18 @@ from socialens.ingest.readers import Source
 from socialens.registry import components
 
 # Modules of socialens.ingest that are machinery; every other module is one importer.
-_NOT_IMPORTERS = {"base", "chunks", "edge", "formats", "mapping", "readers", "run", "timeparse"}
+_NOT_IMPORTERS = {
+    "base",
+    "chunks",
+    "edge",
+    "formats",
+    "mapping",
+    "readers",
+    "run",
+    "timeparse",
+    "mastodon_fields",
+    "weibo_fields",
+}
 
 for _module in pkgutil.iter_modules(socialens.ingest.__path__):
     if _module.name not in _NOT_IMPORTERS and not _module.name.startswith("_"):

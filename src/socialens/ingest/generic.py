@@ -20,7 +20,7 @@ import orjson
 from socialens.errors import ConfigError, InputFileError, RecordError
 from socialens.ingest.base import Importer, Sample
 from socialens.ingest.mapping import RowMapper, json_columns
-from socialens.ingest.readers import RawItem, Reject, Source, excerpt, iter_json_lines, load_json_document
+from socialens.ingest.readers import RawItem, Reject, Source, excerpt
 from socialens.registry import register
 from socialens.schema import Record
 
@@ -157,14 +157,20 @@ class JsonlImporter(TabularImporter):
         # Platform importers recognise their own objects with higher scores.
         return 0.5 if isinstance(first, dict) and ("id" in first or "text" in first) else 0.0
 
+    def split(self, data: Any) -> list[Any]:
+        """An array of objects gives its objects; anything else is one item (to be rejected
+        whole: one reject for one bad line)."""
+        if isinstance(data, list) and all(isinstance(item, dict) for item in data):
+            return data
+        return [data]
+
     def line_delimited(self, source: Source) -> bool:
         """JSON lines split across workers; the mapping is checked here first, against the
         first object in the head, so it fails once and the workers receive it checked."""
-        head = source.head()
-        if head.lstrip().startswith(b"["):
+        if source.layout() != "lines":
             return False
         self.mapper_ = None
-        for line in head.splitlines():
+        for line in source.head().splitlines():
             try:
                 first = orjson.loads(line)
             except orjson.JSONDecodeError:
@@ -176,14 +182,7 @@ class JsonlImporter(TabularImporter):
 
     def iter_raw(self, source: Source) -> Iterator[RawItem | Reject]:
         self.mapper_ = None
-        if source.head(256).lstrip().startswith(b"["):
-            document = load_json_document(source)
-            items: Iterator[RawItem | Reject] = (
-                RawItem(item, index) for index, item in enumerate(document if isinstance(document, list) else [], 1)
-            )
-        else:
-            items = iter_json_lines(source)
-        for item in items:
+        for item in super().iter_raw(source):
             if self.mapper_ is None and isinstance(item, RawItem) and isinstance(item.data, dict):
                 # JSON objects may leave optional keys out, so only required fields are checked here.
                 self._check_mapping(json_columns(item.data), strict=False)

@@ -9,28 +9,33 @@ whichever server reported them, where a numeric account id differs from server t
 
 from __future__ import annotations
 
-import html
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import orjson
 
-from socialens.errors import InputFileError, RecordError
+from socialens.errors import RecordError
 from socialens.ingest.base import Importer, Sample
-from socialens.ingest.readers import RawItem, Reject, Source, excerpt
+from socialens.ingest.mastodon_fields import (
+    actor_acct,
+    ap_ref,
+    count,
+    host_of,
+    is_activity,
+    is_status,
+    language,
+    media_url,
+    mentioned_accounts,
+    status_text,
+    user_from_account,
+)
+from socialens.ingest.readers import RawItem, Reject, Source, excerpt, load_json_document
 from socialens.ingest.timeparse import parse_time
 from socialens.registry import register
 from socialens.schema import Post, Record, User
 from socialens.text.normalize import strip_html
 
-# ActivityPub ids of Mastodon statuses and actors, as an archive's outbox.json has them.
-_AP_STATUS = re.compile(r"^https?://([^/]+)/users/[^/]+/statuses/([^/]+?)(?:/activity)?/?$")
-_AP_ACTOR = re.compile(r"^https?://([^/]+)/(?:users/|@)([^/@]+)/?$")
-_PROFILE_URL = re.compile(r"^https?://([^/]+)/(?:@|users/)([\w.\-]+)/?$")
-_ANCHOR = re.compile(r'<a\s[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
 _STATUS_EVENTS = ("update", "status.update")
 _NOTE_TYPES = ("Note", "Question", "Article", "Page")
 
@@ -57,10 +62,10 @@ class MastodonImporter(Importer):
         if isinstance(first, dict):
             if "event" in first and "payload" in first:
                 return 0.95
-            if _is_status(first):
+            if is_status(first):
                 return 0.95
             items = first.get("orderedItems")
-            if isinstance(items, list) and (not items or _is_activity(items[0])):  # an outbox
+            if isinstance(items, list) and (not items or is_activity(items[0])):  # an outbox
                 return 0.9
             return 0.0
         head = sample.head.lstrip()
@@ -75,24 +80,18 @@ class MastodonImporter(Importer):
 
     def line_delimited(self, source: Source) -> bool:
         head = self._learn_server(source)
-        return not (_is_document(head) or _is_sse(head))
+        return source.layout() == "lines" and not _is_sse(head)
 
     def iter_raw(self, source: Source) -> Iterator[RawItem | Reject]:
         head = self._learn_server(source)
         if not head:
             return
-        if not _is_document(head):
+        if _is_sse(head) or source.layout() != "document":
             yield from _iter_lines(source)
             return
-        pretty = head.split(b"\n", 1)[0].strip() in (b"{", b"[")
-        try:
-            document = orjson.loads(source.read_all())
-        except orjson.JSONDecodeError as exc:
-            if pretty:
-                raise InputFileError(source.path, f"not a complete JSON document (truncated?): {exc}") from None
-            yield from _iter_lines(source)  # one line that is not JSON: rejected with its number
-            return
-        items = _page_items(document) or [document]
+        document = load_json_document(source)
+        items = _page_items(document)
+        items = [document] if items is None else items
         self.server_ = self.server_ or _infer_server(items[:1000])
         yield from (RawItem(item, n) for n, item in enumerate(items, start=1))
 
@@ -102,7 +101,7 @@ class MastodonImporter(Importer):
         Learned before any record is mapped, so every line (in any worker) gets the same one.
         """
         head = source.head()
-        self.server_ = _host(self.instance) if self.instance else None
+        self.server_ = host_of(self.instance) if self.instance else None
         if self.server_ is None:
             complete = head.rsplit(b"\n", 1)[0] if b"\n" in head.strip() else head
             self.server_ = _infer_server(_parse_lines(complete))
@@ -130,39 +129,40 @@ class MastodonImporter(Importer):
         local_id = raw.get("id")
         if not isinstance(local_id, (str, int)) or isinstance(local_id, bool) or local_id == "":
             raise RecordError("missing or not a string", "id")
-        server = server or _host(raw.get("uri")) or _host(raw.get("url"))
+        server = server or host_of(raw.get("uri")) or host_of(raw.get("url"))
         if not server:
             raise RecordError("missing: cannot tell the instance (pass instance=...)", "uri")
         account = raw.get("account")
         if not isinstance(account, dict):
             raise RecordError("missing or not an object", "account")
-        user = _account(account, "account")
+        user = user_from_account(account, "account")
         content = raw.get("content") or ""
         if not isinstance(content, str):
             raise RecordError(f"not a string: {type(content).__name__}", "content")
         repost_of = None
         if depth == 0 and isinstance(raw.get("reblog"), dict):
             repost_of = self._status(raw["reblog"], out, server, depth + 1)
-        mentions = _mentions(raw.get("mentions"))
+        mentions = mentioned_accounts(raw.get("mentions"))
         media = raw.get("media_attachments") or []
         post = Post(
             id=f"{server}:{local_id}",
             platform=self.platform,
             author=user.id,
             created_at=parse_time(raw.get("created_at")),
-            text=_text(content, mentions),
+            text=status_text(content, mentions),
             title=strip_html(raw.get("spoiler_text")) or None,
-            lang=_lang(raw.get("language")),
+            lang=language(raw.get("language")),
             reply_to=f"{server}:{raw['in_reply_to_id']}" if raw.get("in_reply_to_id") else None,
             repost_of=repost_of,
             quote_of=self._quote(raw.get("quote"), out, server, depth),
             hashtags=[t["name"] for t in raw.get("tags") or [] if isinstance(t, dict) and t.get("name")],
             mentions=list(mentions),
-            media=[_media_url(m) for m in media if isinstance(m, dict)],
-            like_count=_count(raw, "favourites_count"),
-            repost_count=_count(raw, "reblogs_count"),
-            reply_count=_count(raw, "replies_count"),
-            quote_count=_count(raw, "quotes_count"),
+            media=[media_url(m) for m in media if isinstance(m, dict)],
+            like_count=count(raw, "favourites_count"),
+            repost_count=count(raw, "reblogs_count"),
+            reply_count=count(raw, "replies_count"),
+            quote_count=count(raw, "quotes_count"),
+            content_state="repost" if repost_of and not content.strip() else None,
         )
         out.append(post)
         out.append(user)
@@ -183,17 +183,18 @@ class MastodonImporter(Importer):
         kind = raw["type"]
         obj = raw.get("object")
         if kind == "Announce":
-            author = _actor_acct(raw.get("actor"), "actor")
+            author = actor_acct(raw.get("actor"), "actor")
             target = obj.get("id") if isinstance(obj, dict) else obj
             if not isinstance(target, str):
                 raise RecordError("missing or not a URI", "object")
             out.append(
                 Post(
-                    id=_ap_ref(raw.get("id"), "id"),
+                    id=ap_ref(raw.get("id"), "id"),
                     platform=self.platform,
                     author=author,
                     created_at=parse_time(raw.get("published"), "published"),
-                    repost_of=_ap_ref(target, "object"),
+                    repost_of=ap_ref(target, "object"),
+                    content_state="repost",
                 )
             )
             out.append(User(id=author, platform=self.platform, handle=author))
@@ -201,14 +202,14 @@ class MastodonImporter(Importer):
             self._note(obj, raw.get("actor"), out)
 
     def _note(self, note: dict[str, Any], actor: Any, out: list[Record]) -> None:
-        author = _actor_acct(note.get("attributedTo") or actor, "object.attributedTo")
+        author = actor_acct(note.get("attributedTo") or actor, "object.attributedTo")
         content = note.get("content") or ""
         if not isinstance(content, str):
             raise RecordError(f"not a string: {type(content).__name__}", "object.content")
         tags = [t for t in note.get("tag") or [] if isinstance(t, dict) and isinstance(t.get("name"), str)]
         tags = [t for t in tags if t.get("type") in ("Mention", "Hashtag")]
         # A Mention tag names the account and links its actor URI, which tells a local one's host.
-        mentions = _mentions(
+        mentions = mentioned_accounts(
             [{"acct": t["name"].lstrip("@"), "url": t.get("href")} for t in tags if t["type"] == "Mention"]
         )
         content_map = note.get("contentMap")
@@ -216,107 +217,21 @@ class MastodonImporter(Importer):
         attachments = note.get("attachment") or []
         out.append(
             Post(
-                id=_ap_ref(note.get("id"), "object.id"),
+                id=ap_ref(note.get("id"), "object.id"),
                 platform=self.platform,
                 author=author,
                 created_at=parse_time(note.get("published"), "object.published"),
-                text=_text(content, mentions),
+                text=status_text(content, mentions),
                 title=strip_html(note.get("summary")) or None,
-                lang=_lang(next(iter(content_map), None) if isinstance(content_map, dict) else None),
-                reply_to=_ap_ref(note["inReplyTo"], "object.inReplyTo") if note.get("inReplyTo") else None,
-                quote_of=_ap_ref(quote, "object.quote") if isinstance(quote, str) else None,
+                lang=language(next(iter(content_map), None) if isinstance(content_map, dict) else None),
+                reply_to=ap_ref(note["inReplyTo"], "object.inReplyTo") if note.get("inReplyTo") else None,
+                quote_of=ap_ref(quote, "object.quote") if isinstance(quote, str) else None,
                 hashtags=[t["name"].lstrip("#") for t in tags if t.get("type") == "Hashtag"],
                 mentions=list(mentions),
                 media=[a["url"] for a in attachments if isinstance(a, dict) and isinstance(a.get("url"), str)],
             )
         )
         out.append(User(id=author, platform=self.platform, handle=author))
-
-
-def _account(account: dict[str, Any], field: str) -> User:
-    acct = account.get("acct") or account.get("username")
-    if not isinstance(acct, str) or not acct:
-        raise RecordError("missing", f"{field}.acct")
-    handle = _full_acct(acct, account.get("url") or account.get("uri"))
-    if handle is None:
-        raise RecordError("a local account without a url to tell its instance", f"{field}.url")
-    return User(
-        id=handle.lower(),
-        platform="mastodon",
-        handle=handle,
-        name=account.get("display_name") or None,
-        description=_text(account.get("note") or "", {}) or None,
-        created_at=parse_time(account.get("created_at"), f"{field}.created_at"),
-        followers=_count(account, "followers_count"),
-        following=_count(account, "following_count"),
-    )
-
-
-def _full_acct(acct: str, url: Any) -> str | None:
-    """``user@instance``: ``acct`` is just ``user`` for an account on the answering server."""
-    if "@" in acct:
-        return acct.lstrip("@")
-    host = _host(url)
-    return f"{acct}@{host}" if host else None
-
-
-def _mentions(raw: Any) -> dict[str, tuple[str, str | None]]:
-    """The mentioned accounts: full ``user@instance`` address to (username, profile url)."""
-    found: dict[str, tuple[str, str | None]] = {}
-    for mention in raw if isinstance(raw, list) else []:
-        if isinstance(mention, dict) and isinstance(mention.get("acct"), str):
-            url = mention.get("url") if isinstance(mention.get("url"), str) else None
-            full = _full_acct(mention["acct"], url)
-            if full:
-                found[full] = (str(mention.get("username") or full.split("@")[0]), url)
-    return found
-
-
-def _text(content: str, mentions: dict[str, tuple[str, str | None]]) -> str:
-    """Plain text whose mentions read ``@user@instance``, the form the mention list holds.
-
-    The HTML shows only ``@bob``; left so, the text would pseudonymise to another handle than
-    the list, and two bobs on two servers to one. A mention link is resolved by its href (a
-    mentioned account's url, else a profile url's host and name); what is left, by its
-    username when only one mentioned account has it.
-    """
-    by_url = {url: full for full, (_, url) in mentions.items() if url}
-
-    def resolve(match: re.Match[str]) -> str:
-        if not strip_html(match[2]).startswith("@"):
-            return match[0]
-        href = html.unescape(match[1])
-        profile = _PROFILE_URL.match(href)
-        full = by_url.get(href) or (f"{profile[2]}@{profile[1].lower()}" if profile else None)
-        return f"@{full}" if full else match[0]
-
-    text = strip_html(_ANCHOR.sub(resolve, content) if "<a" in content else content)
-    usernames = Counter(username for username, _ in mentions.values())
-    for full, (username, _) in mentions.items():
-        if usernames[username] == 1 and "@" in text:
-            pattern = rf"(?<![\w@/.])@{re.escape(username)}(?![\w@]|[.\-]\w)"
-            text = re.sub(pattern, f"@{full}".replace("\\", r"\\"), text)
-    return text
-
-
-def _media_url(attachment: dict[str, Any]) -> str:
-    return str(attachment.get("url") or attachment.get("remote_url") or attachment.get("type") or "media")
-
-
-def _lang(value: Any) -> str | None:
-    return (value.split("-")[0].lower() or None) if isinstance(value, str) and value else None
-
-
-def _count(raw: dict[str, Any], key: str) -> int | None:
-    value = raw.get(key)
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _host(url: Any) -> str | None:
-    if not isinstance(url, str) or not url:
-        return None
-    host = urlsplit(url if "//" in url else f"//{url}").hostname
-    return host.lower() if host else None
 
 
 def _local_server(status: Any) -> str | None:
@@ -333,7 +248,7 @@ def _local_server(status: Any) -> str | None:
     accounts += status.get("mentions") if isinstance(status.get("mentions"), list) else []
     for account in accounts:
         if isinstance(account, dict) and isinstance(account.get("acct"), str) and "@" not in account["acct"]:
-            host = _host(account.get("url"))
+            host = host_of(account.get("url"))
             if host:
                 return host
     return None
@@ -349,30 +264,6 @@ def _payload(payload: Any) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise RecordError("not a status object", "payload")
     return payload
-
-
-def _ap_ref(uri: Any, field: str) -> str:
-    """An ActivityPub status id as a post id: ``host:id`` for Mastodon, the URI otherwise."""
-    if not isinstance(uri, str) or not uri:
-        raise RecordError("missing or not a URI", field)
-    match = _AP_STATUS.match(uri)
-    return f"{match.group(1).lower()}:{match.group(2)}" if match else uri
-
-
-def _actor_acct(uri: Any, field: str) -> str:
-    match = _AP_ACTOR.match(uri) if isinstance(uri, str) else None
-    if not match:
-        raise RecordError(f"not an actor URI: {uri!r}", field)
-    return f"{match.group(2)}@{match.group(1)}".lower()
-
-
-def _is_status(item: Any) -> bool:
-    account = item.get("account") if isinstance(item, dict) else None
-    return isinstance(account, dict) and "acct" in account and "id" in item and ("content" in item or "reblog" in item)
-
-
-def _is_activity(item: Any) -> bool:
-    return isinstance(item, dict) and item.get("type") in ("Create", "Announce")
 
 
 def _page_items(data: Any) -> list[Any] | None:

@@ -6,16 +6,27 @@ import bz2
 import gzip
 import io
 import lzma
+import re
 from collections.abc import Generator, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 import orjson
 
 from socialens.errors import InputFileError
 
 HEAD_BYTES = 64 * 1024
+# A JSON document (not JSON lines) is parsed whole, and its Python objects take several times
+# its size in memory; past this many (decompressed) bytes it is refused with a hint to convert
+# it to JSON lines, which stream in bounded memory whatever their size.
+MAX_DOCUMENT_BYTES = 512 << 20
+# Strings (whole, or an unterminated one where the sample ends) and brackets: enough to find
+# where the values of a JSON prefix end.
+_JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|["\[\]{}]', re.DOTALL)
+_OPENERS = (b"{", b"[", b",", b":")
+Layout = Literal["empty", "lines", "document"]
 _COMPRESSED = {".zst": "zstd", ".zstd": "zstd", ".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}
 _DECOMPRESS_ERRORS: tuple[type[BaseException], ...] = (EOFError, OSError, lzma.LZMAError)
 
@@ -118,6 +129,7 @@ class Source:
         self.size = self.path.stat().st_size
         self.compression = _COMPRESSED.get(self.path.suffix.lower())
         self._counter: _CountingReader | None = None
+        self._layout: Layout | None = None
 
     @property
     def name(self) -> str:
@@ -164,12 +176,35 @@ class Source:
                 f"truncated or corrupt {self.compression or ''} data after line {number} ({exc})",
             ) from exc
 
-    def read_all(self) -> bytes:
+    def read_all(self, limit: int | None = None) -> bytes:
+        """Every decompressed byte; more than ``limit`` bytes is an InputFileError."""
         try:
             with self.open() as handle:
-                return handle.read()
+                data = handle.read() if limit is None else handle.read(limit + 1)
         except _decompress_errors() as exc:
             raise InputFileError(self.path, f"truncated or corrupt {self.compression} data ({exc})") from exc
+        if limit is not None and len(data) > limit:
+            raise InputFileError(
+                self.path,
+                f"one JSON document of more than {limit >> 20} MiB is too large to read whole; "
+                "convert it to JSON lines, which stream (e.g. jq -c '.[]' or jq -c '.data[]')",
+            )
+        return data
+
+    def layout(self) -> Layout:
+        """``document`` (one JSON value over the whole file, pretty-printed or on one line),
+        ``lines`` (one JSON value a line) or ``empty``; decided once from the first lines.
+
+        A first line that does not parse opens a document when it ends open (``{``, ``[``,
+        ``,`` or ``:``, as pretty-printers write it) or when the next line does not parse
+        either; otherwise it is a broken first record of JSON lines, rejected on its own.
+        """
+        if self._layout is None:
+            with closing(self.lines()) as lines:
+                first = next(lines, None)
+                second = next(lines, None) if first is not None else None
+            self._layout = _layout_of(first, second)
+        return self._layout
 
 
 def _decompress_errors() -> tuple[type[BaseException], ...]:
@@ -182,7 +217,10 @@ def excerpt(data: bytes | str | Any, limit: int = 300) -> str:
     if isinstance(data, bytes):
         data = data.decode("utf-8", errors="replace")
     elif not isinstance(data, str):
-        data = orjson.dumps(data, default=str).decode()
+        try:
+            data = orjson.dumps(data, default=str).decode()
+        except TypeError:  # what JSON cannot hold (integers past 64 bits, from the Python API)
+            data = repr(data)
     data = data.strip()
     return data if len(data) <= limit else data[:limit] + "..."
 
@@ -197,8 +235,9 @@ def iter_json_lines(source: Source) -> Iterator[RawItem | Reject]:
 
 
 def load_json_document(source: Source, prefix_until: bytes | None = None) -> Any:
-    """A whole JSON document; ``prefix_until`` skips a JavaScript prefix such as ``window.X =``."""
-    data = source.read_all()
+    """A whole JSON document (up to ``MAX_DOCUMENT_BYTES``); ``prefix_until`` skips a
+    JavaScript prefix such as ``window.X =``."""
+    data = source.read_all(MAX_DOCUMENT_BYTES)
     if prefix_until is not None:
         cut = data.find(prefix_until)
         if cut < 0:
@@ -208,3 +247,73 @@ def load_json_document(source: Source, prefix_until: bytes | None = None) -> Any
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise InputFileError(source.path, f"not a complete JSON document (truncated?): {exc}") from exc
+
+
+def iter_json_values(source: Source) -> Iterator[RawItem | Reject]:
+    """The file's JSON values: each line of JSON lines, or the one document (numbered 1)."""
+    layout = source.layout()
+    if layout == "document":
+        yield RawItem(load_json_document(source), 1)
+    elif layout == "lines":
+        yield from iter_json_lines(source)
+
+
+def _layout_of(first: tuple[int, bytes] | None, second: tuple[int, bytes] | None) -> Layout:
+    if first is None:
+        return "empty"
+    if second is None:
+        return "document"  # a single line: the whole file is its one value
+    line = first[1].strip()
+    if _parses(line):
+        return "lines"
+    if line[:1] not in (b"{", b"["):
+        return "lines"
+    return "document" if line.endswith(_OPENERS) or not _parses(second[1]) else "lines"
+
+
+def _parses(line: bytes) -> bool:
+    try:
+        orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
+def parse_prefix(head: bytes) -> Any:
+    """The JSON value at the start of ``head``, cut after its last complete inner value and
+    closed, when ``head`` is the start of a document too long to parse whole; None if none.
+
+    What format detection sees of a long document: its outer structure and first items.
+
+    >>> parse_prefix(b'{"statuses": [{"id": 1}, {"id": 2}, {"id"')
+    {'statuses': [{'id': 1}, {'id': 2}]}
+    >>> parse_prefix(b'[{"text": "a]}"}, {"te') is None, parse_prefix(b'[1, 2')
+    (False, None)
+    """
+    closers: list[bytes] = []
+    cut: tuple[int, list[bytes]] | None = None
+    for match in _JSON_TOKENS.finditer(head):
+        token = match.group()
+        if token[:1] == b'"':
+            if len(token) == 1:
+                break  # the sample ends inside a string
+            continue
+        if token in (b"{", b"["):
+            closers.append(b"}" if token == b"{" else b"]")
+            continue
+        if not closers or closers.pop() != token:
+            return None  # unbalanced: not JSON
+        if not closers:
+            return _loads_or_none(head[: match.end()])
+        cut = (match.end(), closers.copy())
+    if cut is None:
+        return None
+    end, still_open = cut
+    return _loads_or_none(head[:end] + b"".join(reversed(still_open)))
+
+
+def _loads_or_none(data: bytes) -> Any:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None

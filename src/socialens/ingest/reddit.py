@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from socialens.errors import RecordError
@@ -26,6 +27,10 @@ _DELETED = frozenset({"[deleted]", "[removed]"})
 _USER_MENTION = re.compile(r"(?<![\w/])/?u/([A-Za-z0-9_][A-Za-z0-9_-]{2,19})(?![\w-])")
 _MEDIA_HINTS = frozenset({"image", "hosted:video", "rich:video"})
 _MEDIA_HOSTS = ("https://i.redd.it/", "https://v.redd.it/", "https://i.imgur.com/")
+# Things of the API that are not posts (t2 account, t4 message, t5 subreddit, t6 award, ...).
+_OTHER_KINDS = frozenset({"t2", "t4", "t5", "t6", "t8", "more", "LabeledMulti", "UserList", "TrophyList", "wikipage"})
+# Comment trees nest a Listing in every reply; real threads stay far below this.
+_MAX_NESTING = 400
 
 
 @register("ingest.reddit.v1")
@@ -48,16 +53,22 @@ class RedditImporter(Importer):
         first_json = sample.first_json
         if first_json is None:  # a broken first line: look for the keys every dump line has
             return 0.7 if b'"subreddit"' in sample.head and b'"created_utc"' in sample.head else 0.0
-        first = _unwrap_first(first_json)
-        if isinstance(first, dict) and "subreddit" in first and "created_utc" in first:
-            return 0.95
+        # an inbox or a search lists messages and subreddits too: any post among the first will do
+        for thing in islice(_walk(first_json), 100):
+            if isinstance(thing, dict) and "subreddit" in thing and "created_utc" in thing:
+                return 0.95
         return 0.0
+
+    def split(self, data: Any) -> list[Any]:
+        """Submissions and comments out of API listings, comment trees included; dump lines as is."""
+        return list(_walk(data))
 
     def map_item(self, raw: Any) -> list[Record]:
         out: list[Record] = []
-        for thing in _unwrap(raw):
+        for thing in _walk(raw):
             if not isinstance(thing, dict):
                 raise RecordError("expected a JSON object for a submission or comment")
+            _check_platform(thing)
             if _is_comment(thing):
                 self._comment(thing, out)
             else:
@@ -94,6 +105,7 @@ class RedditImporter(Importer):
                 like_count=_count(raw, "score"),
                 reply_count=_count(raw, "num_comments"),
                 repost_count=_count(raw, "num_crossposts"),
+                content_state=_placeholder(selftext),
             )
         )
         return post_id
@@ -103,16 +115,18 @@ class RedditImporter(Importer):
         parent = _strip_prefix(raw.get("parent_id"), "parent_id") or _strip_prefix(raw.get("link_id"), "link_id")
         if parent is None:
             raise RecordError("missing: a comment needs parent_id or link_id", "parent_id")
+        body = _text(raw, "body")
         out.append(
             Post(
                 id=post_id,
                 platform=self.platform,
                 author=self._author(raw, out),
                 created_at=parse_time(raw.get("created_utc"), "created_utc"),
-                text=_as_mentions(_text(raw, "body")),
+                text=_as_mentions(body),
                 community=_subreddit(raw),
                 reply_to=parent,
                 like_count=_count(raw, "score"),
+                content_state=_placeholder(body),
             )
         )
         return post_id
@@ -134,24 +148,41 @@ class RedditImporter(Importer):
         return raw_id
 
 
-def _unwrap(data: Any) -> Iterator[Any]:
-    """Submissions and comments out of API wrappers; anything else passes through as is."""
+def _walk(data: Any, depth: int = 0) -> Iterator[Any]:
+    """Submissions and comments out of API wrappers, a comment's ``replies`` after it;
+    anything else passes through as is (for ``map_item`` to judge)."""
+    if depth > _MAX_NESTING:
+        return  # deeper than any real thread: a crafted file, not worth a crash
+    if isinstance(data, dict) and not isinstance(data.get("kind"), (str, type(None))):
+        yield data  # not an API wrapper (its "kind" is no name): map_item rejects it
+        return
     if isinstance(data, list):
         for element in data:
-            yield from _unwrap(element)
+            yield from _walk(element, depth + 1)
     elif isinstance(data, dict) and data.get("kind") == "Listing" and isinstance(data.get("data"), dict):
-        for child in data["data"].get("children") or []:
-            yield from _unwrap(child)
+        children = data["data"].get("children")
+        for child in children if isinstance(children, list) else []:
+            yield from _walk(child, depth + 1)
     elif isinstance(data, dict) and data.get("kind") in ("t1", "t3") and isinstance(data.get("data"), dict):
-        yield data["data"]
-    elif isinstance(data, dict) and data.get("kind") == "more":
-        return  # a "load more comments" stub in an API listing: nothing to import
+        thing = data["data"]
+        replies = thing.get("replies")
+        if isinstance(replies, dict):  # a comment tree: the thing without its subtree, then the subtree
+            yield {key: value for key, value in thing.items() if key != "replies"}
+            yield from _walk(replies, depth + 1)
+        else:
+            yield thing
+    elif isinstance(data, dict) and data.get("kind") in _OTHER_KINDS and isinstance(data.get("data"), dict):
+        return  # accounts, messages, subreddits, "load more comments" stubs: not posts
     else:
         yield data
 
 
-def _unwrap_first(data: Any) -> Any:
-    return next(_unwrap(data), None)
+def _check_platform(thing: dict[str, Any]) -> None:
+    """Reddit's things name their subreddit (dumps) or are t1_/t3_ fullnames (the API)."""
+    name = thing.get("name")
+    if "subreddit" in thing or "subreddit_id" in thing or (isinstance(name, str) and name[:3] in ("t1_", "t3_")):
+        return
+    raise RecordError("not a Reddit submission or comment: no 'subreddit' and no t1_/t3_ 'name'", "subreddit")
 
 
 def _is_comment(raw: dict[str, Any]) -> bool:
@@ -188,6 +219,12 @@ def _text(raw: dict[str, Any], field: str) -> str:
     if not isinstance(value, str):
         raise RecordError("expected a string", field)
     return value
+
+
+def _placeholder(text: str) -> str | None:
+    """'deleted' or 'removed' where Reddit left its placeholder instead of the text."""
+    stripped = text.strip()
+    return stripped[1:-1] if stripped in _DELETED else None
 
 
 def _subreddit(raw: dict[str, Any]) -> str | None:

@@ -15,13 +15,13 @@ from typing import IO, Any
 import orjson
 
 from socialens.engine import Executor, LocalExecutor, default_executor
-from socialens.errors import InputFileError, SocialensError, StoreError
+from socialens.errors import ConfigError, InputFileError, SocialensError, StoreError
 from socialens.ingest.base import Importer
 from socialens.ingest.batch_writer import BatchWriter
 from socialens.ingest.chunks import ChunkResult, document_chunks, line_chunks, process_lines
 from socialens.ingest.columnar import COLUMNAR_CHUNK_LINES, process_lines_columnar
 from socialens.ingest.columnar import supports as supports_columnar
-from socialens.ingest.edge import EdgeProcessor
+from socialens.ingest.edge import MAX_TEXT_CHARS, EdgeProcessor
 from socialens.ingest.formats import detect_format, get_importer
 from socialens.ingest.line_blocks import line_blocks
 from socialens.ingest.readers import Source
@@ -47,6 +47,15 @@ class FileResult:
     rejected: int = 0
     counts: dict[str, UpsertCounts] = field(default_factory=dict)
     error: str | None = None
+    #: Posts whose text was cut to the text cap (``max_text_chars``).
+    truncated: int = 0
+    #: Interaction records that repeated another's key (same actor, kind, target and time)
+    #: within a batch, so were stored as one: e.g. ratings without a timestamp.
+    duplicates: int = 0
+    #: Something the user should know that is not an error (e.g. "the file is empty").
+    note: str | None = None
+    #: How the file was read, for the ingest history (e.g. the reference of relative times).
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -71,6 +80,10 @@ class IngestSummary:
     def errors(self) -> list[str]:
         return [f.error for f in self.files if f.error]
 
+    @property
+    def notes(self) -> list[str]:
+        return [f"{f.path}: {f.note}" for f in self.files if f.note]
+
     def as_dict(self) -> dict[str, Any]:
         tables = ("posts", "users", "interactions")
         posts = self._total("posts", "new") + self._total("posts", "updated") + self._total("posts", "unchanged")
@@ -83,15 +96,21 @@ class IngestSummary:
             "unchanged": {t: self._total(t, "unchanged") for t in tables},
             "seconds": round(self.seconds, 3),
             "posts_per_second": round(posts / self.seconds, 1) if self.seconds > 0 else None,
+            "truncated": sum(f.truncated for f in self.files),
+            "duplicates": sum(f.duplicates for f in self.files),
             "rejects_file": self.rejects_path if self.rejected else None,
             "errors": self.errors,
+            "notes": self.notes,
             "files": [
                 {
                     "path": f.path,
                     "format": f.format,
                     "read": f.read,
                     "rejected": f.rejected,
+                    "truncated": f.truncated,
+                    "duplicates": f.duplicates,
                     "error": f.error,
+                    "note": f.note,
                 }
                 for f in self.files
             ],
@@ -109,6 +128,7 @@ def ingest(
     progress: ProgressCallback | None = None,
     workers: int | None = None,
     columnar: bool | None = None,
+    max_text_chars: int | None = MAX_TEXT_CHARS,
 ) -> IngestSummary:
     """Ingest ``paths`` into ``store``; never raises for bad records, only for unusable setup.
 
@@ -118,7 +138,11 @@ def ingest(
     ``columnar``: let DuckDB parse and edge-process formats that allow it (``ingest.columnar``);
     the store ends up the same either way. Default: for files of ``COLUMNAR_MIN_BYTES`` or more
     (below that its fixed costs, ~0.5 s, outweigh what it saves).
+    ``max_text_chars``: longer post texts are cut to this length (None: no cap); the summary
+    counts them.
     """
+    if max_text_chars is not None and max_text_chars < 1:
+        raise ConfigError(f"max_text_chars must be at least 1 (or None for no cap), not {max_text_chars}")
     if pseudonymizer is None:
         from socialens.privacy import load_or_create_key
 
@@ -146,6 +170,7 @@ def ingest(
                         progress,
                         executor,
                         columnar,
+                        max_text_chars,
                     )
                 )
     finally:
@@ -211,35 +236,40 @@ def _ingest_file(
     progress: ProgressCallback | None,
     executor: Executor,
     columnar: bool | None = None,
+    max_text_chars: int | None = MAX_TEXT_CHARS,
 ) -> FileResult:
     started = datetime.now()
     result = FileResult(str(path), format)
     try:
         source = Source(path)
-        if format == "auto" and not source.head(1):
-            result.format = "empty"  # nothing to read is not an error, whatever the format
+        if not source.head().strip():
+            # Nothing to read is not an error, whatever the format; but the user should know.
+            result.format = format if format != "auto" else "empty"
+            result.note = "the file is empty" if source.size else "the file is empty (0 bytes)"
         else:
             importer: Importer = detect_format(source) if format == "auto" else get_importer(format, **settings)
             if format == "auto" and settings:
                 importer = get_importer(importer.format_name, **settings)
             result.format = importer.format_name
-            _read_into_store(
-                source,
-                importer,
-                store,
-                pseudonymizer,
-                reject_file,
-                run_id,
-                batch_size,
-                result,
-                progress,
-                executor,
-                columnar,
-            )
+            edge = EdgeProcessor(pseudonymizer, paired_hashtags=importer.paired_hashtags, max_text_chars=max_text_chars)
+            try:
+                _read_into_store(
+                    source, importer, edge, store, reject_file, run_id, batch_size, result, progress, executor, columnar
+                )
+            finally:
+                result.details.update(importer.details())
     except InputFileError as exc:
         result.error = str(exc)
     except SocialensError as exc:
         result.error = f"{path}: {exc}"
+    _log(store, run_id, path, started, result)
+    return result
+
+
+def _log(store: Store, run_id: str, path: Path, started: datetime, result: FileResult) -> None:
+    details = {**result.details, "truncated": result.truncated, "duplicates": result.duplicates}
+    if result.note:
+        details["note"] = result.note
     with store.transaction():
         store.log_ingest(
             {
@@ -255,16 +285,16 @@ def _ingest_file(
                 "unchanged": sum(c.unchanged for c in result.counts.values()),
                 "rejected": result.rejected,
                 "error": result.error,
+                "details": orjson.dumps(details).decode(),
             }
         )
-    return result
 
 
 def _read_into_store(
     source: Source,
     importer: Importer,
+    edge: EdgeProcessor,
     store: Store,
-    pseudonymizer: Pseudonymizer,
     reject_file: IO[bytes],
     run_id: str,
     batch_size: int,
@@ -273,7 +303,6 @@ def _read_into_store(
     executor: Executor,
     columnar: bool | None = None,
 ) -> None:
-    edge = EdgeProcessor(pseudonymizer, paired_hashtags=importer.paired_hashtags)
     chunks: Iterator[ChunkResult]
     if columnar is None:
         columnar = source.size >= COLUMNAR_MIN_BYTES
@@ -291,7 +320,7 @@ def _read_into_store(
     with BatchWriter(store, result) as writer:
         try:
             for chunk in chunks:
-                _note_rejects(chunk, result, reject_file, run_id, importer, source, pseudonymizer)
+                _note_rejects(chunk, result, reject_file, run_id, importer, source, edge.pseudonymizer)
                 pending.append(chunk)
                 pending_posts += max(chunk.posts, chunk.read - len(chunk.rejects))
                 if pending_posts >= batch_size:
@@ -310,10 +339,14 @@ def _read_into_store(
             raise
         if result.read and result.rejected == result.read:
             raise InputFileError(
-                source.path, f"all {result.read} records were rejected as {importer.format_name}; wrong --format?"
+                source.path,
+                f"all {result.read} records were rejected as {importer.format_name}"
+                f"{_first_reason(pending, edge.pseudonymizer)}; {_format_hint(source, importer)}",
             )
         reject_file.flush()
         writer.submit(pending)
+    if result.read == 0:
+        _nothing_read(source, importer, result)
     if progress:
         progress(max(source.bytes_read - reported, 0))
 
@@ -333,11 +366,44 @@ def _note_rejects(
         # as safe as the store: values masked, reasons scrubbed (``privacy.rejects``)
         line = {"run_id": run_id, **safe_reject(reject, pseudonymizer)}
         reject_file.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
+    result.truncated += chunk.truncated
     if result.rejected == result.read >= WRONG_FORMAT_AFTER:
-        first = chunk.rejects[0]
-        reason = first.reason if pseudonymizer.keep_identifiers else safe_reason(first.reason)
         raise InputFileError(
             source.path,
-            f"the first {result.read} records were all rejected as {importer.format_name} "
-            f"(e.g. line {first.line}: {reason}); wrong --format?",
+            f"the first {result.read} records were all rejected as {importer.format_name}"
+            f"{_first_reason([chunk], pseudonymizer)}; {_format_hint(source, importer)}",
         )
+
+def _nothing_read(source: Source, importer: Importer, result: FileResult) -> None:
+    """A file with content but no item of its format: a page without results (say so), or
+    another format's data (an error)."""
+    try:
+        found: str | None = detect_format(source).format_name
+    except (SocialensError, OSError):
+        found = None
+    if found == importer.format_name:
+        result.note = "the file holds no posts or accounts (an empty response page?)"
+        return
+    hint = f"wrong --format? it looks like {found}: use --format {found} (or auto)" if found else "wrong --format?"
+    raise InputFileError(source.path, f"nothing in the file is {importer.format_name} data; {hint}")
+
+
+def _first_reason(chunks: list[ChunkResult], pseudonymizer: Pseudonymizer) -> str:
+    first = next((reject for chunk in chunks for reject in chunk.rejects), None)
+    if first is None:
+        return ""
+    field = f" field '{first.field}':" if first.field else ""
+    reason = first.reason if pseudonymizer.keep_identifiers else safe_reason(first.reason)
+    return f" (e.g. line {first.line}:{field} {reason})"
+
+
+def _format_hint(source: Source, importer: Importer) -> str:
+    """What to do about a file none of whose records are ``importer``'s format."""
+    try:
+        found = detect_format(source).format_name
+    except (SocialensError, OSError):
+        return "wrong --format?"
+    if found == importer.format_name:
+        return "is the file damaged?"
+    return f"wrong --format? it looks like {found}: use --format {found} (or auto)"
+

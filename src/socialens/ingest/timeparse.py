@@ -17,7 +17,7 @@ _MONTHS = {
 }
 _ZH_RELATIVE = re.compile(r"^(\d+)\s*(秒|分钟|小时|天)前$")
 _ZH_TODAY = re.compile(r"^(今天|昨天|前天)\s*(\d{1,2}):(\d{2})$")
-_ZH_MONTH_DAY = re.compile(r"^(\d{1,2})[-月](\d{1,2})日?\s+(\d{1,2}):(\d{2})$")
+_ZH_MONTH_DAY = re.compile(r"^(\d{1,2})[-月](\d{1,2})日?(?:\s+(\d{1,2}):(\d{2}))?$")
 _ZH_FULL = re.compile(r"^(\d{4})[-年/](\d{1,2})[-月/](\d{1,2})日?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 
 
@@ -58,7 +58,8 @@ def parse_time(value: Any, field: str = "created_at") -> datetime | None:
 
 def parse_weibo_time(value: Any, now: datetime | None = None, field: str = "created_at") -> datetime | None:
     """Weibo crawler times: the API form, '刚刚', 'N分钟前', '今天 12:30', '03-12 12:30',
-    '2023-03-12'; local times are Beijing time (UTC+8). ``now`` anchors relative forms.
+    '01-05', '2023-03-12'; local times are Beijing time (UTC+8). ``now`` anchors relative
+    forms (month-day forms later than ``now`` are last year's).
 
     >>> now = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
     >>> parse_weibo_time("5分钟前", now).isoformat()
@@ -67,6 +68,8 @@ def parse_weibo_time(value: Any, now: datetime | None = None, field: str = "crea
     '2024-04-30T00:30:00+00:00'
     >>> parse_weibo_time("2023-03-12 20:00", now).isoformat()
     '2023-03-12T12:00:00+00:00'
+    >>> parse_weibo_time("01-05", now).isoformat(), parse_weibo_time("12-30 08:00", now).isoformat()
+    ('2024-01-04T16:00:00+00:00', '2023-12-30T00:00:00+00:00')
     """
     if not isinstance(value, str):
         return parse_time(value, field)
@@ -83,8 +86,11 @@ def parse_weibo_time(value: Any, now: datetime | None = None, field: str = "crea
         local = day.replace(hour=int(m.group(2)), minute=int(m.group(3)), second=0, microsecond=0)
         return local.astimezone(UTC)
     if m := _ZH_MONTH_DAY.match(text):
-        month, day_, hour, minute = (int(g) for g in m.groups())
+        # This year's posts show month and day only; one that would be after ``now`` is last year's.
+        month, day_, hour, minute = (int(g) if g else 0 for g in m.groups())
         local = datetime(now.year, month, day_, hour, minute, tzinfo=_BEIJING)
+        if local > now:
+            local = local.replace(year=now.year - 1)
         return local.astimezone(UTC)
     if m := _ZH_FULL.match(text):
         year, month, day_, hour, minute, second = (int(g) if g else 0 for g in m.groups())

@@ -10,15 +10,10 @@ shapes go through the same mapping.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from itertools import chain, islice
 from typing import Any
-
-import orjson
 
 from socialens.errors import RecordError
 from socialens.ingest.base import Importer, Sample
-from socialens.ingest.readers import RawItem, Reject, Source, excerpt, load_json_document
 from socialens.ingest.timeparse import parse_time
 from socialens.registry import register
 from socialens.schema import Post, Record, User
@@ -30,6 +25,15 @@ _PAGE_KEYS = ("data", "includes", "meta", "errors", "matching_rules")
 # A pretty-printed response longer than the detection sample does not parse; look at its bytes.
 _PRETTY_DATA = re.compile(rb'"data"\s*:\s*[\[{]\s*\{')
 _PRETTY_MARKERS = tuple(f'"{key}"'.encode() for key in (*_V2_TWEET_KEYS, "result_count", "newest_id"))
+# Keys that mark another platform's post, with what to do about it.
+_FOREIGN_KEYS = {
+    "id_str": "an X v1.1 status; use --format twitter-v1",
+    "user": "an X v1.1 status or a Weibo post; use --format twitter-v1 or weibo",
+    "mid": "a Weibo post; use --format weibo",
+    "account": "a Mastodon status; use --format mastodon",
+    "subreddit": "a Reddit post; use --format reddit",
+    "uri": "a Bluesky or Mastodon post; use --format bluesky or mastodon",
+}
 # Referenced tweets are followed this deep (a retweet of a quote is two hops).
 _MAX_DEPTH = 2
 
@@ -88,50 +92,23 @@ class TwitterV2Importer(Importer):
             return 0.85 if any(marker in head for marker in _PRETTY_MARKERS) else 0.0
         return 0.0
 
-    def iter_raw(self, source: Source) -> Iterator[RawItem | Reject]:
-        head = source.head(4096).lstrip()
-        first_line = head.split(b"\n", 1)[0].strip()
-        if not first_line:
-            return
-        if first_line[:1] == b"[" or first_line == b"{":
-            # One (pretty-printed) document: lines are the items' positions in it.
-            yield from _document_items(load_json_document(source), str(source.path))
-            return
-        lines = source.lines()
-        opening = list(islice(lines, 2))
-        if len(opening) == 1:
-            # A whole response on one line is a document too, not a one-line JSONL file.
-            number, line = opening[0]
-            try:
-                document = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                yield Reject(str(source.path), number, f"not valid JSON: {exc}", None, excerpt(line))
-                return
-            yield from _document_items(document, str(source.path))
-            return
-        for number, line in chain(opening, lines):
-            try:
-                parsed = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                yield Reject(str(source.path), number, f"not valid JSON: {exc}", None, excerpt(line))
-                continue
-            for item in _split(parsed, str(source.path)):
-                if isinstance(item, Reject):
-                    item.line = number
-                    yield item
-                else:
-                    yield RawItem(item, number)
+    def split(self, data: Any) -> list[Any]:
+        """Tweets of a response page (or of an array of pages), each with its page's expansions."""
+        entries = data if isinstance(data, list) else [data]
+        return [tweet for entry in entries for tweet in _split(entry)]
 
     def map_item(self, raw: Any) -> list[Record]:
         if not isinstance(raw, dict):
             raise RecordError("expected a JSON object for a tweet")
         records: list[Record] = []
         if _is_page(raw):  # a whole page handed over at once: one bad tweet rejects it all
-            for tweet in _split(raw, ""):
-                if isinstance(tweet, Reject):
-                    raise RecordError(tweet.reason, tweet.field)
+            tweets = _split(raw)
+            if len(tweets) == 1 and tweets[0] is raw:
+                raise RecordError(f"expected a list of tweets, got {type(raw.get('data')).__name__}", "data")
+            for tweet in tweets:
                 records.extend(self.map_item(tweet))
             return records
+        _check_platform(raw)
         self._tweet(raw, getattr(raw, "page", None) or Page(), records, depth=0)
         return records
 
@@ -140,6 +117,7 @@ class TwitterV2Importer(Importer):
         if tweet_id is None:
             raise RecordError("missing", "id")
         text, entities = _text_and_entities(raw)
+        text = _without_media_links(text, entities)
         author = raw.get("author") if isinstance(raw.get("author"), dict) else None
         author_id = _ident(raw.get("author_id"), "author_id") or _ident((author or {}).get("id"), "author.id")
         if author is None and author_id is not None:
@@ -173,6 +151,8 @@ class TwitterV2Importer(Importer):
                 repost_count=to_count(metrics.get("retweet_count"), "public_metrics.retweet_count"),
                 reply_count=to_count(metrics.get("reply_count"), "public_metrics.reply_count"),
                 quote_count=to_count(metrics.get("quote_count"), "public_metrics.quote_count"),
+                impression_count=to_count(metrics.get("impression_count"), "public_metrics.impression_count"),
+                bookmark_count=to_count(metrics.get("bookmark_count"), "public_metrics.bookmark_count"),
             )
         )
         if author is not None:
@@ -189,6 +169,13 @@ class TwitterV2Importer(Importer):
         except RecordError:
             return  # an expansion missing its text (deleted, withheld) only loses itself
         out.extend(records)
+
+
+def _check_platform(raw: dict[str, Any]) -> None:
+    """A v2 tweet has none of the keys that mark other platforms' posts."""
+    foreign = next((key for key in _FOREIGN_KEYS if key in raw), None)
+    if foreign is not None:
+        raise RecordError(f"not an X API v2 tweet: it has {foreign!r} ({_FOREIGN_KEYS[foreign]})", foreign)
 
 
 def user_from_v2(user: dict[str, Any], platform: str = "twitter") -> User | None:
@@ -281,36 +268,22 @@ def _looks_like_tweet(raw: dict[str, Any], strict: bool) -> bool:
     return not strict or any(key in raw for key in (*_V2_TWEET_KEYS, "author"))
 
 
-def _split(parsed: Any, path: str) -> Iterator[Any]:
-    """The tweets of a response page (each with the page's expansions), or a line's own tweet."""
+def _split(parsed: Any) -> list[Any]:
+    """The tweets of a response page (each with the page's expansions), or a line's own tweet.
+
+    A page whose ``data`` is not a list of tweets stays whole, for ``map_item`` to reject.
+    """
     if not isinstance(parsed, dict) or not _is_page(parsed):
-        yield parsed
-        return
+        return [parsed]
     data = parsed.get("data")
     if data is None:  # an empty page, or an error-only response
-        return
+        return []
     if isinstance(data, dict):
         data = [data]  # single-tweet lookups and stream messages
     if not isinstance(data, list):
-        yield Reject(path, 0, f"expected a list of tweets, got {type(data).__name__}", "data", excerpt(parsed))
-        return
+        return [parsed]
     page = Page(parsed.get("includes"))
-    for tweet in data:
-        yield PageTweet(tweet, page) if isinstance(tweet, dict) else tweet
-
-
-def _document_items(document: Any, path: str) -> Iterator[RawItem | Reject]:
-    """A response document, or an array of pages or tweets; items numbered by position."""
-    items = document if isinstance(document, list) else [document]
-    number = 0
-    for entry in items:
-        for item in _split(entry, path):
-            number += 1
-            if isinstance(item, Reject):
-                item.line = number
-                yield item
-            else:
-                yield RawItem(item, number)
+    return [PageTweet(tweet, page) if isinstance(tweet, dict) else tweet for tweet in data]
 
 
 def _text_and_entities(raw: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -339,6 +312,22 @@ def _urls(entities: dict[str, Any]) -> list[str]:
         for u in found
         if isinstance(u, dict) and u.get("url") and "media_key" not in u
     ]
+
+
+def _without_media_links(text: str, entities: dict[str, Any]) -> str:
+    """The text without the t.co links of attached photos and videos.
+
+    X shows the attachment in their place; left in, the edge would take a t.co link for the
+    post's only URL, where ``urls`` holds the expanded targets of the real links.
+    """
+    media_links = [
+        link["url"]
+        for link in _list(entities.get("urls"), "entities.urls")
+        if isinstance(link, dict) and "media_key" in link and isinstance(link.get("url"), str) and link["url"]
+    ]
+    for url in media_links:
+        text = text.replace(url, "")
+    return text.rstrip() if media_links else text
 
 
 def _media(raw: dict[str, Any], page: Page) -> list[str]:

@@ -14,29 +14,28 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
-
-import orjson
 
 from socialens.errors import ConfigError, RecordError
 from socialens.ingest.base import Importer, Sample
-from socialens.ingest.readers import RawItem, Reject, Source, excerpt, iter_json_lines, load_json_document
+from socialens.ingest.readers import RawItem, Reject, Source
 from socialens.ingest.timeparse import parse_time, parse_weibo_time
+from socialens.ingest.weibo_fields import pictures, read_text, split_list
 from socialens.registry import register
 from socialens.schema import Post, Record, User
-from socialens.text.normalize import strip_html
 
 _STRONG_KEYS = frozenset({"mblogid", "attitudes_count", "reposts_count"})
 _SPIDER_KEYS = frozenset({"up_num", "retweet_num", "comment_num"})
 _HEAD_MARKERS = (b'"mblogid"', b'"attitudes_count"', b'"reposts_count"', b'"mblog"', b'"retweet_num"')
-_ANCHOR = re.compile(r"<a\b([^>]*)>(.*?)</a\s*>", re.IGNORECASE | re.DOTALL)
-_ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
-# Emoticons are images whose alt text ("[笑cry]") is what the reader sees; keep it.
-_EMOTICON = re.compile(r"""<img\b[^>]*?\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>""", re.IGNORECASE)
 _BASE62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _BID = re.compile(r"^[0-9A-Za-z]{4,10}$")
-_WEIBO_HOSTS = ("weibo.cn", "weibo.com", "sinaimg.cn")
 _UNITS = {"万": 10_000, "亿": 100_000_000}
+# Keys that only Weibo's posts (API mblogs, weibo-crawler and WeiboSpider rows) carry; and keys
+# of X's v1.1 statuses, which Weibo's API otherwise resembles.
+_WEIBO_KEYS = frozenset(
+    {"mid", "idstr", "bid", "mblogid", "attitudes_count", "reposts_count", "comments_count", "up_num"}
+    | {"retweet_num", "comment_num", "publish_time", "user_id"}
+)
+_TWITTER_KEYS = ("id_str", "full_text", "favorite_count", "retweet_count", "extended_tweet")
 
 
 @register("ingest.weibo.v1")
@@ -44,8 +43,9 @@ class WeiboImporter(Importer):
     """Weibo statuses with their authors; a repost brings its original post with it.
 
     ``crawl_time`` (ISO 8601) anchors the relative times crawlers copy from the page
-    ('刚刚', '5分钟前', '今天 12:30', '03-12 12:30'); left unset they count from now, so set
-    it when the file holds such times and must import the same way twice.
+    ('刚刚', '5分钟前', '今天 12:30', '01-05'); left unset they count from the file's
+    modification time, so a file imports the same way every time (set it to the moment of
+    the crawl when the file was copied since). ``reference_`` is the moment used.
     """
 
     format_name = "weibo"
@@ -55,6 +55,7 @@ class WeiboImporter(Importer):
     def __init__(self, crawl_time: str | None = None, include_retweeted: bool = True) -> None:
         self.crawl_time = crawl_time
         self.include_retweeted = include_retweeted
+        self.reference_: datetime | None = None
 
     def sniff(self, sample: Sample) -> float:
         first_json = sample.first_json
@@ -72,55 +73,46 @@ class WeiboImporter(Importer):
         return 0.0
 
     def line_delimited(self, source: Source) -> bool:
-        self._check_crawl_time()
-        return not _is_document(source)
-
-    def read_lines(self, lines: list[tuple[int, bytes]], path: str) -> Iterator[list[Record] | Reject]:
-        for number, line in lines:
-            try:
-                data = self.decode_line(line)
-            except ValueError as exc:
-                yield Reject(path, number, f"not valid JSON: {exc}", None, excerpt(line))
-                continue
-            for item in _expand(data):
-                yield self.map_safely(item, number, path)
+        self._anchor(source)
+        return super().line_delimited(source)
 
     def iter_raw(self, source: Source) -> Iterator[RawItem | Reject]:
-        self._check_crawl_time()
-        if _is_document(source):  # items are numbered in document order
-            for index, item in enumerate(_expand(load_json_document(source)), start=1):
-                yield RawItem(item, index)
-            return
-        for line_item in iter_json_lines(source):
-            if isinstance(line_item, Reject):
-                yield line_item
-            else:
-                for item in _expand(line_item.data):
-                    yield RawItem(item, line_item.line)
+        self._anchor(source)
+        return super().iter_raw(source)
+
+    def split(self, data: Any) -> list[Any]:
+        return list(_expand(data))
+
+    def details(self) -> dict[str, Any]:
+        return {"relative_times_from": self.reference_.isoformat()} if self.reference_ else {}
 
     def map_item(self, raw: Any) -> list[Record]:
         if not isinstance(raw, dict):
             raise RecordError("expected a JSON object for a Weibo post")
         if "ok" in raw and not any(k in raw for k in ("id", "idstr", "mid")):
             raise RecordError(f"an API response without posts: {raw.get('msg') or raw.get('ok')!r}", "ok")
+        _check_platform(raw)
         out: list[Record] = []
         self._status(raw, out, depth=0)
         return out
 
-    def _check_crawl_time(self) -> None:
-        if self.crawl_time is not None:
-            try:
-                parse_time(self.crawl_time, "crawl_time")
-            except RecordError:
-                raise ConfigError(f"crawl_time {self.crawl_time!r} is not an ISO 8601 time") from None
+    def _anchor(self, source: Source) -> None:
+        """Fix the moment relative times count from: ``crawl_time``, else the file's modification
+        time, so the same file imports the same way every time (the ingest history records it)."""
+        if self.crawl_time is None:
+            self.reference_ = datetime.fromtimestamp(source.path.stat().st_mtime, UTC).replace(microsecond=0)
+            return
+        try:
+            self.reference_ = parse_time(self.crawl_time, "crawl_time")
+        except RecordError:
+            raise ConfigError(f"crawl_time {self.crawl_time!r} is not an ISO 8601 time") from None
 
     def _now(self) -> datetime:
-        anchor = parse_time(self.crawl_time, "crawl_time") if self.crawl_time else None
-        return anchor or datetime.now(UTC)
+        return self.reference_ or datetime.now(UTC)
 
     def _status(self, raw: dict[str, Any], out: list[Record], depth: int) -> str:
         post_id = _status_id(raw)
-        text, mentions, urls = _read_text(raw)
+        text, mentions, urls = read_text(raw)
         original = raw.get("retweeted_status") or raw.get("retweet")
         repost_of = _optional_id(raw.get("retweet_id"), "retweet_id")
         if isinstance(original, dict):
@@ -139,10 +131,10 @@ class WeiboImporter(Importer):
                 created_at=parse_weibo_time(created, self._now(), "created_at"),
                 text=text,
                 repost_of=repost_of,
-                hashtags=_split(raw.get("topics"), ","),
-                mentions=mentions or _split(raw.get("at_users"), ","),
+                hashtags=split_list(raw.get("topics"), ","),
+                mentions=mentions or split_list(raw.get("at_users"), ","),
                 urls=urls,
-                media=_pictures(raw),
+                media=pictures(raw),
                 like_count=_count(raw, "attitudes_count", "up_num"),
                 repost_count=_count(raw, "reposts_count", "retweet_num"),
                 reply_count=_count(raw, "comments_count", "comment_num"),
@@ -183,19 +175,17 @@ class WeiboImporter(Importer):
         return None
 
 
-def _is_document(source: Source) -> bool:
-    """True when the file is one (pretty-printed) JSON document rather than one object a line."""
-    first = next(source.lines(), None)
-    if first is None:
-        return False
-    try:
-        orjson.loads(first[1])
-    except orjson.JSONDecodeError:
-        # json.dumps(indent=...) opens the document on a short line of its own; a broken
-        # record on the first line of a JSON-lines file does not end that way.
-        line = first[1].strip()
-        return len(line) < 200 and line[:1] in (b"[", b"{") and line[-1:] in (b"[", b"{")
-    return False
+def _check_platform(raw: dict[str, Any]) -> None:
+    """Weibo's API is a clone of X's v1.1: only its own keys tell its posts apart."""
+    twitter = next((key for key in _TWITTER_KEYS if key in raw), None)
+    if twitter is not None:
+        raise RecordError(f"not a Weibo post: it has X/Twitter's {twitter!r}; use --format twitter-v1", twitter)
+    if not _WEIBO_KEYS & raw.keys():
+        raise RecordError(
+            "not a Weibo post: none of Weibo's fields (mid, idstr, bid, mblogid, attitudes_count, "
+            "reposts_count, comments_count, up_num, publish_time, user_id)",
+            "mid",
+        )
 
 
 def _expand(data: Any) -> Iterator[Any]:
@@ -274,89 +264,6 @@ def mid_from_bid(bid: str) -> str:
     return "".join(reversed(digits))
 
 
-def _read_text(raw: dict[str, Any]) -> tuple[str, list[str], list[str]]:
-    """Plain text, mentioned names and link targets of a post."""
-    long_text = raw.get("longText")
-    if isinstance(long_text, dict) and isinstance(long_text.get("longTextContent"), str):
-        markup = long_text["longTextContent"]
-    else:
-        markup = raw.get("text") if raw.get("text") is not None else raw.get("content")
-    if isinstance(raw.get("text_raw"), str):  # weibo.com: plain text beside the HTML
-        _, mentions, urls = _read_markup(markup) if isinstance(markup, str) else ("", [], [])
-        return raw["text_raw"], mentions, urls
-    if not isinstance(markup, str):
-        raise RecordError("missing or not a string", "text")
-    return _read_markup(markup)
-
-
-def _read_markup(markup: str) -> tuple[str, list[str], list[str]]:
-    if "<" not in markup:
-        return markup, [], []
-    mentions: list[str] = []
-    urls: list[str] = []
-
-    def replace_anchor(match: re.Match[str]) -> str:
-        attrs = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or "" for m in _ATTR.finditer(match[1])}
-        label = strip_html(_EMOTICON.sub(_alt_text, match[2]))
-        href = attrs.get("href", "")
-        if href.startswith("/n/") or label.startswith("@"):
-            mentions.append(unquote(href[3:]) if href.startswith("/n/") else label[1:])
-        elif href.startswith("/status/") and label == "全文":
-            return ""  # the "read more" link of a truncated post, not content
-        elif link := _link_target(href, attrs.get("data-url")):
-            urls.append(link)
-        return label
-
-    text = _ANCHOR.sub(replace_anchor, markup)
-    text = strip_html(_EMOTICON.sub(_alt_text, text))
-    return text, list(dict.fromkeys(mentions)), list(dict.fromkeys(urls))
-
-
-def _alt_text(match: re.Match[str]) -> str:
-    return (match[1] or match[2] or match[3] or "").rstrip("/")
-
-
-def _link_target(href: str, data_url: str | None) -> str | None:
-    """Where a link in a post leads: Weibo wraps external links in a redirect or a t.cn link."""
-    if "sinaurl" in href:
-        target = parse_qs(urlsplit(href).query).get("u")
-        if target:
-            return target[0]
-    if data_url and data_url.startswith("http"):
-        return data_url
-    host = urlsplit(href).hostname or ""
-    if href.startswith("http") and not host.endswith(_WEIBO_HOSTS):
-        return href
-    return None
-
-
-def _pictures(raw: dict[str, Any]) -> list[str]:
-    """Picture URLs: API objects (``pics``, ``pic_infos``) or crawler comma-separated strings."""
-    pics = raw.get("pics") or raw.get("original_pictures")
-    found: list[str] = []
-    if isinstance(pics, str):
-        found = _split(pics, ",")
-    elif isinstance(pics, list):
-        for pic in pics:
-            if isinstance(pic, str):
-                found.append(pic)
-            elif isinstance(pic, dict):
-                large = pic.get("large")
-                url = large.get("url") if isinstance(large, dict) else None
-                if url or pic.get("url"):
-                    found.append(str(url or pic["url"]))
-    infos = raw.get("pic_infos")
-    if not found and isinstance(infos, dict):
-        for info in infos.values():
-            large = info.get("large") if isinstance(info, dict) else None
-            if isinstance(large, dict) and large.get("url"):
-                found.append(str(large["url"]))
-    videos = raw.get("video_url")
-    found += _split(videos, ";") if isinstance(videos, str) else []
-    # WeiboSpider writes "无" ("none") where a post has no pictures or video.
-    return list(dict.fromkeys(url for url in found if url.startswith("http")))
-
-
 def _count(raw: dict[str, Any], *fields: str, field_prefix: str = "") -> int | None:
     """The first count present; Weibo writes large ones as '1.2万' or '100万+'."""
     for field in fields:
@@ -377,12 +284,6 @@ def _count(raw: dict[str, Any], *fields: str, field_prefix: str = "") -> int | N
                 pass
         raise RecordError(f"expected a count, got {value!r}", field_prefix + field)
     return None
-
-
-def _split(value: Any, separator: str) -> list[str]:
-    if not isinstance(value, str):
-        return [str(v) for v in value if v] if isinstance(value, list) else []
-    return [part.strip() for part in value.split(separator) if part.strip()]
 
 
 def _optional_str(value: Any, field: str) -> str | None:

@@ -38,6 +38,9 @@ ARROW_TYPES: dict[type, dict[str, pa.DataType]] = {
         "repost_count": _INT,
         "reply_count": _INT,
         "quote_count": _INT,
+        "impression_count": _INT,
+        "bookmark_count": _INT,
+        "content_state": _STR,
     },
     User: {
         "id": _STR,

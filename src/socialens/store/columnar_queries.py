@@ -359,7 +359,10 @@ def connect() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     # One thread: the worker processes already use every core. A chunk needs far less memory
     # than DuckDB would otherwise hold on to for its buffer pool in every worker.
-    con.execute("SET threads = 1; SET preserve_insertion_order = true; SET memory_limit = '256MB'")
+    con.execute(
+        "SET threads = 1; SET preserve_insertion_order = true; SET memory_limit = '256MB'; "
+        "SET enable_progress_bar = false; SET enable_progress_bar_print = false"  # never on stdout (see ``Store``)
+    )
     return con
 
 

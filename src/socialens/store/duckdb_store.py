@@ -65,7 +65,13 @@ class Store:
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
         except duckdb.Error as exc:
             raise StoreError(f"{self.path}: not a readable socialens store: {exc}") from exc
-        self.con.execute("SET preserve_insertion_order = false")
+        # DuckDB draws a progress bar on stdout for any query over 2 s (under load, a routine
+        # one): it would corrupt ``--json`` output and pipes. Not printing holds even where a
+        # setting turns the bar back on (``SET progress_bar_time`` does).
+        self.con.execute(
+            "SET enable_progress_bar = false; SET enable_progress_bar_print = false; "
+            "SET preserve_insertion_order = false"
+        )
         if not read_only:
             self._migrate()
         elif self.schema_version() != SCHEMA_VERSION:

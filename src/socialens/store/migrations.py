@@ -91,4 +91,16 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    # 5: X's impression and bookmark counts; why a post has no content of its own (deleted,
+    # removed, a bare repost), so analyses can leave such posts out; ingest details.
+    [
+        "ALTER TABLE posts ADD COLUMN impression_count BIGINT",
+        "ALTER TABLE posts ADD COLUMN bookmark_count BIGINT",
+        "ALTER TABLE posts ADD COLUMN content_state VARCHAR",
+        # how a file was read: relative times' reference, truncated texts, notes (JSON)
+        "ALTER TABLE ingests ADD COLUMN details VARCHAR",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)
