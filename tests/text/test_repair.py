@@ -3,9 +3,11 @@ from __future__ import annotations
 import orjson
 import pytest
 
+from socialens.ingest.run import ingest
+from socialens.privacy import Pseudonymizer
 from socialens.store import Store
 from socialens.text.repair import needs_repair, repair_text
-from tests.conftest import rows, run_ingest
+from tests.conftest import TEST_KEY, rows
 
 
 @pytest.mark.parametrize(
@@ -41,9 +43,11 @@ def test_both_edges_repair_mojibake_the_same_way(tmp_path):
     path = tmp_path / "s.jsonl"
     path.write_bytes(b"".join(orjson.dumps(s, option=orjson.OPT_APPEND_NEWLINE) for s in statuses))
     stored = []
+    # descriptions are dropped unless raw identifiers are kept (docs/privacy.md): keep them to see the repair
+    keep = Pseudonymizer(TEST_KEY, keep_identifiers=True)
     for columnar in (True, False):
         with Store(tmp_path / f"{columnar}.duckdb") as store:
-            run_ingest(store, path, format="twitter-v1", columnar=columnar, workers=0)
+            ingest([path], store, format="twitter-v1", columnar=columnar, workers=0, pseudonymizer=keep)
             stored.append(rows(store, "SELECT id, text, hashtags FROM posts ORDER BY id"))
             stored.append(rows(store, "SELECT description FROM users"))
     assert stored[0] == stored[2] and stored[1] == stored[3]
