@@ -124,3 +124,18 @@ def test_local_and_process_engines_write_identical_rows(corpus, tmp_path):
     finally:
         pool.close()
     assert rows(corpus, "SELECT post_id, label, score FROM post_scores WHERE task = 'length' ORDER BY post_id") == local
+
+
+def test_score_posts_leaves_out_posts_without_content_of_their_own(store):
+    # A removed Reddit comment keeps its "[removed]" placeholder and a bare Mastodon reblog has no
+    # text of its own: ingest flags them (content_state) and no post-level task scores them.
+    from tests.conftest import FIXTURES, run_ingest
+
+    ingest_dir = FIXTURES / "ingest"
+    run_ingest(store, ingest_dir / "reddit" / "comments_page.json", ingest_dir / "mastodon" / "valid.json")
+    flagged = {pid for (pid,) in rows(store, "SELECT id FROM posts WHERE content_state IS NOT NULL")}
+    assert len(flagged) == 3
+    execute(Context(store), LengthTask())
+    scored = {pid for (pid,) in rows(store, "SELECT post_id FROM post_scores WHERE task = 'length'")}
+    assert scored and not scored & flagged
+    assert len(scored) == rows(store, "SELECT count(*) FROM posts")[0][0] - len(flagged)

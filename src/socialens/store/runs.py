@@ -67,9 +67,14 @@ def count_posts(store: Store) -> int:
     return int(row[0]) if row else 0
 
 
+# Posts without content of their own (``content_state``: a deleted or removed body, a bare
+# repost) are not scored: their text is a placeholder or someone else's.
+_SCORABLE = "p.content_state IS NULL"
+
+
 def count_unscored(store: Store, task: str, run_key: str) -> int:
     row = store.one(
-        """SELECT count(*) FROM posts p WHERE NOT EXISTS (SELECT 1 FROM post_scores s
+        f"""SELECT count(*) FROM posts p WHERE {_SCORABLE} AND NOT EXISTS (SELECT 1 FROM post_scores s
            WHERE s.platform = p.platform AND s.post_id = p.id AND s.task = ? AND s.run_key = ?)""",
         [task, run_key],
     )
@@ -84,7 +89,7 @@ def iter_unscored(
     wanted = ", ".join(f"p.{c}" for c in ("platform", "id", *columns))
     cursor = store.cursor()
     yield from cursor.sql(
-        f"""SELECT {wanted} FROM posts p WHERE NOT EXISTS (SELECT 1 FROM post_scores s
+        f"""SELECT {wanted} FROM posts p WHERE {_SCORABLE} AND NOT EXISTS (SELECT 1 FROM post_scores s
             WHERE s.platform = p.platform AND s.post_id = p.id AND s.task = ? AND s.run_key = ?)
             ORDER BY p.platform, p.id""",
         params=[task, run_key],
