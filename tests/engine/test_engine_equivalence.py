@@ -19,8 +19,7 @@ import pytest
 from socialens.engine import Executor, LocalExecutor, ProcessExecutor, map_with
 from socialens.engine.dask import DaskExecutor
 from socialens.store import Store
-from socialens.store.scores import iter_post_texts
-from tests.conftest import run_ingest
+from tests.conftest import rows, run_ingest
 
 POSTS = 600
 BATCH = 50
@@ -69,8 +68,15 @@ def stored_posts(tmp_path: Path, store: Store) -> Store:
     return store
 
 
+def _stored_batches(store: Store) -> Iterator[dict[str, list[Any]]]:
+    posts = rows(store, "SELECT id, text FROM posts ORDER BY platform, id")
+    for start in range(0, len(posts), BATCH):
+        part = posts[start : start + BATCH]
+        yield {"id": [post_id for post_id, _ in part], "text": [text for _, text in part]}
+
+
 def _score(executor: Executor, store: Store, models_dir: Path) -> list[tuple[str, list[float]]]:
-    batches = (batch.to_pydict() for batch in iter_post_texts(store, BATCH))
+    batches = _stored_batches(store)
     rows = []
     for scored in map_with(executor, partial(load_model, str(models_dir)), score_batch, batches):
         rows.extend(scored)
