@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
+import subprocess
+import sys
+import textwrap
 import time
 from collections.abc import Iterator
 from functools import partial
@@ -141,3 +145,40 @@ def test_close_stops_the_local_cluster_it_started():
     own.close()
     own.close()  # idempotent
     assert _gone(pids), f"worker processes {pids} still running after close()"
+
+
+PLAIN_DASK_SCRIPT = textwrap.dedent(
+    """
+    import os, sys, time
+    from socialens.engine.dask import DaskExecutor
+
+    def triple(x):
+        return 3 * x
+
+    executor = DaskExecutor(workers=2)
+    print(list(executor.imap(triple, range(6))), flush=True)
+    if sys.argv[1:] == ["wait"]:
+        time.sleep(600)
+    executor.close()
+    """
+)
+
+
+def test_a_local_cluster_runs_from_a_script_without_a_main_guard_and_dies_with_it(tmp_path):
+    from tests.engine.test_lifecycle import _descendants, _gone_within
+
+    script = tmp_path / "plain_dask.py"
+    script.write_text(PLAIN_DASK_SCRIPT)
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=180, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str([3 * x for x in range(6)])  # the script's own function, on workers
+
+    waiting = subprocess.Popen([sys.executable, str(script), "wait"], stdout=subprocess.PIPE, text=True)
+    assert waiting.stdout is not None and waiting.stdout.readline()
+    workers = _descendants(waiting.pid)
+    waiting.kill()
+    waiting.wait(timeout=30)
+    left = _gone_within(workers, 10.0)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"Dask worker processes {left} outlived the killed script"

@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from socialens.engine.lifecycle import workers_skip_main
 from socialens.errors import ConfigError, MissingExtraError
 
 if TYPE_CHECKING:
@@ -57,16 +58,9 @@ class DaskExecutor:
             return self._client
         distributed = _distributed()
         if self.address is None:
-            self._cluster = distributed.LocalCluster(
-                n_workers=self.workers,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-                # Without a dashboard the scheduler still serves /health on 8787, which another
-                # cluster on the machine may hold: any free loopback port instead.
-                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-            )
+            # Its workers need no script: cloudpickle sends functions defined there by value.
+            with workers_skip_main():
+                self._cluster = self._local_cluster(distributed)
             self._client = distributed.Client(self._cluster, set_as_default=False)
         else:
             try:
@@ -78,6 +72,19 @@ class DaskExecutor:
                 ) from None
             self.workers = max(sum(self._client.nthreads().values()), 1)
         return self._client
+
+    def _local_cluster(self, distributed: Any) -> LocalCluster:
+        cluster: LocalCluster = distributed.LocalCluster(
+            n_workers=self.workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            # Without a dashboard the scheduler still serves /health on 8787, which another
+            # cluster on the machine may hold: any free loopback port instead.
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+        )
+        return cluster
 
     def imap(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         client = self._get_client()
