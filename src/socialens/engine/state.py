@@ -31,7 +31,7 @@ _LOCK = threading.Lock()
 
 def worker_state(setup: Callable[[], S]) -> S:
     """The state ``setup()`` builds, built once in this process and then reused."""
-    key = pickle.dumps(setup)
+    key = _recipe_key(setup)
     with _LOCK:
         if key not in _STATES:
             if len(_STATES) >= _MAX_STATES:
@@ -39,6 +39,17 @@ def worker_state(setup: Callable[[], S]) -> S:
             _STATES[key] = setup()
         state: S = _STATES[key]
     return state
+
+
+def _recipe_key(setup: Callable[[], Any]) -> bytes:
+    try:
+        return pickle.dumps(setup)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        # A function of the user's script, sent by value to a Dask worker, has no module there
+        # for pickle to name; cloudpickle (which sent it) describes it by its code instead.
+        import cloudpickle
+
+        return cloudpickle.dumps(setup)  # type: ignore[no-any-return]
 
 
 def _call_with_state(setup: Callable[[], S], fn: Callable[[S, T], R], item: T) -> R:
