@@ -55,17 +55,20 @@ def stored_batches(store: Any) -> Iterator[dict[str, list[Any]]]:
         yield batch.to_pydict()
 
 
-def score_store(executor: Any, store: Any, models_dir: Path) -> tuple[int, str]:
-    """Posts scored and a digest of every (id, probabilities) row, in order."""
+def score_store(executor: Any, store: Any, models_dir: Path) -> dict[str, Any]:
+    """Posts scored, a digest of every (id, probabilities) row in order, and when the first
+    batch came back (start-up: a cluster, the worker processes, the model in each)."""
     from socialens.engine import map_with
 
-    digest, posts = hashlib.sha256(), 0
+    digest, posts, first, first_posts = hashlib.sha256(), 0, 0.0, 0
     # The pipeline's score_posts runner replaces this one line when it lands.
     scored = map_with(executor, partial(load_model, str(models_dir)), score_batch, stored_batches(store))
     for ids, rows in scored:
+        if not first:
+            first, first_posts = time.perf_counter(), len(ids)
         posts += len(ids)
         digest.update(orjson.dumps([ids, rows]))
-    return posts, digest.hexdigest()
+    return {"posts": posts, "digest": digest.hexdigest(), "first_at": first, "first_posts": first_posts}
 
 
 # -- measuring ---------------------------------------------------------------------------------
@@ -167,20 +170,27 @@ def run_engine(name: str, store_path: Path, models_dir: Path) -> dict[str, Any]:
     from socialens.store import Store
 
     with Store(store_path, read_only=True) as store, PeakMemory() as memory:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         executor = make_executor(name)  # a cluster's start-up counts: users wait for it too
         try:
-            posts, digest = score_store(executor, store, models_dir)
+            run = score_store(executor, store, models_dir)
         finally:
             executor.close()
-        seconds = time.perf_counter() - started
+        ended, cpu = time.perf_counter(), time.process_time() - cpu_started
+    posts = run["posts"]
     return {
         "engine": name,
         "posts": posts,
-        "seconds": round(seconds, 1),
-        "posts_per_s": round(posts / seconds, 1),
+        "seconds": round(ended - started, 1),
+        "posts_per_s": round(posts / (ended - started), 1),
+        "first_batch_s": round(run["first_at"] - started, 1),
+        # After the first batch: the rate once the workers and their models are up.
+        "steady_posts_per_s": round((posts - run["first_posts"]) / max(ended - run["first_at"], 1e-9), 1),
         "peak_rss_mb": round(memory.peak_mb),
-        "digest": digest,
+        # This process's CPU: for local, all the work, so posts per CPU-second is what one
+        # worker can do whatever the machine's load; for the others, the coordinating share.
+        "main_cpu_s": round(cpu, 1),
+        "digest": run["digest"],
     }
 
 
@@ -198,14 +208,18 @@ def render(results: list[dict[str, Any]], ceiling: dict[str, float], model: str,
         f"{machine()}; model {model}; batches of {BATCH:,}; {WORKERS} workers; load average "
         f"{loads[0]:.1f} before, {loads[1]:.1f} after.",
         "",
-        "| engine | posts | seconds | posts/s | vs local | peak RSS MB (tree) | output digest |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        "| engine | posts | seconds | posts/s | vs local | first batch after s | steady posts/s | steady vs local "
+        "| peak RSS MB (tree) | main process CPU s | output digest |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
+    steady_local = by.get("local", {}).get("steady_posts_per_s")
     for r in results:
         ratio = f"{r['posts_per_s'] / local:.2f}x" if local else "-"
+        steady = f"{r['steady_posts_per_s'] / steady_local:.2f}x" if steady_local else "-"
         lines.append(
             f"| {r['engine']} | {r['posts']:,} | {r['seconds']} | {r['posts_per_s']:,.0f} | {ratio} "
-            f"| {r['peak_rss_mb']:,} | `{r['digest'][:12]}` |"
+            f"| {r['first_batch_s']} | {r['steady_posts_per_s']:,.0f} | {steady} "
+            f"| {r['peak_rss_mb']:,} | {r['main_cpu_s']} | `{r['digest'][:12]}` |"
         )
     lines.append("")
     lines.append(
