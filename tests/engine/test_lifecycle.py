@@ -124,13 +124,14 @@ def _history(store_path: Path) -> list[tuple[str, int]]:
     return [(status, new or 0) for status, new in history]
 
 
+@pytest.mark.timeout(900)
 @pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT], ids=["SIGKILL", "SIGTERM", "SIGINT"])
 def test_stopping_an_ingest_leaves_no_worker_behind(statuses, tmp_path, stop):
     store_path = tmp_path / "stopped.duckdb"
     proc = _cli_ingest(statuses, store_path)
     workers = _wait_for_workers(proc, statuses)
     os.kill(proc.pid, stop)
-    _, stderr = proc.communicate(timeout=60)
+    _, stderr = proc.communicate(timeout=300)
     assert not _gone_within(workers, 5.0), f"processes left after {stop.name}: {_alive(workers)}"
     if stop == signal.SIGKILL:
         assert proc.returncode == -signal.SIGKILL
@@ -147,18 +148,22 @@ def test_stopping_an_ingest_leaves_no_worker_behind(statuses, tmp_path, stop):
     assert f"{committed:,}" in stderr  # and so does the message
 
 
-def test_an_interrupted_ingest_completes_when_run_again(statuses, tmp_path):
+@pytest.mark.timeout(900)  # two ingests, one of them whole, on a machine that may be busy
+def test_an_interrupted_ingest_completes_when_run_again(tmp_path):
+    total = 50_000  # ~9 MB: still enough for worker processes, and quick to finish
+    data = _write_statuses(tmp_path / "resume.jsonl", total)
+    assert data.stat().st_size > 8 << 20
     store_path = tmp_path / "resumed.duckdb"
-    proc = _cli_ingest(statuses, store_path)
-    _wait_for_workers(proc, statuses)
+    proc = _cli_ingest(data, store_path)
+    _wait_for_workers(proc, data)
     proc.send_signal(signal.SIGINT)
-    proc.communicate(timeout=60)
-    again = _cli_ingest(statuses, store_path)
-    _, stderr = again.communicate(timeout=300)
+    proc.communicate(timeout=300)
+    again = _cli_ingest(data, store_path)
+    _, stderr = again.communicate(timeout=600)
     assert again.returncode == 0, stderr
     with Store(store_path) as store:
-        assert store.count("posts") == STATUSES
-        stored = STATUSES + store.count("users") + store.count("interactions")
+        assert store.count("posts") == total
+        stored = total + store.count("users") + store.count("interactions")
     (first, committed), (second, new) = _history(store_path)
     assert (first, second) == ("interrupted", "ok") and committed + new == stored
 
