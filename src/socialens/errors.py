@@ -75,6 +75,12 @@ class MissingExtraError(SocialensError):
         super().__init__(f"this needs the optional package '{module}': pip install 'socialens[{extra}]'")
 
 
+class EngineError(SocialensError):
+    """Worker processes could not start or died: the message says why and what to do."""
+
+    code = "E302"
+
+
 class ConfigError(SocialensError):
     code = "E401"
 

@@ -1,76 +1,102 @@
-"""Registered, versioned component names (``"ingest.twitter_v2.v1"``).
+"""Registered, versioned component names (``"ingest.twitter_v2.v1"``), looked up lazily.
 
-A published name never changes what it does: a changed component gets ``.v2``.
+The names and the ``"module:Class"`` each stands for are an explicit table
+(``socialens.registrations``): listing or checking names imports nothing, and ``get(name)``
+imports only that component's module, so a core-only install runs ``ingest`` without the
+extras an analysis needs. A component whose extra is missing raises ``MissingExtraError``
+with the install hint. ``@register`` stays on the classes: it names them, and it lets code
+outside the package (a plugin, a test) register a component at run time.
+
+>>> "ingest.reddit.v1" in names("ingest.")
+True
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from importlib import import_module
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from socialens.component import Component
-from socialens.errors import UnknownComponentError
+from socialens.errors import MissingExtraError, UnknownComponentError
+from socialens.registrations import COMPONENTS, Registration
 
 C = TypeVar("C", bound=type[Component])
 
-_REGISTRY: dict[str, type[Component]] = {}
-# Modules whose import registers components; loaded on first look-up, not at import time.
-# Besides these, every module under analyses/ and models/ whose source uses ``@register(``.
-_PROVIDERS = ("socialens.ingest.formats",)
-_PROVIDER_FOLDERS = ("analyses", "models")
+# Every class whose ``@register`` ran in this process: the table's, once imported, and any
+# registered at run time from outside the table.
+_REGISTERED: dict[str, type[Component]] = {}
 
 
 def register(name: str) -> Callable[[C], C]:
-    """Class decorator: ``@register("ingest.reddit.v1")``."""
+    """Class decorator: ``@register("ingest.reddit.v1")``.
+
+    A name in the table must be registered by the class the table names, so the two cannot drift.
+    """
 
     def decorate(cls: C) -> C:
-        existing = _REGISTRY.get(name)
+        listed = COMPONENTS.get(name)
+        target = f"{cls.__module__}:{cls.__qualname__}"
+        if listed is not None and listed.target != target:
+            raise ValueError(
+                f"registry name {name!r} is listed as {listed.target} in socialens.registrations, not {target}"
+            )
+        existing = _REGISTERED.get(name)
         if existing is not None and existing is not cls:
             raise ValueError(f"registry name {name!r} is taken by {existing.__qualname__}")
         cls.registry_name = name
-        _REGISTRY[name] = cls
+        _REGISTERED[name] = cls
         return cls
 
     return decorate
 
 
-def _provider_modules() -> list[str]:
-    from pathlib import Path
-
-    root = Path(__file__).parent
-    found = [
-        ".".join(("socialens", *path.relative_to(root).with_suffix("").parts))
-        for folder in _PROVIDER_FOLDERS
-        for path in sorted((root / folder).rglob("*.py"))
-        if "@register(" in path.read_text(encoding="utf-8")
-    ]
-    return [*_PROVIDERS, *found]
+def names(prefix: str = "") -> list[str]:
+    """Every registered name that starts with ``prefix``, sorted; imports nothing."""
+    return sorted(name for name in {*COMPONENTS, *_REGISTERED} if name.startswith(prefix))
 
 
-def _load_providers() -> None:
-    global _LOADED
-    if _LOADED:
-        return
-    for module in _provider_modules():
-        import_module(module)
-    _LOADED = True
+def registration(name: str) -> Registration:
+    """Where ``name`` lives and the extra it needs, without importing it."""
+    if name in COMPONENTS:
+        return COMPONENTS[name]
+    if name in _REGISTERED:
+        cls = _REGISTERED[name]
+        return Registration(f"{cls.__module__}:{cls.__qualname__}")
+    raise UnknownComponentError(f"no component named {name!r}; registered: {', '.join(names())}")
 
 
-_LOADED = False
+def load(target: str, extra: str | None = None) -> Any:
+    """The object ``"module:attribute"`` names, importing its module now.
 
-
-def components(prefix: str = "") -> dict[str, type[Component]]:
-    """Every registered component whose name starts with ``prefix``, by name."""
-    _load_providers()
-    return {name: cls for name, cls in sorted(_REGISTRY.items()) if name.startswith(prefix)}
+    A module that cannot import because a third-party package is missing raises
+    ``MissingExtraError`` naming ``extra``; with no ``extra`` (a core component) the import
+    error is a bug and propagates as it is.
+    """
+    module_name, _, attribute = target.partition(":")
+    try:
+        module = import_module(module_name)
+    except ModuleNotFoundError as exc:
+        missing = (exc.name or "").partition(".")[0]
+        if extra is None or not missing or missing == "socialens":
+            raise
+        raise MissingExtraError(missing, extra) from exc
+    return getattr(module, attribute)
 
 
 def get(name: str) -> type[Component]:
-    _load_providers()
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise UnknownComponentError(
-            f"no component named {name!r}; registered: {', '.join(sorted(_REGISTRY))}"
-        ) from None
+    """The component class registered as ``name``, importing its module if it is not yet loaded."""
+    if name in _REGISTERED:
+        return _REGISTERED[name]
+    entry = registration(name)
+    cls: type[Component] = load(entry.target, entry.extra)
+    return cls
+
+
+def components(prefix: str = "") -> dict[str, type[Component]]:
+    """Every registered component whose name starts with ``prefix``, by name (imports their modules).
+
+    Raises ``MissingExtraError`` if one of them needs an extra that is not installed: ask for a
+    narrower ``prefix`` (``components("ingest.")`` needs only the core install).
+    """
+    return {name: get(name) for name in names(prefix)}

@@ -54,7 +54,7 @@ def ingest_command(
     json: JsonOption = False,
 ) -> None:
     """Ingest platform exports into the store (idempotent: the same file twice changes nothing)."""
-    from socialens.ingest.run import ingest
+    from socialens.ingest.run import IngestInterrupted, ingest
     from socialens.privacy import pseudonymizer_from_config
     from socialens.store import Store
 
@@ -66,19 +66,23 @@ def ingest_command(
     pseudonymizer = pseudonymizer_from_config(cfg.privacy, keep_identifiers)  # key, raw opt-in, public accounts
     settings = {**_generic_settings(format, record, map, platform), **_options(option)}
     total = sum(p.stat().st_size for p in paths if p.is_file())
-    with Store(store_path(store, cfg)) as db, _progress(total, quiet=json) as advance:
-        summary = ingest(
-            paths,
-            db,
-            format=format,
-            pseudonymizer=pseudonymizer,
-            rejects_path=rejects,
-            batch_size=batch_size or cfg.ingest.batch_size,
-            importer_settings=settings,
-            progress=advance,
-            columnar=_EDGES[edge],
-            max_text_chars=max_text_chars or None,
-        )
+    try:
+        with Store(store_path(store, cfg)) as db, _progress(total, quiet=json) as advance:
+            summary = ingest(
+                paths,
+                db,
+                format=format,
+                pseudonymizer=pseudonymizer,
+                rejects_path=rejects,
+                batch_size=batch_size or cfg.ingest.batch_size,
+                importer_settings=settings,
+                progress=advance,
+                columnar=_EDGES[edge],
+                max_text_chars=max_text_chars or None,
+            )
+    except IngestInterrupted as stopped:
+        _report_interrupted(stopped, json)
+        raise typer.Exit(130) from None
     result = summary.as_dict()
     if json:
         emit_json(result)
@@ -180,3 +184,19 @@ def _print_summary(result: dict[str, object]) -> None:
         console.print(f"rejected records with file, line and reason: {result['rejects_file']}", soft_wrap=True)
     for error in result["errors"]:  # type: ignore[attr-defined]
         console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+
+
+def _report_interrupted(stopped: object, json: bool) -> None:
+    """Ctrl-C or SIGTERM: what is in the store now, and how to finish."""
+    summary = getattr(stopped, "summary", None)
+    result = summary.as_dict() if summary is not None else None
+    if json:
+        emit_json({"interrupted": True, **(result or {})})
+    elif result is not None:
+        _print_summary(result)
+    console.print(
+        "[bold yellow]interrupted:[/] the counts above are committed to the store; the file being read is "
+        "marked 'interrupted' in the ingest history. Run the same command again to finish (records already "
+        "stored come out unchanged).",
+        soft_wrap=True,
+    )

@@ -10,6 +10,7 @@ The cache is keyed by the pickled recipe, so the same recipe in a later call reu
 from __future__ import annotations
 
 import pickle
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -24,17 +25,31 @@ R = TypeVar("R")
 # Recipe (pickled) -> the state it built, in this process. Bounded: a worker keeps a few models.
 _STATES: dict[bytes, Any] = {}
 _MAX_STATES = 4
+# A worker with several threads (a Dask worker with --nthreads 2) must not load a model twice.
+_LOCK = threading.Lock()
 
 
 def worker_state(setup: Callable[[], S]) -> S:
     """The state ``setup()`` builds, built once in this process and then reused."""
-    key = pickle.dumps(setup)
-    if key not in _STATES:
-        if len(_STATES) >= _MAX_STATES:
-            _STATES.pop(next(iter(_STATES)))
-        _STATES[key] = setup()
-    state: S = _STATES[key]
+    key = _recipe_key(setup)
+    with _LOCK:
+        if key not in _STATES:
+            if len(_STATES) >= _MAX_STATES:
+                _STATES.pop(next(iter(_STATES)))
+            _STATES[key] = setup()
+        state: S = _STATES[key]
     return state
+
+
+def _recipe_key(setup: Callable[[], Any]) -> bytes:
+    try:
+        return pickle.dumps(setup)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        # A function of the user's script, sent by value to a Dask worker, has no module there
+        # for pickle to name; cloudpickle (which sent it) describes it by its code instead.
+        import cloudpickle
+
+        return cloudpickle.dumps(setup)  # type: ignore[no-any-return]
 
 
 def _call_with_state(setup: Callable[[], S], fn: Callable[[S, T], R], item: T) -> R:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -154,7 +157,7 @@ def ingest(
     results: list[FileResult] = []
     executor = _executor_for(paths, workers)
     try:
-        with open(rejects, "ab") as reject_file, store.bulk_writing():
+        with open(rejects, "ab") as reject_file, store.bulk_writing(), _terminate_as_interrupt():
             for path in paths:
                 settings = importer_settings or {}
                 results.append(
@@ -173,11 +176,39 @@ def ingest(
                         max_text_chars,
                     )
                 )
+    except IngestInterrupted as exc:
+        exc.summary = IngestSummary(run_id, [*results, exc.file], time.perf_counter() - started, str(rejects))
+        raise
     finally:
         executor.close()
-    if rejects.stat().st_size == 0:
-        rejects.unlink()
+        if rejects.exists() and rejects.stat().st_size == 0:
+            rejects.unlink()
     return IngestSummary(run_id, results, time.perf_counter() - started, str(rejects))
+
+
+class IngestInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM stopped an ingest. What was read before is committed (``summary`` says
+    how much) and the ingest history marks the file ``interrupted``; the same ingest again
+    completes it (records already stored come out unchanged)."""
+
+    def __init__(self, file: FileResult) -> None:
+        super().__init__(f"ingest of {file.path} interrupted")
+        self.file = file
+        self.summary: IngestSummary | None = None
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM stops an ingest as Ctrl-C does (where no one else handles SIGTERM): the batches
+    read so far are committed, the workers stop, and the history says the file was not finished."""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _executor_for(paths: Sequence[str | Path], workers: int | None) -> Executor:
@@ -240,6 +271,12 @@ def _ingest_file(
 ) -> FileResult:
     started = datetime.now()
     result = FileResult(str(path), format)
+    # In the history from the start: a run killed before the end (SIGKILL, power loss) stays
+    # there as "incomplete"; Ctrl-C and SIGTERM mark it "interrupted" below.
+    with store.transaction():
+        store.log_ingest(
+            {"run_id": run_id, "source": str(path), "format": format, "started_at": started, "status": "incomplete"}
+        )
     try:
         source = Source(path)
         if not source.head().strip():
@@ -262,23 +299,24 @@ def _ingest_file(
         result.error = str(exc)
     except SocialensError as exc:
         result.error = f"{path}: {exc}"
-    _log(store, run_id, path, started, result)
+    except KeyboardInterrupt as exc:
+        _log_outcome(store, run_id, started, result, "interrupted")
+        raise IngestInterrupted(result) from exc
+    _log_outcome(store, run_id, started, result, "error" if result.error else "ok")
     return result
 
 
-def _log(store: Store, run_id: str, path: Path, started: datetime, result: FileResult) -> None:
+def _log_outcome(store: Store, run_id: str, started: datetime, result: FileResult, status: str) -> None:
     details = {**result.details, "truncated": result.truncated, "duplicates": result.duplicates}
     if result.note:
         details["note"] = result.note
     with store.transaction():
-        store.log_ingest(
+        store.update_ingest(
+            {"run_id": run_id, "source": result.path, "started_at": started},
             {
-                "run_id": run_id,
-                "source": str(path),
                 "format": result.format,
-                "started_at": started,
                 "finished_at": datetime.now(),
-                "status": "error" if result.error else "ok",
+                "status": status,
                 "read": result.read,
                 "new": sum(c.new for c in result.counts.values()),
                 "updated": sum(c.updated for c in result.counts.values()),
@@ -286,7 +324,7 @@ def _log(store: Store, run_id: str, path: Path, started: datetime, result: FileR
                 "rejected": result.rejected,
                 "error": result.error,
                 "details": orjson.dumps(details).decode(),
-            }
+            },
         )
 
 
@@ -332,8 +370,8 @@ def _read_into_store(
                 if progress and position > reported:
                     progress(position - reported)
                     reported = position
-        except InputFileError:
-            # A truncated or corrupt file: what was read before the damage is good; keep it.
+        except (InputFileError, KeyboardInterrupt):
+            # A truncated or corrupt file, or Ctrl-C: what was read before is good; keep it.
             reject_file.flush()
             writer.submit(pending)
             raise

@@ -284,6 +284,12 @@ class Store:
         marks = ", ".join("?" for _ in row)
         self.con.execute(f"INSERT INTO ingests ({names}) VALUES ({marks})", list(row.values()))
 
+    def update_ingest(self, match: dict[str, Any], row: dict[str, Any]) -> None:
+        """Set ``row``'s columns in the ingest history rows whose columns equal ``match``'s values."""
+        assignments = ", ".join(f"{name} = ?" for name in row)
+        where = " AND ".join(f"{name} = ?" for name in match)
+        self.con.execute(f"UPDATE ingests SET {assignments} WHERE {where}", [*row.values(), *match.values()])
+
     # -- reading ----------------------------------------------------------------
     def count(self, table: str) -> int:
         self._check_table(table, results=True)
