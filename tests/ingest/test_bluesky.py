@@ -60,7 +60,10 @@ def test_jetstream_posts_and_interactions_link_by_at_uri(store):
     assert reply["created_at"] == datetime(2024, 9, 9, 10, 47, 15, 530000)  # +09:00 stored as UTC
     quote = _post(store, _at(CAROL, "3l3qoa6yrqc2f"))
     assert quote["quote_of"] == STORED_ALICE_POST and quote["lang"] == "pt" and quote["hashtags"] == ["bluesky"]
-    assert quote["media"] and quote["media"][0].startswith(f"https://cdn.bsky.app/img/feed_fullsize/plain/{CAROL}/")
+    # the CDN URL names the author: the DID is pseudonymised like the author column
+    assert quote["media"][0].startswith(
+        f"https://cdn.bsky.app/img/feed_fullsize/plain/{PSEUDO.user('bluesky', CAROL)}/"
+    )
     no_time = _post(store, _at(DAVE, "3l3qoe2aaaa2c"))
     assert no_time["created_at"] == datetime(2024, 9, 9, 19, 51)  # no createdAt: the relay's time_us
     assert no_time["urls"] == ["https://atproto.com/guides/overview"]
@@ -86,7 +89,9 @@ def test_author_feed_document_brings_context_posts_and_reposts(store):
     assert summary.as_dict()["new"] == {"posts": 6, "users": 3, "interactions": 4}
     first = _post(store, _at(ALICE, "3l3raaaaaaa2a"))
     assert first["like_count"] == 5 and first["hashtags"] == ["photography"]
-    assert first["media"] == [f"https://cdn.bsky.app/img/feed_fullsize/plain/{ALICE}/bafkreisun@jpeg"]
+    assert first["media"] == [
+        f"https://cdn.bsky.app/img/feed_fullsize/plain/{PSEUDO.user('bluesky', ALICE)}/bafkreisun@jpeg"
+    ]
     parent = _at(CAROL, "3l3rccccccc2c")
     assert _post(store, _at(ALICE, "3l3raaaaaab2a"))["reply_to"] == parent
     assert _post(store, parent)["lang"] == "fr"  # the hydrated parent is stored too

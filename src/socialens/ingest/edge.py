@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import UTC
 
+from socialens.ingest.attachments import scrub_media_url
 from socialens.privacy import Pseudonymizer
 from socialens.schema import Interaction, Post, Record, User
 from socialens.text.extract import extract_emoji, extract_hashtags, extract_mentions, extract_urls, strip_urls
@@ -79,6 +80,8 @@ class EdgeProcessor:
             post.urls = extract_urls(text)
         if any("@" in url for url in post.urls):  # profile links name people: mastodon.social/@carol
             post.urls = [pseudo.mentions_in_text(platform, url) for url in post.urls]
+        if post.media:  # a Bluesky CDN URL names its author's DID
+            post.media = [scrub_media_url(pseudo, platform, url) for url in post.media]
         bare = strip_urls(text)
         if not post.hashtags:
             post.hashtags = extract_hashtags(bare, paired=self.paired_hashtags)
