@@ -124,7 +124,7 @@ def find_shots(path: Path, threshold: float = CUT_THRESHOLD, min_shot_s: float =
         scenes = manager.get_scene_list(start_in_scene=True)
     except Exception as exc:  # scenedetect wraps decoder failures in its own types
         raise MediaError(path, f"cannot find shots ({type(exc).__name__}: {exc})") from None
-    shots = [Shot(round(a.get_seconds(), 3), round(b.get_seconds(), 3)) for a, b in scenes]
+    shots = [Shot(round(float(a.seconds), 3), round(float(b.seconds), 3)) for a, b in scenes]
     return shots or [Shot(0.0, info.duration)]
 
 

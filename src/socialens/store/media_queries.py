@@ -95,3 +95,102 @@ def clear_frames(store: Store, media_ids: Sequence[str]) -> None:
 
 def analysed_media_ids(store: Store) -> set[str]:
     return {row[0] for row in store.con.execute("SELECT DISTINCT media_id FROM media_frames").fetchall()}
+
+
+def read_frame_vectors(store: Store) -> dict[str, list[Any]]:
+    """Key, pHash and features of every analysed frame (what the corpus-wide grouping needs)."""
+    columns = ("platform", "media_id", "frame_ms", "phash", "features")
+    rows = store.con.execute(
+        f"SELECT {', '.join(columns)} FROM media_frames ORDER BY platform, media_id, frame_ms"
+    ).fetchall()
+    return {name: [row[i] for row in rows] for i, name in enumerate(columns)}
+
+
+def set_frame_groups(store: Store, keys: dict[str, list[Any]], duplicate: list[str | None], visual: list[int]) -> None:
+    """Write each frame's near-duplicate group and visual cluster."""
+    data = pa.table(
+        {
+            "platform": keys["platform"],
+            "media_id": keys["media_id"],
+            "frame_ms": pa.array(keys["frame_ms"], pa.int64()),
+            "duplicate_cluster": pa.array(duplicate, pa.string()),
+            "visual_cluster": pa.array(visual, pa.int32()),
+        }
+    )
+    store.con.register("_groups_input", data)
+    try:
+        with store.transaction():
+            store.con.execute(
+                """UPDATE media_frames f SET duplicate_cluster = g.duplicate_cluster, visual_cluster = g.visual_cluster
+                   FROM _groups_input g
+                   WHERE f.platform = g.platform AND f.media_id = g.media_id AND f.frame_ms = g.frame_ms"""
+            )
+    finally:
+        store.con.unregister("_groups_input")
+
+
+def image_texts_by_post(store: Store) -> list[tuple[str, str, str, str | None]]:
+    """``(platform, post, text, lang)``: the text read in each post's pictures, frames in order."""
+    rows = store.con.execute(
+        """SELECT f.platform, m.post, string_agg(f.ocr_text, '\n' ORDER BY m.position, f.frame_ms),
+                  mode(f.ocr_lang)
+           FROM media_frames f JOIN media m ON m.platform = f.platform AND m.id = f.media_id
+           WHERE f.ocr_text IS NOT NULL AND f.ocr_text <> ''
+           GROUP BY f.platform, m.post ORDER BY f.platform, m.post"""
+    ).fetchall()
+    return [(str(p), str(post), str(text), lang) for p, post, text, lang in rows]
+
+
+def frame_summary(store: Store) -> dict[str, Any]:
+    """Counts for the report and the JSON output."""
+    row = store.con.execute(
+        """SELECT count(*), count(DISTINCT media_id), count(*) FILTER (WHERE m.kind = 'video'),
+                  count(*) FILTER (WHERE ocr_text IS NOT NULL AND ocr_text <> ''), count(nsfw),
+                  count(*) FILTER (WHERE nsfw >= 0.5)
+           FROM media_frames f LEFT JOIN media m ON m.platform = f.platform AND m.id = f.media_id"""
+    ).fetchone()
+    assert row is not None
+    keys = ("frames", "media", "video_frames", "with_text", "nsfw_scored", "nsfw_flagged")
+    return dict(zip(keys, (int(x) for x in row), strict=True))
+
+
+def top_labels(store: Store, limit: int = 15) -> list[tuple[str, int]]:
+    rows = store.con.execute(
+        """SELECT top_label, count(*) AS n FROM media_frames WHERE top_label IS NOT NULL
+           GROUP BY top_label ORDER BY n DESC, top_label LIMIT ?""",
+        [limit],
+    ).fetchall()
+    return [(str(label), int(n)) for label, n in rows]
+
+
+def duplicate_groups(store: Store, limit: int = 10) -> list[dict[str, Any]]:
+    """The largest near-duplicate groups: how many pictures and posts, the most common label, a text sample."""
+    rows = store.con.execute(
+        """SELECT f.duplicate_cluster, count(*) AS n, count(DISTINCT m.post) AS posts, mode(f.top_label),
+                  max(f.ocr_text) FILTER (WHERE f.ocr_text <> ''), min(p.created_at), max(p.created_at)
+           FROM media_frames f
+           JOIN media m ON m.platform = f.platform AND m.id = f.media_id
+           LEFT JOIN posts p ON p.platform = m.platform AND p.id = m.post
+           WHERE f.duplicate_cluster IS NOT NULL
+           GROUP BY f.duplicate_cluster ORDER BY posts DESC, n DESC, f.duplicate_cluster LIMIT ?""",
+        [limit],
+    ).fetchall()
+    keys = ("group", "pictures", "posts", "label", "text", "first", "last")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def visual_groups(store: Store) -> list[dict[str, Any]]:
+    """Each visual cluster's size and its three most common labels."""
+    rows = store.con.execute(
+        """SELECT visual_cluster, count(*) AS n, list(top_label ORDER BY top_label) FROM media_frames
+           WHERE visual_cluster IS NOT NULL GROUP BY visual_cluster ORDER BY n DESC, visual_cluster"""
+    ).fetchall()
+    out = []
+    for cluster, n, labels in rows:
+        counts: dict[str, int] = {}
+        for label in labels or []:
+            if label:
+                counts[label] = counts.get(label, 0) + 1
+        common = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+        out.append({"cluster": int(cluster), "frames": int(n), "labels": [k for k, _ in common]})
+    return out
