@@ -194,3 +194,17 @@ def visual_groups(store: Store) -> list[dict[str, Any]]:
         common = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
         out.append({"cluster": int(cluster), "frames": int(n), "labels": [k for k, _ in common]})
     return out
+
+
+def posts_with_text_and_picture(store: Store) -> dict[str, list[Any]]:
+    """``platform``, ``post``, ``text`` and ``features`` (first analysed frame) of posts that have both."""
+    rows = store.con.execute(
+        """SELECT p.platform, p.id, p.text, arg_min(f.features, (m.position, f.frame_ms))
+           FROM posts p
+           JOIN media m ON m.platform = p.platform AND m.post = p.id
+           JOIN media_frames f ON f.platform = m.platform AND f.media_id = m.id
+           WHERE p.text IS NOT NULL AND trim(p.text) <> '' AND f.features IS NOT NULL
+           GROUP BY p.platform, p.id, p.text ORDER BY p.platform, p.id"""
+    ).fetchall()
+    columns = ("platform", "post", "text", "features")
+    return {name: [row[i] for row in rows] for i, name in enumerate(columns)}

@@ -33,8 +33,11 @@ class ImageTagger(Component):
     requires = ("media.path",)
     assigns = ("media_frames.labels", "media_frames.features")
 
-    def __init__(self, top_k: int = 5, batch_size: int = 32, threads: int = 2, channels_last: bool = True) -> None:
+    def __init__(
+        self, top_k: int = 5, batch_size: int = 32, threads: int = 2, channels_last: bool = True, image_size: int = 224
+    ) -> None:
         self.top_k = top_k
+        self.image_size = image_size
         self.batch_size = batch_size
         self.threads = threads
         self.channels_last = channels_last
@@ -70,7 +73,6 @@ class ImageTagger(Component):
         from socialens.media.images import center_square
         from socialens.models.encoders.efficientnet_lite import (
             FEATURES,
-            IMAGE_SIZE,
             features_and_logits,
             imagenet_names,
             pixels_to_input,
@@ -81,7 +83,9 @@ class ImageTagger(Component):
         torch.set_num_threads(self.threads)
         features, labels = [], []
         for start in range(0, len(pictures), self.batch_size):
-            crops = [center_square(p.convert("RGB"), IMAGE_SIZE) for p in pictures[start : start + self.batch_size]]
+            crops = [
+                center_square(p.convert("RGB"), self.image_size) for p in pictures[start : start + self.batch_size]
+            ]
             batch = pixels_to_input(crops)
             if self.channels_last:
                 batch = batch.contiguous(memory_format=torch.channels_last)
