@@ -27,7 +27,7 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} logical cores, {memory:.0f} GiB RAM, Python {platform.python_version()}"
 
 
-def train_one(kind: str, epochs: int, threads: int) -> dict:
+def train_one(kind: str, epochs: int, threads: int, out: str | None = None) -> dict:
     """One model, in its own process with ``threads`` torch threads."""
     import torch
 
@@ -43,6 +43,8 @@ def train_one(kind: str, epochs: int, threads: int) -> dict:
     metrics["wall_seconds"] = round(time.perf_counter() - t, 1)
     metrics["cpu_seconds"] = round(time.process_time(), 1)
     metrics["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    if out:  # each model's figures are kept as soon as they exist (a slow CNN must not lose the others)
+        Path(f"{out}.{kind}.json").write_text(json.dumps(metrics, indent=2))
     return metrics
 
 
@@ -60,7 +62,7 @@ def main() -> None:
     load_before = os.getloadavg()
     names = {"lr": "logistic regression (baseline)", "mlp": "mlp", "cnn": "cnn"}
     with ProcessPoolExecutor(max_workers=3) as pool:
-        futures = {kind: pool.submit(train_one, kind, args.epochs, args.threads) for kind in names}
+        futures = {kind: pool.submit(train_one, kind, args.epochs, args.threads, args.out) for kind in names}
         results = {names[kind]: future.result() for kind, future in futures.items()}
     peak = max(r.pop("peak_rss_mb") for r in results.values())
     floors = {"mlp": 0.88, "cnn": 0.91}

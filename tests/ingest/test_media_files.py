@@ -96,3 +96,21 @@ def test_api_export_without_media_dir_is_not_reread(store: Store, tmp_path: Path
     events = bluesky_jetstream(tmp_path)
     summary = _ingest_all(store, events)
     assert summary["attachments"] == 0 and rows(store, "SELECT count(*) FROM media") == [(0,)]
+
+
+def test_a_missing_bluesky_blob_is_a_reject_without_the_did(store: Store, tmp_path: Path) -> None:
+    events = bluesky_jetstream(tmp_path)
+    empty = tmp_path / "downloads"
+    empty.mkdir()
+    summary = _ingest_all(store, events, media_dir=empty)
+    assert summary["missing"] == 1 and summary["stored"] == 0
+    rejects = store.path.with_suffix(".rejects.jsonl").read_text()
+    assert "media file not found" in rejects and BSKY_DID not in rejects and "did:plc" not in rejects
+
+
+def test_media_dir_that_is_not_a_folder_is_a_clear_error(store: Store, tmp_path: Path) -> None:
+    from socialens.errors import InputFileError
+
+    events = bluesky_jetstream(tmp_path)
+    with pytest.raises(InputFileError, match="--media-dir is not a folder"):
+        ingest_media([events], store, pseudonymizer=Pseudonymizer(TEST_KEY), media_dir=tmp_path / "nope")

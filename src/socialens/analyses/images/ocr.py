@@ -20,6 +20,7 @@ from socialens.registry import register
 if TYPE_CHECKING:
     from PIL import Image
 
+SINGLE_CHARACTER_SCORE = 0.95
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -49,6 +50,13 @@ def flatten_lighting(image: Image.Image, blur: int = 25) -> Image.Image:
     return Image.fromarray(np.clip(flat, 0, 255).astype(np.uint8)).convert("RGB")
 
 
+def _keep(text: str, score: float, min_score: float) -> bool:
+    """A line read with confidence; a lone character needs more (photos yield stray '0' or '8' at ~0.7)."""
+    if not text or score < min_score:
+        return False
+    return len(text.replace(" ", "")) >= 2 or score >= SINGLE_CHARACTER_SCORE
+
+
 @register("images.RapidOCR.v1")
 class TextReader(Component):
     """``TextReader().read(picture) -> ImageText``; lines below ``min_score`` are dropped."""
@@ -56,7 +64,7 @@ class TextReader(Component):
     requires = ("media.path",)
     assigns = ("media_frames.ocr_text",)
 
-    def __init__(self, min_score: float = 0.6, threads: int = 1, flatten: bool = True) -> None:
+    def __init__(self, min_score: float = 0.8, threads: int = 1, flatten: bool = True) -> None:
         self.min_score = min_score
         self.threads = threads
         self.flatten = flatten
@@ -92,7 +100,7 @@ class TextReader(Component):
         lines = [
             (str(text).strip(), float(score))
             for text, score in zip(result.txts or (), result.scores or (), strict=False)
-            if float(score) >= self.min_score and str(text).strip()
+            if _keep(str(text).strip(), float(score), self.min_score)
         ]
         if not lines:
             return ImageText("", None, 0.0)
