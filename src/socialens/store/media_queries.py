@@ -208,3 +208,13 @@ def posts_with_text_and_picture(store: Store) -> dict[str, list[Any]]:
     ).fetchall()
     columns = ("platform", "post", "text", "features")
     return {name: [row[i] for row in rows] for i, name in enumerate(columns)}
+
+
+def frame_features_by_post(store: Store) -> dict[str, list[Any]]:
+    """``platform``, ``post`` and the list of its frames' features, for posts with analysed pictures."""
+    rows = store.con.execute(
+        """SELECT f.platform, m.post, list(f.features ORDER BY m.position, f.frame_ms)
+           FROM media_frames f JOIN media m ON m.platform = f.platform AND m.id = f.media_id
+           WHERE f.features IS NOT NULL GROUP BY f.platform, m.post ORDER BY f.platform, m.post"""
+    ).fetchall()
+    return {"platform": [r[0] for r in rows], "post": [r[1] for r in rows], "features": [r[2] for r in rows]}

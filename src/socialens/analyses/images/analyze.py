@@ -11,7 +11,9 @@ when ``analyze topics`` has fitted a model, assigned a topic (``topic.image_text
 
 Options (``-o key=value``): ``ocr`` (true), ``nsfw`` (false), ``max_distance`` (10 bits),
 ``clusters`` (visual clusters; default about sqrt(frames / 2)), ``batch_size`` (32),
-``threads`` (2), ``reanalyse`` (false: only media not analysed yet).
+``threads`` (2), ``reanalyse`` (false: only media not analysed yet), ``classifier`` (a model
+trained with ``train image-classifier``, or ``default``: each post's pictures get its class,
+``post_scores`` task ``image_class``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ _DEFAULTS = {
     "batch_size": "32",
     "threads": "2",
     "reanalyse": "false",
+    "classifier": "",
 }
 # Pictures handled per store write: bounded memory whatever the library's size.
 _CHUNK = 64
@@ -53,6 +56,7 @@ class ImageSettings:
     batch_size: int = 32
     threads: int = 2
     reanalyse: bool = False
+    classifier: str = ""
 
     @classmethod
     def from_options(cls, options: dict[str, str]) -> ImageSettings:
@@ -69,6 +73,7 @@ class ImageSettings:
                 batch_size=int(merged["batch_size"]),
                 threads=int(merged["threads"]),
                 reanalyse=_flag(merged["reanalyse"]),
+                classifier=merged["classifier"],
             )
         except ValueError as exc:
             raise ConfigError(f"images options: {exc}") from None
@@ -126,6 +131,7 @@ def analyze_images(
     groups = group_frames(store, settings)
     _note_failures(store, counts.failed)
     texts = score_image_texts(store, models_dir) if settings.ocr else {"skipped": "ocr=false"}
+    classes = _classify(store, models_dir, settings.classifier)
     summary = frame_summary(store)
     return {
         "analysed_media": counts.media,
@@ -135,12 +141,21 @@ def analyze_images(
         **groups,
         "top_labels": top_labels(store, 10),
         "image_text": texts,
+        **({"image_class": classes} if classes else {}),
         "summary": (
             f"analysed {counts.media:,} media ({counts.frames:,} frames, {len(counts.failed):,} unreadable); "
             f"store: {summary['frames']:,} frames, {summary['with_text']:,} with text, "
             f"{groups['duplicate_groups']:,} near-duplicate groups, {groups['visual_clusters']:,} visual clusters"
         ),
     }
+
+
+def _classify(store: Store, models_dir: Path | None, name: str) -> dict[str, Any] | None:
+    if not name:
+        return None
+    from socialens.analyses.images.classifier import classify_posts
+
+    return classify_posts(store, models_dir, name)
 
 
 def _stages(settings: ImageSettings) -> dict[str, Any]:

@@ -128,3 +128,61 @@ def load_classifier(folder: Path) -> EfficientNetClassifier:
     if body:
         model.body.load_state_dict(body)
     return model.eval()
+
+
+CLASS_TASK = "image_class"
+
+
+def classify_posts(store: Any, models_dir: Path | None = None, name: str = "default") -> dict[str, Any]:
+    """Each post's pictures through a registered image classifier (``post_scores`` task ``image_class``).
+
+    Uses the features ``analyze images`` stored, so it needs a head-only model (``unfreeze=0``,
+    whose body is the unchanged pretrained network); a post's label comes from the mean of its
+    frames' class probabilities.
+    """
+    import orjson
+    import pyarrow as pa
+
+    from socialens.errors import ConfigError
+    from socialens.store.media_queries import frame_features_by_post
+    from socialens.store.scores import write_scores
+    from socialens.training.model_registry import ModelRegistry
+
+    registry = ModelRegistry(models_dir)
+    card = registry.default("image-classifier", "multi") if name == "default" else registry.load_card(name)
+    assert card.path is not None
+    model = load_classifier(card.path)
+    if model.unfreeze:
+        raise ConfigError(
+            f"{card.name} v{card.version} tuned its body (unfreeze={model.unfreeze}); classify with a head-only model"
+        )
+    posts = frame_features_by_post(store)
+    if not posts:
+        return {"classified": 0}
+    with torch.inference_mode():
+        probabilities = [
+            model.head(torch.tensor(np.asarray(frames, dtype=np.float32))).softmax(-1).mean(0).tolist()
+            for frames in posts["features"]
+        ]
+    best = [int(np.argmax(p)) for p in probabilities]
+    write_scores(
+        store,
+        pa.table(
+            {
+                "platform": posts["platform"],
+                "post_id": posts["post"],
+                "task": [CLASS_TASK] * len(best),
+                "label": [card.labels[b] for b in best],
+                "score": [round(p[b], 4) for p, b in zip(probabilities, best, strict=True)],
+                "probabilities": [
+                    orjson.dumps({lab: round(x, 4) for lab, x in zip(card.labels, p, strict=True)}).decode()
+                    for p in probabilities
+                ],
+                "model": [f"{card.name} v{card.version}"] * len(best),
+            }
+        ),
+    )
+    counts: dict[str, int] = {}
+    for b in best:
+        counts[card.labels[b]] = counts.get(card.labels[b], 0) + 1
+    return {"classified": len(best), "model": f"{card.name} v{card.version}", "labels": counts}
