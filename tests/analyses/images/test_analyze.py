@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import orjson
+import pytest
 
 from socialens.analyses.images.analyze import run
 from socialens.report.sections import build_sections
@@ -22,6 +23,8 @@ def _frames(store: Store) -> dict[str, list[dict[str, object]]]:
     return out
 
 
+# OCR, NudeNet and EfficientNet on six frames: about a minute on a quiet machine, many on a shared one.
+@pytest.mark.timeout(1200)
 def test_analyze_images_end_to_end(picture_store: Store) -> None:
     store = picture_store
     result = run(store, options={"nsfw": "true"})
@@ -43,6 +46,7 @@ def test_analyze_images_end_to_end(picture_store: Store) -> None:
     assert "alice" not in orjson.dumps(result).decode()
 
 
+@pytest.mark.timeout(900)
 def test_second_run_only_analyses_new_media_and_report_section(picture_store: Store) -> None:
     run(picture_store, options={"ocr": "false"})
     again = run(picture_store, options={"ocr": "false"})

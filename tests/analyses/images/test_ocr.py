@@ -5,9 +5,13 @@ from __future__ import annotations
 import importlib.metadata as md
 from pathlib import Path
 
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from socialens.analyses.images.ocr import TextReader
+
+# RapidOCR takes about 2 s a picture on a quiet machine; far longer when the cores are shared.
+pytestmark = pytest.mark.timeout(900)
 
 PAGE = Path(str(md.distribution("scikit-image").locate_file("skimage/data/page.png")))
 FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
