@@ -114,3 +114,16 @@ def test_media_dir_that_is_not_a_folder_is_a_clear_error(store: Store, tmp_path:
     events = bluesky_jetstream(tmp_path)
     with pytest.raises(InputFileError, match="--media-dir is not a folder"):
         ingest_media([events], store, pseudonymizer=Pseudonymizer(TEST_KEY), media_dir=tmp_path / "nope")
+
+
+def test_ingest_cli_reports_media_and_no_media_skips_them(tmp_path: Path) -> None:
+    from tests.cli.test_cli import run_cli
+
+    tweets = twitter_archive(tmp_path / "archive")
+    result = run_cli(tmp_path, "ingest", tweets, "--store", tmp_path / "s.duckdb", "--json", timeout=180)
+    assert result.code == 0, result.stderr
+    media = result.json()["media"]
+    assert (media["attachments"], media["stored"], media["missing"], media["unreadable"]) == (3, 1, 1, 1)
+    assert media["rejects_file"] and Path(media["rejects_file"]).exists()
+    skipped = run_cli(tmp_path, "ingest", tweets, "--store", tmp_path / "t.duckdb", "--no-media", "--json", timeout=180)
+    assert skipped.code == 0 and "media" not in skipped.json()
