@@ -111,3 +111,15 @@ class TrainingError(SocialensError):
     """Training cannot go on: empty data, or a loss that stopped being a number."""
 
     code = "E504"
+
+
+class MediaError(SocialensError):
+    """One media file is missing, unreadable or not a picture or video. Ingest and image analysis
+    set the attachment aside in the rejects file and go on."""
+
+    code = "E120"
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason

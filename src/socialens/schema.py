@@ -96,6 +96,40 @@ class Interaction:
     id: str = ""
 
 
+MediaKind = Literal["image", "video", "gif"]
+MEDIA_KINDS: tuple[str, ...] = ("image", "video", "gif")
+
+
+@dataclass(slots=True, kw_only=True)
+class Media:
+    """One attachment of a post: a photo, a video or an animated GIF.
+
+    ``id`` is derived from the platform, post and position when left empty. ``path`` is the
+    store's own copy (metadata stripped) when the file was found, ``url`` where the platform
+    serves it (identifiers inside it pseudonymised). ``sha256`` is of the original file's bytes,
+    ``phash`` a 64-bit perceptual hash (16 hex digits) of the picture or first key frame.
+    Not an ingest record type: attachments are mapped by ``socialens.ingest.attachments``.
+    """
+
+    table: ClassVar[str] = "media"
+
+    post: str
+    platform: str
+    position: int = 0
+    kind: str = "image"
+    url: str | None = None
+    path: str | None = None
+    mime: str | None = None
+    size_bytes: int | None = None
+    sha256: str | None = None
+    phash: str | None = None
+    width: int | None = None
+    height: int | None = None
+    duration: float | None = None
+    alt_text: str | None = None
+    id: str = ""
+
+
 Record = Post | User | Interaction
 RecordType = type[Post] | type[User] | type[Interaction]
 RECORD_TYPES: tuple[type[Post], type[User], type[Interaction]] = (Post, User, Interaction)

@@ -55,6 +55,8 @@ def test_export_then_import_into_another_store(ingested, tmp_path):
         "user_scores": 0,
         "analysis_results": 0,
         "alerts": 0,
+        "media": 0,
+        "media_frames": 0,
     }
     assert all(Path(info["path"]).exists() for info in tables.values())
 

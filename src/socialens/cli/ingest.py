@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,6 +17,10 @@ from socialens.cli.common import (
     resolve_config,
     store_path,
 )
+
+if TYPE_CHECKING:
+    from socialens.privacy import Pseudonymizer
+    from socialens.store import Store
 
 # --edge: None lets ingest choose (columnar for large twitter-v1 JSON lines).
 _EDGES: dict[str, bool | None] = {"auto": None, "columnar": True, "python": False}
@@ -50,6 +54,14 @@ def ingest_command(
     max_text_chars: Annotated[
         int, typer.Option(help="Cut longer post texts to this many characters (0: no cap); the summary counts them.")
     ] = 100_000,
+    media_dir: Annotated[
+        Path | None,
+        typer.Option("--media-dir", help="Folder of downloaded media files to match to the posts' attachments."),
+    ] = None,
+    media: Annotated[
+        bool | None,
+        typer.Option("--media/--no-media", help="Copy attachments in (default: for archives and with --media-dir)."),
+    ] = None,
     config: ConfigOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -67,29 +79,64 @@ def ingest_command(
     settings = {**_generic_settings(format, record, map, platform), **_options(option)}
     total = sum(p.stat().st_size for p in paths if p.is_file())
     try:
-        with Store(store_path(store, cfg)) as db, _progress(total, quiet=json) as advance:
-            summary = ingest(
-                paths,
-                db,
-                format=format,
-                pseudonymizer=pseudonymizer,
-                rejects_path=rejects,
-                batch_size=batch_size or cfg.ingest.batch_size,
-                importer_settings=settings,
-                progress=advance,
-                columnar=_EDGES[edge],
-                max_text_chars=max_text_chars or None,
-            )
+        with Store(store_path(store, cfg)) as db:
+            with _progress(total, quiet=json) as advance:
+                summary = ingest(
+                    paths,
+                    db,
+                    format=format,
+                    pseudonymizer=pseudonymizer,
+                    rejects_path=rejects,
+                    batch_size=batch_size or cfg.ingest.batch_size,
+                    importer_settings=settings,
+                    progress=advance,
+                    columnar=_EDGES[edge],
+                    max_text_chars=max_text_chars or None,
+                )
+            result = summary.as_dict()
+            if media is not False:
+                result["media"] = _ingest_media(
+                    paths, db, format, pseudonymizer, media_dir, rejects, settings, media, json
+                )
     except IngestInterrupted as stopped:
         _report_interrupted(stopped, json)
         raise typer.Exit(130) from None
-    result = summary.as_dict()
     if json:
         emit_json(result)
     else:
         _print_summary(result)
     if summary.errors:
         raise typer.Exit(1)
+
+
+def _ingest_media(
+    paths: list[Path],
+    db: Store,
+    format: str,
+    pseudonymizer: Pseudonymizer,
+    media_dir: Path | None,
+    rejects: Path | None,
+    settings: dict[str, object],
+    media: bool | None,
+    quiet: bool,
+) -> dict[str, object]:
+    """The media pass (``socialens.ingest.media_files``), with its own progress bar."""
+    from socialens.cli.common import progress_bars
+    from socialens.ingest.media_files import ingest_media
+
+    with progress_bars(quiet=quiet) as progress:
+        found = ingest_media(
+            paths,
+            db,
+            pseudonymizer=pseudonymizer,
+            format=format,
+            media_dir=media_dir,
+            rejects_path=rejects,
+            importer_settings=settings,
+            progress=progress,
+            all_formats=bool(media),
+        )
+    return found.as_dict()
 
 
 def _generic_settings(format: str, record: str, mapping: list[str] | None, platform: str | None) -> dict[str, object]:
@@ -180,6 +227,13 @@ def _print_summary(result: dict[str, object]) -> None:
         )
     for note in result["notes"]:  # type: ignore[attr-defined]
         console.print(f"note: {note}", highlight=False, soft_wrap=True)
+    media = result.get("media")
+    if isinstance(media, dict) and media["attachments"]:
+        console.print(
+            f"media: {media['attachments']:,} attachments, {media['stored']:,} files stored without metadata "
+            f"in {media['library']}, {media['missing']:,} missing, {media['unreadable']:,} unreadable",
+            soft_wrap=True,
+        )
     if result["rejects_file"]:
         console.print(f"rejected records with file, line and reason: {result['rejects_file']}", soft_wrap=True)
     for error in result["errors"]:  # type: ignore[attr-defined]

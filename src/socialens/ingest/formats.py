@@ -2,32 +2,10 @@
 
 from __future__ import annotations
 
-import pkgutil
-from importlib import import_module
-
-import socialens.ingest
 from socialens.errors import ConfigError, UnknownComponentError, UnknownFormatError
 from socialens.ingest.base import Importer, Sample
 from socialens.ingest.readers import Source
 from socialens.registry import components
-
-# Modules of socialens.ingest that are machinery; every other module is one importer.
-_NOT_IMPORTERS = {
-    "base",
-    "chunks",
-    "edge",
-    "formats",
-    "mapping",
-    "readers",
-    "run",
-    "timeparse",
-    "mastodon_fields",
-    "weibo_fields",
-}
-
-for _module in pkgutil.iter_modules(socialens.ingest.__path__):
-    if _module.name not in _NOT_IMPORTERS and not _module.name.startswith("_"):
-        import_module(f"socialens.ingest.{_module.name}")
 
 # Below this confidence, auto-detection refuses to guess.
 MIN_CONFIDENCE = 0.5

@@ -13,7 +13,7 @@ KEYS: dict[str, tuple[str, ...]] = {
 }
 
 # Tables analyses write back; exported and imported with the records (replaced by key on import).
-RESULT_TABLES = ("post_scores", "user_scores", "analysis_results", "alerts")
+RESULT_TABLES = ("post_scores", "user_scores", "analysis_results", "alerts", "media", "media_frames")
 
 MIGRATIONS: list[list[str]] = [
     # 1: canonical tables, ingest log, metadata
@@ -100,6 +100,27 @@ MIGRATIONS.append(
         "ALTER TABLE posts ADD COLUMN content_state VARCHAR",
         # how a file was read: relative times' reference, truncated texts, notes (JSON)
         "ALTER TABLE ingests ADD COLUMN details VARCHAR",
+    ]
+)
+
+MIGRATIONS.append(
+    # 6: media attachments (socialens.schema.Media) and what image analysis finds in each picture
+    # or video key frame (frame_ms = 0 for a still image): labels, text in the image, features,
+    # duplicate and visual clusters, an optional NSFW score.
+    [
+        """CREATE TABLE media (
+            id VARCHAR NOT NULL, platform VARCHAR NOT NULL, post VARCHAR NOT NULL, position INTEGER,
+            kind VARCHAR NOT NULL, url VARCHAR, path VARCHAR, mime VARCHAR, size_bytes BIGINT,
+            sha256 VARCHAR, phash VARCHAR, width INTEGER, height INTEGER, duration DOUBLE,
+            alt_text VARCHAR, ingested_at TIMESTAMP DEFAULT current_localtimestamp(),
+            PRIMARY KEY (platform, id))""",
+        """CREATE TABLE media_frames (
+            platform VARCHAR NOT NULL, media_id VARCHAR NOT NULL, frame_ms BIGINT NOT NULL,
+            post VARCHAR, phash VARCHAR, labels VARCHAR, top_label VARCHAR, top_score DOUBLE,
+            features FLOAT[], ocr_text VARCHAR, ocr_lang VARCHAR, duplicate_cluster VARCHAR,
+            visual_cluster INTEGER, nsfw DOUBLE, model VARCHAR,
+            analysed_at TIMESTAMP DEFAULT current_localtimestamp(),
+            PRIMARY KEY (platform, media_id, frame_ms))""",
     ]
 )
 
