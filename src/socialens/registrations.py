@@ -68,6 +68,12 @@ COMPONENTS: dict[str, Registration] = {
     "sequence.NextItem.v1": Registration(f"{_ANALYSES}.sequence.recommender:NextItemRecommender", "ml"),
     "suspicious.BehaviourScore.v1": Registration(f"{_ANALYSES}.suspicious.score:BehaviourScore", "ml"),
     "suspicious.BotClassifier.v1": Registration(f"{_ANALYSES}.suspicious.score:BotClassifier", "ml"),
+    # Images: tagging, text in images, duplicate and visual clusters, NSFW score.
+    "images.EfficientNetLite0.v1": Registration(f"{_ANALYSES}.images.tagger:ImageTagger", "images"),
+    "images.NudeNet.v1": Registration(f"{_ANALYSES}.images.nsfw:NsfwScorer", "images"),
+    "images.PHashClusters.v1": Registration(f"{_ANALYSES}.images.clusters:DuplicateClusters", "images"),
+    "images.RapidOCR.v1": Registration(f"{_ANALYSES}.images.ocr:TextReader", "images"),
+    "images.VisualKMeans.v1": Registration(f"{_ANALYSES}.images.clusters:VisualClusters", "images"),
     # Topics: embedders, reducers, clusterers, representations and the model that joins them.
     "topics.CTfidf.v1": Registration(f"{_ANALYSES}.topics.representation:CTfidf", "topics"),
     "topics.CoherentCTfidf.v1": Registration(f"{_ANALYSES}.topics.representation:CoherentCTfidf", "topics"),
