@@ -7,12 +7,15 @@ registry (task ``topics``) so later batches and streams are assigned incremental
 (:func:`load_fitted`, :class:`socialens.analyses.topics.incremental.TopicTracker`).
 
 Options (``-o key=value``): ``sample`` (posts to fit on, default 20000; the rest are assigned
-in batches), ``min_topic_size`` (40), ``seed`` (42), ``lang`` (``en``, ``zh`` or ``auto``: the
-embedder is MiniLM for English, multilingual-e5 otherwise), ``embedder`` (``minilm``, ``e5``,
-``tfidf``), ``reducer`` (``pca``, ``umap``), ``clusterer`` (``hdbscan``, ``kmeans``),
-``n_topics`` (k-means only, 50), ``reassign_outliers`` (``false``). The defaults are the
-HDBSCAN setting of ``benchmarks/bench_topics.py``; ``clusterer=kmeans`` measured the most
-coherent keywords there and leaves no outliers.
+to the nearest topic), ``seed`` (42), ``lang`` (``en``, ``zh`` or ``auto``: recorded with the
+model; every language gets the same default embedder), ``embedder`` (``wordllama``, the
+default; ``minilm``, ``e5``, ``tfidf``), ``reducer`` (``pca``: 50 dimensions for k-means, 5
+for HDBSCAN; ``umap``), ``clusterer`` (``kmeans``, the default; ``hdbscan``), ``n_topics``
+(k-means: ``auto`` = sqrt(posts in the sample) / 5, 2 to 30; or a number), ``min_topic_size``
+(HDBSCAN only, 40), ``reassign_outliers`` (``false``). Pretrained embedders' vectors are kept
+in the store (``socialens.store.embedding_cache``), so a second run embeds only new posts.
+The defaults were chosen by ``benchmarks/bench_topics.py`` and ``bench_topics_labelled.py``
+(see ``docs/topics.md``).
 """
 
 from __future__ import annotations
@@ -32,10 +35,10 @@ _DEFAULTS = {
     "min_topic_size": "40",
     "seed": "42",
     "lang": "auto",
-    "embedder": "",
+    "embedder": "wordllama",
     "reducer": "pca",
-    "clusterer": "hdbscan",
-    "n_topics": "50",
+    "clusterer": "kmeans",
+    "n_topics": "auto",
     "reassign_outliers": "false",
 }
 
@@ -66,22 +69,24 @@ def build_topics(settings: dict[str, str], language: str) -> Any:
     from socialens.analyses.topics.model import Topics
 
     seed = _int(settings, "seed")
-    name = settings["embedder"] or ("minilm" if language == "en" else "e5")
+    name = settings["embedder"] or "wordllama"
+    n_topics = None if settings["n_topics"] == "auto" else _int(settings, "n_topics")
     choices: dict[str, dict[str, Any]] = {
         "embedder": {
+            "wordllama": embedders.WordLlamaEmbedder,
             "minilm": embedders.MiniLMEmbedder,
             "e5": embedders.E5Embedder,
             "tfidf": lambda: embedders.TfidfSvdEmbedder(seed=seed),
         },
         "reducer": {
-            "pca": lambda: reducers.PCAReducer(n_components=5, seed=seed),
+            "pca": lambda: reducers.PCAReducer(n_components=5 if settings["clusterer"] == "hdbscan" else 50, seed=seed),
             "umap": lambda: reducers.UMAPReducer(seed=seed),
         },
         "clusterer": {
             "hdbscan": lambda: clusterers.HDBSCANClusterer(
                 min_cluster_size=_int(settings, "min_topic_size"), min_samples=5
             ),
-            "kmeans": lambda: clusterers.KMeansClusterer(n_clusters=_int(settings, "n_topics"), seed=seed),
+            "kmeans": lambda: clusterers.AutoKMeansClusterer(n_clusters=n_topics, seed=seed),
         },
     }
     picked = {"embedder": name, "reducer": settings["reducer"], "clusterer": settings["clusterer"]}
@@ -103,6 +108,7 @@ def run(
 ) -> dict[str, Any]:
     """``socialens analyze topics``."""
     from socialens.analyses.topics import results
+    from socialens.analyses.topics.cache import embed_with_cache
     from socialens.store.topic_queries import read_posts_for_topics
 
     settings = _settings(options)
@@ -110,8 +116,9 @@ def run(
     posts = read_posts_for_topics(store)
     language = settings["lang"] if settings["lang"] != "auto" else choose_language(posts["lang"])
     topics = build_topics(settings, language)
+    embeddings = embed_with_cache(store, topics.embedder, posts["text"], bar)
     bar.start("finding topics", len(posts["text"]))
-    labels = topics.fit_transform(posts["text"], posts["created_at"])
+    labels = topics.fit_transform(posts["text"], posts["created_at"], embeddings=embeddings)
     bar.advance(len(labels))
     results.write_all(store, topics, posts, labels)
     card = save_fitted(topics, models_dir, language, len(labels))

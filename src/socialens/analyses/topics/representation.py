@@ -129,10 +129,13 @@ class CTfidf(Representation):
         indicator = sparse.csr_matrix(
             (np.ones(len(kept)), ([index[int(t)] for t in ids[kept]], kept)), shape=(len(topics), len(ids))
         )
-        weights = class_tfidf((indicator @ matrix).toarray())  # (topics, words)
+        weights = self._adjust(class_tfidf((indicator @ matrix).toarray()))  # (topics, words)
         for t, row in zip(topics, weights, strict=True):
             self.keywords_[t] = [self.vocabulary_[i] for i in self._choose(row, matrix)]
         return self
+
+    def _adjust(self, weights: np.ndarray) -> np.ndarray:
+        return weights
 
     def _choose(self, weights: np.ndarray, matrix: Any) -> list[int]:
         best = np.argsort(-weights, kind="stable")[: self.top_n]
@@ -168,6 +171,34 @@ class CoherentCTfidf(CTfidf):
             gain[chosen] = -np.inf
             chosen.append(int(np.argmax(gain)))
         return [pool[i] for i in chosen]
+
+
+@register("topics.DistinctCTfidf.v1")
+class DistinctCTfidf(CoherentCTfidf):
+    """:class:`CoherentCTfidf` where a word can describe at most ``max_topics_per_word`` topics:
+    those where its c-TF-IDF weight is highest. Three "flight" topics then read "cancelled,
+    rebook", "hold, customer service" and "bags, lost" instead of "flight, ..." three times,
+    and topic diversity (unique words over all topics' top words) rises.
+    """
+
+    def __init__(
+        self,
+        top_n: int = 10,
+        min_df: int = 5,
+        max_features: int = 20_000,
+        candidates: int = 30,
+        weight: float = 0.5,
+        max_topics_per_word: int = 1,
+    ) -> None:
+        super().__init__(top_n=top_n, min_df=min_df, max_features=max_features, candidates=candidates, weight=weight)
+        self.max_topics_per_word = max_topics_per_word
+
+    def _adjust(self, weights: np.ndarray) -> np.ndarray:
+        if len(weights) <= self.max_topics_per_word:
+            return weights
+        # Rank of each topic for each word (0 = the topic where the word weighs most).
+        rank = np.argsort(np.argsort(-weights, axis=0, kind="stable"), axis=0, kind="stable")
+        return np.where(rank < self.max_topics_per_word, weights, 0.0)
 
 
 def _npmi_matrix(co: np.ndarray, n: int) -> np.ndarray:
