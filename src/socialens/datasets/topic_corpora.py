@@ -80,7 +80,8 @@ def fortunes_zh(folder: Path = FORTUNES_DIR, min_group: int = 50) -> LabelledCor
         raise InputFileError(missing[0], "Chinese fortunes not installed: apt-get install fortunes-zh")
     rows: list[tuple[str, str]] = []
     for path in files:
-        for entry in _ANSI.sub("", path.read_text(encoding="utf-8")).split("\n%\n"):
+        # Twice: a few fortunes quote an escape sequence around a colour code.
+        for entry in _ANSI.sub("", _ANSI.sub("", path.read_text(encoding="utf-8"))).split("\n%\n"):
             parsed = _parse_fortune(entry, poetry=path.name != "chinese")
             if parsed is not None:
                 rows.append(parsed)
