@@ -21,9 +21,10 @@ import numpy as np
 from socialens.store.duckdb_store import Store
 
 TABLE = "embedding_cache"
+# No primary key: only hashes not yet cached are inserted (read first, then write), and
+# reads take the whole model's rows anyway; an index would only slow the inserts down.
 _CREATE = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-    model VARCHAR NOT NULL, text_hash UBIGINT NOT NULL, vector BLOB NOT NULL,
-    PRIMARY KEY (model, text_hash))"""
+    model VARCHAR NOT NULL, text_hash UBIGINT NOT NULL, vector BLOB NOT NULL)"""
 
 
 def text_hashes(texts: Sequence[str]) -> np.ndarray:
@@ -46,21 +47,25 @@ def _exists(store: Store) -> bool:
     return bool(row and row[0])
 
 
-def read_embeddings(store: Store, model: str, hashes: np.ndarray, dim: int) -> tuple[np.ndarray, np.ndarray]:
-    """``(vectors (N, dim) float32, found (N,) bool)`` for ``hashes``; rows not cached are zeros."""
-    vectors = np.zeros((len(hashes), dim), dtype=np.float32)
+def read_embeddings(
+    store: Store, model: str, hashes: np.ndarray, dim: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(vectors (N, dim) float32, found (N,) bool)`` for ``hashes``; rows not cached are zeros.
+
+    ``dim`` None takes the width of the cached vectors (0 when nothing is cached); vectors of
+    another or mixed width under one key count as not cached.
+    """
     found = np.zeros(len(hashes), dtype=bool)
-    if not len(hashes) or not _exists(store):
-        return vectors, found
-    table = (
-        store.con.cursor()
-        .sql(f"SELECT text_hash, vector FROM {TABLE} WHERE model = ?", params=[model])
-        .to_arrow_table()
-    )
-    if table.num_rows == 0:
-        return vectors, found
+    table = None
+    if len(hashes) and _exists(store):
+        sql = f"SELECT text_hash, vector FROM {TABLE} WHERE model = ?"
+        table = store.con.cursor().sql(sql, params=[model]).to_arrow_table()
+    if table is None or table.num_rows == 0:
+        return np.zeros((len(hashes), dim or 0), dtype=np.float32), found
+    width = dim if dim is not None else len(table.column("vector")[0].as_py()) // 2
+    vectors = np.zeros((len(hashes), width), dtype=np.float32)
     cached = np.asarray(table.column("text_hash").to_numpy(), dtype=np.uint64)
-    matrix = _blob_matrix(table.column("vector"), dim)
+    matrix = _blob_matrix(table.column("vector"), width)
     if matrix is None:  # another width under this key: recompute everything
         return vectors, found
     order = np.argsort(cached)
@@ -84,24 +89,22 @@ def _blob_matrix(column: Any, dim: int) -> np.ndarray | None:
 
 
 def write_embeddings(store: Store, model: str, hashes: np.ndarray, vectors: np.ndarray) -> int:
-    """Insert (or replace) the vectors of ``hashes``; returns the rows written."""
+    """Add the vectors of ``hashes`` (call with hashes not cached yet); returns the rows written."""
     import pyarrow as pa
 
     if not len(hashes):
         return 0
     unique, first = np.unique(hashes, return_index=True)
-    rows = np.ascontiguousarray(vectors[first], dtype="<f2")
-    data = pa.table(
-        {
-            "model": pa.array([model] * len(unique), pa.string()),
-            "text_hash": pa.array(unique, pa.uint64()),
-            "vector": pa.array([r.tobytes() for r in rows], pa.binary()),
-        }
-    )
+    rows = np.ascontiguousarray(vectors[first], dtype="<f2")  # (N, D) float16
+    width = rows.shape[1] * 2
+    offsets = np.arange(len(unique) + 1, dtype=np.int32) * width
+    # Arrow binary values straight over the numpy buffers: no Python bytes object per row.
+    blobs = pa.Array.from_buffers(pa.binary(), len(unique), [None, pa.py_buffer(offsets), pa.py_buffer(rows)])
+    data = pa.table({"model": pa.array([model] * len(unique), pa.string()), "text_hash": unique, "vector": blobs})
     with store.transaction() as con:
         con.execute(_CREATE)
         con.register("_new_embeddings", data)
-        con.execute(f"INSERT OR REPLACE INTO {TABLE} SELECT model, text_hash, vector FROM _new_embeddings").fetchall()
+        con.execute(f"INSERT INTO {TABLE} SELECT model, text_hash, vector FROM _new_embeddings").fetchall()
         con.unregister("_new_embeddings")
     return len(unique)
 

@@ -17,7 +17,7 @@ from socialens.progress import NoProgress, Progress
 from socialens.store import Store
 
 MAX_CACHED_POSTS = 250_000  # 250k x 256 float32 = 256 MB held at once
-BATCH = 5_000
+BATCH = 10_000
 
 
 def embed_with_cache(
@@ -36,9 +36,10 @@ def embed_with_cache(
         return None
     bar = progress or NoProgress()
     hashes = text_hashes(texts)
-    width = embedder.embed([""]).shape[1]
-    vectors, found = read_embeddings(store, embedder.cache_key, hashes, width)
+    vectors, found = read_embeddings(store, embedder.cache_key, hashes)
     missing = np.flatnonzero(~found)
+    if len(missing) and not vectors.shape[1]:  # nothing cached yet: the embedder tells the width
+        vectors = np.zeros((len(texts), embedder.embed(["width"]).shape[1]), dtype=np.float32)
     bar.start(f"embedding {len(missing):,} posts ({len(texts) - len(missing):,} cached)", len(missing))
     for start in range(0, len(missing), BATCH):
         rows = missing[start : start + BATCH]

@@ -133,8 +133,8 @@ class WordLlamaEmbedder(Embedder):
     """WordLlama static embeddings (``wordllama``, l2_supercat, 256-d): the mean of a text's
     token vectors. Thousands of texts a second on one core, where MiniLM manages a few hundred.
 
-    Pooling is one sparse (texts x vocabulary) count matrix times the embedding table, so no
-    ``(tokens, 256)`` array is ever built; the tokenizer is the only per-text cost.
+    Each distinct word is tokenized once per process and pooling is sparse matrix products
+    (:func:`_mean_pool`): the same vectors as WordLlama's own ``embed``, several times faster.
 
     ``clean`` lower-cases and drops links and @mentions first: the tokenizer is case-sensitive
     (an all-caps "HAPPY EASTER" falls apart into rare pieces far from "happy easter"), and a
@@ -143,7 +143,7 @@ class WordLlamaEmbedder(Embedder):
 
     pretrained = True
 
-    def __init__(self, clean: bool = True, batch_size: int = 20_000) -> None:
+    def __init__(self, clean: bool = True, batch_size: int = 50_000) -> None:
         self.clean = clean
         self.batch_size = batch_size
 
@@ -155,10 +155,9 @@ class WordLlamaEmbedder(Embedder):
         table, tokenizer = _wordllama()
         parts = [np.zeros((0, table.shape[1]), dtype=np.float32)]
         for start in range(0, len(texts), self.batch_size):
-            chunk = [
-                clean_for_embedding(t) if self.clean else (t or "") for t in texts[start : start + self.batch_size]
-            ]
-            parts.append(_mean_pool(tokenizer.encode_batch(chunk, add_special_tokens=False), table))
+            chunk = texts[start : start + self.batch_size]
+            words = [(clean_for_embedding(t) if self.clean else " ".join((t or "").split())).split() for t in chunk]
+            parts.append(_mean_pool(words, tokenizer, table))
         return normalize_rows(np.concatenate(parts))
 
 
@@ -175,16 +174,51 @@ def clean_for_embedding(text: str | None) -> str:
     return " ".join(_HANDLE.sub(" ", _LINK.sub(" ", text or "")).lower().split())
 
 
-def _mean_pool(encodings: Sequence[Any], table: np.ndarray) -> np.ndarray:
+_WORD_TOKENS: dict[str, tuple[int, ...]] = {}
+_MAX_CACHED_WORDS = 1_000_000
+
+
+def _word_tokens(words: list[str], tokenizer: Any) -> list[tuple[int, ...]]:
+    """Token ids of each word, tokenizing only words not seen before in this process."""
+    new = [w for w in words if w not in _WORD_TOKENS]
+    if len(_WORD_TOKENS) + len(new) > _MAX_CACHED_WORDS:
+        _WORD_TOKENS.clear()
+        new = words
+    for word, encoding in zip(new, tokenizer.encode_batch(new, add_special_tokens=False), strict=True):
+        _WORD_TOKENS[word] = tuple(encoding.ids)
+    return [_WORD_TOKENS[w] for w in words]
+
+
+def _mean_pool(texts: Sequence[Sequence[str]], tokenizer: Any, table: np.ndarray) -> np.ndarray:
+    """Mean token vector of each text given as its words, ``(N, 256)``.
+
+    The tokenizer (Llama's SentencePiece BPE) marks a word boundary with "▁" and no token spans
+    one, so a text's tokens are its words' tokens in order: each distinct word is tokenized once
+    (75,000 distinct words for 59,000 tweets: half the tokenizer's work). The mean is one sparse
+    (texts x words) @ (words x vocabulary) @ (vocabulary x 256) product, so no (tokens, 256)
+    array is built.
+    """
     from scipy import sparse
 
-    lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
-    ids = np.fromiter((i for e in encodings for i in e.ids), dtype=np.int64, count=int(lengths.sum()))
-    indptr = np.concatenate([[0], np.cumsum(lengths)])
-    counts = sparse.csr_matrix(
-        (np.ones(len(ids), dtype=np.float32), ids, indptr), shape=(len(encodings), table.shape[0])
-    )  # (N, V)
-    return np.asarray(counts @ table) / np.maximum(lengths, 1)[:, None]  # (N, 256)
+    index: dict[str, int] = {}
+    for words in texts:
+        for word in words:
+            index.setdefault(word, len(index))
+    rows = np.repeat(np.arange(len(texts)), [len(words) for words in texts])
+    columns = np.fromiter((index[w] for words in texts for w in words), dtype=np.int64, count=len(rows))
+    text_words = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, columns)), shape=(len(texts), len(index))
+    )
+    tokens = _word_tokens(list(index), tokenizer)
+    lengths = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
+    ids = np.fromiter((i for t in tokens for i in t), dtype=np.int64, count=int(lengths.sum()))
+    word_tokens = sparse.csr_matrix(
+        (np.ones(len(ids), dtype=np.float32), ids, np.concatenate([[0], np.cumsum(lengths)])),
+        shape=(len(index), table.shape[0]),
+    )
+    counts = text_words @ word_tokens  # (N, V) token counts per text
+    totals = np.asarray(counts.sum(axis=1)).ravel()
+    return np.asarray(counts @ table) / np.maximum(totals, 1)[:, None]
 
 
 @register("topics.E5.v1")

@@ -23,7 +23,7 @@ import numpy as np
 from socialens.analyses.topics.clusterers import AutoKMeansClusterer, Clusterer
 from socialens.analyses.topics.embedders import Embedder, WordLlamaEmbedder, normalize_rows
 from socialens.analyses.topics.reducers import PCAReducer, Reducer
-from socialens.analyses.topics.representation import CoherentCTfidf, Representation, analyzer
+from socialens.analyses.topics.representation import CoherentCTfidf, Representation, analyzer, has_content_word
 from socialens.component import Component
 from socialens.errors import ModelNotFoundError
 from socialens.registry import register
@@ -140,7 +140,7 @@ class Topics(Component):
     ) -> np.ndarray:
         """Fit on ``texts`` (or a sample of them) and return every text's topic (-1: outlier)."""
         texts = [t or "" for t in texts]
-        with_words = np.flatnonzero([bool(analyzer(t)) for t in texts])
+        with_words = np.flatnonzero([has_content_word(t) for t in texts])
         sample = self._sample_rows(with_words)
         embedder, reducer, clusterer, representation = self._stages()
         self.embedder_ = embedder.fit([texts[i] for i in sample]) if embeddings is None else embedder
@@ -225,7 +225,11 @@ class Topics(Component):
             # Representatives come from the sample, whose vectors are at hand.
             inside = np.flatnonzero(labels[sample] == topic)
             picked = pick_representatives(
-                sample_vectors[inside], sims[sample[inside]], [texts[i] for i in sample[inside]], self.n_representative
+                sample_vectors[inside],
+                sims[sample[inside]],
+                [texts[i] for i in sample[inside]],
+                self.n_representative,
+                keywords.get(topic, []),
             )
             best = sample[inside[picked]]
             stamps = [times[int(i)] for i in members if times[int(i)] is not None] if times is not None else []
@@ -295,34 +299,43 @@ class Topics(Component):
 
 
 def pick_representatives(
-    vectors: np.ndarray, sims: np.ndarray, texts: Sequence[str], n: int, pool: int = 50, duplicate: float = 0.9
+    vectors: np.ndarray,
+    sims: np.ndarray,
+    texts: Sequence[str],
+    n: int,
+    keywords: Sequence[str] = (),
+    pool: int = 100,
+    duplicate: float = 0.9,
 ) -> list[int]:
     """Up to ``n`` rows that stand for a topic without repeating each other (maximal marginal
-    relevance): among the ``pool`` rows closest to the centroid, repeatedly take the one with
-    the highest similarity to the centroid minus half its similarity to the rows already taken,
-    skipping near-copies (cosine >= ``duplicate``, or the same content words: a retweet).
+    relevance). Relevance is the similarity to the centroid plus half the share of the topic's
+    first five ``keywords`` the post contains (the closest posts to a centroid are often a bare
+    "Thanks!", which shows nothing). Among the ``pool`` closest rows, repeatedly take the most
+    relevant minus half its similarity to the rows already taken, skipping near copies (cosine
+    >= ``duplicate``, or the same content words: a retweet).
 
     >>> v = np.array([[1.0, 0.0], [1.0, 0.0], [0.8, 0.6]], dtype=np.float32)
     >>> pick_representatives(v, np.array([0.99, 0.99, 0.8]), ["golf course", "RT golf course", "rain today"], 2)
     [0, 2]
     """
     order = [int(i) for i in np.argsort(-sims, kind="stable")[:pool]]
+    words = {i: set(analyzer(texts[i])) for i in order}
+    wanted = set(list(keywords)[:5])
+    relevance = {i: float(sims[i]) + 0.5 * len(words[i] & wanted) / max(len(wanted), 1) for i in order}
     chosen: list[int] = []
-    seen: set[tuple[str, ...]] = set()
+    seen: list[set[str]] = []
     while len(chosen) < n:
         best, best_score = -1, -np.inf
         for i in order:
-            key = tuple(analyzer(texts[i]))
             redundancy = float(np.max(vectors[chosen] @ vectors[i])) if chosen else 0.0
-            if i in chosen or (key and key in seen) or redundancy >= duplicate:
+            if i in chosen or (words[i] and words[i] in seen) or redundancy >= duplicate:
                 continue
-            score = float(sims[i]) - 0.5 * redundancy
-            if score > best_score:
-                best, best_score = i, score
+            if relevance[i] - 0.5 * redundancy > best_score:
+                best, best_score = i, relevance[i] - 0.5 * redundancy
         if best < 0:
             break
         chosen.append(best)
-        seen.add(tuple(analyzer(texts[best])))
+        seen.append(words[best])
     return chosen
 
 

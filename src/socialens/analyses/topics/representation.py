@@ -75,6 +75,24 @@ def analyzer(text: str) -> list[str]:
     return [t for t in tokens if t not in drop and not t.isdigit() and not t.startswith("_")]
 
 
+def has_content_word(text: str) -> bool:
+    """Whether :func:`analyzer` would keep at least one word, stopping at the first one found
+    (the same test, several times cheaper on a corpus of tweets).
+
+    >>> [has_content_word(t) for t in ("RT @h_1: https://t.co/x", "the 2 of us", "Golf!", "北京")]
+    [False, False, True, True]
+    """
+    text = _MENTION.sub(" ", _URL.sub(" ", text or ""))
+    if _CJK.search(text):
+        return bool(analyzer(text))
+    drop = stopwords()
+    for match in _WORD.finditer(text.lower()):
+        word = match.group()
+        if word not in drop and not word.isdigit() and not word.startswith("_"):
+            return True
+    return False
+
+
 class Representation(Component):
     """Base stage: topics get no keywords."""
 
