@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from socialens.analyses.topics.analyze import run
+from socialens.analyses.topics.analyze import load_fitted, run
+from socialens.analyses.topics.incremental import TopicTracker
 from socialens.analyses.topics.clusterers import AutoKMeansClusterer, default_topic_count
 from socialens.analyses.topics.embedders import WordLlamaEmbedder, clean_for_embedding
 from socialens.analyses.topics.model import Topics, distinct_labels, pick_representatives
@@ -93,3 +94,10 @@ def test_second_run_embeds_only_new_posts_and_the_cache_holds_no_text(store, tmp
     ]
     assert columns == ["model", "text_hash", "vector"]
     assert rows(store, f"SELECT count(*), count(DISTINCT model) FROM {TABLE}") == [(300, 1)]
+    # The saved default model assigns new posts and finds emerging topics.
+    model = load_fitted(tmp_path / "m", "en")
+    tracker = TopicTracker(model, min_new_size=5)
+    assert 0.0 < tracker.threshold_ == model.join_similarity_ < 1.0  # the model's own join threshold
+    assert tracker.update(["Watch the Celebrity Apprentice on NBC tonight"]) == [] and tracker.assignments_[0] >= 0
+    new = tracker.update(["Stadium lights went out at the cricket final"] * 3 + ["Cricket final lights out"] * 3)
+    assert len(new) == 1 and "cricket" in new[0].keywords

@@ -160,6 +160,9 @@ class Topics(Component):
         if self.reassign_outliers:
             self._reassign(sample, sample_vectors, labels, similarity)
         self.labels_, self.similarity_ = labels, similarity
+        # How close a new post must be to join a topic: as close as 90% of the fitted posts are.
+        joined = similarity[labels >= 0]
+        self.join_similarity_ = float(np.quantile(joined, 0.1)) if len(joined) else 0.5
         self.topics_ = self._describe(texts, times, labels, similarity, sample, sample_vectors)
         return labels
 
@@ -275,6 +278,7 @@ class Topics(Component):
             "settings": {k: v for k, v in self.get_params().items() if not isinstance(v, Component)},
             "stages": {k: repr(v) for k, v in self.get_params().items() if isinstance(v, Component)},
             "topics": [t.to_dict() for t in self.topics_],
+            "join_similarity": self.join_similarity_,
         }
         (folder / MODEL_FILE).write_bytes(orjson.dumps(state, option=orjson.OPT_INDENT_2))
         # The embedder is pickled because a corpus-fitted one (TF-IDF + SVD) carries a vocabulary.
@@ -295,6 +299,7 @@ class Topics(Component):
         model.embedder_ = pickle.loads((folder / EMBEDDER_FILE).read_bytes())  # written by save() above
         model.embedder = model.embedder_
         model.topics_ = [TopicInfo.from_dict(t) for t in state["topics"]]
+        model.join_similarity_ = float(state.get("join_similarity", 0.5))  # models saved before it: 0.5
         return model
 
 
