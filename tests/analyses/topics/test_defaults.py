@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 
 from socialens.analyses.topics.analyze import load_fitted, run
-from socialens.analyses.topics.incremental import TopicTracker
 from socialens.analyses.topics.clusterers import AutoKMeansClusterer, default_topic_count
 from socialens.analyses.topics.embedders import WordLlamaEmbedder, clean_for_embedding
+from socialens.analyses.topics.incremental import TopicTracker
 from socialens.analyses.topics.model import Topics, distinct_labels, pick_representatives
 from socialens.analyses.topics.representation import analyzer
 from socialens.store.embedding_cache import TABLE
