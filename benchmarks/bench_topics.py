@@ -29,6 +29,7 @@ reads the embeddings the first one cached in the store.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -159,7 +160,7 @@ def cli_runs(store: Path, runs: int = 2) -> list[tuple[float, float, str]]:
         copy = Path(folder) / "store.duckdb"
         shutil.copy(store, copy)
         command = [sys.executable, "-m", "socialens.cli.main", "analyze", "topics", "--store", str(copy)]
-        command += ["--models-dir", str(Path(folder) / "models")]
+        command += ["--models-dir", str(Path(folder) / "models"), "--json"]
         for _ in range(runs):
             start = time.perf_counter()
             child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -168,7 +169,8 @@ def cli_runs(store: Path, runs: int = 2) -> list[tuple[float, float, str]]:
             output = child.stdout.read() if child.stdout else ""
             if status != 0:
                 raise SystemExit(f"socialens analyze topics failed (status {status})")
-            results.append((seconds, usage.ru_maxrss / 2**20, output.strip().splitlines()[-1] if output else ""))
+            summary = json.loads(output)["summary"] if output.strip().startswith("{") else output.strip()[-200:]
+            results.append((seconds, usage.ru_maxrss / 2**20, summary))
     return results
 
 
