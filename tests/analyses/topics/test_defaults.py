@@ -101,3 +101,14 @@ def test_second_run_embeds_only_new_posts_and_the_cache_holds_no_text(store, tmp
     assert tracker.update(["Watch the Celebrity Apprentice on NBC tonight"]) == [] and tracker.assignments_[0] >= 0
     new = tracker.update(["Stadium lights went out at the cricket final"] * 3 + ["Cricket final lights out"] * 3)
     assert len(new) == 1 and "cricket" in new[0].keywords
+
+
+def test_cached_vectors_are_exactly_the_first_runs(store):
+    from socialens.analyses.topics.cache import embed_with_cache
+    from socialens.analyses.topics.embedders import TfidfSvdEmbedder
+
+    texts = [t for t, _ in trump_tweets(40)]
+    first = embed_with_cache(store, WordLlamaEmbedder(), texts)
+    second = embed_with_cache(store, WordLlamaEmbedder(), texts)
+    assert first is not None and second is not None and np.array_equal(first, second)
+    assert embed_with_cache(store, TfidfSvdEmbedder(), texts) is None  # corpus-fitted: never cached
