@@ -188,6 +188,9 @@ def main() -> None:
     )
     parser.add_argument("--cli", action="store_true", help="also time `socialens analyze topics` twice on --store")
     parser.add_argument("--skip-bertopic", action="store_true")
+    parser.add_argument(
+        "--k-sweep", default="", help="only the default pipeline with these topic counts, e.g. 15,20,28,35"
+    )
     args = parser.parse_args()
     import torch
 
@@ -199,7 +202,6 @@ def main() -> None:
     if args.cli and args.store:
         for i, (seconds, gib, summary) in enumerate(cli_runs(args.store), start=1):
             print(f"CLI run {i}: {seconds:.1f} s, peak {gib:.2f} GiB: {summary}", flush=True)
-    speed = embed_throughput(texts)
     if args.holdout:
         # Keywords chosen on one half, coherence counted on the other: no model sees the posts
         # that score it (CoherentCTfidf uses co-occurrence in the posts it was fitted on).
@@ -210,6 +212,10 @@ def main() -> None:
         reference = [reference[i] for i in held]
         texts = [texts[i] for i in fit]
         print(f"held-out protocol: fit on {len(texts):,} posts, coherence over the other {len(reference):,}")
+    if args.k_sweep:
+        sweep_topic_counts(texts, reference, [int(k) for k in args.k_sweep.split(",")])
+        return
+    speed = embed_throughput(texts)
     part = f"holdout-fit{args.fit_size or ''}" if args.holdout else "all"
     name = f"{corpus}-{part}-minilm-int8.npy"
     embeddings, how = minilm_embeddings(texts, args.cache / name)
@@ -230,6 +236,19 @@ def main() -> None:
             )
         )
     print_table(rows, speed, len(texts), how)
+
+
+def sweep_topic_counts(texts: list[str], reference: list[list[str]], counts: list[int]) -> None:
+    """The default pipeline with each topic count: how coherence and diversity move with k."""
+    from socialens.analyses.topics.clusterers import AutoKMeansClusterer, default_topic_count
+    from socialens.analyses.topics.model import Topics
+
+    print(f"\nautomatic k for {len(texts):,} posts: {default_topic_count(len(texts))}")
+    print("\n| k | NPMI (c_npmi, w=10) | NPMI (docs) | diversity | seconds |\n|---:|---:|---:|---:|---:|")
+    for k in counts:
+        (model, labels), seconds = timed(lambda k=k: _fit(Topics(clusterer=AutoKMeansClusterer(k)), texts, None))
+        q = quality([t.keywords for t in model.topics_], labels, reference)
+        print(f"| {k} | {q['npmi']:.3f} | {q['npmi_docs']:.3f} | {q['diversity']:.3f} | {seconds:.0f} |", flush=True)
 
 
 def _fit(model: Any, texts: list[str], embeddings: np.ndarray | None) -> tuple[Any, np.ndarray]:
