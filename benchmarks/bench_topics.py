@@ -1,29 +1,41 @@
-"""Topic quality and speed on the 20,761 tweets of ``dslabs/trump_tweets``: socialens vs BERTopic 0.17.4.
+"""Topic quality and speed: socialens' default and other settings vs BERTopic 0.17.4 with its defaults.
+
+Corpus: the 20,761 tweets of ``dslabs/trump_tweets``, or with ``--store`` the posts of a
+socialens store (the 58,919-post demo store that ``socialens demo`` builds).
 
 Quality: NPMI coherence of each topic's top 10 words (gensim 4.4 ``c_npmi``: 10-token boolean
 sliding windows, computed by ``socialens.evaluate.coherence``, which the tests check against
-gensim) and over whole tweets, plus topic diversity, topic count and outlier share. Every
-system is scored on the same tokenisation of the tweets (lower-cased ``\\b\\w\\w+\\b`` words,
-scikit-learn's and BERTopic's default), so its words are in the reference corpus.
+gensim) and over whole posts, plus topic diversity, topic count and outlier share. Every
+system is scored on the same tokenisation (lower-cased ``\\b\\w\\w+\\b`` words, scikit-learn's
+and BERTopic's default). With ``--holdout`` every model is fitted on a random half (seed 42)
+and its keywords scored over the other half's posts; ``--fit-size N`` fits every model on
+the same N random posts of the fitting half (seed 42), scoring still over the whole other half.
 
-Both systems get the same MiniLM embeddings (computed once) for the quality comparison;
-BERTopic also runs with its defaults (fp32 sentence-transformers MiniLM, UMAP, HDBSCAN).
+Speed, end to end. socialens' default (WordLlama) and the TF-IDF/SVD setting are timed with
+nothing extrapolated, embedding included. MiniLM cannot embed a large corpus several times in
+one sitting on this machine, so both MiniLM embedders are timed on the same 1,000 posts in this
+run and a MiniLM row's seconds are that throughput times the posts fitted plus the measured
+rest; the MiniLM rows and BERTopic share one set of int8 MiniLM embeddings (cosine 0.9996 to
+fp32), kept in ``--cache``.
 
-Speed, end to end, embedding included. The shared 2-core machine cannot embed 20k tweets
-with fp32 MiniLM several times in one sitting, so both embedders are timed on the same
-1,000-tweet slice in this run and their 20k embedding time is that throughput times 20,761;
-everything after embedding is timed on all 20,761 tweets. The TF-IDF + SVD setting is
-timed end to end with nothing extrapolated.
+``--cli`` also runs ``socialens analyze topics`` (the defaults) twice on a copy of ``--store``,
+each in its own process: wall clock and peak resident memory of each run; the second run
+reads the embeddings the first one cached in the store.
 
-    .venv/bin/python benchmarks/bench_topics.py [--cache benchmarks/data/topics]
+    cd benchmarks && ../.venv/bin/python bench_topics.py [--store demo.duckdb] [--holdout] [--cli]
+        [--cache data/topics]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -33,7 +45,6 @@ import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-sys.path.insert(0, str(Path(__file__).parent))
 
 from machine import describe
 from socialens.evaluate.coherence import npmi_coherence, topic_diversity
@@ -67,19 +78,26 @@ def quality(words: list[list[str]], labels: np.ndarray, reference: list[list[str
     }
 
 
-def minilm_embeddings(texts: list[str], cache: Path | None) -> tuple[np.ndarray, float, str]:
+def load_store_posts(path: Path) -> list[str]:
+    from socialens.store import Store
+    from socialens.store.topic_queries import read_posts_for_topics
+
+    with Store(path, read_only=True) as store:
+        return [str(t) for t in read_posts_for_topics(store)["text"]]
+
+
+def minilm_embeddings(texts: list[str], path: Path | None) -> tuple[np.ndarray, str]:
     from socialens.analyses.topics.embedders import MiniLMEmbedder
 
-    path = cache / "minilm-int8.npy" if cache else None
     if path is not None and path.exists():
         vectors = np.load(path)
         if len(vectors) == len(texts):
-            return vectors, float("nan"), "cached"
-    vectors, seconds = timed(lambda: MiniLMEmbedder().embed(texts))
+            return vectors, "cached"
+    vectors = MiniLMEmbedder().embed(texts)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         np.save(path, vectors)
-    return vectors, seconds, "timed"
+    return vectors, "computed"
 
 
 def embed_throughput(texts: list[str]) -> dict[str, float]:
@@ -98,31 +116,29 @@ def embed_throughput(texts: list[str]) -> dict[str, float]:
     return {"socialens": len(part) / ours, "sentence-transformers": len(part) / theirs}
 
 
-SETTINGS = {
-    "kmeans": "PCA(10) + KMeans(50) + coherent c-TF-IDF",
-    "hdbscan": "PCA(5) + HDBSCAN(40, min_samples 5) + coherent c-TF-IDF",
-    "plain": "PCA(10) + KMeans(50) + plain c-TF-IDF",
-}
-
-
-def run_socialens(texts: list[str], embeddings: np.ndarray | None, setting: str) -> tuple[Any, np.ndarray]:
+def socialens_settings() -> dict[str, tuple[bool, Callable[[], Any]]]:
+    """Name -> (uses the shared MiniLM embeddings, pipeline factory)."""
     from socialens.analyses.topics.clusterers import HDBSCANClusterer, KMeansClusterer
     from socialens.analyses.topics.embedders import TfidfSvdEmbedder
     from socialens.analyses.topics.model import Topics
     from socialens.analyses.topics.reducers import PCAReducer
-    from socialens.analyses.topics.representation import CoherentCTfidf, CTfidf
 
-    stages: dict[str, Any] = {
-        "reducer": PCAReducer(n_components=10),
-        "clusterer": KMeansClusterer(n_clusters=50),
-        "representation": CTfidf() if setting == "plain" else CoherentCTfidf(),
+    return {
+        "socialens default: WordLlama + PCA(50) + k-means (auto k) + coherent c-TF-IDF": (False, lambda: Topics()),
+        "socialens WordLlama + PCA(5) + HDBSCAN(40, min_samples 5) + coherent c-TF-IDF": (
+            False,
+            lambda: Topics(reducer=PCAReducer(n_components=5), clusterer=HDBSCANClusterer(40, min_samples=5)),
+        ),
+        "socialens MiniLM-int8 + PCA(50) + k-means (auto k) + coherent c-TF-IDF": (True, lambda: Topics()),
+        "socialens MiniLM-int8 + PCA(5) + HDBSCAN(40, min_samples 5) (the previous default)": (
+            True,
+            lambda: Topics(reducer=PCAReducer(n_components=5), clusterer=HDBSCANClusterer(40, min_samples=5)),
+        ),
+        "socialens TF-IDF/SVD + PCA(50) + mini-batch k-means(30) (the demo's previous setting)": (
+            False,
+            lambda: Topics(embedder=TfidfSvdEmbedder(), clusterer=KMeansClusterer(n_clusters=30)),
+        ),
     }
-    if setting == "hdbscan":
-        stages["reducer"] = PCAReducer(n_components=5)
-        stages["clusterer"] = HDBSCANClusterer(min_cluster_size=40, min_samples=5)
-    model = Topics(embedder=TfidfSvdEmbedder() if embeddings is None else None, **stages)
-    labels = model.fit_transform(texts, embeddings=embeddings)
-    return model, labels
 
 
 def run_bertopic(texts: list[str], embeddings: np.ndarray) -> tuple[list[list[str]], np.ndarray]:
@@ -137,64 +153,124 @@ def run_bertopic(texts: list[str], embeddings: np.ndarray) -> tuple[list[list[st
     return words, np.asarray(labels)
 
 
+def cli_runs(store: Path, runs: int = 2) -> list[tuple[float, float, str]]:
+    """``socialens analyze topics`` on a copy of ``store``, ``runs`` times: (seconds, peak GiB, summary)."""
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "store.duckdb"
+        shutil.copy(store, copy)
+        command = [sys.executable, "-m", "socialens.cli.main", "analyze", "topics", "--store", str(copy)]
+        command += ["--models-dir", str(Path(folder) / "models"), "--json"]
+        for _ in range(runs):
+            start = time.perf_counter()
+            child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            _, status, usage = os.wait4(child.pid, 0)
+            seconds = time.perf_counter() - start
+            output = child.stdout.read() if child.stdout else ""
+            if status != 0:
+                raise SystemExit(f"socialens analyze topics failed (status {status})")
+            summary = json.loads(output)["summary"] if output.strip().startswith("{") else output.strip()[-200:]
+            results.append((seconds, usage.ru_maxrss / 2**20, summary))
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--cache", type=Path, default=None, help="folder to keep the MiniLM embeddings in")
+    parser.add_argument("--store", type=Path, default=None, help="score the posts of this store (the demo store)")
+    parser.add_argument("--cache", type=Path, default=Path("data/topics"), help="folder for the MiniLM embeddings")
     parser.add_argument(
         "--holdout",
         action="store_true",
         help="fit every model on a random half (seed 42) and score coherence on the other half's posts",
     )
+    parser.add_argument(
+        "--fit-size", type=int, default=None, help="with --holdout: fit on this many posts of the fitting half"
+    )
+    parser.add_argument("--cli", action="store_true", help="also time `socialens analyze topics` twice on --store")
+    parser.add_argument("--skip-bertopic", action="store_true")
+    parser.add_argument(
+        "--k-sweep", default="", help="only the default pipeline with these topic counts, e.g. 15,20,28,35"
+    )
     args = parser.parse_args()
     import torch
 
     torch.set_num_threads(1)
-    texts = load_tweets()
+    corpus = args.store.stem if args.store else "trump"
+    texts = load_store_posts(args.store) if args.store else load_tweets()
     reference = [WORD.findall(t.lower()) for t in texts]
-    speed = embed_throughput(texts)
-    embeddings, embed_seconds, how = minilm_embeddings(texts, args.cache)
+    print(f"load average at start {os.getloadavg()[0]:.1f}", flush=True)
+    if args.cli and args.store:
+        for i, (seconds, gib, summary) in enumerate(cli_runs(args.store), start=1):
+            print(f"CLI run {i}: {seconds:.1f} s, peak {gib:.2f} GiB: {summary}", flush=True)
     if args.holdout:
         # Keywords chosen on one half, coherence counted on the other: no model sees the posts
         # that score it (CoherentCTfidf uses co-occurrence in the posts it was fitted on).
         order = np.random.default_rng(42).permutation(len(texts))
         fit, held = np.sort(order[: len(texts) // 2]), np.sort(order[len(texts) // 2 :])
+        if args.fit_size is not None:  # MiniLM for BERTopic is slow on a shared CPU: fit everyone on fewer
+            fit = np.sort(np.random.default_rng(42).choice(fit, size=args.fit_size, replace=False))
         reference = [reference[i] for i in held]
-        texts, embeddings = [texts[i] for i in fit], embeddings[fit]
+        texts = [texts[i] for i in fit]
         print(f"held-out protocol: fit on {len(texts):,} posts, coherence over the other {len(reference):,}")
+    if args.k_sweep:
+        sweep_topic_counts(texts, reference, [int(k) for k in args.k_sweep.split(",")])
+        return
+    speed = embed_throughput(texts)
+    part = f"holdout-fit{args.fit_size or ''}" if args.holdout else "all"
+    name = f"{corpus}-{part}-minilm-int8.npy"
+    embeddings, how = minilm_embeddings(texts, args.cache / name)
     rows: list[tuple[str, dict[str, float], float]] = []
+    for setting, (shared, factory) in socialens_settings().items():
+        (model, labels), seconds = timed(lambda f=factory, e=shared: _fit(f(), texts, embeddings if e else None))
+        total = len(texts) / speed["socialens"] + seconds if shared else seconds
+        rows.append((setting, quality([t.keywords for t in model.topics_], labels, reference), total))
+        print(f"{setting}: {total:.0f} s", flush=True)
+    if not args.skip_bertopic:
+        (words, labels), seconds = timed(lambda: run_bertopic(texts, embeddings))
+        total = len(texts) / speed["sentence-transformers"] + seconds
+        rows.append(
+            (
+                "BERTopic 0.17.4 defaults (fp32 MiniLM, UMAP, HDBSCAN, c-TF-IDF)",
+                quality(words, labels, reference),
+                total,
+            )
+        )
+    print_table(rows, speed, len(texts), how)
 
-    for setting, name in SETTINGS.items():
-        (model, labels), seconds = timed(lambda setting=setting: run_socialens(texts, embeddings, setting))
-        total = len(texts) / speed["socialens"] + seconds
-        words = [t.keywords for t in model.topics_]
-        rows.append((f"socialens MiniLM-int8 + {name}", quality(words, labels, reference), total))
-    (model, labels), seconds = timed(lambda: run_socialens(texts, None, "kmeans"))
-    words = [t.keywords for t in model.topics_]
-    rows.append((f"socialens TF-IDF/SVD + {SETTINGS['kmeans']}", quality(words, labels, reference), seconds))
-    (words, labels), seconds = timed(lambda: run_bertopic(texts, embeddings))
-    total = len(texts) / speed["sentence-transformers"] + seconds
-    rows.append(
-        ("BERTopic 0.17.4 defaults (fp32 MiniLM, UMAP, HDBSCAN, c-TF-IDF)", quality(words, labels, reference), total)
-    )
-    print_table(rows, speed, len(texts), embed_seconds, how)
+
+def sweep_topic_counts(texts: list[str], reference: list[list[str]], counts: list[int]) -> None:
+    """The default pipeline with each topic count: how coherence and diversity move with k."""
+    from socialens.analyses.topics.clusterers import AutoKMeansClusterer, default_topic_count
+    from socialens.analyses.topics.model import Topics
+
+    print(f"\nautomatic k for {len(texts):,} posts: {default_topic_count(len(texts))}")
+    print("\n| k | NPMI (c_npmi, w=10) | NPMI (docs) | diversity | seconds |\n|---:|---:|---:|---:|---:|")
+    for k in counts:
+        (model, labels), seconds = timed(lambda k=k: _fit(Topics(clusterer=AutoKMeansClusterer(k)), texts, None))
+        q = quality([t.keywords for t in model.topics_], labels, reference)
+        print(f"| {k} | {q['npmi']:.3f} | {q['npmi_docs']:.3f} | {q['diversity']:.3f} | {seconds:.0f} |", flush=True)
 
 
-def print_table(rows: list[tuple[str, dict[str, float], float]], speed: dict[str, float], n: int, *cache: Any) -> None:
-    print(f"\nMachine: {describe('bertopic', 'umap-learn', 'hdbscan', 'onnxruntime', 'torch')}")
+def _fit(model: Any, texts: list[str], embeddings: np.ndarray | None) -> tuple[Any, np.ndarray]:
+    return model, model.fit_transform(texts, embeddings=embeddings)
+
+
+def print_table(rows: list[tuple[str, dict[str, float], float]], speed: dict[str, float], n: int, how: str) -> None:
+    print(f"\nMachine: {describe('bertopic', 'umap-learn', 'hdbscan', 'onnxruntime', 'wordllama', 'torch')}")
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
     print(
-        f"Embedding throughput on the same {SLICE} tweets, this run: socialens int8 ONNX "
-        f"{speed['socialens']:.0f} texts/s, sentence-transformers fp32 {speed['sentence-transformers']:.0f} texts/s "
-        f"(x{speed['socialens'] / speed['sentence-transformers']:.2f}); shared embeddings {cache[1]}"
-        + (f" in {cache[0]:.0f} s" if cache[1] == "timed" else "")
+        f"MiniLM throughput on the same {SLICE} posts, this run: socialens int8 ONNX "
+        f"{speed['socialens']:.0f} texts/s, sentence-transformers fp32 {speed['sentence-transformers']:.0f} texts/s; "
+        f"shared MiniLM embeddings {how}"
     )
-    bertopic_total = rows[-1][2]
-    head = "| topics | outliers | NPMI (c_npmi, w=10) | NPMI (docs) | diversity | seconds | vs BERTopic |"
-    print(f"\n| {n:,} tweets {head}")
+    peer = rows[-1][2]
+    head = "| topics | outliers | NPMI (c_npmi, w=10) | NPMI (docs) | diversity | seconds | vs last row |"
+    print(f"\n| {n:,} posts {head}")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, q, seconds in rows:
         print(
             f"| {name} | {q['topics']} | {q['outliers']:.1%} | {q['npmi']:.3f} | {q['npmi_docs']:.3f} "
-            f"| {q['diversity']:.3f} | {seconds:.0f} | x{bertopic_total / seconds:.1f} faster |"
+            f"| {q['diversity']:.3f} | {seconds:.0f} | x{peer / seconds:.1f} faster |"
         )
 
 

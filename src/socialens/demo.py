@@ -128,9 +128,7 @@ def _ensure_sentiment_model(limit: int | None, say: DemoProgress) -> None:
 
 # The demo plan: what it runs, with the settings it uses. The plan orders the tasks from what each
 # requires and uses (sentiment before alerts, topics before trends, profiles before segments).
-# Topics use the TF-IDF/SVD embedder and k-means here: benchmarks/bench_topics.py measured it ~45x
-# faster than MiniLM embeddings with more coherent keywords than BERTopic's, so the demo stays
-# quick; `socialens analyze topics` defaults to MiniLM.
+# Every task runs with its defaults: what a user gets from `socialens analyze TASK`.
 DEMO_PLAN: tuple[str, ...] = (
     "sentiment",
     "offensive",
@@ -143,7 +141,7 @@ DEMO_PLAN: tuple[str, ...] = (
     "segments",
     "suspicious",
 )
-DEMO_SETTINGS: dict[str, dict[str, str]] = {"topics": {"embedder": "tfidf", "clusterer": "kmeans", "n_topics": "30"}}
+DEMO_SETTINGS: dict[str, dict[str, str]] = {}
 
 
 def _run_analyses(store: Store, say: DemoProgress) -> dict[str, float]:

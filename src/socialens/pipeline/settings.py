@@ -98,7 +98,8 @@ def _convert(value: Any, kind: Any, where: str) -> Any:
     origin = typing.get_origin(kind)
     if origin in (Union, types.UnionType):
         options = [a for a in typing.get_args(kind) if a is not type(None)]
-        if value is None or (isinstance(value, str) and value.lower() in ("", "none", "null")):
+        # an optional setting left to the task: "auto" (e.g. the number of topics) reads as none
+        if value is None or (isinstance(value, str) and value.lower() in ("", "none", "null", "auto")):
             return None
         return _convert(value, options[0], where)
     if origin is Literal:

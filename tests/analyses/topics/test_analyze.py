@@ -22,14 +22,17 @@ def test_analyze_writes_topics_scores_over_time_and_a_model(store, tmp_path):
     assert "8 topics in 300 posts" in result["summary"]
 
     scored = rows(store, "SELECT label, score FROM post_scores WHERE task = 'topic'")
-    assert len(scored) == 300 and {int(label) for label, _ in scored} <= set(range(8))
+    assert len(scored) == 300 and {int(label) for label, _ in scored} <= set(range(-1, 8))
+    # Outliers are the posts without a content word (a bare link, only mentions).
+    outliers = sum(1 for label, _ in scored if label == "-1")
+    assert outliers == result["outliers"] and outliers < 15
     topics = read_results(store, "topics")
     assert [int(k) for k, _ in topics] == list(range(8))
     first = topics[0][1]
-    assert first["keywords"] and first["label"].startswith("0_") and first["representative_ids"]
-    assert first["first_seen"] and sum(p["size"] for _, p in topics) == 300
+    assert first["keywords"] and first["label"] == ", ".join(first["keywords"][:3]) and first["representative_ids"]
+    assert first["first_seen"] and sum(p["size"] for _, p in topics) == 300 - outliers
     over_time = read_results(store, "topics_over_time")
-    assert over_time and sum(n for _, p in over_time for _, n in p["series"]) == 300
+    assert over_time and sum(n for _, p in over_time for _, n in p["series"]) == 300 - outliers
 
     model = load_fitted(tmp_path / "models", "en")
     assert len(model.topics_) == 8

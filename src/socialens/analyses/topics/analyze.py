@@ -6,13 +6,16 @@ similarity to the topic centroid), ``analysis_results`` ``topics`` (one item per
 registry (task ``topics``) so later batches and streams are assigned incrementally
 (:func:`load_fitted`, :class:`socialens.analyses.topics.incremental.TopicTracker`).
 
-Settings (``-o key=value``): ``sample`` (posts to fit on, default 20000; the rest are assigned
-in batches), ``min_topic_size`` (40), ``seed`` (42), ``lang`` (``en``, ``zh`` or ``auto``: the
-embedder is MiniLM for English, multilingual-e5 otherwise), ``embedder`` (``minilm``, ``e5``,
-``tfidf``), ``reducer`` (``pca``, ``umap``), ``clusterer`` (``hdbscan``, ``kmeans``),
-``n_topics`` (k-means only, 50), ``reassign_outliers`` (``false``). The defaults are the
-HDBSCAN setting of ``benchmarks/bench_topics.py``; ``clusterer=kmeans`` measured the most
-coherent keywords there and leaves no outliers.
+Options (``-o key=value``): ``sample`` (posts to fit on, default 20000; the rest are assigned
+to the nearest topic), ``seed`` (42), ``lang`` (``en``, ``zh`` or ``auto``: recorded with the
+model; every language gets the same default embedder), ``embedder`` (``wordllama``, the
+default; ``minilm``, ``e5``, ``tfidf``), ``reducer`` (``pca``: 50 dimensions for k-means, 5
+for HDBSCAN; ``umap``), ``clusterer`` (``kmeans``, the default; ``hdbscan``), ``n_topics``
+(k-means: ``auto`` = sqrt(posts in the sample) / 5, 2 to 30; or a number), ``min_topic_size``
+(HDBSCAN only, 40), ``reassign_outliers`` (``false``). Pretrained embedders' vectors are kept
+in the store (``socialens.store.embedding_cache``), so a second run embeds only new posts.
+The defaults were chosen by ``benchmarks/bench_topics.py`` and ``bench_topics_labelled.py``
+(see ``docs/topics.md``).
 """
 
 from __future__ import annotations
@@ -38,10 +41,10 @@ class TopicsSettings:
     min_topic_size: int = 40
     seed: int = 42
     lang: str = "auto"  # en, zh or auto
-    embedder: Literal["", "minilm", "e5", "tfidf"] = ""  # "": MiniLM for English, e5 otherwise
-    reducer: Literal["pca", "umap"] = "pca"
-    clusterer: Literal["hdbscan", "kmeans"] = "hdbscan"
-    n_topics: int = 50  # k-means only
+    embedder: Literal["wordllama", "minilm", "e5", "tfidf"] = "wordllama"
+    reducer: Literal["pca", "umap"] = "pca"  # 50 dimensions for k-means, 5 for HDBSCAN
+    clusterer: Literal["kmeans", "hdbscan"] = "kmeans"
+    n_topics: int | None = None  # k-means: None ("auto") = sqrt(posts in the sample) / 5, 2 to 30
     reassign_outliers: bool = False
 
 
@@ -52,6 +55,7 @@ def choose_language(langs: list[str | None]) -> str:
 
 
 _EMBEDDERS: dict[str, Callable[[Any, int], Any]] = {
+    "wordllama": lambda module, seed: module.WordLlamaEmbedder(),
     "minilm": lambda module, seed: module.MiniLMEmbedder(),
     "e5": lambda module, seed: module.E5Embedder(),
     "tfidf": lambda module, seed: module.TfidfSvdEmbedder(seed=seed),
@@ -64,18 +68,18 @@ def build_topics(settings: TopicsSettings, language: str) -> Any:
     from socialens.analyses.topics.model import Topics
 
     seed = settings.seed
-    embedder = settings.embedder or ("minilm" if language == "en" else "e5")
+    kmeans = settings.clusterer == "kmeans"
     stages: dict[str, Any] = {
-        "embedder": _EMBEDDERS[embedder](embedders, seed),
+        "embedder": _EMBEDDERS[settings.embedder](embedders, seed),
         "reducer": (
-            reducers.PCAReducer(n_components=5, seed=seed)
+            reducers.PCAReducer(n_components=50 if kmeans else 5, seed=seed)
             if settings.reducer == "pca"
             else reducers.UMAPReducer(seed=seed)
         ),
         "clusterer": (
-            clusterers.HDBSCANClusterer(min_cluster_size=settings.min_topic_size, min_samples=5)
-            if settings.clusterer == "hdbscan"
-            else clusterers.KMeansClusterer(n_clusters=settings.n_topics, seed=seed)
+            clusterers.AutoKMeansClusterer(n_clusters=settings.n_topics, seed=seed)
+            if kmeans
+            else clusterers.HDBSCANClusterer(min_cluster_size=settings.min_topic_size, min_samples=5)
         ),
     }
     return Topics(**stages, seed=seed, sample_size=settings.sample, reassign_outliers=settings.reassign_outliers)
@@ -90,14 +94,17 @@ class TopicsTask(Task):
 
     def run(self, ctx: Context) -> TaskResult:
         from socialens.analyses.topics import results
+        from socialens.analyses.topics.cache import embed_with_cache
         from socialens.store.topic_queries import read_posts_for_topics
 
         posts = read_posts_for_topics(ctx.store)
         s = self.settings
         language = s.lang if s.lang != "auto" else choose_language(posts["lang"])
         topics = build_topics(s, language)
+        whole = ctx.selection.is_everything
+        embeddings = embed_with_cache(ctx.store, topics.embedder, posts["text"], ctx.progress, prune=whole)
         ctx.progress.start("finding topics", len(posts["text"]))
-        labels = topics.fit_transform(posts["text"], posts["created_at"])
+        labels = topics.fit_transform(posts["text"], posts["created_at"], embeddings=embeddings)
         ctx.progress.advance(len(labels))
         results.write_all(ctx.store, topics, posts, labels)
         card = save_fitted(topics, ctx.models_dir, language, len(labels))

@@ -1,6 +1,7 @@
 """Incremental topics: assign each new batch to the fitted topics and flag topics that emerge.
 
-A post close enough to a topic centroid (cosine >= ``min_similarity``) joins that topic.
+A post close enough to a topic centroid (cosine >= ``min_similarity``; by default the fitted
+model's ``join_similarity_``, the cosine that 90% of its fitted posts reach) joins that topic.
 The others are buffered; when the buffer holds enough of them, it is clustered, and every
 cluster of at least ``min_new_size`` posts becomes a new topic with its first-seen time.
 Work per batch is bounded: one matrix product against the centroids, plus clustering a
@@ -40,13 +41,15 @@ class TopicTracker:
     def __init__(
         self,
         topics: Topics,
-        min_similarity: float = 0.5,
+        min_similarity: float | None = None,
         min_new_size: int = 10,
         max_buffer: int = 5_000,
         clusterer: Clusterer | None = None,
     ) -> None:
         self.topics = topics
         self.min_similarity = min_similarity
+        # Cosines depend on the embedder (static vectors sit lower than MiniLM's): the model knows.
+        self.threshold_ = min_similarity if min_similarity is not None else getattr(topics, "join_similarity_", 0.5)
         self.min_new_size = min_new_size
         self.max_buffer = max_buffer
         self.clusterer = clusterer
@@ -82,7 +85,7 @@ class TopicTracker:
             return np.full(len(vectors), -1, dtype=np.int64)
         scores = vectors @ self.centroids_.T  # (N, K)
         best = scores.argmax(axis=1)
-        return np.where(scores[np.arange(len(vectors)), best] >= self.min_similarity, best, -1).astype(np.int64)
+        return np.where(scores[np.arange(len(vectors)), best] >= self.threshold_, best, -1).astype(np.int64)
 
     def _emerge(self) -> list[NewTopic]:
         # A buffer may hold a single new theme: HDBSCAN must be allowed to call it one cluster.
@@ -95,9 +98,7 @@ class TopicTracker:
         groups = []
         for t in found:
             # Buffered posts HDBSCAN left as noise still join if they are close enough to the new centre.
-            members = (
-                self._buffer_vectors @ _unit(self._buffer_vectors[labels == t].mean(axis=0)) >= self.min_similarity
-            )
+            members = self._buffer_vectors @ _unit(self._buffer_vectors[labels == t].mean(axis=0)) >= self.threshold_
             members = (members | (labels == t)) & ~claimed
             claimed |= members
             groups.append(np.flatnonzero(members))
@@ -115,7 +116,7 @@ class TopicTracker:
         if int(members.sum()) < self.min_new_size:
             return False
         vectors = self._buffer_vectors[members]
-        return float((vectors @ _unit(vectors.mean(axis=0))).mean()) >= self.min_similarity
+        return float((vectors @ _unit(vectors.mean(axis=0))).mean()) >= self.threshold_
 
     def _add_topic(self, members: np.ndarray, keywords: list[str]) -> NewTopic:
         topic = len(self.centroids_)

@@ -20,10 +20,10 @@ from typing import Any, Self
 
 import numpy as np
 
-from socialens.analyses.topics.clusterers import Clusterer, HDBSCANClusterer
-from socialens.analyses.topics.embedders import Embedder, MiniLMEmbedder, normalize_rows
+from socialens.analyses.topics.clusterers import AutoKMeansClusterer, Clusterer
+from socialens.analyses.topics.embedders import Embedder, WordLlamaEmbedder, normalize_rows
 from socialens.analyses.topics.reducers import PCAReducer, Reducer
-from socialens.analyses.topics.representation import CoherentCTfidf, Representation
+from socialens.analyses.topics.representation import CoherentCTfidf, Representation, analyzer, has_content_word
 from socialens.component import Component
 from socialens.errors import ModelNotFoundError
 from socialens.registry import register
@@ -56,13 +56,44 @@ class TopicInfo:
         return cls(**{**data, "first_seen": datetime.fromisoformat(seen) if seen else None})
 
 
-def make_label(keywords: Sequence[str], topic_id: int, words: int = 4) -> str:
-    return "_".join([str(topic_id), *keywords[:words]]) if keywords else f"topic {topic_id}"
+def make_label(keywords: Sequence[str], topic_id: int, words: int = 3) -> str:
+    """A label a reader can scan: the first ``words`` keywords joined by commas.
+
+    >>> make_label(["golf", "course", "open", "scotland"], 1)
+    'golf, course, open'
+    >>> make_label([], 7)
+    'topic 7'
+    """
+    return ", ".join(keywords[:words]) if keywords else f"topic {topic_id}"
+
+
+def distinct_labels(keywords: Sequence[Sequence[str]], words: int = 3) -> list[str]:
+    """One label per topic, largest first, each leading with keywords no larger topic's label
+    used (four topics about one scandal read "deflategate, ...", "balls, deflated, ...", not
+    "deflategate, ..." four times); still-equal labels get the topic id appended.
+
+    >>> distinct_labels([["flight", "cancelled", "rebook"], ["flight", "bags", "lost"]], words=2)
+    ['flight, cancelled', 'bags, lost']
+    """
+    used: set[str] = set()
+    labels: list[str] = []
+    for topic, words_of_topic in enumerate(keywords):
+        fresh = [w for w in words_of_topic if w not in used]
+        chosen = fresh[:words] if len(fresh) >= min(2, len(words_of_topic)) else list(words_of_topic[:words])
+        used.update(chosen)
+        label = make_label(chosen, topic, words)
+        labels.append(label if label not in labels else f"{label} ({topic})")
+    return labels
 
 
 @register("topics.Topics.v1")
 class Topics(Component):
-    """Topic discovery pipeline; ``None`` stages mean the defaults (MiniLM, PCA, HDBSCAN, coherent c-TF-IDF)."""
+    """Topic discovery pipeline; ``None`` stages mean the defaults: WordLlama static embeddings,
+    PCA to 50 dimensions, k-means with a topic count from the corpus size, coherent c-TF-IDF.
+
+    Posts without a single content word (only links, mentions, numbers or stopwords) are
+    outliers (-1): no keyword could describe them. Every other post gets a topic.
+    """
 
     def __init__(
         self,
@@ -91,9 +122,9 @@ class Topics(Component):
     # -- stages -----------------------------------------------------------------------------
     def _stages(self) -> tuple[Embedder, Reducer, Clusterer, Representation]:
         return (
-            self.embedder if self.embedder is not None else MiniLMEmbedder(),
-            self.reducer if self.reducer is not None else PCAReducer(seed=self.seed),
-            self.clusterer if self.clusterer is not None else HDBSCANClusterer(),
+            self.embedder if self.embedder is not None else WordLlamaEmbedder(),
+            self.reducer if self.reducer is not None else PCAReducer(n_components=50, seed=self.seed),
+            self.clusterer if self.clusterer is not None else AutoKMeansClusterer(seed=self.seed),
             self.representation if self.representation is not None else CoherentCTfidf(),
         )
 
@@ -109,7 +140,8 @@ class Topics(Component):
     ) -> np.ndarray:
         """Fit on ``texts`` (or a sample of them) and return every text's topic (-1: outlier)."""
         texts = [t or "" for t in texts]
-        sample = self._sample_rows(len(texts))
+        with_words = np.flatnonzero([has_content_word(t) for t in texts])
+        sample = self._sample_rows(with_words)
         embedder, reducer, clusterer, representation = self._stages()
         self.embedder_ = embedder.fit([texts[i] for i in sample]) if embeddings is None else embedder
         sample_vectors = self._embed(sample, texts, embeddings)
@@ -124,17 +156,21 @@ class Topics(Component):
         similarity = np.zeros(len(texts), dtype=np.float32)
         labels[sample] = sample_labels
         similarity[sample] = _similarity_to_own(sample_vectors, sample_labels, self.centroids_)
-        self._assign_rest(texts, sample, embeddings, labels, similarity)
+        self._assign_rest(texts, np.setdiff1d(with_words, sample, assume_unique=True), embeddings, labels, similarity)
         if self.reassign_outliers:
             self._reassign(sample, sample_vectors, labels, similarity)
         self.labels_, self.similarity_ = labels, similarity
-        self.topics_ = self._describe(texts, times, labels, similarity)
+        # How close a new post must be to join a topic: as close as 90% of the fitted posts are.
+        joined = similarity[labels >= 0]
+        self.join_similarity_ = float(np.quantile(joined, 0.1)) if len(joined) else 0.5
+        self.topics_ = self._describe(texts, times, labels, similarity, sample, sample_vectors)
         return labels
 
-    def _sample_rows(self, n: int) -> np.ndarray:
-        if self.sample_size is None or n <= self.sample_size:
-            return np.arange(n)
-        return np.sort(np.random.default_rng(self.seed).choice(n, size=self.sample_size, replace=False))
+    def _sample_rows(self, candidates: np.ndarray) -> np.ndarray:
+        if self.sample_size is None or len(candidates) <= self.sample_size:
+            return candidates
+        chosen = np.random.default_rng(self.seed).choice(len(candidates), size=self.sample_size, replace=False)
+        return candidates[np.sort(chosen)]
 
     def _embed(self, rows: np.ndarray, texts: Sequence[str], embeddings: np.ndarray | None) -> np.ndarray:
         if embeddings is not None:
@@ -152,12 +188,11 @@ class Topics(Component):
     def _assign_rest(
         self,
         texts: Sequence[str],
-        sample: np.ndarray,
+        rest: np.ndarray,
         embeddings: np.ndarray | None,
         labels: np.ndarray,
         sims: np.ndarray,
     ) -> None:
-        rest = np.setdiff1d(np.arange(len(texts)), sample, assume_unique=True)
         for start in range(0, len(rest), self.batch_size):
             rows = rest[start : start + self.batch_size]
             labels[rows], sims[rows] = self._nearest(self._embed(rows, texts, embeddings))
@@ -177,20 +212,35 @@ class Topics(Component):
         return np.where(sim >= self.min_similarity, best, -1).astype(np.int64), sim
 
     def _describe(
-        self, texts: Sequence[str], times: Sequence[datetime | None] | None, labels: np.ndarray, sims: np.ndarray
+        self,
+        texts: Sequence[str],
+        times: Sequence[datetime | None] | None,
+        labels: np.ndarray,
+        sims: np.ndarray,
+        sample: np.ndarray,
+        sample_vectors: np.ndarray,
     ) -> list[TopicInfo]:
         keywords: dict[int, list[str]] = getattr(self.representation_, "keywords_", {})
+        names = distinct_labels([keywords.get(t, []) for t in range(len(self.centroids_))])
         infos = []
         for topic in range(len(self.centroids_)):
             members = np.flatnonzero(labels == topic)
-            best = members[np.argsort(-sims[members], kind="stable")[: self.n_representative]]
-            words = keywords.get(topic, [])
+            # Representatives come from the sample, whose vectors are at hand.
+            inside = np.flatnonzero(labels[sample] == topic)
+            picked = pick_representatives(
+                sample_vectors[inside],
+                sims[sample[inside]],
+                [texts[i] for i in sample[inside]],
+                self.n_representative,
+                keywords.get(topic, []),
+            )
+            best = sample[inside[picked]]
             stamps = [times[int(i)] for i in members if times[int(i)] is not None] if times is not None else []
             infos.append(
                 TopicInfo(
                     id=topic,
-                    keywords=words,
-                    label=make_label(words, topic),
+                    keywords=keywords.get(topic, []),
+                    label=names[topic],
                     size=len(members),
                     representative=best.tolist(),
                     representative_texts=[texts[i] for i in best],
@@ -228,6 +278,7 @@ class Topics(Component):
             "settings": {k: v for k, v in self.get_params().items() if not isinstance(v, Component)},
             "stages": {k: repr(v) for k, v in self.get_params().items() if isinstance(v, Component)},
             "topics": [t.to_dict() for t in self.topics_],
+            "join_similarity": self.join_similarity_,
         }
         (folder / MODEL_FILE).write_bytes(orjson.dumps(state, option=orjson.OPT_INDENT_2))
         # The embedder is pickled because a corpus-fitted one (TF-IDF + SVD) carries a vocabulary.
@@ -248,7 +299,49 @@ class Topics(Component):
         model.embedder_ = pickle.loads((folder / EMBEDDER_FILE).read_bytes())  # written by save() above
         model.embedder = model.embedder_
         model.topics_ = [TopicInfo.from_dict(t) for t in state["topics"]]
+        model.join_similarity_ = float(state.get("join_similarity", 0.5))  # models saved before it: 0.5
         return model
+
+
+def pick_representatives(
+    vectors: np.ndarray,
+    sims: np.ndarray,
+    texts: Sequence[str],
+    n: int,
+    keywords: Sequence[str] = (),
+    pool: int = 100,
+    duplicate: float = 0.9,
+) -> list[int]:
+    """Up to ``n`` rows that stand for a topic without repeating each other (maximal marginal
+    relevance). Relevance is the similarity to the centroid plus half the share of the topic's
+    first five ``keywords`` the post contains (the closest posts to a centroid are often a bare
+    "Thanks!", which shows nothing). Among the ``pool`` closest rows, repeatedly take the most
+    relevant minus half its similarity to the rows already taken, skipping near copies (cosine
+    >= ``duplicate``, or the same content words: a retweet).
+
+    >>> v = np.array([[1.0, 0.0], [1.0, 0.0], [0.8, 0.6]], dtype=np.float32)
+    >>> pick_representatives(v, np.array([0.99, 0.99, 0.8]), ["golf course", "RT golf course", "rain today"], 2)
+    [0, 2]
+    """
+    order = [int(i) for i in np.argsort(-sims, kind="stable")[:pool]]
+    words = {i: set(analyzer(texts[i])) for i in order}
+    wanted = set(list(keywords)[:5])
+    relevance = {i: float(sims[i]) + 0.5 * len(words[i] & wanted) / max(len(wanted), 1) for i in order}
+    chosen: list[int] = []
+    seen: list[set[str]] = []
+    while len(chosen) < n:
+        best, best_score = -1, -np.inf
+        for i in order:
+            redundancy = float(np.max(vectors[chosen] @ vectors[i])) if chosen else 0.0
+            if i in chosen or (words[i] and words[i] in seen) or redundancy >= duplicate:
+                continue
+            if relevance[i] - 0.5 * redundancy > best_score:
+                best, best_score = i, relevance[i] - 0.5 * redundancy
+        if best < 0:
+            break
+        chosen.append(best)
+        seen.append(words[best])
+    return chosen
 
 
 def _centroids(vectors: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:

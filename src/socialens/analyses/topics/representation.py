@@ -75,6 +75,24 @@ def analyzer(text: str) -> list[str]:
     return [t for t in tokens if t not in drop and not t.isdigit() and not t.startswith("_")]
 
 
+def has_content_word(text: str) -> bool:
+    """Whether :func:`analyzer` would keep at least one word, stopping at the first one found
+    (the same test, several times cheaper on a corpus of tweets).
+
+    >>> [has_content_word(t) for t in ("RT @h_1: https://t.co/x", "the 2 of us", "Golf!", "北京")]
+    [False, False, True, True]
+    """
+    text = _MENTION.sub(" ", _URL.sub(" ", text or ""))
+    if _CJK.search(text):
+        return bool(analyzer(text))
+    drop = stopwords()
+    for match in _WORD.finditer(text.lower()):
+        word = match.group()
+        if word not in drop and not word.isdigit() and not word.startswith("_"):
+            return True
+    return False
+
+
 class Representation(Component):
     """Base stage: topics get no keywords."""
 
@@ -129,10 +147,13 @@ class CTfidf(Representation):
         indicator = sparse.csr_matrix(
             (np.ones(len(kept)), ([index[int(t)] for t in ids[kept]], kept)), shape=(len(topics), len(ids))
         )
-        weights = class_tfidf((indicator @ matrix).toarray())  # (topics, words)
+        weights = self._adjust(class_tfidf((indicator @ matrix).toarray()))  # (topics, words)
         for t, row in zip(topics, weights, strict=True):
             self.keywords_[t] = [self.vocabulary_[i] for i in self._choose(row, matrix)]
         return self
+
+    def _adjust(self, weights: np.ndarray) -> np.ndarray:
+        return weights
 
     def _choose(self, weights: np.ndarray, matrix: Any) -> list[int]:
         best = np.argsort(-weights, kind="stable")[: self.top_n]
@@ -168,6 +189,34 @@ class CoherentCTfidf(CTfidf):
             gain[chosen] = -np.inf
             chosen.append(int(np.argmax(gain)))
         return [pool[i] for i in chosen]
+
+
+@register("topics.DistinctCTfidf.v1")
+class DistinctCTfidf(CoherentCTfidf):
+    """:class:`CoherentCTfidf` where a word can describe at most ``max_topics_per_word`` topics:
+    those where its c-TF-IDF weight is highest. Three "flight" topics then read "cancelled,
+    rebook", "hold, customer service" and "bags, lost" instead of "flight, ..." three times,
+    and topic diversity (unique words over all topics' top words) rises.
+    """
+
+    def __init__(
+        self,
+        top_n: int = 10,
+        min_df: int = 5,
+        max_features: int = 20_000,
+        candidates: int = 30,
+        weight: float = 0.5,
+        max_topics_per_word: int = 1,
+    ) -> None:
+        super().__init__(top_n=top_n, min_df=min_df, max_features=max_features, candidates=candidates, weight=weight)
+        self.max_topics_per_word = max_topics_per_word
+
+    def _adjust(self, weights: np.ndarray) -> np.ndarray:
+        if len(weights) <= self.max_topics_per_word:
+            return weights
+        # Rank of each topic for each word (0 = the topic where the word weighs most).
+        rank = np.argsort(np.argsort(-weights, axis=0, kind="stable"), axis=0, kind="stable")
+        return np.where(rank < self.max_topics_per_word, weights, 0.0)
 
 
 def _npmi_matrix(co: np.ndarray, n: int) -> np.ndarray:
