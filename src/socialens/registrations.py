@@ -75,8 +75,10 @@ COMPONENTS: dict[str, Registration] = {
     "images.RapidOCR.v1": Registration(f"{_ANALYSES}.images.ocr:TextReader", "images"),
     "images.VisualKMeans.v1": Registration(f"{_ANALYSES}.images.clusters:VisualClusters", "images"),
     # Topics: embedders, reducers, clusterers, representations and the model that joins them.
+    "topics.AutoKMeans.v1": Registration(f"{_ANALYSES}.topics.clusterers:AutoKMeansClusterer", "topics"),
     "topics.CTfidf.v1": Registration(f"{_ANALYSES}.topics.representation:CTfidf", "topics"),
     "topics.CoherentCTfidf.v1": Registration(f"{_ANALYSES}.topics.representation:CoherentCTfidf", "topics"),
+    "topics.DistinctCTfidf.v1": Registration(f"{_ANALYSES}.topics.representation:DistinctCTfidf", "topics"),
     "topics.E5.v1": Registration(f"{_ANALYSES}.topics.embedders:E5Embedder", "topics"),
     "topics.HDBSCAN.v1": Registration(f"{_ANALYSES}.topics.clusterers:HDBSCANClusterer", "topics"),
     "topics.KMeans.v1": Registration(f"{_ANALYSES}.topics.clusterers:KMeansClusterer", "topics"),
@@ -84,4 +86,5 @@ COMPONENTS: dict[str, Registration] = {
     "topics.PCA.v1": Registration(f"{_ANALYSES}.topics.reducers:PCAReducer", "topics"),
     "topics.TfidfSVD.v1": Registration(f"{_ANALYSES}.topics.embedders:TfidfSvdEmbedder", "topics"),
     "topics.Topics.v1": Registration(f"{_ANALYSES}.topics.model:Topics", "topics"),
+    "topics.WordLlama.v1": Registration(f"{_ANALYSES}.topics.embedders:WordLlamaEmbedder", "topics"),
 }

@@ -49,7 +49,7 @@ def test_a_task_that_needs_a_trained_model_says_which(corpus, tmp_path):
 
 
 def test_bad_settings_and_unknown_tasks_fail_before_work(corpus):
-    with pytest.raises(ConfigError, match=r"topics setting clusterer=.nope. .*expected one of hdbscan, kmeans"):
+    with pytest.raises(ConfigError, match=r"topics setting clusterer=.nope. .*expected one of kmeans, hdbscan"):
         run_tasks(corpus, ["topics"], {"topics": {"clusterer": "nope"}})
     with pytest.raises(ConfigError, match="unknown task 'sentimnet'; available: sentiment"):
         run_tasks(corpus, ["sentimnet"])

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from socialens.analyses.topics.analyze import load_fitted, run
+from socialens.analyses.topics.analyze import load_fitted
 from socialens.analyses.topics.clusterers import AutoKMeansClusterer, default_topic_count
 from socialens.analyses.topics.embedders import WordLlamaEmbedder, clean_for_embedding
 from socialens.analyses.topics.incremental import TopicTracker
 from socialens.analyses.topics.model import Topics, distinct_labels, pick_representatives
 from socialens.analyses.topics.representation import analyzer
+from socialens.pipeline import run_tasks
 from socialens.store.embedding_cache import TABLE
 from tests.analyses.topics.data import trump_tweets, tweet_posts
 from tests.conftest import rows
@@ -84,10 +85,10 @@ def test_second_run_embeds_only_new_posts_and_the_cache_holds_no_text(store, tmp
     posts = tweet_posts(300)
     store.write_records({type(posts[0]): posts[:250]})
     first, second = RecordingProgress(), RecordingProgress()
-    run(store, options={}, models_dir=tmp_path / "m", progress=first)
+    run_tasks(store, ["topics"], models_dir=tmp_path / "m", progress=first)
     assert first.steps[0] == ("embedding 250 posts (0 cached)", 250)
     store.write_records({type(posts[0]): posts[250:]})
-    run(store, options={}, models_dir=tmp_path / "m", progress=second)
+    run_tasks(store, ["topics"], models_dir=tmp_path / "m", progress=second)
     assert second.steps[0] == ("embedding 50 posts (250 cached)", 50)
     columns = [
         c for (c,) in rows(store, f"SELECT column_name FROM information_schema.columns WHERE table_name = '{TABLE}'")
