@@ -15,6 +15,7 @@ from socialens.privacy import Pseudonymizer
 from socialens.privacy.scan import Identifier, scan
 from socialens.store import Store
 from socialens.store.results import write_alerts, write_results, write_user_scores
+from socialens.store.runs import finish_run, start_run
 from socialens.store.scores import write_scores
 from tests.conftest import FIXTURES, TEST_KEY, run_ingest
 
@@ -52,6 +53,9 @@ def _build(path: Path) -> None:
         write_results(store, "communities", [("c1", {"members": [lena, marc], "top": [f"@{handle}"]})])
         when = datetime(2023, 3, 30, 9)
         write_alerts(store, [{"id": "a1", "kind": "burst", "raised_at": when, "summary": f"@{handle} surges"}])
+        # a task run selected by her pseudonym (`--author`) names her in its record
+        start_run(store, "sentiment", "k1", {"model": "default"}, {"author": [lena], "lang": ["en"]})
+        finish_run(store, "sentiment", len(posts), f"scored {len(posts)} posts of {lena}")
     # a rejects line as older versions wrote them: a raw excerpt
     rejects = path.with_suffix(".rejects.jsonl")
     old = {"source": "old.jsonl", "line": 9, "reason": "x", "excerpt": '{"screen_name": "lena_k"}'}
@@ -84,6 +88,8 @@ def test_forget_removes_the_account_everywhere_and_counts_agree(tmp_path: Path) 
         history = store.con.execute("SELECT source, format, read FROM ingests WHERE format = 'erasure'").fetchall()
         assert len(history) == 1 and "lena" not in str(history).lower()
         assert P.user("twitter", MARC[1]) in str(store.con.execute("SELECT payload FROM analysis_results").fetchall())
+        selection, summary = store.con.execute("SELECT selection, summary FROM task_runs").fetchone()
+        assert "[forgotten]" in selection and '"en"' in selection and "[forgotten]" in summary
     found = scan(wanted, store=store_file)
     assert found.clean, [f.as_dict() for f in found.findings]
     # and the rest of the store is still there: marc is untouched

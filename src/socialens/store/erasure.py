@@ -156,14 +156,16 @@ def redact_posts(store: Store, handles: set[tuple[str, str]], tokens: set[str]) 
 
 
 def redact_results(store: Store, tokens: set[str]) -> dict[str, int]:
-    """Replace ``tokens`` in analysis results and alerts (JSON payloads, summaries) by ``[forgotten]``."""
+    """Replace ``tokens`` in analysis results, alerts (JSON payloads, summaries) and the task runs'
+    records (a run selected with ``--author`` names the account in its selection) by ``[forgotten]``."""
     pattern = word_pattern(tokens)
     if not pattern:
         return {}
     out = {}
     for table, key, columns in (("analysis_results", ("task", "item"), ("item", "payload")),
-                                 ("alerts", ("id",), ("summary", "payload"))):  # fmt: skip
-        if table in RESULT_TABLES:
+                                 ("alerts", ("id",), ("summary", "payload")),
+                                 ("task_runs", ("task",), ("selection", "settings", "summary"))):  # fmt: skip
+        if table in RESULT_TABLES or table == "task_runs":
             out[table] = sum(_redact_column(store, table, key, c, pattern, tokens) for c in columns)
     return out
 
