@@ -10,6 +10,8 @@ from __future__ import annotations
 import inspect
 from typing import Any, ClassVar, Self
 
+from socialens.errors import NotFittedError
+
 
 class Component:
     """Base of importers, analyses and models."""
@@ -46,3 +48,19 @@ class Component:
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         return f"{type(self).__name__}({args})"
+
+
+def check_is_fitted(component: object, attributes: str | tuple[str, ...] | None = None) -> None:
+    """Raise ``NotFittedError`` unless ``component`` holds its learned state.
+
+    ``attributes`` names the learned attributes that must be set; by default any attribute ending
+    in ``_`` (scikit-learn's convention) counts. The message says what to call.
+    """
+    if attributes is None:
+        fitted = any(name.endswith("_") and not name.startswith("__") for name in getattr(component, "__dict__", {}))
+    else:
+        wanted = (attributes,) if isinstance(attributes, str) else attributes
+        fitted = all(getattr(component, name, None) is not None for name in wanted)
+    if not fitted:
+        how = "fit(...) or load(directory)" if callable(getattr(component, "load", None)) else "fit(...)"
+        raise NotFittedError(f"{type(component).__name__} is not fitted yet: call {how} first")

@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from socialens.analyses.sentiment.lexicons import PolarityLexicon, load_polarity_lexicon
-from socialens.component import Component
+from socialens.component import Component, check_is_fitted
 from socialens.errors import MissingExtraError
 from socialens.registry import register
 from socialens.text.tokenize import tokenize
@@ -134,8 +134,7 @@ class TfidfLogisticRegression(_SentimentBaseline):
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         np = _numpy()
-        if not hasattr(self, "model_"):
-            raise ValueError(f"{type(self).__name__} is not fitted; call fit(texts, labels) first")
+        check_is_fitted(self, "model_")
         out = np.zeros((len(texts), len(self.labels_)), dtype=np.float64)
         if len(texts):
             # Classes missing from the training data keep probability 0.

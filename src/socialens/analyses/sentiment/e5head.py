@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Self
 
 from socialens.analyses.sentiment.baselines import _label_ids, _numpy, _SentimentBaseline
+from socialens.component import check_is_fitted
 from socialens.errors import MissingExtraError
 from socialens.registry import register
 
@@ -84,8 +85,7 @@ class E5HeadSentiment(_SentimentBaseline):
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         np = _numpy()
-        if not hasattr(self, "model_"):
-            raise ValueError(f"{type(self).__name__} is not fitted; call fit(texts, labels) first")
+        check_is_fitted(self, "model_")
         out = np.zeros((len(texts), len(self.labels_)), dtype=np.float64)
         if len(texts):
             out[:, self.model_.classes_] = self.model_.predict_proba(self._features(texts))
