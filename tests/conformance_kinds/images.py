@@ -38,23 +38,23 @@ def example(component: Component, tmp_path: Path) -> tuple[Any, Any]:
     from socialens.media.hashing import perceptual_hash
 
     name = component.registry_name
-    if name.startswith("images.PHashClusters"):
+    if name.startswith("images.phash_clusters"):
         hashes = [perceptual_hash(p) for p in _pictures()]
         return [*hashes, hashes[0]], []
-    if name.startswith("images.VisualKMeans"):
+    if name.startswith("images.visual_kmeans"):
         return np.random.default_rng(3).normal(size=(12, 16)).astype("float32"), np.zeros((0, 16))
     return _pictures(), []
 
 
 def run(component: Any, data: Any) -> list[Any]:
     name = component.registry_name
-    if name.startswith(("images.PHashClusters", "images.VisualKMeans")):
+    if name.startswith(("images.phash_clusters", "images.visual_kmeans")):
         return list(component.fit_predict(data))
     out = component.transform(list(data))
-    if name.startswith("images.EfficientNet"):
+    if name.startswith("images.efficientnet"):
         return [[(label, round(p, 3)) for label, p in labels] for labels in out.labels] + [
             [round(float(x), 3) for x in row[:8]] for row in out.features
         ]
-    if name.startswith("images.RapidOCR"):
+    if name.startswith("images.rapidocr"):
         return [(t.text, t.lang) for t in out]
     return [round(float(x), 3) for x in out]

@@ -9,8 +9,8 @@ import numpy as np
 
 from socialens.component import Component
 
-NAMES = ("suspicious.BehaviourScore.v1", "suspicious.BotClassifier.v1", "segments.KMeansSegments.v1",
-         "models.Node2Vec.v1")  # fmt: skip
+NAMES = ("suspicious.behaviour_score.v1", "suspicious.bot_classifier.v1", "segments.kmeans_segments.v1",
+         "models.node2vec.v1")  # fmt: skip
 
 
 def _row(i: int, bot: bool) -> dict[str, Any]:
@@ -50,9 +50,9 @@ def example(component: Component, tmp_path: Path) -> tuple[Any, Any]:
 def run(component: Component, data: Any) -> list[Any]:
     c: Any = component
     name = component.registry_name
-    if name == "suspicious.BehaviourScore.v1":
+    if name == "suspicious.behaviour_score.v1":
         return list(c.fit(data).score(data))
-    if name == "suspicious.BotClassifier.v1":
+    if name == "suspicious.bot_classifier.v1":
         return np.round(c.fit(_TRAIN, _LABELS).predict_proba(data), 6).tolist()
     if name.startswith("segments."):
         return list(c.fit(data).labels_.tolist())

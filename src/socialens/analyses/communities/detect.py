@@ -77,7 +77,7 @@ class _Communities(GraphAnalysis):
         ]
 
 
-@register("communities.Leiden.v1")
+@register("communities.leiden.v1")
 class Leiden(_Communities):
     """Leiden (igraph's C implementation): modularity at a resolution, refined until stable.
 
@@ -106,7 +106,7 @@ class Leiden(_Communities):
         return list(clustering.membership)
 
 
-@register("communities.Louvain.v1")
+@register("communities.louvain.v1")
 class Louvain(_Communities):
     """Louvain (igraph's multilevel), seeded through igraph's random number generator."""
 

@@ -32,7 +32,7 @@ from socialens.registry import register
 _FORMAT = "socialens.emotion.bigru_attention.v1"
 
 
-@register("emotion.BiGRU.v1")
+@register("emotion.bigru.v1")
 class BiGRUEmotion(BiGRUSentiment):
     """``fit(texts, labels=None)``: ``labels`` are multi-hot rows ``(N, K)``; None = the lexicon's weak labels.
 

@@ -39,7 +39,7 @@ _REPORTED = (
 )
 
 
-@register("influence.InfluenceRanker.v1")
+@register("influence.influence_ranker.v1")
 class InfluenceRanker(GraphAnalysis):
     """Influencer ranking over an :class:`InteractionGraph`.
 

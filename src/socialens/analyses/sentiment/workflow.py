@@ -13,18 +13,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from socialens.errors import ConfigError
-from socialens.registry import get
+from socialens.registry import get, resolve
 
-# Short names for the command line -> registry names.
-MODELS = {
-    "tfidf": "sentiment.tfidf_lr.v1",
-    "vader": "sentiment.vader.v1",
-    "lexicon": "sentiment.hownet_lexicon.v1",
-    "bigru": "sentiment.bigru_attention.v1",
-    "minilm": "sentiment.minilm_finetuned.v1",
-    "e5": "sentiment.e5_head.v1",
-    "e5-finetuned": "sentiment.e5_finetuned.v1",
-}
 _PICKLED = "component.pkl"
 _LOADED: dict[Path, Any] = {}
 
@@ -112,9 +102,7 @@ def _lang(lang: str) -> Literal["en", "zh"]:
 
 
 def _build(model: str, lang: str, settings: dict[str, Any]) -> Any:
-    if model not in MODELS:
-        raise ConfigError(f"unknown sentiment model {model!r}; choose one of {', '.join(MODELS)}")
-    cls = get(MODELS[model])
+    cls = get(resolve(model, "sentiment"))
     params = cls._param_names()
     if "lang" in params:
         settings = {"lang": lang, **settings}

@@ -31,7 +31,7 @@ class Reducer(Component):
         return self.fit(x).transform(x)
 
 
-@register("topics.PCA.v1")
+@register("topics.pca.v1")
 class PCAReducer(Reducer):
     """Principal components; ``whiten`` scales each to unit variance."""
 
