@@ -17,6 +17,8 @@ class Registration(NamedTuple):
     #: The optional-dependency group (``pip install 'socialens[EXTRA]'``) the component needs;
     #: ``None`` for the core install.
     extra: str | None = None
+    #: ``"slow"``: its first use takes minutes (the conformance checks carry the ``slow`` marker).
+    tags: tuple[str, ...] = ()
 
 
 _ANALYSES = "socialens.analyses"
@@ -84,6 +86,7 @@ COMPONENTS: dict[str, Registration] = {
     "topics.kmeans.v1": Registration(f"{_ANALYSES}.topics.clusterers:KMeansClusterer", "topics"),
     "topics.minilm.v1": Registration(f"{_ANALYSES}.topics.embedders:MiniLMEmbedder", "topics"),
     "topics.pca.v1": Registration(f"{_ANALYSES}.topics.reducers:PCAReducer", "topics"),
+    "topics.umap.v1": Registration(f"{_ANALYSES}.topics.reducers:UMAPReducer", "topics", ("slow",)),
     "topics.tfidf_svd.v1": Registration(f"{_ANALYSES}.topics.embedders:TfidfSvdEmbedder", "topics"),
     "topics.topics.v1": Registration(f"{_ANALYSES}.topics.model:Topics", "topics"),
     "topics.wordllama.v1": Registration(f"{_ANALYSES}.topics.embedders:WordLlamaEmbedder", "topics"),
