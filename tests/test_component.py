@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from socialens.component import Component, check_is_fitted
-from socialens.errors import NotFittedError
+from socialens.component import Component, Persistent, check_is_fitted
+from socialens.errors import ModelNotFoundError, NotFittedError
 
 
 class _Counter(Component):
@@ -42,3 +42,26 @@ def test_settings_alone_are_not_learned_state_and_fit_is():
 def test_a_loadable_component_says_load_is_another_way():
     with pytest.raises(NotFittedError, match=r"fit\(\.\.\.\) or load\(directory\)"):
         check_is_fitted(_Loadable())
+
+
+class _Kept(_Counter, Persistent):
+    pass
+
+
+def test_a_persistent_component_loads_back_as_it_was_saved(tmp_path):
+    saved = _Kept(start=2).fit(["a", "b"])
+    assert saved.save(tmp_path / "kept") == tmp_path / "kept"
+    loaded = _Kept.load(tmp_path / "kept")
+    assert loaded is not saved and loaded.get_params() == {"start": 2} and loaded.count_ == 4
+
+
+def test_loading_what_is_not_there_or_not_this_class_is_a_coded_error(tmp_path):
+    with pytest.raises(ModelNotFoundError, match=r"\[E501\].*no component\.pkl.*train it again"):
+        _Kept.load(tmp_path)
+
+    class _Other(Component, Persistent):
+        pass
+
+    _Kept().save(tmp_path)
+    with pytest.raises(ModelNotFoundError, match="holds a _Kept, not a _Other"):
+        _Other.load(tmp_path)

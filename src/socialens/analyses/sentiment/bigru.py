@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from socialens.component import Component, check_is_fitted
+from socialens.component import Component, Persistent, check_is_fitted
 from socialens.errors import MissingExtraError
 from socialens.models.vocab import Vocab, text_tokens
 from socialens.registry import register
@@ -43,7 +43,7 @@ def _torch() -> Any:
 
 
 @register("sentiment.bigru_attention.v1")
-class BiGRUSentiment(Component):
+class BiGRUSentiment(Component, Persistent):
     """``fit(texts, labels)`` with integer labels indexing ``labels``; ``predict_proba``; ``explain``.
 
     ``labels=None`` takes the language's default names (``DEFAULT_LABELS``). Training labels

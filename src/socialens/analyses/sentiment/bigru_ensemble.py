@@ -17,14 +17,14 @@ from typing import Any
 import numpy as np
 
 from socialens.analyses.sentiment.bigru import BiGRUSentiment
-from socialens.component import Component, check_is_fitted
+from socialens.component import Component, Persistent, check_is_fitted
 from socialens.registry import register
 
 _FORMAT = "socialens.sentiment.bigru_ensemble.v1"
 
 
 @register("sentiment.bigru_ensemble.v1")
-class BiGRUEnsembleSentiment(Component):
+class BiGRUEnsembleSentiment(Component, Persistent):
     """``members`` BiGRU models with seeds ``seed, seed + 1, ...``; ``bigru`` holds the settings
     every member shares (any ``BiGRUSentiment`` setting but ``seed``).
 

@@ -69,7 +69,13 @@ class E5HeadSentiment(_SentimentBaseline):
             sparse = self.vectorizer_.transform(list(texts))
         return hstack([sparse, csr_matrix(dense)]).tocsr()
 
-    def fit(self, texts: Sequence[str], labels: Sequence[int | str]) -> Self:
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[int | str],
+        valid_texts: Sequence[str] | None = None,
+        valid_labels: Sequence[int | str] | None = None,
+    ) -> Self:
         try:
             from sklearn.linear_model import LogisticRegression
         except ImportError:

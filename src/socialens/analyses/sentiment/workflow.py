@@ -7,7 +7,6 @@ macro-F1) becomes the default unless another is chosen.
 
 from __future__ import annotations
 
-import pickle
 import time
 from pathlib import Path
 from typing import Any, Literal
@@ -15,7 +14,6 @@ from typing import Any, Literal
 from socialens.errors import ConfigError
 from socialens.registry import get, resolve
 
-_PICKLED = "component.pkl"
 _LOADED: dict[Path, Any] = {}
 
 
@@ -36,16 +34,13 @@ def train_sentiment(
     split = load_sentiment_split(_lang(lang))
     started = time.perf_counter()
     texts, labels = split.train_texts[:limit], split.train_labels[:limit]
-    if hasattr(component, "save"):
-        component.fit(texts, labels, split.valid_texts, split.valid_labels)
-    else:
-        component.fit(texts, labels)
+    component.fit(texts, labels, split.valid_texts, split.valid_labels)
     seconds = time.perf_counter() - started
     metrics = _score(component, split)
     registry = ModelRegistry(registry_root)
     card = registry.save(
         f"sentiment-{lang}-{model}",
-        lambda folder: _write(component, folder),
+        component.save,
         {
             "task": "sentiment",
             "language": lang,
@@ -72,10 +67,7 @@ def load_sentiment_model(
     card = registry.load_card(name, version) if name else registry.default("sentiment", lang)
     assert card.path is not None
     if card.path not in _LOADED:  # a registered version never changes, so it can be kept
-        if (card.path / _PICKLED).exists():
-            _LOADED[card.path] = pickle.loads((card.path / _PICKLED).read_bytes())
-        else:
-            _LOADED[card.path] = get(card.architecture).load(card.path)  # type: ignore[attr-defined]
+        _LOADED[card.path] = get(card.architecture).load(card.path)  # type: ignore[attr-defined]
     return _LOADED[card.path], card
 
 
@@ -124,13 +116,6 @@ def _score(component: Any, split: Any) -> dict[str, Any]:
     report = classification_report(split.test_labels, predicted, proba, labels=split.labels)
     report.pop("ece_bins", None)
     return {**report, "test_posts_per_second": round(rate, 1)}
-
-
-def _write(component: Any, folder: Path) -> None:
-    if hasattr(component, "save"):
-        component.save(folder)
-    else:
-        (folder / _PICKLED).write_bytes(pickle.dumps(component))
 
 
 def _better_than_default(registry: Any, lang: str, metrics: dict[str, Any]) -> bool:
