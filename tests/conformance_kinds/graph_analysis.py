@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from socialens.analyses.graph.build import InteractionGraph
+from socialens.graph.build import InteractionGraph
 from socialens.kinds import GraphAnalysis
 
 # Two triangles joined by one edge, plus a repeated reply: communities, a bridge, weights.
