@@ -13,8 +13,9 @@ from torch import nn
 
 from socialens.errors import ConfigError
 from socialens.training.checkpoint import BEST, LAST, CheckpointError, load_checkpoint
+from socialens.training.evaluation import macro_f1, macro_f1_score
 from socialens.training.tracking import read_metrics, read_scalars
-from socialens.training.trainer import TrainConfig, Trainer, TrainingError, macro_f1, macro_f1_score
+from socialens.training.trainer import TrainConfig, Trainer, TrainingError
 from tests.training import BagOfTokens, accuracy, make_task
 
 TRAIN, VALID, TEST = make_task(600, seed=1), make_task(150, seed=2), make_task(300, seed=3)

@@ -367,7 +367,7 @@ def binary_cross_entropy(logits: torch.Tensor, labels: torch.Tensor) -> torch.Te
 
 
 def _valid_auc(model: nn.Module, loader: Any) -> float:
-    from socialens.training.trainer import predict
+    from socialens.training.evaluation import predict
 
     logits, labels = predict(model, loader)
     return auc(labels.numpy(), logits.squeeze(-1).numpy())

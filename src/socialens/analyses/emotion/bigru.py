@@ -257,7 +257,7 @@ def _bce(logits: Any, labels: Any) -> Any:
 
 def _micro_f1_at(threshold: float) -> Any:
     def metric(model: Any, loader: Any) -> float:
-        from socialens.training.trainer import predict
+        from socialens.training.evaluation import predict
 
         logits, labels = predict(model, loader)
         guess = logits.sigmoid() >= threshold
