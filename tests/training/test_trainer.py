@@ -243,3 +243,15 @@ def test_the_documented_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert (tmp_path / "runs/demo/checkpoints/last.pt").is_file()
     assert list((tmp_path / "runs/demo/logs").glob("events.out.tfevents.*"))
     assert json.loads((tmp_path / "models/demo/1/card.json").read_text())["architecture"] == "demo.linear.v1"
+
+
+def test_a_component_s_same_named_settings_make_its_train_config() -> None:
+    class Settings:
+        epochs, lr, seed, log_dir, checkpoint_dir, dropout = 3, 0.01, 7, "runs/logs", "", 0.5
+
+    config = TrainConfig.of(Settings(), batch_size=16)
+    assert (config.epochs, config.lr, config.seed, config.batch_size) == (3, 0.01, 7, 16)
+    assert config.log_dir == Path("runs/logs") and config.checkpoint_dir is None  # "" is no folder
+    assert config.patience == TrainConfig().patience  # what the component does not set keeps its default
+    with pytest.raises(ConfigError, match="epochs=0"):
+        TrainConfig.of(Settings(), epochs=0)

@@ -17,7 +17,7 @@ import math
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, cast
 
@@ -85,6 +85,14 @@ class TrainConfig:
         bad = [f"{name}={getattr(self, name)!r}" for name, ok in checks.items() if not ok]
         if bad:
             raise ConfigError(f"TrainConfig: invalid setting(s) {', '.join(bad)}")
+
+    @classmethod
+    def of(cls, component: object, **overrides: Any) -> TrainConfig:
+        """The run settings a component keeps under the same names (``epochs``, ``lr``, ``seed``...),
+        then ``overrides``: one place that reads them, whichever model trains."""
+        given = {f.name: getattr(component, f.name) for f in fields(cls) if hasattr(component, f.name)}
+        given = {name: None if value == "" else value for name, value in given.items()}  # "" folder: none
+        return cls(**{**given, **overrides})
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready settings (paths as strings), for model cards and checkpoints."""

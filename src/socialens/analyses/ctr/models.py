@@ -110,16 +110,7 @@ class NeuralCtr(Component, Persistent):
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(self.seed)
             model = self.build(self.num_features_, x.shape[1] - 2 * self.history)
-        config = TrainConfig(
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            lr=self.lr,
-            weight_decay=self.weight_decay,
-            patience=self.patience,
-            seed=self.seed,
-            num_threads=self.num_threads,
-            eval_batch_size=8192,
-        )
+        config = TrainConfig.of(self, eval_batch_size=8192)
         train_collate, valid_collate = _collate(x, labels, self.history), _collate(vx, vy, self.history)
         self.training_ = Trainer(config).fit(
             model,

@@ -157,17 +157,7 @@ class BiGRUSentiment(Component, Persistent):
     def _train_config(self) -> TrainConfig:
         from socialens.training.trainer import TrainConfig
 
-        return TrainConfig(
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            lr=self.lr,
-            weight_decay=self.weight_decay,
-            patience=self.patience,
-            seed=self.seed,
-            num_threads=self.num_threads,
-            log_dir=Path(self.log_dir) if self.log_dir else None,
-            checkpoint_dir=Path(self.checkpoint_dir) if self.checkpoint_dir else None,
-        )
+        return TrainConfig.of(self)
 
     def _tokens(self, text: str) -> list[str]:
         """The first ``max_len`` tokens; a long post is cut first, as jieba's time grows with it."""
