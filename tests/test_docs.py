@@ -3,7 +3,9 @@
 A block runs in a fresh folder with the namespace its setups give it. The comment line just
 above its fence says which, and whether it is slow:
 
-    <!-- docs-test: setup=store,vader slow -->
+    <!-- docs-test: setup=store,vader slow timeout=1800 -->
+
+(``timeout``: seconds, for an example that trains a model on a whole reference split.)
 
 A block that cannot run here (it needs a model trained for hours or a user's own data) says
 ``<!-- docs-test: illustrative (why) -->``; there are few, and they are counted below.
@@ -36,6 +38,7 @@ class Block:
     setups: tuple[str, ...]
     slow: bool
     illustrative: bool
+    timeout: int | None = None
 
     @property
     def id(self) -> str:
@@ -49,6 +52,7 @@ def _blocks() -> list[Block]:
         for match in _BLOCK.finditer(text):
             directive = match["directive"] or ""
             setup = re.search(r"setup=([\w,]+)", directive)
+            timeout = re.search(r"timeout=(\d+)", directive)
             found.append(
                 Block(
                     path,
@@ -57,6 +61,7 @@ def _blocks() -> list[Block]:
                     tuple(setup[1].split(",")) if setup else (),
                     bool(re.search(r"\bslow\b", directive)),
                     directive.startswith("illustrative"),
+                    int(timeout[1]) if timeout else None,
                 )
             )
     return found
@@ -166,7 +171,13 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 def _params() -> list[Any]:
     runnable = [b for b in BLOCKS if not b.illustrative]
-    return [pytest.param(b, id=b.id, marks=[pytest.mark.slow] if b.slow else []) for b in runnable]
+    params = []
+    for block in runnable:
+        marks = [pytest.mark.slow] if block.slow else []
+        if block.timeout:
+            marks.append(pytest.mark.timeout(block.timeout))
+        params.append(pytest.param(block, id=block.id, marks=marks))
+    return params
 
 
 @pytest.mark.parametrize("block", _params())
