@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -125,49 +125,3 @@ def evaluate_command(
     console.print(f"{report['name']} v{report['version']} ({task}): {shown}")
     for label, scores in report.get("per_class", {}).items():
         console.print(f"  {label:10s} P {scores['precision']:.3f}  R {scores['recall']:.3f}  F1 {scores['f1']:.3f}")
-
-
-@guarded
-def models_command(
-    action: Annotated[str, typer.Argument(help="list")] = "list",
-    models_dir: ModelsDirOption = None,
-    json: JsonOption = False,
-) -> None:
-    """List the models in the registry with their test metrics."""
-    from socialens.errors import ConfigError
-    from socialens.training.model_registry import ModelRegistry
-
-    if action != "list":
-        raise ConfigError(f"unknown action {action!r}; available: list")
-    cards = ModelRegistry(models_dir).list()
-    if json:
-        emit_json([c.to_dict() for c in cards])
-        return
-    from rich.table import Table
-
-    table = Table(title="models")
-    for column in ("name", "version", "task", "lang", "architecture", "test metric", "created"):
-        table.add_column(column)
-    for c in cards:
-        table.add_row(c.name, str(c.version), c.task, c.language, c.architecture, _headline(c.metrics), c.created_at)
-    console.print(table)
-
-
-# Where each task's cards keep their headline test metric: (label, path into ``metrics``).
-_HEADLINES = (
-    ("macro-F1", ("macro_f1",)),
-    ("AUC", ("test_auc",)),
-    ("NDCG@10", ("test", "seen_excluded", "ndcg@10")),
-    ("weak micro-F1", ("weak", "micro_f1")),
-)
-
-
-def _headline(metrics: dict[str, Any]) -> str:
-    """The card's main test metric as "label value", or "" when it has none of the known ones."""
-    for label, path in _HEADLINES:
-        value: Any = metrics
-        for key in path:
-            value = value.get(key) if isinstance(value, dict) else None
-        if isinstance(value, float):
-            return f"{label} {value:.3f}"
-    return ""
