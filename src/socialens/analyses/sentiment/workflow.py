@@ -41,7 +41,6 @@ def train_sentiment(
     """Fit ``model`` on the training split (its first ``limit`` texts), score the test split,
     register it; returns the card as a dict with ``seconds``."""
     from socialens.datasets.sentiment import load_sentiment_split
-    from socialens.training.model_registry import ModelRegistry
 
     component = _build(model, lang, settings or {})
     split = load_sentiment_split(_lang(lang))
@@ -52,26 +51,47 @@ def train_sentiment(
     else:
         component.fit(texts, labels)
     seconds = time.perf_counter() - started
+    note = f" Trained on the first {limit} training texts." if limit else ""
+    card = register_sentiment(component, lang, f"sentiment-{lang}-{model}", split, registry_root, make_default, note)
+    return {**card, "seconds": round(seconds, 1)}
+
+
+def register_sentiment(
+    component: Any,
+    lang: str,
+    name: str,
+    split: Any,
+    registry_root: Path | None = None,
+    make_default: bool | None = None,
+    extra_split: str = "",
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Score ``component`` on the test split, save it as a new version of ``name``, and make it the
+    language's default when asked, or when its test macro-F1 is at least the current default's
+    (a shipped default included); returns the card as a dict with ``default`` (True when it became one)."""
+    from socialens.training.model_registry import ModelRegistry
+
     metrics = _score(component, split)
     registry = ModelRegistry(registry_root)
     card = registry.save(
-        f"sentiment-{lang}-{model}",
+        name,
         lambda folder: _write(component, folder),
         {
             "task": "sentiment",
             "language": lang,
             "architecture": component.registry_name,
             "data_hash": split.data_hash,
-            "split": split.procedure + (f" Trained on the first {limit} training texts." if limit else ""),
+            "split": split.procedure + extra_split,
             "labels": list(split.labels),
             "metrics": metrics,
             "settings": {k: v for k, v in component.get_params().items() if _is_json(v)},
-            "extra": {"reference": reference(lang, metrics)},
+            "extra": {**(extra or {}), "reference": reference(lang, metrics)},
         },
     )
-    if make_default or (make_default is None and _better_than_default(registry, lang, metrics)):
+    default = bool(make_default or (make_default is None and _better_than_default(registry, lang, metrics)))
+    if default:
         registry.set_default("sentiment", lang, card.name, card.version)
-    return {**card.to_dict(), "seconds": round(seconds, 1)}
+    return {**card.to_dict(), "default": default}
 
 
 def load_sentiment_model(
