@@ -99,9 +99,16 @@ class ModelRegistry:
     back to the model shipped in ``socialens-models`` (:mod:`socialens.training.shipped`), and a
     name not found here is looked up among the shipped models."""
 
-    def __init__(self, root: str | os.PathLike[str] | None = None, shipped: bool = True) -> None:
+    def __init__(
+        self,
+        root: str | os.PathLike[str] | None = None,
+        shipped: bool = True,
+        pins: Mapping[str, str] | None = None,
+    ) -> None:
         self.root = Path(root).expanduser() if root is not None else default_models_dir()
         self.shipped = shipped
+        #: ``{"sentiment/en": "NAME@VERSION"}`` (a store's socialens.toml ``[models]``): wins over the defaults.
+        self.pins = dict(pins or {})
 
     def save(self, name: str, files_or_state: ModelFiles, card_fields: Mapping[str, Any] | None = None) -> ModelCard:
         """Store a new version of ``name`` (1 + the highest so far) and return its card."""
@@ -217,8 +224,14 @@ class ModelRegistry:
 
     def default(self, task: str, language: str) -> ModelCard:
         """The card of the default model for ``task``/``language``: the one set with
-        :meth:`set_default`, else the most recently created model for that task and language,
-        else the shipped model for them (hashes checked)."""
+        :meth:`set_default` (a pin given to the registry wins over it), else the most recently
+        created model for that task and language, else the shipped model for them (hashes checked)."""
+        pin = self.pins.get(f"{task}/{language}")
+        if pin is not None:
+            name, _, version = pin.partition("@")
+            if version and not version.isdigit():
+                raise ConfigError(f"model pin {task}/{language} = {pin!r}: write NAME or NAME@VERSION (a number)")
+            return self.load_card(name, int(version) if version else None)
         chosen = self._read_defaults().get(f"{task}/{language}")
         if chosen is not None:
             return self.load_card(chosen["name"], chosen.get("version"))

@@ -30,7 +30,7 @@ ENV = "SOCIALENS_SHIPPED_MODELS"
 SUMS = "SHA256SUMS"
 HUMAN_CARD = "MODEL_CARD.md"
 SHIPPED = "shipped"  # card.extra flag set on cards read from a shipped folder
-_VERIFIED: set[tuple[Path, float]] = set()
+_VERIFIED: set[tuple[Path, tuple[tuple[str, int, int], ...]]] = set()
 
 
 def shipped_dirs() -> list[Path]:
@@ -126,7 +126,8 @@ def verify_checksums(folder: Path) -> None:
     sums = folder / SUMS
     if not sums.is_file():
         raise ModelCardError(f"{folder}: no {SUMS}; the shipped model cannot be checked: reinstall socialens-models")
-    stamp = (folder, sums.stat().st_mtime)
+    # Hashing again only when a file changed (size or time), not on every load.
+    stamp = (folder, tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.rglob("*"))))
     if stamp in _VERIFIED:
         return
     expected = _read_sums(sums)

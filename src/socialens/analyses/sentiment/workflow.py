@@ -73,6 +73,7 @@ def register_sentiment(
 
     metrics = _score(component, split)
     registry = ModelRegistry(registry_root)
+    current = _current_default(registry, lang)  # before saving: the newest model would be the default
     card = registry.save(
         name,
         lambda folder: _write(component, folder),
@@ -88,19 +89,28 @@ def register_sentiment(
             "extra": {**(extra or {}), "reference": reference(lang, metrics)},
         },
     )
-    default = bool(make_default or (make_default is None and _better_than_default(registry, lang, metrics)))
+    better = current is None or float(metrics["macro_f1"]) >= float(current.metrics.get("macro_f1", -1.0))
+    default = bool(make_default or (make_default is None and better))
     if default:
         registry.set_default("sentiment", lang, card.name, card.version)
+    elif current is not None:  # written down, or the newest model would silently become the default
+        shipped = bool(current.extra.get("shipped"))
+        registry.set_default("sentiment", lang, current.name, None if shipped else current.version)
     return {**card.to_dict(), "default": default}
 
 
 def load_sentiment_model(
-    name: str | None = None, lang: str = "en", version: int | None = None, registry_root: Path | None = None
+    name: str | None = None,
+    lang: str = "en",
+    version: int | None = None,
+    registry_root: Path | None = None,
+    pins: dict[str, str] | None = None,
 ) -> tuple[Any, Any]:
-    """A registered model and its card (the language's default when no name is given)."""
+    """A registered (or shipped) model and its card (the language's default, or its pinned
+    version, when no name is given)."""
     from socialens.training.model_registry import ModelRegistry
 
-    registry = ModelRegistry(registry_root)
+    registry = ModelRegistry(registry_root, pins=pins)
     card = registry.load_card(name, version) if name else registry.default("sentiment", lang)
     assert card.path is not None
     if card.path not in _LOADED:  # a registered version never changes, so it can be kept
@@ -187,15 +197,13 @@ def _write(component: Any, folder: Path) -> None:
         (folder / _PICKLED).write_bytes(pickle.dumps(component))
 
 
-def _better_than_default(registry: Any, lang: str, metrics: dict[str, Any]) -> bool:
+def _current_default(registry: Any, lang: str) -> Any:
     from socialens.errors import ModelNotFoundError
 
     try:
-        current = registry.default("sentiment", lang)
+        return registry.default("sentiment", lang)
     except ModelNotFoundError:
-        return True
-    # At least as good as the current default (a shipped one included) on the same test split.
-    return float(metrics["macro_f1"]) >= float(current.metrics.get("macro_f1", -1.0))
+        return None
 
 
 def _is_json(value: Any) -> bool:
