@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from socialens.analyses.sentiment.lexicons import PolarityLexicon, load_polarity_lexicon
@@ -141,6 +142,24 @@ class TfidfLogisticRegression(_SentimentBaseline):
             # Classes missing from the training data keep probability 0.
             out[:, self.model_.classes_] = self.model_.predict_proba(self.vectorizer_.transform(list(texts)))
         return out
+
+    def save(self, directory: str | Path, float16: bool = False) -> Path:
+        """Write the fitted model as plain files (vocabularies, weights), not a pickle."""
+        from socialens.analyses.sentiment.tfidf_files import save_tfidf
+
+        if not hasattr(self, "model_"):
+            raise ValueError(f"{type(self).__name__} is not fitted; call fit(texts, labels) first")
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        save_tfidf(self, directory, float16=float16)
+        return directory
+
+    @classmethod
+    def load(cls, directory: str | Path) -> TfidfLogisticRegression:
+        """The model ``save`` wrote, ready to predict."""
+        from socialens.analyses.sentiment.tfidf_files import load_tfidf
+
+        return load_tfidf(cls, Path(directory))  # type: ignore[no-any-return]
 
 
 @lru_cache(maxsize=1)
