@@ -86,15 +86,36 @@ def _train_recipe(
 ) -> None:
     from socialens.errors import ConfigError
 
+    say = (lambda line: console.print(line, style="dim")) if not json else (lambda line: None)
+    if task == "emotion":
+        from socialens.recipes.emotion import train_emotion_recipe
+
+        card = train_emotion_recipe(
+            lang, recipe, work_dir, models_dir, limit=limit, make_default=make_default or None, say=say
+        )
+        _show_emotion_card(card, json)
+        return
     if task != "sentiment":
-        raise ConfigError(f"--recipe is for sentiment; {task} has no recipes yet")
+        raise ConfigError(f"--recipe is for sentiment and emotion; {task} has no recipes yet")
     from socialens.recipes.sentiment import train_sentiment_recipe
 
-    say = (lambda line: console.print(line, style="dim")) if not json else (lambda line: None)
     card = train_sentiment_recipe(
         lang, recipe, work_dir, models_dir, limit=limit, make_default=make_default or None, say=say
     )
     _show_card(card, json)
+
+
+def _show_emotion_card(card: dict[str, Any], json: bool) -> None:
+    if json:
+        emit_json(card)
+        return
+    model, lexicon = card["metrics"]["reference"], card["metrics"]["lexicon"]
+    console.print(
+        f"{card['name']} v{card['version']}: macro-F1 {model['macro_f1']:.3f} (lexicon {lexicon['macro_f1']:.3f}), "
+        f"micro-F1 {model['micro_f1']:.3f} (lexicon {lexicon['micro_f1']:.3f}) on {model['n']} annotated test "
+        f"posts; {model['labels_per_text']:.2f} emotions a post (annotator {model['annotated_labels_per_text']:.2f}); "
+        + ("now the default" if card["default"] else f"not the default: {card['default_reason']}")
+    )
 
 
 def _show_card(card: dict[str, Any], json: bool) -> None:
@@ -164,9 +185,16 @@ def evaluate_command(
     if json:
         emit_json(report)
         return
-    metrics = report.get("weak", report)  # emotion models are scored against weak labels
+    # emotion models: the annotated reference test part when scored there, else weak labels
+    metrics = report.get("reference", report.get("weak", report))
     headline = {k: metrics[k] for k in ("accuracy", "macro_f1", "macro_recall", "micro_f1") if k in metrics}
     shown = ", ".join(f"{k.replace('_', '-')} {v:.3f}" for k, v in headline.items() if isinstance(v, float))
     console.print(f"{report['name']} v{report['version']} ({task}): {shown}")
-    for label, scores in report.get("per_class", {}).items():
+    if "lexicon" in report:
+        lexicon = report["lexicon"]
+        console.print(
+            f"  lexicon on the same {lexicon['n']} annotated posts: macro-F1 {lexicon['macro_f1']:.3f}, "
+            f"micro-F1 {lexicon['micro_f1']:.3f}"
+        )
+    for label, scores in report.get("per_class", metrics.get("per_emotion", {})).items():
         console.print(f"  {label:10s} P {scores['precision']:.3f}  R {scores['recall']:.3f}  F1 {scores['f1']:.3f}")

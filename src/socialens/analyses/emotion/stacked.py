@@ -81,7 +81,7 @@ class StackedEmotion(Component):
         if labels.shape != (len(texts), len(self.label_names_)):
             raise TrainingError(f"labels must be ({len(texts)}, {len(self.label_names_)}), got {labels.shape}")
         if distant_texts is not None:
-            self._fit_heads(distant_texts, distant_sentiment)
+            self.fit_heads(distant_texts, distant_sentiment)
         elif not hasattr(self, "head_coef_"):
             raise TrainingError("the distant heads are not trained: pass distant_texts the first time")
         features = self.stack_features(texts)
@@ -90,7 +90,7 @@ class StackedEmotion(Component):
         self.thresholds_ = np.asarray(self.selection_["thresholds"], dtype=np.float32)
         return self
 
-    def _fit_heads(self, texts: Sequence[str], sentiment: Sequence[int] | None) -> None:
+    def fit_heads(self, texts: Sequence[str], sentiment: Sequence[int] | None) -> None:
         lr = _logistic()
         base = self._head_inputs(texts)
         weak = weak_labels(texts, self.lang)
