@@ -72,18 +72,22 @@ class StackedEmotion(Component):
     def fit(
         self,
         texts: Sequence[str],
-        labels: np.ndarray,
+        labels: np.ndarray | None = None,
         distant_texts: Sequence[str] | None = None,
         distant_sentiment: Sequence[int] | None = None,
     ) -> StackedEmotion:
+        """``labels=None`` takes the lexicon's weak labels; heads not trained yet (no
+        ``distant_texts``, no earlier :meth:`fit_heads`) are trained on ``texts`` themselves."""
         self.label_names_ = load_lexicon(check_lang(self.lang)).emotions
+        labels = weak_labels(texts, self.lang) if labels is None else labels
         labels = np.asarray(labels, dtype=np.int8)
-        if labels.shape != (len(texts), len(self.label_names_)):
-            raise TrainingError(f"labels must be ({len(texts)}, {len(self.label_names_)}), got {labels.shape}")
-        if distant_texts is not None:
-            self.fit_heads(distant_texts, distant_sentiment)
-        elif not hasattr(self, "head_coef_"):
-            raise TrainingError("the distant heads are not trained: pass distant_texts the first time")
+        if labels.shape != (len(texts), len(self.label_names_)) or ((labels != 0) & (labels != 1)).any():
+            raise TrainingError(
+                f"emotion labels must be {len(texts)} multi-hot rows of {len(self.label_names_)} zeros and ones; "
+                f"got shape {labels.shape}"
+            )
+        if distant_texts is not None or not hasattr(self, "head_coef_"):
+            self.fit_heads(texts if distant_texts is None else distant_texts, distant_sentiment)
         features = self.stack_features(texts)
         self.selection_ = self._select(features, labels)
         self.stack_coef_, self.stack_bias_ = self._fit_stacker(features, labels, **self.selection_["config"])
@@ -115,7 +119,7 @@ class StackedEmotion(Component):
         """The (C, class weight) with the best out-of-fold macro-F1, and its per-emotion thresholds."""
         from sklearn.model_selection import KFold
 
-        folds = list(KFold(self.folds, shuffle=True, random_state=self.seed).split(features))
+        folds = list(KFold(min(self.folds, len(features)), shuffle=True, random_state=self.seed).split(features))
         best: dict[str, Any] = {"macro_f1": -1.0}
         for weight in (None, "balanced"):
             for c in self.c_grid:
