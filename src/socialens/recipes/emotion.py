@@ -7,7 +7,7 @@ Stages (resumable, :mod:`socialens.recipes.runner`):
    13,890 Chinese reviews): one per emotion on the lexicon's weak labels, one on the sentiment
    labels. No annotated text is among them (the reference sets were drawn from the validation and
    test splits).
-2. ``stack``: the stacker on the annotated ``dev`` part of the reference set (500 English, 200
+2. ``stack``: the stacker on the annotated ``dev`` part of the reference set (500 English, 400
    Chinese posts), strength and class weighting chosen by 5-fold cross-validated macro-F1, one
    threshold per emotion from the out-of-fold scores (seed 42).
 3. ``register``: scored once on the untouched ``test`` part (400 per language) beside the
