@@ -20,7 +20,11 @@ def test_recipe_registers_a_model_scored_beside_the_lexicon_and_it_verifies(tmp_
     work, reg = tmp_path / "work", tmp_path / "reg"
     lines: list[str] = []
     card = train_emotion_recipe("zh", "production", work, reg, limit=300, settings=SMALL, say=lines.append)
-    assert [line.split(":")[0] for line in lines if "started" in line] == ["[1/3] heads", "[2/3] stack", "[3/3] register"]
+    assert [line.split(":")[0] for line in lines if "started" in line] == [
+        "[1/3] heads",
+        "[2/3] stack",
+        "[3/3] register",
+    ]
     model, lexicon = card["metrics"]["reference"], card["metrics"]["lexicon"]
     assert model["n"] == lexicon["n"] == 400 and lexicon["macro_f1"] == pytest.approx(0.4612, abs=1e-4)
     assert card["architecture"] == "emotion.Stacked.v1" and card["extra"]["stages"]["stack"]["dev_texts"] == 400
@@ -59,4 +63,6 @@ def test_cli_trains_and_evaluates_on_the_reference_set(tmp_path):
     shown = run_cli(tmp_path, "evaluate", "emotion", "--lang", "zh", "--name", card["name"], "--models-dir", reg)
     assert shown.code == 0, shown.stderr
     printed = shown.stdout + shown.stderr  # the console writes to stderr
-    assert f"macro-f1 {card['metrics']['reference']['macro_f1']:.3f}" in printed and "lexicon on the same 400" in printed
+    assert (
+        f"macro-f1 {card['metrics']['reference']['macro_f1']:.3f}" in printed and "lexicon on the same 400" in printed
+    )

@@ -33,7 +33,10 @@ PRODUCTION: dict[str, dict[str, Any]] = {
     "zh": {"head_features": "hash-char-1-3", "embedder": None},
 }
 # Expected seconds of each stage on the full data, one thread of the 2-core reference machine.
-_SECONDS = {"en": {"heads": 40.0, "stack": 60.0, "register": 30.0}, "zh": {"heads": 90.0, "stack": 20.0, "register": 10.0}}
+_SECONDS = {
+    "en": {"heads": 40.0, "stack": 60.0, "register": 30.0},
+    "zh": {"heads": 90.0, "stack": 20.0, "register": 10.0},
+}
 
 
 def train_emotion_recipe(
@@ -109,8 +112,8 @@ def _register(
         model = StackedEmotion.load(folder.parent / "stack" / "model")
         heads, stack = done["heads"], done["stack"]
         split = (
-            f"Distant heads: the first {heads['texts']:,} texts of the sentiment reference training split "
-            f"(data {heads['data_hash'][:12]}; lexicon weak labels + sentiment labels). Stacker: the {stack['dev_texts']} "
+            f"Distant heads: the first {heads['texts']:,} texts of the sentiment reference training split (data "
+            f"{heads['data_hash'][:12]}; lexicon weak labels + sentiment labels). Stacker: the {stack['dev_texts']} "
             "annotated dev posts of the emotion reference set (socialens/analyses/emotion/reference, "
             "drawn with seed 20261207 from the sentiment validation split), 5-fold CV selection, seed 42. "
             "Test: the 400 annotated test posts (from the sentiment test split), untouched until here."
@@ -122,7 +125,10 @@ def _register(
             registry_root,
             make_default,
             split=split + (f" Limited run: {limit} distant texts." if limit else ""),
-            extra={"recipe": recipe, "stages": {k: {x: y for x, y in v.items() if x != "card"} for k, v in done.items()}},
+            extra={
+                "recipe": recipe,
+                "stages": {k: {x: y for x, y in v.items() if x != "card"} for k, v in done.items()},
+            },
         )
         return {"card": card}
 

@@ -123,7 +123,7 @@ class StackedEmotion(Component):
         best: dict[str, Any] = {"macro_f1": -1.0}
         for weight in (None, "balanced"):
             for c in self.c_grid:
-                config = {"c": float(c), "class_weight": weight}
+                config: dict[str, Any] = {"c": float(c), "class_weight": weight}
                 oof = np.zeros(labels.shape, dtype=np.float32)
                 for train, held in folds:
                     coef, bias = self._fit_stacker(features[train], labels[train], **config)
