@@ -54,7 +54,12 @@ def train_sentiment_recipe(
     scale = len(split.train_texts) / 29_757 if lang == "en" else len(split.train_texts) / 13_890
     results = run_stages(stages, work_dir, say=say, scale=scale)
     card = dict(results["register"]["card"])
-    return {**card, "recipe": recipe, "work_dir": str(work_dir), "seconds": sum(r["seconds"] for r in results.values())}
+    return {
+        **card,
+        "recipe": recipe,
+        "work_dir": str(work_dir),
+        "seconds": sum(r.get("seconds", 0) for r in results.values()),
+    }
 
 
 def _stages(
