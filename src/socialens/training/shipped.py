@@ -166,9 +166,11 @@ def ship(
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(source, target)
+    target.chmod(0o755)  # the registry's version folders are private (mkdtemp); a package's are not
     card = _read_card(target)
     if fp16:
         _to_float16(target)
+        _rescore(card)
     card.extra = {k: v for k, v in card.extra.items() if k != SHIPPED}
     card.extra["shipped_from"] = f"{name} v{card.version}"
     card.name, card.version, card.path = target.name, shipped_version, None
@@ -178,13 +180,39 @@ def ship(
     return _shipped_card(target)
 
 
+def _rescore(card: ModelCard) -> None:
+    """The card's test metrics measured again on the float16 weights (the float32 ones kept
+    beside them), so the shipped card states what the shipped weights do."""
+    from socialens.training.verify import _evaluator, load_component
+
+    reference = card.extra.get("reference")
+    if not isinstance(reference, dict) or "evaluator" not in reference:
+        return
+    metrics = _evaluator(str(reference["evaluator"]))(load_component(card), card)
+    card.extra["float32"] = {"metrics": card.metrics, "reference_value": reference["value"]}
+    card.metrics = metrics
+    reference["value"] = float(metrics[str(reference["metric"])])
+
+
 def _to_float16(folder: Path) -> None:
+    """float32 weights in ``*.pt`` state dicts and ``*.npz`` arrays become float16 (loaders cast
+    them back to their parameters' type); small arrays (biases, intercepts) stay as they are."""
+    import numpy as np
+
+    for path in folder.rglob("*.npz"):
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+        half = {k: a.astype(np.float16) if a.dtype == np.float32 and a.size >= 256 else a for k, a in arrays.items()}
+        np.savez_compressed(path, **half)
+    pts = list(folder.rglob("*.pt"))
+    if not pts:
+        return
     import torch
 
-    for path in folder.rglob("*.pt"):
+    for path in pts:
         state = torch.load(path, map_location="cpu", weights_only=True)
         if isinstance(state, dict):
-            state = {k: v.half() if torch.is_tensor(v) and v.is_floating_point() else v for k, v in state.items()}
+            state = {k: v.half() if torch.is_tensor(v) and v.dtype == torch.float32 else v for k, v in state.items()}
             torch.save(state, path)
 
 

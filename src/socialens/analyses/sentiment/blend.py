@@ -27,6 +27,9 @@ _FORMAT = "socialens.blend/1"
 class BlendSentiment(Component):
     """``BlendSentiment(weights=None)``: build with :meth:`from_members`; ``weights`` default to equal."""
 
+    members_: list[Any]
+    labels_: tuple[str, ...]
+
     def __init__(self, weights: list[float] | None = None) -> None:
         self.weights = weights
 
