@@ -61,7 +61,9 @@ def train_command(
         return
     if task != "sentiment":
         options = {**parse_options(option), **({"data": str(data)} if data is not None else {})}
-        _train_task(_ALIASES.get(task, task), lang, model, limit, epochs, models_dir, store, options, json)
+        _train_task(
+            _ALIASES.get(task, task), lang, model, limit, epochs, models_dir, store, options, json, make_default
+        )
         return
     from socialens.analyses.sentiment.workflow import train_sentiment
 
@@ -140,6 +142,7 @@ def _train_task(
     store: Path | None,
     options: dict[str, str],
     json: bool,
+    make_default: bool = False,
 ) -> None:
     import inspect
     from contextlib import nullcontext
@@ -148,7 +151,10 @@ def _train_task(
 
     module = task_module(task, "train", ("sentiment", "image-classifier", *available_tasks("train")))
     # Tasks with per-language models take --lang; an explicit -o lang=... still wins.
-    extra = {"lang": lang} if "lang" in inspect.signature(module.run).parameters else {}
+    parameters = inspect.signature(module.run).parameters
+    extra: dict[str, Any] = {"lang": lang} if "lang" in parameters else {}
+    if make_default and "make_default" in parameters:  # tasks that decide defaults honestly
+        extra["make_default"] = True
     path = store_path(store, resolve_config(None))
     # Tasks trained on packaged data never read the store: don't create one as a side effect.
     uses_store = getattr(module, "USES_STORE", True)

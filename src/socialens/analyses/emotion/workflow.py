@@ -29,7 +29,7 @@ def register_emotion(
     scores = score_on_reference(component, lang)
     model, lexicon = scores["model"], scores["lexicon"]
     registry = ModelRegistry(registry_root)
-    current = _current_default(registry, lang)
+    current = current_default(registry, lang)
     card = registry.save(
         name,
         component.save,
@@ -55,26 +55,34 @@ def register_emotion(
             },
         },
     )
-    beats_lexicon = model["macro_f1"] > lexicon["macro_f1"]
-    current_score = _reference_macro_f1(current)
-    beats_current = current is None or model["macro_f1"] >= current_score
-    default = bool(make_default or (make_default is None and beats_lexicon and beats_current))
-    if default:
-        registry.set_default(TASK, lang, card.name, card.version)
-        reason = "asked (--make-default)" if make_default else "beats the lexicon and the current default"
-    else:
-        if current is not None:  # written down, or the newest model would silently become the default
-            shipped = bool(current.extra.get("shipped"))
-            registry.set_default(TASK, lang, current.name, None if shipped else current.version)
-        reason = (
-            f"macro-F1 {model['macro_f1']:.3f} does not beat the lexicon's {lexicon['macro_f1']:.3f}"
-            if not beats_lexicon
-            else f"macro-F1 {model['macro_f1']:.3f} is below the current default's {current_score:.3f}"
-        )
+    default, reason = settle_default(registry, lang, card, scores, current, make_default)
     return {**card.to_dict(), "default": default, "default_reason": reason}
 
 
-def _current_default(registry: Any, lang: str) -> Any:
+def settle_default(
+    registry: Any, lang: str, card: Any, scores: dict[str, Any], current: Any, make_default: bool | None
+) -> tuple[bool, str]:
+    """Make ``card`` the default when asked, or (``make_default=None``) when it beats the lexicon
+    and the current default on the reference test part; otherwise write the current default down
+    (or the newest model would silently become it). Returns (became the default, why)."""
+    model, lexicon = scores["model"], scores["lexicon"]
+    beats_lexicon = model["macro_f1"] > lexicon["macro_f1"]
+    current_score = _reference_macro_f1(current)
+    beats_current = current is None or model["macro_f1"] >= current_score
+    if make_default or (make_default is None and beats_lexicon and beats_current):
+        registry.set_default(TASK, lang, card.name, card.version)
+        return True, "asked (--make-default)" if make_default else "beats the lexicon and the current default"
+    if current is not None:
+        shipped = bool(current.extra.get("shipped"))
+        registry.set_default(TASK, lang, current.name, None if shipped else current.version)
+    if make_default is False:
+        return False, "not asked to become the default"
+    if not beats_lexicon:
+        return False, f"macro-F1 {model['macro_f1']:.3f} does not beat the lexicon's {lexicon['macro_f1']:.3f}"
+    return False, f"macro-F1 {model['macro_f1']:.3f} is below the current default's {current_score:.3f}"
+
+
+def current_default(registry: Any, lang: str) -> Any:
     from socialens.errors import ModelNotFoundError
 
     try:
