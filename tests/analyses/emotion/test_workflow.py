@@ -28,6 +28,7 @@ def registry(tmp_path_factory):
     card = train_emotion("en", limit=300, settings=TINY, registry_root=root, make_default=True)
     assert card["metrics"]["weak"]["n"] == 3720 and card["metrics"]["masked"]["n"] > 1000
     assert card["metrics"]["reference"]["n"] == card["metrics"]["lexicon"]["n"] == 400  # the annotated test posts
+    assert card["extra"]["reference"]["value"] == card["metrics"]["reference"]["macro_f1"]  # models verify
     assert card["task"] == "emotion" and card["extra"]["weakly_supervised"] and len(card["labels"]) == 8
     return root
 

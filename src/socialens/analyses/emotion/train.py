@@ -101,6 +101,11 @@ def train_emotion(
             "metrics": metrics,
             "settings": {k: v for k, v in component.get_params().items() if _is_json(v)},
             "weakly_supervised": True,
+            "reference": {  # how `socialens models verify` re-scores it (extra.reference)
+                "evaluator": "socialens.analyses.emotion.scoring:score_reference",
+                "metric": "macro_f1",
+                "value": float(scores["model"]["macro_f1"]),
+            },
             "training": _history(component),
             "thresholds": {
                 name: round(float(t), 2) for name, t in zip(component.label_names_, component.thresholds_, strict=True)
