@@ -69,8 +69,8 @@ def main() -> None:
     if reviews is not None:
         print(f"Cross-domain: {reviews.procedure}")
     print()
-    header = "| model | test accuracy | test macro-F1 | ECE | posts per CPU-s (1 thread) | posts/s wall | reviews accuracy |"
-    print(header)
+    columns = ["model", "test accuracy", "test macro-F1", "ECE", "posts per CPU-s (1 thread)", "posts/s wall"]
+    print("| " + " | ".join([*columns, "reviews accuracy"]) + " |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, acc, f1, ece, cpu, wall, cross in rows:
         shown = f"{cross:.4f}" if cross is not None else "-"
