@@ -47,14 +47,20 @@ class BlendSentiment(Component):
         blend.members_, blend.labels_ = list(members), names[0]
         return blend
 
-    def fit(self, texts: Sequence[str], labels: Sequence[int]) -> Self:
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[int],
+        valid_texts: Sequence[str] | None = None,
+        valid_labels: Sequence[int] | None = None,
+    ) -> Self:
         """Build the members from their specs (or keep those given to :meth:`from_members`) and
-        fit each on ``texts``; the weights stay."""
+        fit each on ``texts`` (early-stopping ones on the validation texts); the weights stay."""
         if self.members is not None or not hasattr(self, "members_"):
             specs = self.members or [{"architecture": "sentiment.tfidf_lr.v1", "settings": {}}]
             self.members_ = [get(spec["architecture"])(**spec.get("settings", {})) for spec in specs]
         for member in self.members_:
-            member.fit(texts, labels)
+            member.fit(texts, labels, valid_texts, valid_labels)
         self.labels_ = tuple(_names(self.members_[0]))
         return self
 
