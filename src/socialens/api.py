@@ -112,6 +112,7 @@ class Store:
             with_prerequisites=prerequisites,
             source="keyword",
             defaults=self.config.tasks,
+            model_pins=self.config.models,
         )
         return results[-1]
 

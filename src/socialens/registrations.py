@@ -51,6 +51,7 @@ COMPONENTS: dict[str, Registration] = {
     # Text classifiers and scorers.
     "sentiment.bigru_attention.v1": Registration(f"{_ANALYSES}.sentiment.bigru:BiGRUSentiment", "ml"),
     "sentiment.bigru_ensemble.v1": Registration(f"{_ANALYSES}.sentiment.bigru_ensemble:BiGRUEnsembleSentiment", "ml"),
+    "sentiment.blend.v1": Registration(f"{_ANALYSES}.sentiment.blend:BlendSentiment", "ml"),
     "sentiment.e5_finetuned.v1": Registration(f"{_ANALYSES}.sentiment.e5_finetuned:E5FineTunedSentiment", "ml"),
     "sentiment.e5_head.v1": Registration(f"{_ANALYSES}.sentiment.e5head:E5HeadSentiment", "ml"),
     "sentiment.hownet_lexicon.v1": Registration(f"{_ANALYSES}.sentiment.baselines:ChineseLexiconSentiment", "ml"),

@@ -112,10 +112,16 @@ def score_posts(
 
 
 def default_models(ctx: Context, task: str) -> str:
-    """The default model of ``task`` in each language the registry has one for, as text
-    (part of a run key: training a new default makes a re-run score again)."""
+    """The default model of ``task`` in each language the registry, the pins or the shipped
+    models have one for, as text (part of a run key: a new default makes a re-run score again)."""
+    from socialens.training.shipped import shipped_cards
+
     registry = ctx.model_registry()
-    languages = sorted({card.language for card in registry.list() if card.task == task})
+    languages = sorted(
+        {card.language for card in registry.list() if card.task == task}
+        | {key.partition("/")[2] for key in registry.pins if key.partition("/")[0] == task}
+        | {card.language for card in shipped_cards() if card.task == task and card.name == f"{task}-{card.language}"}
+    )
     chosen = [registry.default(task, lang) for lang in languages]
     return ";".join(f"{lang}={card.name} v{card.version}" for lang, card in zip(languages, chosen, strict=True))
 

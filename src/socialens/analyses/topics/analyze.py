@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 TASK = "topic"
 MODEL_NAME = "topics"
+STORE_KEY = "model/topics"  # store meta: the topic model version fitted for that store
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +107,7 @@ class TopicsTask(Task):
         labels = topics.fit_transform(posts["text"], posts["created_at"], embeddings=embeddings)
         ctx.progress.advance(len(labels))
         results.write_all(ctx.store, topics, posts, labels)
-        card = save_fitted(topics, ctx.models_dir, language, len(labels))
+        card = save_fitted(topics, ctx.models_dir, language, len(labels), store=ctx.store)
         outliers = int((labels < 0).sum())
         data = {
             "posts": len(labels),
@@ -121,11 +122,13 @@ class TopicsTask(Task):
         return self.result(data, rows=len(labels))
 
 
-def save_fitted(topics: Any, models_dir: Path | None, language: str, posts: int) -> Any:
+def save_fitted(topics: Any, models_dir: Path | None, language: str, posts: int, store: Any = None) -> Any:
+    """Register the fitted model as a new version and record it in ``store`` (meta
+    ``model/topics/<lang>``): each store keeps its own topic model. It is not made the registry's
+    default, so one store's run never replaces the model another store's streams assign with."""
     from socialens.training.model_registry import ModelRegistry
 
-    registry = ModelRegistry(models_dir)
-    card = registry.save(
+    card = ModelRegistry(models_dir).save(
         MODEL_NAME,
         topics.save,
         {
@@ -136,15 +139,24 @@ def save_fitted(topics: Any, models_dir: Path | None, language: str, posts: int)
             "metrics": {"topics": len(topics.topics_), "posts": posts},
         },
     )
-    registry.set_default("topics", language, MODEL_NAME)
+    if store is not None:
+        store.set_meta(f"{STORE_KEY}/{language}", f"{card.name}@{card.version}")
     return card
 
 
-def load_fitted(models_dir: Path | None = None, language: str = "en") -> Any:
-    """The topic model ``analyze topics`` fitted last for ``language`` (raises ModelNotFoundError)."""
+def load_fitted(models_dir: Path | None = None, language: str = "en", store: Any = None) -> Any:
+    """The topic model ``analyze topics`` fitted for ``store`` in ``language``; without a store
+    (or for a store that has none recorded), the registry's default: the one set with
+    ``set_default``, else the latest fitted. Raises ModelNotFoundError."""
     from socialens.analyses.topics.model import Topics
     from socialens.training.model_registry import ModelRegistry
 
-    card = ModelRegistry(models_dir).default("topics", language)
+    registry = ModelRegistry(models_dir)
+    recorded = store.get_meta(f"{STORE_KEY}/{language}") if store is not None else None
+    if recorded:
+        name, _, version = recorded.partition("@")
+        card = registry.load_card(name, int(version))
+    else:
+        card = registry.default("topics", language)
     assert card.path is not None
     return Topics.load(card.path)
