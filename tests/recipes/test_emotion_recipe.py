@@ -27,7 +27,7 @@ def test_recipe_registers_a_model_scored_beside_the_lexicon_and_it_verifies(tmp_
     ]
     model, lexicon = card["metrics"]["reference"], card["metrics"]["lexicon"]
     assert model["n"] == lexicon["n"] == 400 and lexicon["macro_f1"] == pytest.approx(0.4612, abs=1e-4)
-    assert card["architecture"] == "emotion.Stacked.v1" and card["extra"]["stages"]["stack"]["dev_texts"] == 400
+    assert card["architecture"] == "emotion.stacked.v1" and card["extra"]["stages"]["stack"]["dev_texts"] == 400
     # the default only when it beats the lexicon (nothing else is registered here)
     assert card["default"] == (model["macro_f1"] > lexicon["macro_f1"])
     (row,) = verify_models(reg)

@@ -70,7 +70,8 @@ def _verify(models_dir: Path | None, shipped_only: bool, json: bool) -> None:
     else:
         for row in rows:
             scores = f"{row['metric']} card {row['card']:.4f} now {row['measured']:.4f}" if "measured" in row else ""
-            console.print(f"{row['status']:8s} {row['model']:40s} {scores} {row.get('reason', '')}".rstrip())
+            line = f"{row['status']:8s} {row['model']:40s} {scores} {row.get('reason', '')}"
+            console.print(line.rstrip(), soft_wrap=True)
     if any(row["status"] == "failed" for row in rows):
         raise typer.Exit(1)
 

@@ -1,5 +1,5 @@
 """The emotion recipe: ``socialens train emotion --lang en|zh --recipe production`` reproduces the
-shipped emotion model (``emotion.Stacked.v1``).
+shipped emotion model (``emotion.stacked.v1``).
 
 Stages (resumable, :mod:`socialens.recipes.runner`):
 

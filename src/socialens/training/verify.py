@@ -10,7 +10,6 @@ fails: the weights, the data or the code changed under the model.
 from __future__ import annotations
 
 import importlib
-import pickle
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ from socialens.training.model_registry import ModelCard, ModelRegistry
 from socialens.training.shipped import describe, shipped_cards, verify_checksums
 
 TOLERANCE = 0.005
-_PICKLED = "component.pkl"  # a user's own registry may hold pickled scikit-learn models
 
 
 def load_component(card: ModelCard) -> Any:
@@ -28,8 +26,6 @@ def load_component(card: ModelCard) -> Any:
     assert card.path is not None
     if card.extra.get("shipped"):
         verify_checksums(card.path)
-    if (card.path / _PICKLED).exists():
-        return pickle.loads((card.path / _PICKLED).read_bytes())
     return get(card.architecture).load(card.path)  # type: ignore[attr-defined]
 
 

@@ -1,4 +1,4 @@
-"""emotion.Stacked.v1 on a slice: distant heads, stacker on annotated posts, thresholds, save/load."""
+"""emotion.stacked.v1 on a slice: distant heads, stacker on annotated posts, thresholds, save/load."""
 
 from __future__ import annotations
 

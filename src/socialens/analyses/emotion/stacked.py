@@ -39,7 +39,7 @@ HASHED = "hash-char-1-3"
 THRESHOLD_GRID = np.round(np.linspace(0.05, 0.95, 19), 2)
 
 
-@register("emotion.Stacked.v1")
+@register("emotion.stacked.v1")
 class StackedEmotion(Component):
     """``fit(texts, labels, distant_texts=None, distant_sentiment=None)``; ``labels`` multi-hot ``(N, K)``.
 

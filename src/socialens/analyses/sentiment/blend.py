@@ -25,13 +25,17 @@ _FORMAT = "socialens.blend/1"
 
 @register("sentiment.blend.v1")
 class BlendSentiment(Component):
-    """``BlendSentiment(weights=None)``: build with :meth:`from_members`; ``weights`` default to equal."""
+    """``BlendSentiment(weights=None, members=None)``: ``members`` are specs
+    ``{"architecture": registry name, "settings": {...}}`` that ``fit`` builds and trains (default:
+    one English TF-IDF + LR); or build from fitted models with :meth:`from_members`. ``weights``
+    default to equal."""
 
     members_: list[Any]
     labels_: tuple[str, ...]
 
-    def __init__(self, weights: list[float] | None = None) -> None:
+    def __init__(self, weights: list[float] | None = None, members: list[dict[str, Any]] | None = None) -> None:
         self.weights = weights
+        self.members = members
 
     @classmethod
     def from_members(cls, members: Sequence[Any], weights: Sequence[float] | None = None) -> BlendSentiment:
@@ -43,10 +47,21 @@ class BlendSentiment(Component):
         blend.members_, blend.labels_ = list(members), names[0]
         return blend
 
-    def fit(self, texts: Sequence[str], labels: Sequence[int]) -> Self:
-        """Refit every member on ``texts`` (the weights stay)."""
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[int],
+        valid_texts: Sequence[str] | None = None,
+        valid_labels: Sequence[int] | None = None,
+    ) -> Self:
+        """Build the members from their specs (or keep those given to :meth:`from_members`) and
+        fit each on ``texts`` (early-stopping ones on the validation texts); the weights stay."""
+        if self.members is not None or not hasattr(self, "members_"):
+            specs = self.members or [{"architecture": "sentiment.tfidf_lr.v1", "settings": {}}]
+            self.members_ = [get(spec["architecture"])(**spec.get("settings", {})) for spec in specs]
         for member in self.members_:
-            member.fit(texts, labels)
+            member.fit(texts, labels, valid_texts, valid_labels)
+        self.labels_ = tuple(_names(self.members_[0]))
         return self
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
