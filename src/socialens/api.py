@@ -122,6 +122,15 @@ class Store:
 
         return Results(read_output(self.db, task_class(task).assigns[0]))
 
+    def compare(self, *brands: str, unit: str | None = None, **filters: Any) -> Any:
+        """Share of voice of brands or accounts (``"@united"``, ``"Delta"``; default ``[compare] brands``)
+        over the selected posts: a ``ShareOfVoiceView`` (``.as_dict()`` for JSON). Needs ``run("entities")``."""
+        from socialens.analyses.entities.share_of_voice import compare
+
+        return compare(
+            self.db, list(brands or self.config.compare_brands), self.select(**filters), self.config.privacy, unit
+        )
+
     def select(self, **filters: Any) -> Selection:
         """A selection to pass around (e.g. to ``socialens.report.write_report``)."""
         from socialens.pipeline.selection import selection_from_options

@@ -13,6 +13,8 @@ optional::
     batch_size = 150000
     [tasks.topics]                  # settings of one task (see `socialens analyze TASK --help`)
     n_topics = 30
+    [compare]
+    brands = ["@united", "@Delta", "American"]   # share of voice: `socialens compare`, the report
 """
 
 from __future__ import annotations
@@ -62,6 +64,8 @@ class Config:
     ingest: IngestConfig = field(default_factory=IngestConfig)
     # Task name -> settings as TOML gave them; checked against the task's Settings when it runs.
     tasks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # [compare] brands: accounts (@handle) and names compared by `socialens compare` and the report.
+    compare_brands: list[str] = field(default_factory=list)
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -79,7 +83,7 @@ def load_config(path: Path | None = None) -> Config:
 
 
 def parse_config(data: dict[str, Any], source: str = "config") -> Config:
-    known = {"store", "privacy", "ingest", "tasks"}
+    known = {"store", "privacy", "ingest", "tasks", "compare"}
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"{source}: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
@@ -110,6 +114,12 @@ def parse_config(data: dict[str, Any], source: str = "config") -> Config:
             raise ConfigError(f"{source}: ingest.batch_size must be >= 1, got {size}")
         config.ingest.batch_size = size
     config.tasks = _tasks(data.get("tasks", {}), source)
+    compare = _section(data, "compare", {"brands"}, source)
+    if "brands" in compare:
+        brands = _typed(compare, "brands", list, source)
+        if not all(isinstance(b, str) for b in brands):
+            raise ConfigError(f"{source}: compare.brands must be a list of @handles or names, got {brands!r}")
+        config.compare_brands = brands
     return config
 
 

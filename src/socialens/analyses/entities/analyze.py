@@ -118,6 +118,8 @@ class EntitiesTask(Task):
         top = top_entities(ctx.store, limit=10)
         shown = ", ".join(f"{t['entity']} {t['mentions']:,}" for t in top[:5])
         with_entities = counts["labels"].get("entities", 0)
-        summary = f"found {mentions:,} entity mentions in {with_entities:,} posts" + (f" (top: {shown})" if shown else "")
+        summary = f"found {mentions:,} entity mentions in {with_entities:,} posts" + (
+            f" (top: {shown})" if shown else ""
+        )
         data: dict[str, Any] = {**counts, "mentions": mentions, "top": top, "summary": summary}
         return self.result(data, rows=written)

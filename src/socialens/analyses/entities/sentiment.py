@@ -44,7 +44,9 @@ def entity_sentiments(
     texts: Sequence[str], mentions: Sequence[Sequence[Mention]], langs: Sequence[str | None], predict: Predictor
 ) -> list[list[EntitySentiment]]:
     """The sentiment of every mention's clause; one model call for all clauses of the batch."""
-    clauses = [[clause_around(text, m.start, m.end) for m in found] for text, found in zip(texts, mentions, strict=True)]
+    clauses = [
+        [clause_around(text, m.start, m.end) for m in found] for text, found in zip(texts, mentions, strict=True)
+    ]
     flat = [(i, c) for i, found in enumerate(clauses) for c in found]
     results = predict([texts[i][c.start : c.end] for i, c in flat], [langs[i] for i, _ in flat]) if flat else []
     scored = iter(results)
