@@ -25,6 +25,7 @@ EXTRACTOR = "entities.spacy_sm_jieba.v1"
 @dataclass(frozen=True, slots=True)
 class EntitiesSettings:
     sentiment: bool = True  # score each mention's clause with the default sentiment model
+    comparisons: bool = False  # reverse the clause's sentiment for the compared side ("better than @x")
     batch_size: int = 2_000  # posts per batch sent to a worker
 
     def __post_init__(self) -> None:
@@ -40,6 +41,7 @@ class EntityScorer:
 
     models_dir: Path | None = None
     sentiment: bool = True
+    comparisons: bool = False
 
     def __call__(self) -> EntityScorer:
         return self
@@ -52,10 +54,8 @@ def score_batch(scorer: EntityScorer, batch: PostBatch) -> list[PostScore]:
     # Offsets index the stored text; the sentiment model normalises each clause itself.
     texts = list(batch.texts)
     mentions = EntityExtractor().extract(texts, batch.langs)
-    if scorer.sentiment:
-        found = entity_sentiments(texts, mentions, batch.langs, default_predictor(scorer.models_dir))
-    else:
-        found = entity_sentiments(texts, mentions, batch.langs, _no_sentiment)
+    predict = default_predictor(scorer.models_dir) if scorer.sentiment else _no_sentiment
+    found = entity_sentiments(texts, mentions, batch.langs, predict, comparisons=scorer.comparisons)
     out = []
     for row in found:
         details = tuple(
@@ -110,7 +110,7 @@ class EntitiesTask(Task):
         from socialens.pipeline.runners import score_posts
         from socialens.store.entity_queries import entity_span, top_entities
 
-        scorer = EntityScorer(ctx.models_dir, self.settings.sentiment)
+        scorer = EntityScorer(ctx.models_dir, self.settings.sentiment, self.settings.comparisons)
         counts, written = score_posts(
             ctx, self, scorer, score_batch, batch_size=self.settings.batch_size, write_details=write_entity_rows
         )

@@ -23,6 +23,8 @@ _BREAK = re.compile(
     re.IGNORECASE,
 )
 _COMPARISON = re.compile(r"^\s*(?:than|unlike|instead of)\b", re.IGNORECASE)
+# "then" written for "than" after a comparative ("better then @united") is a comparison too.
+_COMPARATIVE_THEN = re.compile(r"\b(?:better|worse|more|less|rather|\w{2,}er)\s*$", re.IGNORECASE)
 _WORD = re.compile(r"(?<![@＠\w])[^\W\d_][\w'’]*", re.UNICODE)
 _MENTION = re.compile(r"[@＠#][\w]+")
 
@@ -71,7 +73,8 @@ def clause_around(text: str, start: int, end: int) -> Clause:
         return Clause(0, len(text))
     index = next((i for i, (a, b) in enumerate(pieces) if a <= start < b), _nearest(pieces, start))
     a, b = pieces[index]
-    if index > 0 and _COMPARISON.match(text[a:b]) and _content_words(text[a:b]) <= MIN_WORDS + 1:
+    compared = index > 0 and _is_comparison(text, pieces[index - 1], (a, b))
+    if compared and _content_words(text[a:b]) <= MIN_WORDS + 1:
         before_a, before_b = pieces[index - 1]
         return Clause(before_a, before_b, flip=True)
     return Clause(a, b)
@@ -84,16 +87,24 @@ def _join_short(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int
     for a, b in pieces:
         if pending is not None:
             a, pending = pending[0], None
-        if _content_words(text[a:b]) < MIN_WORDS and not _COMPARISON.match(text[a:b]):
+        compared = bool(out) and _is_comparison(text, out[-1], (a, b))
+        if _content_words(text[a:b]) < MIN_WORDS and not compared:
             pending = (a, b)
             continue
         out.append((a, b))
     if pending is not None:
-        if out and not _COMPARISON.match(text[out[-1][0] : out[-1][1]]):
+        if out and not (len(out) > 1 and _is_comparison(text, out[-2], out[-1])):
             out[-1] = (out[-1][0], pending[1])
         else:
             out.append(pending)
     return out
+
+
+def _is_comparison(text: str, before: tuple[int, int], piece: tuple[int, int]) -> bool:
+    words = text[piece[0] : piece[1]]
+    if _COMPARISON.match(words):
+        return True
+    return words.lower().startswith("then") and bool(_COMPARATIVE_THEN.search(text[before[0] : before[1]]))
 
 
 def _content_words(piece: str) -> int:
