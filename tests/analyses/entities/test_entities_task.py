@@ -39,7 +39,7 @@ def _ingested(tmp_path: Path, texts: list[str]) -> tuple[Path, Path]:
                 "lang": "en",
                 "created_at": f"Mon Jan 1{i % 9} 10:00:00 +0000 2015".replace("Jan", ("Jan", "Feb", "Mar")[i % 3]),
                 "user": {"id_str": str(500 + i % 5), "screen_name": f"traveller{i % 5}"},
-            }  # fmt: skip
+            }
         )
         for i, t in enumerate(texts)
     ]
