@@ -40,7 +40,7 @@ def test_demo_builds_a_fresh_store_from_both_corpora_and_a_report(tmp_path):
         assert rows(store, "SELECT count(*) FROM ingests WHERE status = 'ok'")[0][0] == 2
     page = report_path.read_text(encoding="utf-8")
     sections = ("summary", "volume", "languages", "hashtags", "mentions", "engaged", "sentiment", "offensive")
-    analyses = ("topics", "trends", "alerts", "influencers", "communities", "segments", "suspicious")
+    analyses = ("topics", "trends", "alerts", "influencers", "communities", "segments", "suspicious", "share-of-voice")
     assert set(result.analyses) == set(DEMO_PLAN)
     for section in (*sections, *analyses):
         assert f'<section id="{section}">' in page

@@ -132,6 +132,7 @@ def _ensure_sentiment_model(limit: int | None, say: DemoProgress) -> None:
 DEMO_PLAN: tuple[str, ...] = (
     "sentiment",
     "offensive",
+    "entities",
     "topics",
     "trends",
     "alerts",

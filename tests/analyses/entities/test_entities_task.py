@@ -95,7 +95,8 @@ def test_entities_compare_report_and_api_show_public_accounts_by_name_and_nothin
     report = tmp_path / "r.html"
     assert runner.invoke(app, ["report", "--out", str(report), "--config", str(config)]).exit_code == 0
     page = report.read_text().lower()
-    assert 'id="share-of-voice"' in page and "@united" in page
+    # the report compares what was compared last: @united by name, Delta by its pseudonym
+    assert 'id="share-of-voice"' in page and "@united" in page and delta["brand"].lower() in page
     assert not {h for h in _raw_handles(airline_posts) if f"@{h}" in page}
 
 

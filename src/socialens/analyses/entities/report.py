@@ -1,5 +1,6 @@
-"""The report's share-of-voice section: the brands of ``[compare] brands`` (else the five most
-mentioned accounts and organisations), their mentions over time and their sentiment."""
+"""The report's share-of-voice section: the brands of the latest ``socialens compare`` on the store,
+else of ``[compare] brands``, else the five most mentioned accounts, organisations and products;
+their mentions over time and their sentiment."""
 
 from __future__ import annotations
 
@@ -14,14 +15,14 @@ if TYPE_CHECKING:
 
 
 def share_of_voice_view(store: Store, selection: Selection | None = None) -> ShareOfVoiceView | None:
-    from socialens.analyses.entities.share_of_voice import resolve_brands, share_of_voice
+    from socialens.analyses.entities.share_of_voice import last_compared, resolve_brands, share_of_voice
     from socialens.config import load_config
     from socialens.store.entity_queries import top_entities
 
-    config = load_config()
-    if config.compare_brands:
+    brands = last_compared(store)
+    if not brands and (config := load_config()).compare_brands:
         brands = resolve_brands(store, config.compare_brands, config.privacy)
-    else:
+    if not brands:
         top = top_entities(store, limit=5, kinds=("account", "organisation", "product"))
         brands = [(str(t["entity"]), str(t["key"])) for t in top]
     return share_of_voice(store, brands) if brands else None

@@ -13,12 +13,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from socialens.analyses.entities.extract import entity_key
 
 if TYPE_CHECKING:
     from socialens.config import PrivacyConfig
     from socialens.store import Store
 
+LAST_COMPARED = "compare_brands"
 #: A period with fewer mentions of the compared brands than this has its shares greyed out (noise).
 MIN_MENTIONS = 10
 
@@ -183,4 +186,12 @@ def compare(
         view = share_of_voice(store, resolved, unit)
     if view is None:
         raise ConfigError(f"{store.path} has no entities yet: run socialens analyze entities first")
+    if not store.read_only:  # the report compares what was compared last (names as shown: no raw handle)
+        store.set_meta(LAST_COMPARED, orjson.dumps(resolved).decode())
     return view
+
+
+def last_compared(store: Store) -> list[tuple[str, str]]:
+    """The brands of the latest ``compare`` on this store, as resolved then (empty if none)."""
+    stored = store.get_meta(LAST_COMPARED)
+    return [(str(shown), str(key)) for shown, key in orjson.loads(stored)] if stored else []
