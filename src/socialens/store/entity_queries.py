@@ -71,6 +71,20 @@ def mentions_over_time(store: Store, keys: Sequence[str], unit: str) -> list[tup
     return [(str(k), b, int(n), int(pos), int(neu), int(neg)) for k, b, n, pos, neu, neg in rows]
 
 
+def mention_totals(store: Store, keys: Sequence[str]) -> list[tuple[str, int, int, int, int]]:
+    """Per entity key: mentions in the selected posts (timed or not) and their positive, neutral and negative counts."""
+    if not keys:
+        return []
+    rows = store.con.execute(
+        """SELECT e.key, count(*), count(*) FILTER (WHERE e.sentiment = 'positive'),
+                  count(*) FILTER (WHERE e.sentiment = 'neutral'), count(*) FILTER (WHERE e.sentiment = 'negative')
+           FROM post_entities e JOIN posts p ON p.platform = e.platform AND p.id = e.post_id
+           WHERE e.key IN (SELECT unnest(?)) GROUP BY e.key ORDER BY e.key""",
+        [list(keys)],
+    ).fetchall()
+    return [(str(k), int(n), int(pos), int(neu), int(neg)) for k, n, pos, neu, neg in rows]
+
+
 def entity_span(store: Store) -> tuple[Any, Any, int]:
     """First and last time of the selected posts that mention an entity, and how many mentions."""
     row = store.one(

@@ -123,3 +123,23 @@ def test_unknown_time_unit_and_no_brands_are_user_errors(airline_posts, tmp_path
     ):
         result = runner.invoke(app, args)
         assert result.exit_code != 0 and "E401" in result.output and "Traceback" not in result.output
+
+
+def test_an_account_is_compared_across_platforms_by_its_pseudonym_on_each(store):
+    from socialens.analyses.entities.share_of_voice import compare
+    from socialens.pipeline import Selection, run_tasks
+    from socialens.privacy import Pseudonymizer, key_fingerprint
+    from socialens.schema import Post
+    from tests.conftest import TEST_KEY
+
+    pseudo = Pseudonymizer(TEST_KEY)
+    store.set_meta("identity_mode", key_fingerprint(TEST_KEY))
+    posts = [
+        Post(id="1", platform="twitter", text=f"@{pseudo.handle('twitter', 'united')} lost my bag", lang="en"),
+        Post(id="2", platform="reddit", text=f"thanks @{pseudo.handle('reddit', 'united')} for the upgrade", lang="en"),
+    ]
+    store.write_records({Post: posts})
+    run_tasks(store, ["entities"], {"entities": {"sentiment": "false"}}, selection=Selection())
+    (united,) = compare(store, ["@United"]).brands
+    assert united.mentions == 2 and len(united.keys) == 2 and united.brand.startswith("@h_")
+    assert "united" not in str(compare(store, ["@united"]).as_dict()).replace(united.brand, "")

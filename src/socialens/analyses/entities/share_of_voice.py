@@ -29,7 +29,7 @@ MIN_MENTIONS = 10
 @dataclass(frozen=True, slots=True)
 class BrandVoice:
     brand: str  # as shown: a public account or name as given, any other account as its pseudonym
-    key: str
+    keys: list[str]  # the entity keys it stands for (an account's pseudonym on each platform)
     mentions: int
     share: float  # percent of the compared brands' mentions
     positive: int
@@ -59,28 +59,29 @@ class ShareOfVoiceView:
 
 
 def resolve_brands(store: Store, brands: list[str], privacy: PrivacyConfig | None = None) -> list[tuple[str, str]]:
-    """(shown name, entity key) of each brand, as the store holds it (see the module text)."""
+    """(shown name, entity key) pairs of the brands, as the store holds them (see the module text);
+    an account has one pair per platform of the store (its pseudonym differs by platform)."""
     out = []
     for brand in brands:
         if not brand.strip():
             continue
         if brand.startswith(("@", "＠")):
-            out.append(_account(store, brand.lstrip("@＠"), privacy))
+            out.extend(_account(store, brand.lstrip("@＠"), privacy))
         else:
             out.append((brand.strip(), entity_key(brand)))
     return out
 
 
-def _account(store: Store, handle: str, privacy: PrivacyConfig | None) -> tuple[str, str]:
+def _account(store: Store, handle: str, privacy: PrivacyConfig | None) -> list[tuple[str, str]]:
     from socialens.store import user_queries
 
     mode = store.get_meta("identity_mode")
     if mode in (None, "raw"):
-        return "@" + handle, "@" + handle.lower()
+        return [("@" + handle, "@" + handle.lower())]
     public = {p.strip().lower() for p in (store.get_meta("public_accounts") or "").split(",") if p.strip()}
     platforms = user_queries.platforms(store) or ["x"]
     if handle.lower() in public or any(f"{p}:{handle.lower()}" in public for p in platforms):
-        return "@" + handle.lower(), "@" + handle.lower()
+        return [("@" + handle.lower(), "@" + handle.lower())]
     from socialens.config import PrivacyConfig
     from socialens.errors import ConfigError
     from socialens.privacy import Pseudonymizer, key_fingerprint, load_or_create_key
@@ -92,48 +93,58 @@ def _account(store: Store, handle: str, privacy: PrivacyConfig | None) -> tuple[
             f"{store.path} was pseudonymised with another key, so @{handle} cannot be matched; "
             "use the key the store was built with ([privacy] key or key_file)"
         )
-    pseudonym = Pseudonymizer(key).handle(platforms[0], handle) or handle
-    return "@" + pseudonym, "@" + pseudonym.lower()
+    pseudo = Pseudonymizer(key)
+    keys = ["@" + (pseudo.handle(platform, handle) or handle).lower() for platform in platforms]
+    return [(keys[0], k) for k in dict.fromkeys(keys)]
 
 
 def share_of_voice(store: Store, brands: list[tuple[str, str]], unit: str | None = None) -> ShareOfVoiceView | None:
     """The view for ``brands`` (from :func:`resolve_brands`) over the selected posts; None when the
     store has no entities (``socialens analyze entities`` has not run)."""
-    from socialens.store.entity_queries import entity_span, mentions_over_time
+    from socialens.store.entity_queries import entity_span, mention_totals, mentions_over_time
 
     first, last, total = entity_span(store)
     if total == 0:
         return None
     unit = unit or _unit(first, last)
-    shown = {key: name for name, key in brands}
-    rows = mentions_over_time(store, list(shown), unit)
-    totals: dict[str, list[int]] = {key: [0, 0, 0, 0] for key in shown}
+    name_of = {key: name for name, key in brands}
+    names = list(dict.fromkeys(name_of.values()))
+    rows = mentions_over_time(store, list(name_of), unit)
+    totals: dict[str, list[int]] = {name: [0, 0, 0, 0] for name in names}
     periods: dict[str, dict[str, list[int]]] = {}
-    for key, bucket, n, pos, neu, neg in rows:
-        for counts in (totals[key], periods.setdefault(_period(bucket, unit), {}).setdefault(key, [0, 0, 0, 0])):
-            for i, value in enumerate((n, pos, neu, neg)):
-                counts[i] += value
+    for key, *found in mention_totals(store, list(name_of)):  # posts without a time count here too
+        totals[name_of[key]] = [a + b for a, b in zip(totals[name_of[key]], found, strict=True)]
+    for key, bucket, *found in rows:
+        counts = periods.setdefault(_period(bucket, unit), {}).setdefault(name_of[key], [0, 0, 0, 0])
+        counts[:] = [a + b for a, b in zip(counts, found, strict=True)]
     everything = sum(c[0] for c in totals.values())
     voices = [
         BrandVoice(
-            shown[k], k, c[0], _percent(c[0], everything), c[1], c[2], c[3], _net(c[1], c[3], c[1] + c[2] + c[3])
+            name,
+            [k for k, shown in name_of.items() if shown == name],
+            c[0],
+            _percent(c[0], everything),
+            c[1],
+            c[2],
+            c[3],
+            _net(c[1], c[3], c[1] + c[2] + c[3]),
         )
-        for k, c in totals.items()
+        for name, c in totals.items()
     ]
-    timeline = [_voice_period(period, counts, shown) for period, counts in sorted(periods.items())]
+    timeline = [_voice_period(period, counts, names) for period, counts in sorted(periods.items())]
     note = "" if everything else "none of these brands is mentioned in the selected posts"
     if any(p.thin for p in timeline):
         note = (note + "; " if note else "") + f"periods with fewer than {MIN_MENTIONS} mentions are marked thin"
     return ShareOfVoiceView(voices, unit, timeline, note)
 
 
-def _voice_period(period: str, counts: dict[str, list[int]], shown: dict[str, str]) -> VoicePeriod:
+def _voice_period(period: str, counts: dict[str, list[int]], names: list[str]) -> VoicePeriod:
     total = sum(c[0] for c in counts.values())
     return VoicePeriod(
         period,
-        {shown[k]: counts.get(k, [0])[0] for k in shown},
-        {shown[k]: _percent(counts.get(k, [0])[0], total) for k in shown},
-        {shown[k]: _net(c[1], c[3], c[1] + c[2] + c[3]) if (c := counts.get(k)) else None for k in shown},
+        {n: counts.get(n, [0])[0] for n in names},
+        {n: _percent(counts.get(n, [0])[0], total) for n in names},
+        {n: _net(c[1], c[3], c[1] + c[2] + c[3]) if (c := counts.get(n)) else None for n in names},
         total < MIN_MENTIONS,
     )
 
