@@ -117,9 +117,22 @@ def recall(posts: list[Any]) -> float:
     return float(np.mean(hits))
 
 
+def throughput(model: Any, count: int) -> tuple[float, float]:
+    """Posts per second of what ``analyze entities`` does per batch (spaCy, clauses, the model), on the
+    first ``count`` texts of the corpus' test split; and of spaCy alone."""
+    texts = load_sentiment_split("en").test_texts[:count]
+    EntityExtractor().extract(texts[:50], ["en"] * 50)  # load spaCy outside the timing
+    started = time.perf_counter()
+    found = EntityExtractor().extract(texts, ["en"] * len(texts))
+    spacy_seconds = time.perf_counter() - started
+    entity_sentiments(texts, found, ["en"] * len(texts), predictor(model))
+    return len(texts) / (time.perf_counter() - started), len(texts) / spacy_seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--append", action="store_true", help="append the table to benchmarks/RESULTS.md")
+    parser.add_argument("--speed", type=int, default=0, help="also time N posts of the test split")
     args = parser.parse_args()
     posts = load_entity_sentiment_set(ANNOTATIONS)
     inspected = {int(line) for line in INSPECTED.read_text().splitlines() if line and not line.startswith("#")}
@@ -151,6 +164,12 @@ def main() -> None:
             f"{s['posts_all_right']:.3f} | {u['accuracy']:.3f} |"
         )
     lines.append(f"\nExtractor recall of the annotated mentions (spaCy en_core_web_sm + `@` mentions): {coverage:.3f}.")
+    if args.speed:
+        rate, spacy_rate = throughput(model, args.speed)
+        lines.append(
+            f"Throughput on {args.speed:,} test-split tweets, one process: {rate:,.0f} posts/s "
+            f"(spaCy NER alone {spacy_rate:,.0f} posts/s), load average {os.getloadavg()[0]:.2f}."
+        )
     text = "\n".join(lines) + "\n"
     print(text)
     if args.append:
