@@ -53,3 +53,11 @@ def test_the_compared_side_takes_the_comparison_reversed():
 def test_a_bare_address_takes_the_clause_it_opens():
     text = "@united, the crew was rude and the seat broken"
     assert _clause(text, "@united") == (text, False)
+
+
+def test_hashtags_retweet_markers_and_headlines_are_not_names_and_possessives_are_dropped():
+    text = "RT Tom Brady's press conference on #DeflateGate was awful, says Bill Belichick"
+    found = EntityExtractor().extract([text], ["en"])[0]
+    names = {m.key for m in found}
+    assert "tom brady" in names and "deflategate" not in names and "rt" not in names
+    assert all(text[m.start : m.end] == m.text for m in found)

@@ -26,8 +26,12 @@ _SPACY_KINDS = {"PERSON": "person", "ORG": "organisation", "PRODUCT": "product",
                 "FAC": "place"}  # fmt: skip
 _JIEBA_KINDS = {"nr": "person", "ns": "place", "nt": "organisation", "nz": "product"}
 _ACCOUNT = re.compile(r"(?<![\w@＠])[@＠]([A-Za-z0-9_]{1,50})")
-# spaCy sometimes takes a pseudonym, a URL or a bare number for a name; none of these is one.
-_NOT_A_NAME = re.compile(r"^(?:[uh]_[0-9a-f]{6,}|https?://\S*|[\W\d_]+)$", re.IGNORECASE)
+# spaCy sometimes takes a pseudonym, a URL, a bare number or the retweet marker for a name.
+_NOT_A_NAME = re.compile(r"^(?:[uh]_[0-9a-f]{6,}|https?://\S*|[\W\d_]+|rt|via)$", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+_LEADING_MARKER = re.compile(r"^(?:RT|via|MT)\s+")
+#: Longer "names" are headlines spaCy took whole.
+MAX_NAME_WORDS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +86,21 @@ class EntityExtractor:
 
 
 def _spacy_mentions(doc: Any) -> list[Mention]:
+    """spaCy's names, less what is not one; a hashtag is a topic tag (``posts.hashtags``), not a name."""
     out = []
     for ent in doc.ents:
         kind = _SPACY_KINDS.get(ent.label_)
         name = ent.text.strip()
-        if kind is None or _NOT_A_NAME.match(name) or "@" in name or "＠" in name:
+        hashtag = name.startswith("#") or doc.text[max(0, ent.start_char - 1) : ent.start_char] in ("#", "＃")
+        if kind is None or hashtag or _NOT_A_NAME.match(name) or "@" in name or "＠" in name:
             continue
-        out.append(Mention(name, entity_key(name), kind, ent.start_char, ent.start_char + len(name)))
+        if len(name.split()) > MAX_NAME_WORDS:
+            continue
+        start = ent.start_char
+        if marker := _LEADING_MARKER.match(name):  # "RT Tom Brady": spaCy took the retweet marker in
+            start, name = start + marker.end(), name[marker.end() :]
+        name = _POSSESSIVE.sub("", name)  # "Tom Brady's" is Tom Brady
+        out.append(Mention(name, entity_key(name), kind, start, start + len(name)))
     return out
 
 
