@@ -94,18 +94,6 @@ def entity_span(store: Store) -> tuple[Any, Any, int]:
     return (row[0], row[1], int(row[2])) if row else (None, None, 0)
 
 
-def example_clauses(store: Store, key: str, sentiment: str, limit: int = 2) -> list[str]:
-    """Clauses (from the stored, pseudonymised text) where ``key`` was mentioned with ``sentiment``."""
-    rows = store.con.execute(
-        """SELECT substr(p.text, e.clause_start + 1, e.clause_end - e.clause_start)
-           FROM post_entities e JOIN posts p ON p.platform = e.platform AND p.id = e.post_id
-           WHERE e.key = ? AND e.sentiment = ? ORDER BY abs(e.polarity) DESC NULLS LAST, e.platform, e.post_id
-           LIMIT ?""",
-        [key, sentiment, limit],
-    ).fetchall()
-    return [str(r[0]) for r in rows]
-
-
 def _kinds_filter(kinds: Sequence[str] | None) -> tuple[str, list[Any]]:
     if not kinds:
         return "", []
