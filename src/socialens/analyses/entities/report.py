@@ -55,7 +55,9 @@ def render_share_of_voice(view: ShareOfVoiceView) -> Section:
         for p in view.periods
     ]
     parts.append(f"<h3>Mentions per {view.unit} (share of the compared brands)</h3>")
-    parts.append('<div class="scroll">' + table(["Period", *names], rows) + "</div>")
+    # a long timeline scrolls inside the card instead of stretching the page
+    scroll = 'style="max-height:420px;overflow:auto"'
+    parts.append(f"<div {scroll}>" + table(["Period", *names], rows) + "</div>")
     if view.note:
         parts.append(f'<p class="note">{view.note.capitalize()}.</p>')
     return Section(title="Share of voice", html="".join(parts))
