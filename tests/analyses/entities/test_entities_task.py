@@ -140,6 +140,8 @@ def test_an_account_is_compared_across_platforms_by_its_pseudonym_on_each(store)
     ]
     store.write_records({Post: posts})
     run_tasks(store, ["entities"], {"entities": {"sentiment": "false"}}, selection=Selection())
-    (united,) = compare(store, ["@United"]).brands
+    view = compare(store, ["@United"])
+    (united,) = view.brands
     assert united.mentions == 2 and len(united.keys) == 2 and united.brand.startswith("@h_")
+    assert view.periods == [] and "2 mentions are in posts without a time" in view.note
     assert "united" not in str(compare(store, ["@united"]).as_dict()).replace(united.brand, "")

@@ -132,9 +132,13 @@ def share_of_voice(store: Store, brands: list[tuple[str, str]], unit: str | None
         for name, c in totals.items()
     ]
     timeline = [_voice_period(period, counts, names) for period, counts in sorted(periods.items())]
-    note = "" if everything else "none of these brands is mentioned in the selected posts"
+    notes = [] if everything else ["none of these brands is mentioned in the selected posts"]
+    untimed = everything - sum(sum(p.mentions.values()) for p in timeline)
+    if untimed:
+        notes.append(f"{untimed:,} mentions are in posts without a time: counted in the totals, not per {unit}")
     if any(p.thin for p in timeline):
-        note = (note + "; " if note else "") + f"periods with fewer than {MIN_MENTIONS} mentions are marked thin"
+        notes.append(f"periods with fewer than {MIN_MENTIONS} mentions are marked thin")
+    note = "; ".join(notes)
     return ShareOfVoiceView(voices, unit, timeline, note)
 
 
