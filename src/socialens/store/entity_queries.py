@@ -34,6 +34,15 @@ def replace_post_entities(store: Store, post_keys: Sequence[tuple[str, str]], ro
     return len(rows)
 
 
+def read_post_entities(store: Store) -> pa.Table:
+    """Every stored mention of the selected posts, in post and position order."""
+    columns = ", ".join(f"e.{c}" for c in ENTITY_COLUMNS)
+    return store.con.sql(
+        f"""SELECT {columns} FROM post_entities e JOIN posts p ON p.platform = e.platform AND p.id = e.post_id
+            ORDER BY e.platform, e.post_id, e.position"""
+    ).to_arrow_table()
+
+
 def top_entities(store: Store, limit: int = 20, kinds: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """The most mentioned entities of the selected posts, with their sentiment counts."""
     where, params = _kinds_filter(kinds)

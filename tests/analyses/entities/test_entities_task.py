@@ -91,6 +91,7 @@ def test_entities_compare_report_and_api_show_public_accounts_by_name_and_nothin
 
     with sl.Store(store_file, config=config) as api:
         assert api.compare("@united", "@Delta").as_dict() == view
+        assert len(api.entities()) == len(entities) > len(api.entities(since="2015-03-01")) > 0
 
     report = tmp_path / "r.html"
     assert runner.invoke(app, ["report", "--out", str(report), "--config", str(config)]).exit_code == 0
