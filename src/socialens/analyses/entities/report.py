@@ -17,11 +17,18 @@ if TYPE_CHECKING:
 def share_of_voice_view(store: Store, selection: Selection | None = None) -> ShareOfVoiceView | None:
     from socialens.analyses.entities.share_of_voice import last_compared, resolve_brands, share_of_voice
     from socialens.config import load_config
-    from socialens.store.entity_queries import top_entities
+    from socialens.errors import SocialensError
+    from socialens.store.entity_queries import entity_span, top_entities
 
+    if entity_span(store)[2] == 0:
+        return None  # entities have not run (or found nothing): no section, and no key or config read
     brands = last_compared(store)
-    if not brands and (config := load_config()).compare_brands:
-        brands = resolve_brands(store, config.compare_brands, config.privacy)
+    if not brands:
+        try:
+            config = load_config()
+            brands = resolve_brands(store, config.compare_brands, config.privacy)
+        except SocialensError:
+            brands = []  # a configuration this store cannot use: the report still shows the top entities
     if not brands:
         top = top_entities(store, limit=5, kinds=("account", "organisation", "product"))
         brands = [(str(t["entity"]), str(t["key"])) for t in top]
