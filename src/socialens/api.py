@@ -123,6 +123,25 @@ class Store:
 
         return Results(read_output(self.db, task_class(task).assigns[0]))
 
+    def entities(self, **filters: Any) -> Results:
+        """The entity mentions ``run("entities")`` found in the selected posts, one row per mention."""
+        from socialens.pipeline.selection import Selection
+        from socialens.store.entity_queries import read_post_entities
+        from socialens.store.selection import scoped
+
+        selection = self.select(**filters) if filters else Selection()
+        with scoped(self.db, selection):
+            return Results(read_post_entities(self.db))
+
+    def compare(self, *brands: str, unit: str | None = None, **filters: Any) -> Any:
+        """Share of voice of brands or accounts (``"@united"``, ``"Delta"``; default ``[compare] brands``)
+        over the selected posts: a ``ShareOfVoiceView`` (``.as_dict()`` for JSON). Needs ``run("entities")``."""
+        from socialens.analyses.entities.share_of_voice import compare
+
+        return compare(
+            self.db, list(brands or self.config.compare_brands), self.select(**filters), self.config.privacy, unit
+        )
+
     def select(self, **filters: Any) -> Selection:
         """A selection to pass around (e.g. to ``socialens.report.write_report``)."""
         from socialens.pipeline.selection import selection_from_options

@@ -15,6 +15,7 @@ TASKS: dict[str, str] = {
     "sentiment": "socialens.analyses.sentiment.analyze:SentimentTask",
     "emotion": "socialens.analyses.emotion.analyze:EmotionTask",
     "offensive": "socialens.analyses.offensive.analyze:OffensiveTask",
+    "entities": "socialens.analyses.entities.analyze:EntitiesTask",
     "topics": "socialens.analyses.topics.analyze:TopicsTask",
     "engagement": "socialens.analyses.engagement.analyze:EngagementTask",
     "trends": "socialens.analyses.trends.analyze:TrendsTask",

@@ -56,18 +56,30 @@ class PostScore:
     score: float | None
     probabilities: dict[str, float]
     model: str | None
+    #: Rows a task keeps beside the score (e.g. one per entity mention), written by its ``write_details``.
+    details: tuple[dict[str, Any], ...] = ()
 
 
 #: ``score(state, batch) -> one PostScore per text``; ``state`` is what the scorer's setup built.
 ScoreFunction = Callable[[Any, PostBatch], list[PostScore]]
+#: ``write_details(store, platforms, post_ids, run_key, scores)``: a batch's detail rows, before its scores.
+DetailsWriter = Callable[[Any, list[str], list[str], str, list[PostScore]], int]
 
 
 def score_posts(
-    ctx: Context, task: Task, setup: Callable[[], Any], score: ScoreFunction, batch_size: int = 2_000
+    ctx: Context,
+    task: Task,
+    setup: Callable[[], Any],
+    score: ScoreFunction,
+    batch_size: int = 2_000,
+    write_details: DetailsWriter | None = None,
 ) -> tuple[dict[str, Any], int]:
     """Score every selected post not yet scored with this run key. Returns the label counts over
     the whole selection (``scored``: posts with a label; ``labels``: per label, ``"None"`` for
-    posts no model could read) and how many posts this call wrote."""
+    posts no model could read) and how many posts this call wrote.
+
+    ``write_details`` keeps each batch's :attr:`PostScore.details` first: a crash between the two
+    leaves posts unscored, so a re-run writes their details again."""
     import orjson
     import pyarrow as pa
 
@@ -89,6 +101,8 @@ def score_posts(
     written = 0
     for scores in map_with(ctx.executor, setup, score, work()):
         platforms, ids = keyed.pop(0)
+        if write_details is not None:
+            write_details(ctx.store, platforms, ids, run_key, scores)
         table = pa.table(
             {
                 "platform": platforms,

@@ -92,6 +92,7 @@ def delete_accounts(store: Store) -> dict[str, int]:
                OR (platform, target_user) IN {users} OR (platform, target_user) IN {handles}
                OR (platform, target_post) IN {posts}""",
         "post_scores": f"DELETE FROM post_scores WHERE (platform, post_id) IN {posts}",
+        "post_entities": f"DELETE FROM post_entities WHERE (platform, post_id) IN {posts}",
         "user_scores": f"DELETE FROM user_scores WHERE (platform, user_id) IN {users}",
         "posts": f"DELETE FROM posts WHERE (platform, id) IN {posts}",
         "users": f"DELETE FROM users WHERE (platform, id) IN {users}",
@@ -164,6 +165,7 @@ def redact_results(store: Store, tokens: set[str]) -> dict[str, int]:
     out = {}
     for table, key, columns in (("analysis_results", ("task", "item"), ("item", "payload")),
                                  ("alerts", ("id",), ("summary", "payload")),
+                                 ("post_entities", ("platform", "post_id", "position"), ("entity", "key")),
                                  ("task_runs", ("task",), ("selection", "settings", "summary"))):  # fmt: skip
         if table in RESULT_TABLES or table == "task_runs":
             out[table] = sum(_redact_column(store, table, key, c, pattern, tokens) for c in columns)
