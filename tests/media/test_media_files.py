@@ -12,7 +12,7 @@ from socialens.media.library import MediaLibrary
 from socialens.privacy import Pseudonymizer
 from socialens.store import Store
 from socialens.store.media_queries import read_media
-from tests.conftest import TEST_KEY, rows, run_ingest
+from tests.conftest import TEST_KEY, rows
 from tests.media.exports import BSKY_CID, BSKY_DID, bluesky_jetstream, mastodon_archive, twitter_archive
 from tests.media.photos import has_gps, photo_with_gps, synthesise_clip
 
