@@ -17,6 +17,7 @@ TASKS: dict[str, str] = {
     "offensive": "socialens.analyses.offensive.analyze:OffensiveTask",
     "topics": "socialens.analyses.topics.analyze:TopicsTask",
     "engagement": "socialens.analyses.engagement.analyze:EngagementTask",
+    "images": "socialens.analyses.images.analyze:ImagesTask",
     "trends": "socialens.analyses.trends.analyze:TrendsTask",
     "alerts": "socialens.analyses.alerts.analyze:AlertsTask",
     "influence": "socialens.analyses.influence.analyze:InfluenceTask",

@@ -7,6 +7,9 @@
   model is built once per worker by the scorer's ``setup``), and writes each batch's scores in
   its own transaction. A re-run after a crash skips the posts already scored with the same
   run key (task, settings, models).
+* :func:`analyse_media` is the same loop over attachments (``analyze images``): batches of the
+  selected posts' stored media not yet analysed with the run key, mapped over the executor
+  (models built once per worker), each batch's frames written in its own transaction.
 * :func:`score_accounts` writes account-level results; :func:`load_graph` gives graph-level
   tasks the interaction graph of the selection.
 """
@@ -63,11 +66,20 @@ ScoreFunction = Callable[[Any, PostBatch], list[PostScore]]
 
 
 def score_posts(
-    ctx: Context, task: Task, setup: Callable[[], Any], score: ScoreFunction, batch_size: int = 2_000
+    ctx: Context,
+    task: Task,
+    setup: Callable[[], Any],
+    score: ScoreFunction,
+    batch_size: int = 2_000,
+    source: str = "post",
+    output: str | None = None,
 ) -> tuple[dict[str, Any], int]:
     """Score every selected post not yet scored with this run key. Returns the label counts over
     the whole selection (``scored``: posts with a label; ``labels``: per label, ``"None"`` for
-    posts no model could read) and how many posts this call wrote."""
+    posts no model could read) and how many posts this call wrote.
+
+    ``source="image_text"`` scores the text read in the posts' pictures instead of their own
+    text, written under ``output`` (e.g. ``sentiment.image_text``), never mixed with the posts' scores."""
     import orjson
     import pyarrow as pa
 
@@ -75,9 +87,10 @@ def score_posts(
     from socialens.store.scores import write_scores
 
     run_key = task.run_key(ctx)
-    todo = count_unscored(ctx.store, task.name, run_key)
-    ctx.progress.start(f"scoring {task.name}", todo)
-    batches = iter_unscored(ctx.store, task.name, run_key, ("text", "lang"), batch_size)
+    name = output or task.name
+    todo = count_unscored(ctx.store, name, run_key, source)
+    ctx.progress.start(f"scoring {name}", todo)
+    batches = iter_unscored(ctx.store, name, run_key, ("text", "lang"), batch_size, source)
     keyed: list[tuple[list[str], list[str]]] = []
 
     def work() -> Any:
@@ -93,7 +106,7 @@ def score_posts(
             {
                 "platform": platforms,
                 "post_id": ids,
-                "task": [task.name] * len(scores),
+                "task": [name] * len(scores),
                 "label": [s.label for s in scores],
                 "score": [s.score for s in scores],
                 "probabilities": [orjson.dumps(s.probabilities).decode() for s in scores],
@@ -103,12 +116,48 @@ def score_posts(
         )
         written += write_scores(ctx.store, table)
         ctx.progress.advance(len(scores))
-    labels = label_counts_in_run(ctx.store, task.name, run_key)
+    labels = label_counts_in_run(ctx.store, name, run_key)
     counts = {
         "scored": sum(n for label, n in labels.items() if label),
         "labels": {str(k): v for k, v in labels.items()},
     }
     return counts, written
+
+
+#: ``analyse(state, media batch) -> analysed batch`` (``socialens.analyses.images.frames``).
+MediaFunction = Callable[[Any, Any], Any]
+
+
+def analyse_media(
+    ctx: Context,
+    run_key: str,
+    setup: Callable[[], Any],
+    analyse: MediaFunction,
+    clean: Callable[[dict[str, Any]], dict[str, Any]],
+    batch_size: int = 16,
+) -> tuple[int, int, list[dict[str, Any]]]:
+    """Analyse every stored attachment of the selected posts not analysed with ``run_key``.
+    ``clean`` runs in this process on each frame row before it is written (OCR text scrubbed
+    and pseudonymised). Returns media analysed, frames written, and the media that failed."""
+    from socialens.analyses.images.frames import MediaBatch
+    from socialens.media.library import MediaLibrary
+    from socialens.store.media_queries import count_unanalysed_media, iter_unanalysed_media, replace_frames
+
+    library = MediaLibrary.beside(ctx.store.path)
+    ctx.progress.start("analysing pictures", count_unanalysed_media(ctx.store, run_key))
+    batches = (
+        MediaBatch(chunk, [str(library.resolve(m.path or "")) for m in chunk])
+        for chunk in iter_unanalysed_media(ctx.store, run_key, batch_size)
+    )
+    media = frames = 0
+    failed: list[dict[str, Any]] = []
+    for done in map_with(ctx.executor, setup, analyse, batches):
+        rows = [{**clean(row), "run_key": run_key} for row in done.rows]
+        frames += replace_frames(ctx.store, done.media_ids, rows)
+        media += len(done.media_ids) - len(done.failed)
+        failed += done.failed
+        ctx.progress.advance(len(done.media_ids))
+    return media, frames, failed
 
 
 def default_models(ctx: Context, task: str) -> str:
