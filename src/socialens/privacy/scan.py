@@ -43,6 +43,8 @@ ROW_KEYS = {
     "user_scores": ("platform", "user_id", "task"),
     "analysis_results": ("task", "item"),
     "alerts": ("id",),
+    "media": ("platform", "id"),
+    "media_frames": ("platform", "media_id", "frame_ms"),
     "ingests": ("run_id",),
     "meta": ("key",),
 }
