@@ -34,7 +34,11 @@ def _x_archive(root: Path) -> Path:
     sign = Image.new("RGB", (1000, 120), "white")
     ImageDraw.Draw(sign).text((20, 35), SIGN, font=ImageFont.truetype(str(FONT), 40), fill="black")
     sign.save(media / "2004-sign.jpg", "PNG")  # a screenshot: PNG whatever the name says
+    texts = {"2001": "my cat asleep in the sun", "2002": "the cat again, smaller this time",
+             "2003": "morning coffee at the corner cafe", "2004": "a sign I saw downtown"}  # fmt: skip
     tweets = [_tweet("2001", "cat"), _tweet("2002", "cat2"), _tweet("2003", "coffee"), _tweet("2004", "sign")]
+    for tweet in tweets:
+        tweet["tweet"]["full_text"] = texts[tweet["tweet"]["id_str"]]  # type: ignore[index]
     (root / "data" / "tweets.js").write_bytes(b"window.YTD.tweets.part0 = " + orjson.dumps(tweets))
     account = [{"account": {"accountId": "42", "username": "lena_k"}}]
     (root / "data" / "account.js").write_bytes(b"window.YTD.account.part0 = " + orjson.dumps(account))
@@ -100,7 +104,9 @@ def test_x_and_mastodon_archives_to_labels_text_groups_report_and_image_text_sco
         image_text = store.con.execute(
             "SELECT task, post_id, label FROM post_scores WHERE task LIKE '%.image_text' ORDER BY task"
         ).fetchall()
-        own = store.con.execute("SELECT label FROM post_scores WHERE task = 'sentiment' AND post_id = '2004'").fetchall()
+        own = store.con.execute(
+            "SELECT label FROM post_scores WHERE task = 'sentiment' AND post_id = ?", ["2004"]
+        ).fetchall()
     assert [(t, p) for t, p, _ in image_text] == [("sentiment.image_text", "2004"), ("topic.image_text", "2004")]
     assert image_text[0][2] == "positive" and own and own[0][0] != "positive"  # the sign's text, not the post's
 
