@@ -34,8 +34,8 @@ def _x_archive(root: Path) -> Path:
     sign = Image.new("RGB", (1000, 120), "white")
     ImageDraw.Draw(sign).text((20, 35), SIGN, font=ImageFont.truetype(str(FONT), 40), fill="black")
     sign.save(media / "2004-sign.jpg", "PNG")  # a screenshot: PNG whatever the name says
-    texts = {"2001": "my cat asleep in the sun", "2002": "the cat again, smaller this time",
-             "2003": "morning coffee at the corner cafe", "2004": "a sign I saw downtown"}  # fmt: skip
+    texts = {"2001": "my cat in the morning sun", "2002": "my cat again in the sun",
+             "2003": "morning coffee, the cat is out", "2004": "a sign I saw this morning"}  # fmt: skip
     tweets = [_tweet("2001", "cat"), _tweet("2002", "cat2"), _tweet("2003", "coffee"), _tweet("2004", "sign")]
     for tweet in tweets:
         tweet["tweet"]["full_text"] = texts[tweet["tweet"]["id_str"]]  # type: ignore[index]
