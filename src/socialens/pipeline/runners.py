@@ -153,7 +153,8 @@ def analyse_media(
     failed: list[dict[str, Any]] = []
     for done in map_with(ctx.executor, setup, analyse, batches):
         rows = [{**clean(row), "run_key": run_key} for row in done.rows]
-        frames += replace_frames(ctx.store, done.media_ids, rows)
+        unreadable = {f["media"] for f in done.failed}  # their earlier frames, if any, stay
+        frames += replace_frames(ctx.store, [i for i in done.media_ids if i not in unreadable], rows)
         media += len(done.media_ids) - len(done.failed)
         failed += done.failed
         ctx.progress.advance(len(done.media_ids))

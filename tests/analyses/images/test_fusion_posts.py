@@ -20,9 +20,10 @@ from tests.pipeline.corpus import ingest_corpus
 
 
 def _pictures_for_posts(store: Store) -> None:
-    """Frames as ``analyze images`` writes them, for three posts of the corpus (real posts, stored features)."""
+    """Frames as an earlier ``analyze images`` wrote them, for three posts of the corpus (their files
+    gone since, so the run below only groups and fuses)."""
     posts = [p for (p,) in rows(store, "SELECT id FROM posts ORDER BY id LIMIT 3")]
-    write_media(store, [Media(id=f"m{p}", post=p, platform="twitter", kind="image", path=f"x/{p}.jpg") for p in posts])
+    write_media(store, [Media(id=f"m{p}", post=p, platform="twitter", kind="image") for p in posts])
     features = np.random.default_rng(0).random((len(posts), 1280), dtype=np.float32)
     write_frames(
         store,
