@@ -56,3 +56,22 @@ def test_second_run_only_analyses_new_media_and_report_section(picture_store: St
     (section,) = build_sections(picture_store, only=["images"])
     assert "Most common labels" in section.html and "Near-duplicate" in section.html
     assert "espresso" in section.html or "cup" in section.html
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1500)
+def test_local_and_process_engines_write_the_same_frames(picture_store: Store) -> None:
+    from socialens.pipeline import run_tasks
+
+    def frames() -> list[tuple[object, ...]]:
+        return rows(
+            picture_store,
+            "SELECT media_id, frame_ms, top_label, round(top_score, 4), phash, duplicate_cluster FROM media_frames "
+            "ORDER BY ALL",
+        )
+
+    run_tasks(picture_store, ["images"], {"images": {"ocr": False}}, engine="local")
+    local = frames()
+    picture_store.con.execute("DELETE FROM media_frames")
+    run_tasks(picture_store, ["images"], {"images": {"ocr": False, "batch_size": 2}}, engine="process")
+    assert frames() == local and len(local) == 6
