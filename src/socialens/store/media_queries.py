@@ -139,22 +139,6 @@ def write_frames(store: Store, rows: Sequence[Mapping[str, Any]]) -> int:
     return _replace(store, "media_frames", FRAME_COLUMNS, data)
 
 
-def clear_frames(store: Store, media_ids: Sequence[str]) -> None:
-    """Forget earlier results for these media (a video re-analysed may yield other key frames)."""
-    if not media_ids:
-        return
-    store.con.register("_clear_ids", pa.table({"id": list(media_ids)}))
-    try:
-        with store.transaction():
-            store.con.execute("DELETE FROM media_frames WHERE media_id IN (SELECT id FROM _clear_ids)")
-    finally:
-        store.con.unregister("_clear_ids")
-
-
-def analysed_media_ids(store: Store) -> set[str]:
-    return {row[0] for row in store.con.execute("SELECT DISTINCT media_id FROM media_frames").fetchall()}
-
-
 def read_frame_vectors(store: Store) -> dict[str, list[Any]]:
     """Key, pHash and features of every analysed frame (what the corpus-wide grouping needs)."""
     columns = ("platform", "media_id", "frame_ms", "phash", "features")

@@ -18,7 +18,6 @@ from typing import Any
 from socialens.errors import SocialensError
 from socialens.store import Store
 
-SENTIMENT_TASK = "sentiment.image_text"
 TOPIC_TASK = "topic.image_text"
 _MENTION = re.compile(r"@\w[\w.\-]*")
 
