@@ -77,3 +77,16 @@ def test_leak_scan_covers_media_tables_and_finds_no_raw_identifier(tmp_path: Pat
         again.con.execute("UPDATE media_frames SET ocr_text = 'hi @lena_k' WHERE platform = 'mastodon'")
     planted = scan(wanted, store=store.path)
     assert not planted.clean and {f.where for f in planted.findings} == {"media_frames.ocr_text"}
+
+
+def test_leak_scan_reads_the_media_library_for_metadata(tmp_path: Path) -> None:
+    from tests.media.photos import photo_with_gps
+
+    store, _ = _store_with_pictures(tmp_path)
+    library = MediaLibrary.beside(store.path)
+    store.close()
+    assert scan([Identifier("lena_k", "handle")], store=store.path).clean  # the copies carry pixels only
+    (library.root / "ab").mkdir(exist_ok=True)
+    photo_with_gps(library.root / "ab" / "planted.jpg")  # an original copied in by hand
+    found = scan([Identifier("lena_k", "handle")], store=store.path)
+    assert [(f.kind, f.identifier, f.place) for f in found.findings] == [("metadata", "EXIF", "media")]
