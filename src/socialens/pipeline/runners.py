@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from socialens.engine.state import map_with
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from socialens.analyses.graph.build import InteractionGraph
     from socialens.pipeline.context import Context
     from socialens.pipeline.task import Task, TaskResult
+    from socialens.schema import Media
 
 
 def execute(ctx: Context, task: Task) -> TaskResult:
@@ -124,8 +125,25 @@ def score_posts(
     return counts, written
 
 
-#: ``analyse(state, media batch) -> analysed batch`` (``socialens.analyses.images.frames``).
-MediaFunction = Callable[[Any, Any], Any]
+@dataclass(frozen=True, slots=True)
+class MediaBatch:
+    """What a media analyser sees: attachments and the absolute paths of their clean copies (no store)."""
+
+    media: list[Media]
+    paths: list[str]
+
+
+@dataclass(slots=True)
+class AnalysedMedia:
+    """Frame rows (``media_frames`` columns, OCR text not yet scrubbed) and the media that could not be read."""
+
+    media_ids: list[str]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
+
+
+#: ``analyse(state, batch) -> AnalysedMedia`` (e.g. ``socialens.analyses.images.frames.analyse_batch``).
+MediaFunction = Callable[[Any, MediaBatch], AnalysedMedia]
 
 
 def analyse_media(
@@ -139,7 +157,6 @@ def analyse_media(
     """Analyse every stored attachment of the selected posts not analysed with ``run_key``.
     ``clean`` runs in this process on each frame row before it is written (OCR text scrubbed
     and pseudonymised). Returns media analysed, frames written, and the media that failed."""
-    from socialens.analyses.images.frames import MediaBatch
     from socialens.media.library import MediaLibrary
     from socialens.store.media_queries import count_unanalysed_media, iter_unanalysed_media, replace_frames
 

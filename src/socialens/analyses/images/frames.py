@@ -9,11 +9,12 @@ pseudonymises it before anything is written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from socialens.errors import MediaError
+from socialens.pipeline.runners import AnalysedMedia, MediaBatch
 from socialens.schema import Media
 
 if TYPE_CHECKING:
@@ -44,23 +45,6 @@ class ImageStages:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class MediaBatch:
-    """What a worker sees: attachments and the absolute paths of their clean copies."""
-
-    media: list[Media]
-    paths: list[str]
-
-
-@dataclass(slots=True)
-class AnalysedBatch:
-    """Frame rows (``media_frames`` columns, OCR text not yet scrubbed) and the media that could not be read."""
-
-    media_ids: list[str]
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    failed: list[dict[str, Any]] = field(default_factory=list)
-
-
 @dataclass(slots=True)
 class Frame:
     media: Media
@@ -82,9 +66,9 @@ def frames_of(media: Media, path: Path) -> list[Frame]:
     return [Frame(media, 0, picture, media.phash or perceptual_hash(picture))]
 
 
-def analyse_batch(stages: dict[str, Any], batch: MediaBatch) -> AnalysedBatch:
+def analyse_batch(stages: dict[str, Any], batch: MediaBatch) -> AnalysedMedia:
     """Every frame of the batch through the worker's models."""
-    out = AnalysedBatch([m.id for m in batch.media])
+    out = AnalysedMedia([m.id for m in batch.media])
     frames: list[Frame] = []
     for media, path in zip(batch.media, batch.paths, strict=True):
         try:
