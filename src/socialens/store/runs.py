@@ -72,10 +72,11 @@ def count_posts(store: Store) -> int:
 _SCORABLE = "p.content_state IS NULL"
 # What a post-level task reads as each post's text: the post's own (``post``), or the text read
 # in its pictures (``image_text``: every frame's OCR text in order, the most common OCR language).
+# ``changed_at``: a score older than it is stale (the pictures were analysed again since).
 _SOURCES = {
-    "post": f"(SELECT * FROM posts p WHERE {_SCORABLE})",
+    "post": f"(SELECT *, NULL::TIMESTAMP AS changed_at FROM posts p WHERE {_SCORABLE})",
     "image_text": """(SELECT f.platform, m.post AS id, string_agg(f.ocr_text, chr(10) ORDER BY m.position, f.frame_ms)
-                        AS text, mode(f.ocr_lang) AS lang
+                        AS text, mode(f.ocr_lang) AS lang, max(f.analysed_at) AS changed_at
                       FROM media_frames f JOIN media m ON m.platform = f.platform AND m.id = f.media_id
                       JOIN posts p ON p.platform = m.platform AND p.id = m.post
                       WHERE f.ocr_text IS NOT NULL AND f.ocr_text <> '' GROUP BY f.platform, m.post)""",
@@ -92,7 +93,8 @@ def _source(name: str) -> str:
 def count_unscored(store: Store, task: str, run_key: str, source: str = "post") -> int:
     row = store.one(
         f"""SELECT count(*) FROM {_source(source)} p WHERE NOT EXISTS (SELECT 1 FROM post_scores s
-           WHERE s.platform = p.platform AND s.post_id = p.id AND s.task = ? AND s.run_key = ?)""",
+           WHERE s.platform = p.platform AND s.post_id = p.id AND s.task = ? AND s.run_key = ?
+           AND (p.changed_at IS NULL OR s.scored_at >= p.changed_at))""",
         [task, run_key],
     )
     return int(row[0]) if row else 0
@@ -108,7 +110,8 @@ def iter_unscored(
     cursor = store.cursor()
     yield from cursor.sql(
         f"""SELECT {wanted} FROM {_source(source)} p WHERE NOT EXISTS (SELECT 1 FROM post_scores s
-            WHERE s.platform = p.platform AND s.post_id = p.id AND s.task = ? AND s.run_key = ?)
+            WHERE s.platform = p.platform AND s.post_id = p.id AND s.task = ? AND s.run_key = ?
+           AND (p.changed_at IS NULL OR s.scored_at >= p.changed_at))
             ORDER BY p.platform, p.id""",
         params=[task, run_key],
     ).to_arrow_reader(batch_size)
