@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from socialens.ingest.run import IngestSummary, ingest
+from socialens.ingest.run import ingest
+from socialens.ingest.summary import IngestSummary
 from socialens.privacy import Pseudonymizer
 from socialens.store import Store
 

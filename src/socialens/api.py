@@ -34,7 +34,7 @@ from socialens.pipeline.selection import Selection
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from socialens.ingest.run import IngestSummary
+    from socialens.ingest.summary import IngestSummary
     from socialens.pipeline.task import TaskResult
 
 _SELECTION_KEYS = ("since", "until", "platform", "lang", "author", "query")

@@ -26,7 +26,8 @@ from typing import Any
 import orjson
 
 from socialens.errors import InputFileError, MissingExtraError
-from socialens.ingest.run import IngestSummary, ingest
+from socialens.ingest.run import ingest
+from socialens.ingest.summary import IngestSummary
 from socialens.store import Store
 
 #: Receives one line of text per step ("loading ...", "ingesting ...", "writing the report").

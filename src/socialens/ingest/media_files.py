@@ -30,7 +30,7 @@ from socialens.store import Store
 from socialens.store.media_queries import write_media
 
 if TYPE_CHECKING:
-    from socialens.ingest.run import IngestSummary
+    from socialens.ingest.summary import IngestSummary
 
 # Formats whose files are read for attachments by default (archives carry their media files).
 ARCHIVE_FORMATS = ("twitter-archive", "mastodon")

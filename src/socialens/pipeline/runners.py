@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from socialens.engine.state import map_with
 
 if TYPE_CHECKING:
-    from socialens.analyses.graph.build import InteractionGraph
+    from socialens.graph.build import InteractionGraph
     from socialens.pipeline.context import Context
     from socialens.pipeline.task import Task, TaskResult
     from socialens.schema import Media
@@ -199,6 +199,6 @@ def score_accounts(ctx: Context, label: str, rows: Sequence[dict[str, Any]], mod
 
 def load_graph(ctx: Context, kinds: str | None) -> InteractionGraph:
     """The interaction graph of the selection (edges of the given kinds)."""
-    from socialens.analyses.graph.build import build_graph
+    from socialens.graph.build import build_graph
 
     return build_graph(ctx.store, kinds=kinds)

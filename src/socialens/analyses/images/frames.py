@@ -20,7 +20,7 @@ from socialens.schema import Media
 if TYPE_CHECKING:
     from PIL import Image
 
-MODEL = "images.EfficientNetLite0.v1"
+MODEL = "images.efficientnet_lite0.v1"
 _VIDEO_SUFFIXES = (".mp4", ".webm", ".avi", ".mov")
 
 

@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from socialens.analyses.sentiment.lexicons import PolarityLexicon, load_polarity_lexicon
-from socialens.component import Component
+from socialens.component import Component, Persistent, check_is_fitted
 from socialens.errors import MissingExtraError
 from socialens.registry import register
 from socialens.text.tokenize import tokenize
@@ -58,8 +58,12 @@ def _check_lang(lang: str) -> tuple[str, ...]:
     return LABELS[lang]
 
 
-class _SentimentBaseline(Component):
-    """Shared ``predict`` (argmax of ``predict_proba``) and the fitted check."""
+class _SentimentBaseline(Component, Persistent):
+    """Shared ``predict`` (argmax of ``predict_proba``); saved by pickling (``Persistent``).
+
+    ``fit`` takes the validation texts a neural model stops early on, and ignores them: every
+    sentiment model trains through the same call.
+    """
 
     labels_: tuple[str, ...]
 
@@ -113,7 +117,13 @@ class TfidfLogisticRegression(_SentimentBaseline):
             ]
         )
 
-    def fit(self, texts: Sequence[str], labels: Sequence[int | str]) -> Self:
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[int | str],
+        valid_texts: Sequence[str] | None = None,
+        valid_labels: Sequence[int | str] | None = None,
+    ) -> Self:
         try:
             from sklearn.linear_model import LogisticRegression
         except ImportError:
@@ -134,8 +144,7 @@ class TfidfLogisticRegression(_SentimentBaseline):
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         np = _numpy()
-        if not hasattr(self, "model_"):
-            raise ValueError(f"{type(self).__name__} is not fitted; call fit(texts, labels) first")
+        check_is_fitted(self, "model_")
         out = np.zeros((len(texts), len(self.labels_)), dtype=np.float64)
         if len(texts):
             # Classes missing from the training data keep probability 0.
@@ -167,7 +176,13 @@ class VaderSentiment(_SentimentBaseline):
     def __init__(self, threshold: float = 0.05) -> None:
         self.threshold = threshold
 
-    def fit(self, texts: Sequence[str] = (), labels: Sequence[int | str] = ()) -> Self:
+    def fit(
+        self,
+        texts: Sequence[str] = (),
+        labels: Sequence[int | str] = (),
+        valid_texts: Sequence[str] | None = None,
+        valid_labels: Sequence[int | str] | None = None,
+    ) -> Self:
         """No-op: VADER is a fixed lexicon. Accepts the shared signature."""
         return self
 
@@ -234,7 +249,13 @@ class ChineseLexiconSentiment(_SentimentBaseline):
         self.scale = scale
         self.tie_label = tie_label
 
-    def fit(self, texts: Sequence[str] = (), labels: Sequence[int | str] = ()) -> Self:
+    def fit(
+        self,
+        texts: Sequence[str] = (),
+        labels: Sequence[int | str] = (),
+        valid_texts: Sequence[str] | None = None,
+        valid_labels: Sequence[int | str] | None = None,
+    ) -> Self:
         """No-op: the lexicon is fixed. Accepts the shared signature."""
         return self
 

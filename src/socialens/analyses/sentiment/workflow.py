@@ -7,25 +7,13 @@ macro-F1) becomes the default unless another is chosen.
 
 from __future__ import annotations
 
-import pickle
 import time
 from pathlib import Path
 from typing import Any, Literal
 
 from socialens.errors import ConfigError
-from socialens.registry import get
+from socialens.registry import get, resolve
 
-# Short names for the command line -> registry names.
-MODELS = {
-    "tfidf": "sentiment.tfidf_lr.v1",
-    "vader": "sentiment.vader.v1",
-    "lexicon": "sentiment.hownet_lexicon.v1",
-    "bigru": "sentiment.bigru_attention.v1",
-    "minilm": "sentiment.minilm_finetuned.v1",
-    "e5": "sentiment.e5_head.v1",
-    "e5-finetuned": "sentiment.e5_finetuned.v1",
-}
-_PICKLED = "component.pkl"
 _LOADED: dict[Path, Any] = {}
 
 
@@ -46,16 +34,13 @@ def train_sentiment(
     split = load_sentiment_split(_lang(lang))
     started = time.perf_counter()
     texts, labels = split.train_texts[:limit], split.train_labels[:limit]
-    if hasattr(component, "save"):
-        component.fit(texts, labels, split.valid_texts, split.valid_labels)
-    else:
-        component.fit(texts, labels)
+    component.fit(texts, labels, split.valid_texts, split.valid_labels)
     seconds = time.perf_counter() - started
     metrics = _score(component, split)
     registry = ModelRegistry(registry_root)
     card = registry.save(
         f"sentiment-{lang}-{model}",
-        lambda folder: _write(component, folder),
+        component.save,
         {
             "task": "sentiment",
             "language": lang,
@@ -82,10 +67,7 @@ def load_sentiment_model(
     card = registry.load_card(name, version) if name else registry.default("sentiment", lang)
     assert card.path is not None
     if card.path not in _LOADED:  # a registered version never changes, so it can be kept
-        if (card.path / _PICKLED).exists():
-            _LOADED[card.path] = pickle.loads((card.path / _PICKLED).read_bytes())
-        else:
-            _LOADED[card.path] = get(card.architecture).load(card.path)  # type: ignore[attr-defined]
+        _LOADED[card.path] = get(card.architecture).load(card.path)  # type: ignore[attr-defined]
     return _LOADED[card.path], card
 
 
@@ -112,9 +94,7 @@ def _lang(lang: str) -> Literal["en", "zh"]:
 
 
 def _build(model: str, lang: str, settings: dict[str, Any]) -> Any:
-    if model not in MODELS:
-        raise ConfigError(f"unknown sentiment model {model!r}; choose one of {', '.join(MODELS)}")
-    cls = get(MODELS[model])
+    cls = get(resolve(model, "sentiment"))
     params = cls._param_names()
     if "lang" in params:
         settings = {"lang": lang, **settings}
@@ -136,13 +116,6 @@ def _score(component: Any, split: Any) -> dict[str, Any]:
     report = classification_report(split.test_labels, predicted, proba, labels=split.labels)
     report.pop("ece_bins", None)
     return {**report, "test_posts_per_second": round(rate, 1)}
-
-
-def _write(component: Any, folder: Path) -> None:
-    if hasattr(component, "save"):
-        component.save(folder)
-    else:
-        (folder / _PICKLED).write_bytes(pickle.dumps(component))
 
 
 def _better_than_default(registry: Any, lang: str, metrics: dict[str, Any]) -> bool:

@@ -23,7 +23,6 @@ The defaults were chosen by ``benchmarks/bench_topics.py`` and ``bench_topics_la
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -56,23 +55,23 @@ def choose_language(langs: list[str | None]) -> str:
     return "en" if not known or known["en"] >= 0.8 * sum(known.values()) else "multi"
 
 
-_EMBEDDERS: dict[str, Callable[[Any, int], Any]] = {
-    "wordllama": lambda module, seed: module.WordLlamaEmbedder(),
-    "minilm": lambda module, seed: module.MiniLMEmbedder(),
-    "e5": lambda module, seed: module.E5Embedder(),
-    "tfidf": lambda module, seed: module.TfidfSvdEmbedder(seed=seed),
-}
+def build_embedder(name: str, seed: int) -> Any:
+    """The embedder a short name (``wordllama``, ``tfidf``...) stands for in the registry, seeded if it takes a seed."""
+    from socialens.registry import get, resolve
+
+    cls: Any = get(resolve(name, "topics"))
+    return cls(seed=seed) if "seed" in cls._param_names() else cls()
 
 
 def build_topics(settings: TopicsSettings, language: str) -> Any:
     """The pipeline the settings describe."""
-    from socialens.analyses.topics import clusterers, embedders, reducers
+    from socialens.analyses.topics import clusterers, reducers
     from socialens.analyses.topics.model import Topics
 
     seed = settings.seed
     kmeans = settings.clusterer == "kmeans"
     stages: dict[str, Any] = {
-        "embedder": _EMBEDDERS[settings.embedder](embedders, seed),
+        "embedder": build_embedder(settings.embedder, seed),
         "reducer": (
             reducers.PCAReducer(n_components=50 if kmeans else 5, seed=seed)
             if settings.reducer == "pca"
