@@ -53,6 +53,7 @@ COMPONENTS: dict[str, Registration] = {
     # Text classifiers and scorers.
     "sentiment.bigru_attention.v1": Registration(f"{_ANALYSES}.sentiment.bigru:BiGRUSentiment", "ml"),
     "sentiment.bigru_ensemble.v1": Registration(f"{_ANALYSES}.sentiment.bigru_ensemble:BiGRUEnsembleSentiment", "ml"),
+    "sentiment.blend.v1": Registration(f"{_ANALYSES}.sentiment.blend:BlendSentiment", "ml"),
     "sentiment.e5_finetuned.v1": Registration(
         f"{_ANALYSES}.sentiment.e5_finetuned:E5FineTunedSentiment", "ml", ("slow",)
     ),
@@ -65,6 +66,7 @@ COMPONENTS: dict[str, Registration] = {
     "sentiment.vader.v1": Registration(f"{_ANALYSES}.sentiment.baselines:VaderSentiment", "ml"),
     "emotion.bigru.v1": Registration(f"{_ANALYSES}.emotion.bigru:BiGRUEmotion", "ml"),
     "emotion.lexicon.v1": Registration(f"{_ANALYSES}.emotion.weak_labels:LexiconEmotion", "ml"),
+    "emotion.stacked.v1": Registration(f"{_ANALYSES}.emotion.stacked:StackedEmotion", "ml"),
     "offensive.hatesonar.v1": Registration(f"{_ANALYSES}.offensive.hatesonar:HateSonarOffensive", "ml"),
     # Behaviour, accounts, engagement.
     "ctr.dcnv2.v1": Registration(f"{_ANALYSES}.ctr.models:DCNv2Ctr", "ml", ("slow",)),

@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from socialens.analyses.sentiment.lexicons import PolarityLexicon, load_polarity_lexicon
@@ -150,6 +151,25 @@ class TfidfLogisticRegression(_SentimentBaseline):
             # Classes missing from the training data keep probability 0.
             out[:, self.model_.classes_] = self.model_.predict_proba(self.vectorizer_.transform(list(texts)))
         return out
+
+    def save(self, directory: str | Path, float16: bool = False) -> Path:
+        """Write the fitted model as plain files (vocabularies, weights), not a pickle."""
+        from socialens.analyses.sentiment.tfidf_files import save_tfidf
+
+        check_is_fitted(self, "model_")
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        save_tfidf(self, directory, float16=float16)
+        return directory
+
+    @classmethod
+    def load(cls, directory: str | Path) -> Self:
+        """The model ``save`` wrote, ready to predict (a folder written before, as a pickle, too)."""
+        from socialens.analyses.sentiment.tfidf_files import SETTINGS, load_tfidf
+
+        if not (Path(directory) / SETTINGS).is_file():
+            return super().load(directory)
+        return load_tfidf(cls, Path(directory))  # type: ignore[no-any-return]
 
 
 @lru_cache(maxsize=1)
