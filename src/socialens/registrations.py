@@ -60,6 +60,7 @@ COMPONENTS: dict[str, Registration] = {
     "sentiment.vader.v1": Registration(f"{_ANALYSES}.sentiment.baselines:VaderSentiment", "ml"),
     "emotion.bigru.v1": Registration(f"{_ANALYSES}.emotion.bigru:BiGRUEmotion", "ml"),
     "emotion.lexicon.v1": Registration(f"{_ANALYSES}.emotion.weak_labels:LexiconEmotion", "ml"),
+    "emotion.stacked.v1": Registration(f"{_ANALYSES}.emotion.stacked:StackedEmotion", "ml"),
     "offensive.hatesonar.v1": Registration(f"{_ANALYSES}.offensive.hatesonar:HateSonarOffensive", "ml"),
     # Behaviour, accounts, engagement.
     "ctr.dcnv2.v1": Registration(f"{_ANALYSES}.ctr.models:DCNv2Ctr", "ml"),

@@ -18,6 +18,7 @@ TASKS: dict[str, str] = {
     "entities": "socialens.analyses.entities.analyze:EntitiesTask",
     "topics": "socialens.analyses.topics.analyze:TopicsTask",
     "engagement": "socialens.analyses.engagement.analyze:EngagementTask",
+    "images": "socialens.analyses.images.analyze:ImagesTask",
     "trends": "socialens.analyses.trends.analyze:TrendsTask",
     "alerts": "socialens.analyses.alerts.analyze:AlertsTask",
     "influence": "socialens.analyses.influence.analyze:InfluenceTask",

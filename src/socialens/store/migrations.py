@@ -138,4 +138,10 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    # 8: media_frames.run_key: which settings and model analysed a frame (``analyze images`` then
+    # re-reads only media not analysed with the settings of this run: OCR on after a run without).
+    ["ALTER TABLE media_frames ADD COLUMN run_key VARCHAR"]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)
