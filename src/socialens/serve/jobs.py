@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from socialens.errors import SocialensError
+from socialens.errors import SocialensError, StoreError
 from socialens.store import Store
 
 Work = Callable[[Store, "JobProgress"], Any]
@@ -76,11 +76,15 @@ class JobQueue:
         self._queue.put((job, work))
         return job
 
-    def run(self, kind: str, params: dict[str, Any], work: Work, timeout: float = 60.0) -> Job:
-        """Submit and wait (short writes a request answers directly: tokens, one alert)."""
+    def run(self, kind: str, params: dict[str, Any], work: Work, timeout: float = 60.0) -> Any:
+        """Submit, wait and return the result (short writes a request answers directly: tokens,
+        one alert); the job's error is raised as a ``StoreError``, as is a writer busy too long."""
         job = self.submit(kind, params, work)
-        job.finished.wait(timeout)
-        return job
+        if not job.finished.wait(timeout):
+            raise StoreError(f"the writer is still busy with earlier jobs after {timeout:.0f} s; try again later")
+        if job.error:
+            raise StoreError(job.error["message"])
+        return job.result
 
     def get(self, job_id: str) -> Job | None:
         return self.jobs.get(job_id)

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from socialens.report.analysis_views import ScoresView, emotion_view
 from socialens.report.sections import Section, report_view
+from socialens.store import Store
+
+
+def emotion_section(store: Store) -> Section | None:
+    """The section built from the store directly (the report goes through the registration)."""
+    view = emotion_view(store)
+    return None if view is None else render_emotion(view)
 
 
 @report_view("emotion", emotion_view, order=42)
-def emotion_section(view: ScoresView) -> Section | None:
+def render_emotion(view: ScoresView) -> Section | None:
     from socialens.report import plots
     from socialens.report.html import chart, table
 

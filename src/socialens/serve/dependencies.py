@@ -1,0 +1,139 @@
+"""The handles every route shares: the one store (a writer owned by the job queue, a read
+connection per worker thread), the server's settings, the token checks and the selection filters."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from socialens.config import Config, load_config
+from socialens.pipeline.selection import Selection
+from socialens.serve.auth import check_token
+from socialens.serve.events import AlertFeed
+from socialens.serve.jobs import JobQueue
+from socialens.store import Store
+
+log = logging.getLogger("socialens.serve")
+
+
+@dataclass
+class ServerSettings:
+    """What ``socialens serve`` was started with. ``files_root``: the only folder whose files an
+    ingest run may read (default: the store's folder); ``max_body_bytes``: the largest request
+    body; ``cors_origins``: origins allowed to call the API from a browser (none: CORS off)."""
+
+    store: Path
+    config: Path | None = None
+    models_dir: Path | None = None
+    files_root: Path | None = None
+    export_root: Path | None = None
+    max_body_bytes: int = 2_000_000
+    max_texts: int = 1_000
+    cors_origins: tuple[str, ...] = ()
+    description: str = "socialens serve"
+
+
+@dataclass
+class ServerState:
+    settings: ServerSettings
+    writer: Store
+    jobs: JobQueue
+    config: Config
+    feed: AlertFeed = field(default_factory=AlertFeed)
+    _root: Store = field(init=False)
+    _local: threading.local = field(default_factory=threading.local)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self._root = self.writer.reader()
+
+    @classmethod
+    def open(cls, settings: ServerSettings) -> ServerState:
+        config = load_config(settings.config)
+        writer = Store(settings.store)
+        return cls(settings, writer, JobQueue(writer, on_error=log.error), config)
+
+    def reader(self) -> Store:
+        """This thread's read handle: a snapshot per query, never waiting for the writer."""
+        handle = getattr(self._local, "store", None)
+        if handle is None:
+            with self._lock:  # a connection hands out cursors to one caller at a time
+                handle = self._root.reader()
+            self._local.store = handle
+        return handle
+
+    def close(self) -> None:
+        self.jobs.stop()
+        self.writer.close()
+
+    @property
+    def files_root(self) -> Path:
+        return (self.settings.files_root or self.settings.store.parent).resolve()
+
+    @property
+    def export_root(self) -> Path:
+        return (self.settings.export_root or self.settings.store.parent / "exports").resolve()
+
+
+def get_state(request: Request) -> ServerState:
+    state: ServerState = request.app.state.socialens
+    return state
+
+
+State = Annotated[ServerState, Depends(get_state)]
+
+
+def get_reader(state: State) -> Iterator[Store]:
+    yield state.reader()
+
+
+Reader = Annotated[Store, Depends(get_reader)]
+
+_bearer = HTTPBearer(auto_error=False, description="An API token: 'socialens token create --scope read|write|admin'")
+
+
+def require(scope: str) -> Callable[..., str]:
+    """A dependency that lets the request through with a token of ``scope`` or above."""
+
+    def check(state: State, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
+        return check_token(state.reader(), credentials.credentials if credentials else None, scope)
+
+    check.__name__ = f"require_{scope}"
+    return check
+
+
+def selection_filters(
+    reader: Reader,
+    state: State,
+    since: Annotated[
+        str | None, Query(description="Posts at or after this ISO date/time (UTC).", max_length=40)
+    ] = None,
+    until: Annotated[str | None, Query(description="Posts before this ISO date/time (UTC).", max_length=40)] = None,
+    platform: Annotated[list[str] | None, Query(description="Only these platforms.", max_length=20)] = None,
+    lang: Annotated[list[str] | None, Query(description="Only these languages.", max_length=20)] = None,
+    author: Annotated[list[str] | None, Query(description="Only these accounts (pseudonym or handle).")] = None,
+    query: Annotated[str | None, Query(description='Keywords: AND, OR, NOT, (), "phrases".', max_length=500)] = None,
+) -> Selection:
+    from socialens.pipeline.selection import selection_from_options
+
+    return selection_from_options(
+        reader, since=since, until=until, platform=platform, lang=lang, author=author, query=query,
+        privacy=state.config.privacy,
+    )  # fmt: skip
+
+
+Filters = Annotated[Selection, Depends(selection_filters)]
+
+
+def as_json(value: Any) -> Any:
+    """Dataclasses, datetimes and tuples as plain JSON values."""
+    from socialens.report.sections import view_json
+
+    return view_json(value)
