@@ -49,7 +49,9 @@ def running(store: Path, models: Path | None = None, **settings: object) -> Iter
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    app = create_app(ServerSettings(store=store, models_dir=models, description=f"socialens serve at {url}", **settings))  # type: ignore[arg-type]
+    app = create_app(
+        ServerSettings(store=store, models_dir=models, description=f"socialens serve at {url}", **settings)
+    )  # type: ignore[arg-type]
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

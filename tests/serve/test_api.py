@@ -109,7 +109,9 @@ def test_an_analysis_run_is_a_job_with_progress_and_an_event_stream(server):
 def test_ingest_runs_read_only_files_inside_the_files_folder(server):
     url, tokens = server["url"], server["tokens"]
     extra = server["files"] / "more.jsonl"
-    extra.write_bytes(orjson.dumps({"id": "77", "author": "dee", "created_at": "2024-03-01T00:00:00Z", "text": "hello"}))
+    extra.write_bytes(
+        orjson.dumps({"id": "77", "author": "dee", "created_at": "2024-03-01T00:00:00Z", "text": "hello"})
+    )
     with client(url, tokens["write"]) as http:
         job = http.post("/api/v1/runs/ingest", json={"path": "more.jsonl", "format": "auto"}).json()
         outside = http.post("/api/v1/runs/ingest", json={"path": "../../../etc/passwd"})
