@@ -114,6 +114,12 @@ class RequestTooLargeError(SocialensError):
     code = "E604"
 
 
+class WriterBusyError(SocialensError):
+    """The server's one writer is still running earlier jobs; a short write did not get its turn (HTTP 409)."""
+
+    code = "E606"
+
+
 class ModelNotFoundError(SocialensError):
     """No model (or version, or default) by that name in the registry."""
 

@@ -1,7 +1,9 @@
-"""One analysed store and one real server per test module (starting them is the slow part)."""
+"""One analysed store built per session and copied per test module (each module's server may
+write to its copy), and one real server per module (starting them is the slow part)."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,9 +13,9 @@ from tests.conftest import TEST_KEY
 from tests.serve.server import build_store, running
 
 
-@pytest.fixture(scope="module")
-def module_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    home = tmp_path_factory.mktemp("env")
+@pytest.fixture(scope="session")
+def serve_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    home = tmp_path_factory.mktemp("serve-env")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOCIALENS_HOME", str(home / "home"))
         patch.setenv("XDG_CONFIG_HOME", str(home / "config"))
@@ -23,9 +25,16 @@ def module_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session")
+def template(serve_env: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return build_store(tmp_path_factory.mktemp("serve-template"))
+
+
 @pytest.fixture(scope="module")
-def built(module_env: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return build_store(tmp_path_factory.mktemp("served"))
+def built(template: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    folder = tmp_path_factory.mktemp("served")
+    shutil.copytree(template["files"], folder, dirs_exist_ok=True)
+    return {**template, "files": folder, "store": folder / "store.duckdb", "models": folder / "models"}
 
 
 @pytest.fixture(scope="module")

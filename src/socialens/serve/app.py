@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -21,6 +22,7 @@ from socialens.serve.schemas import ErrorBody
 
 log = logging.getLogger("socialens.serve")
 API = "/api/v1"
+STATIC = Path(str(files("socialens.serve") / "static"))
 _STATUS: dict[type[errors.SocialensError], int] = {
     errors.AuthError: 401,
     errors.ForbiddenError: 403,
@@ -28,6 +30,7 @@ _STATUS: dict[type[errors.SocialensError], int] = {
     errors.ModelNotFoundError: 404,
     errors.RequestTooLargeError: 413,
     errors.StoreBusyError: 503,
+    errors.WriterBusyError: 409,
 }
 # Every route may answer these (declared so the schema lists them).
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -37,6 +40,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (401, "No token, or an unknown or revoked one"),
         (403, "The token's scope does not allow this route"),
         (404, "Not found, or the analysis has not run"),
+        (409, "The store's writer is busy with a long job: retry later"),
         (413, "Request body over the limit"),
         (422, "A parameter or body field is invalid"),
     )
@@ -78,10 +82,16 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
         return get_swagger_ui_html(
             openapi_url="/openapi.json",
             title="socialens API",
-            swagger_js_url="/vendor/swagger-ui-bundle.js",
-            swagger_css_url="/vendor/swagger-ui.css",
-            swagger_favicon_url="/favicon.svg",
+            swagger_js_url="/assets/vendor/swagger-ui-bundle.js",
+            swagger_css_url="/assets/vendor/swagger-ui.css",
+            swagger_favicon_url="/assets/favicon.svg",
         )
+
+    @app.get("/", include_in_schema=False)
+    def dashboard() -> Any:
+        from fastapi.responses import FileResponse
+
+        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
 
     for router in ROUTERS:
         app.include_router(router, prefix=API, responses=ERRORS)
@@ -97,7 +107,8 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
             allow_methods=["GET", "POST", "DELETE"],
         )
     app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]
-    app.mount("/", StaticFiles(directory=str(files("socialens.serve") / "static"), html=True), name="dashboard")
+    # Under /assets, not /: a catch-all mount would answer methods the API routes do not take.
+    app.mount("/assets", StaticFiles(directory=STATIC), name="assets")
     return app
 
 
@@ -125,12 +136,35 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "E603", 405: "E605"}.get(exc.status_code, "E400")
-        return error_response(exc.status_code, code, str(exc.detail))
+        response = error_response(exc.status_code, code, str(exc.detail))
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:  # every method the path takes, not only the first route's
+            response.headers["Allow"] = ", ".join(_allowed_methods(request))
+        return response
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> JSONResponse:
         log.exception("internal error on %s %s", request.method, request.url.path)
         return error_response(500, "E000", "internal error: the server log has the details")
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    import re
+
+    from fastapi.routing import iter_route_contexts
+
+    table = getattr(request.app.state, "allowed_methods", None)
+    if table is None:
+        table = []
+        for context in iter_route_contexts(request.app.routes):
+            if context.path and context.methods:
+                pattern = re.compile("^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(context.path)) + "$")
+                table.append((pattern, set(context.methods)))
+        request.app.state.allowed_methods = table
+    path = request.url.path
+    matching = [(pattern, methods) for pattern, methods in table if pattern.match(path)]
+    exact = [methods for pattern, methods in matching if "[^/]+" not in pattern.pattern]
+    return sorted(set().union(*(exact or [methods for _, methods in matching])))
 
 
 class BodyLimit:

@@ -7,6 +7,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -113,9 +114,9 @@ def selection_filters(
     reader: Reader,
     state: State,
     since: Annotated[
-        str | None, Query(description="Posts at or after this ISO date/time (UTC).", max_length=40)
+        datetime | None, Query(description="Posts at or after this date/time (UTC unless it says).")
     ] = None,
-    until: Annotated[str | None, Query(description="Posts before this ISO date/time (UTC).", max_length=40)] = None,
+    until: Annotated[datetime | None, Query(description="Posts before this date/time (UTC unless it says).")] = None,
     platform: Annotated[list[str] | None, Query(description="Only these platforms.", max_length=20)] = None,
     lang: Annotated[list[str] | None, Query(description="Only these languages.", max_length=20)] = None,
     author: Annotated[list[str] | None, Query(description="Only these accounts (pseudonym or handle).")] = None,
@@ -124,9 +125,15 @@ def selection_filters(
     from socialens.pipeline.selection import selection_from_options
 
     return selection_from_options(
-        reader, since=since, until=until, platform=platform, lang=lang, author=author, query=query,
+        reader,
+        since=since and since.isoformat(),
+        until=until and until.isoformat(),
+        platform=platform,
+        lang=lang,
+        author=author,
+        query=query,
         privacy=state.config.privacy,
-    )  # fmt: skip
+    )
 
 
 Filters = Annotated[Selection, Depends(selection_filters)]

@@ -7,6 +7,7 @@ protocol, kept on the job so ``GET /runs/{id}`` and its event stream can show it
 
 from __future__ import annotations
 
+import itertools
 import queue
 import threading
 import time
@@ -16,11 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from socialens.errors import SocialensError, StoreError
+from socialens.errors import SocialensError, StoreError, WriterBusyError
 from socialens.store import Store
 
 Work = Callable[[Store, "JobProgress"], Any]
 KEEP = 500  # finished jobs remembered
+SHORT, LONG = 0, 1  # a short write (a token, an alert) goes before queued long jobs
 
 
 @dataclass
@@ -64,24 +66,28 @@ class JobQueue:
     def __init__(self, writer: Store, on_error: Callable[[str], None] | None = None) -> None:
         self.writer = writer
         self.jobs: dict[str, Job] = {}
-        self._queue: queue.Queue[tuple[Job, Work] | None] = queue.Queue()
+        self._queue: queue.PriorityQueue[tuple[int, int, Job | None, Work | None]] = queue.PriorityQueue()
+        self._order = itertools.count()
         self._on_error = on_error
         self._thread = threading.Thread(target=self._work, name="socialens-writer", daemon=True)
         self._thread.start()
 
-    def submit(self, kind: str, params: dict[str, Any], work: Work) -> Job:
+    def submit(self, kind: str, params: dict[str, Any], work: Work, priority: int = LONG) -> Job:
         job = Job(uuid.uuid4().hex[:16], kind, params)
         self.jobs[job.id] = job
         self._forget_old()
-        self._queue.put((job, work))
+        self._queue.put((priority, next(self._order), job, work))
         return job
 
-    def run(self, kind: str, params: dict[str, Any], work: Work, timeout: float = 60.0) -> Any:
-        """Submit, wait and return the result (short writes a request answers directly: tokens,
-        one alert); the job's error is raised as a ``StoreError``, as is a writer busy too long."""
-        job = self.submit(kind, params, work)
+    def run(self, kind: str, params: dict[str, Any], work: Work, timeout: float = 5.0) -> Any:
+        """Submit a short write ahead of the queued long jobs, wait and return its result (what a
+        request answers directly: a token). A writer still busy after ``timeout`` seconds is a
+        ``WriterBusyError`` (the write still happens when its turn comes); a failure a ``StoreError``."""
+        job = self.submit(kind, params, work, priority=SHORT)
         if not job.finished.wait(timeout):
-            raise StoreError(f"the writer is still busy with earlier jobs after {timeout:.0f} s; try again later")
+            raise WriterBusyError(
+                f"the store's writer is busy with a long job (see GET /api/v1/runs); job {job.id} runs after it"
+            )
         if job.error:
             raise StoreError(job.error["message"])
         return job.result
@@ -90,15 +96,14 @@ class JobQueue:
         return self.jobs.get(job_id)
 
     def stop(self, timeout: float = 30.0) -> None:
-        self._queue.put(None)
+        self._queue.put((-1, -1, None, None))  # before anything queued: the running job finishes, no other starts
         self._thread.join(timeout)
 
     def _work(self) -> None:
         while True:
-            item = self._queue.get()
-            if item is None:
+            _, _, job, work = self._queue.get()
+            if job is None or work is None:
                 return
-            job, work = item
             job.status, job.started_at = "running", time.time()
             try:
                 job.result = work(self.writer, JobProgress(job))

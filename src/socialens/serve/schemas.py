@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from socialens.pipeline.catalogue import task_names
+
 Scope = Literal["read", "write", "admin"]
+TaskName = Annotated[str, Field(pattern="^(" + "|".join(task_names()) + ")$")]
 Counts = list[tuple[str, int]]
-AwareOrNaiveTime = Annotated[
-    str, Field(pattern=r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$")
-]
+SettingValue = str | bool | Annotated[int, Field(ge=-(2**53), le=2**53)] | float | None
+# One point of a time series: [period as ISO text, value]. A list, not a tuple: schemathesis reads
+# a tuple's ``prefixItems`` inside ``additionalProperties`` as an invalid schema.
+Point = Annotated[list[str | int], Field(min_length=2, max_length=2)]
+Series = dict[str, list[Point]]
 
 
 class ErrorBody(BaseModel):
@@ -37,7 +43,7 @@ class Volume(BaseModel):
     first: str
     last: str
     untimed: int
-    series: dict[str, list[tuple[str, int]]]
+    series: Series
 
 
 class CountsView(BaseModel):
@@ -89,7 +95,7 @@ class ScoresResult(BaseModel):
     task: str
     counts: Counts
     unit: str | None
-    series: dict[str, list[tuple[str, int]]] = Field(description="Label -> (period, % of scored posts).")
+    series: Series = Field(description="Label -> [period, % of scored posts].")
     highest: list[ScoredPost]
     lowest: list[ScoredPost]
 
@@ -97,13 +103,13 @@ class ScoresResult(BaseModel):
 class TopicsResult(BaseModel):
     topics: list[dict[str, Any]] = Field(description="Topic payloads: topic, label, size, keywords, texts, x, y.")
     unit: str | None
-    over_time: dict[str, list[tuple[str, int]]]
+    over_time: Series
 
 
 class TrendsResult(BaseModel):
     trends: list[dict[str, Any]]
     unit: str | None
-    volume: list[tuple[str, int]]
+    volume: list[Point]
     topic_labels: dict[str, str]
 
 
@@ -157,7 +163,7 @@ class Profile(BaseModel):
 # -- predict, recommend, models --------------------------------------------------------------
 class PredictRequest(BaseModel):
     texts: list[str] = Field(min_length=1, max_length=1000)
-    lang: str | None = Field(default=None, max_length=10)
+    lang: str | None = Field(default=None, pattern="^[a-z]{2,3}$", description="Force a language (ISO 639).")
 
 
 class Prediction(BaseModel):
@@ -191,11 +197,13 @@ class ModelCard(BaseModel):
 
 # -- runs (jobs) ----------------------------------------------------------------------------
 class AnalysisRun(BaseModel):
-    tasks: list[str] = Field(min_length=1, max_length=20)
-    settings: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    tasks: list[TaskName] = Field(min_length=1, max_length=20)
+    settings: dict[TaskName, dict[str, SettingValue]] = Field(
+        default_factory=dict, description="Task -> {setting: value}, as `-o TASK.KEY=VALUE` on the CLI."
+    )
     prerequisites: bool = True
-    since: str | None = None
-    until: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
     platform: list[str] | None = None
     lang: list[str] | None = None
     author: list[str] | None = None
@@ -262,8 +270,8 @@ class WatchAlert(BaseModel):
     model_config = ConfigDict(extra="allow")
     id: str = Field(min_length=1, max_length=200)
     kind: str = Field(min_length=1, max_length=60)
-    raised_at: AwareOrNaiveTime
-    window_start: AwareOrNaiveTime | None = None
-    window_end: AwareOrNaiveTime | None = None
+    raised_at: datetime
+    window_start: datetime | None = None
+    window_end: datetime | None = None
     severity: float | None = None
     summary: str | None = Field(default=None, max_length=2000)

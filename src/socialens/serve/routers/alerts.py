@@ -12,22 +12,24 @@ from fastapi.responses import StreamingResponse
 
 from socialens.serve.dependencies import State, require
 from socialens.serve.events import SSE_RESPONSE, alert_stream
+from socialens.serve.jobs import SHORT
 from socialens.serve.schemas import Alert, WatchAlert
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
 
 
-@router.post("", dependencies=[Depends(require("write"))], status_code=201)
+@router.post("", dependencies=[Depends(require("write"))], status_code=202)
 def receive(alert: WatchAlert, state: State) -> Alert:
     from socialens.store.results import write_alerts
 
     fields = ("id", "kind", "raised_at", "window_start", "window_end", "severity", "summary")
-    body = alert.model_dump()
+    body = alert.model_dump(mode="json")
     record: dict[str, Any] = {k: body.get(k) for k in fields}
     for key in ("raised_at", "window_start", "window_end"):
-        record[key] = _naive_utc(record[key])
+        record[key] = _naive_utc(getattr(alert, key))
     record["payload"] = {k: v for k, v in body.items() if k not in fields}
-    state.jobs.run("alert", {"id": alert.id}, lambda writer, _: write_alerts(writer, [record]))
+    # Listeners see it now; the store gets it when the writer is free (it may be in a long job).
+    state.jobs.submit("alert", {"id": alert.id}, lambda writer, _: write_alerts(writer, [record]), priority=SHORT)
     stored = {**record, **{k: body[k] for k in ("raised_at", "window_start", "window_end")}}
     state.feed.publish(stored)
     return Alert.model_validate(stored)
@@ -48,13 +50,8 @@ async def stream(
     )
 
 
-def _naive_utc(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        from socialens.errors import ConfigError
-
-        raise ConfigError(f"alert time {value!r} is not a valid ISO date and time") from None
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+def _naive_utc(moment: datetime | None) -> datetime | None:
+    """The store keeps naive UTC times."""
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)

@@ -21,6 +21,12 @@ def recommend(
     content: Annotated[str, Query(pattern="^(tfidf|minilm|none)$")] = "tfidf",
 ) -> Recommendations:
     from socialens.analyses.recommend import recommend as recommend_posts
+    from socialens.errors import ConfigError, NotFoundError
 
-    items = recommend_posts(reader, user, k, models_dir=state.settings.models_dir, content=content)
+    try:
+        items = recommend_posts(reader, user, k, models_dir=state.settings.models_dir, content=content)
+    except ConfigError as exc:
+        if "unknown user" not in exc.message:
+            raise
+        raise NotFoundError(exc.message) from None
     return Recommendations.model_validate({"user": user, "k": k, "items": as_json(items)})

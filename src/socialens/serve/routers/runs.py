@@ -34,7 +34,7 @@ def start_analysis(body: AnalysisRun, state: State) -> JobOut:
         from socialens.pipeline.run import run_tasks
         from socialens.pipeline.selection import selection_from_options
 
-        filters = body.model_dump(include={"since", "until", "platform", "lang", "author", "query"})
+        filters = body.model_dump(mode="json", include={"since", "until", "platform", "lang", "author", "query"})
         selection = selection_from_options(writer, privacy=state.config.privacy, **filters)
         results = run_tasks(
             writer,
@@ -49,7 +49,9 @@ def start_analysis(body: AnalysisRun, state: State) -> JobOut:
         )
         return [{"task": r.task, "summary": r.summary} for r in results]
 
-    return _out(state.jobs.submit("analysis", body.model_dump(), work))
+    # Accounts named in a selection are personal data: the job shows how many, not which.
+    params = body.model_dump(mode="json") | {"author": len(body.author or [])}
+    return _out(state.jobs.submit("analysis", params, work))
 
 
 @router.post("/ingest", dependencies=_write, status_code=202)
@@ -109,9 +111,13 @@ def _out(job: Job) -> JobOut:
 
 def _inside(state: ServerState, name: str) -> Path:
     root = state.files_root
-    path = (root / name).resolve()
+    try:
+        path = (root / name).resolve()
+        found = path.is_file()
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte
+        raise ConfigError(f"{name[:80]}: not a usable file name ({type(exc).__name__})") from None
     if not path.is_relative_to(root):
-        raise ConfigError(f"{name}: only files inside the server's files folder can be ingested")
-    if not path.is_file():
-        raise NotFoundError(f"{name}: no such file in the server's files folder")
+        raise ConfigError(f"{name[:80]}: only files inside the server's files folder can be ingested")
+    if not found:
+        raise NotFoundError(f"{name[:80]}: no such file in the server's files folder")
     return path
