@@ -25,7 +25,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def build_store(folder: Path, tasks: tuple[str, ...] = ("sentiment", "trends", "influence", "communities")) -> dict:
+TASKS = ("sentiment", "topics", "trends", "influence", "communities")
+
+
+def build_store(folder: Path, tasks: tuple[str, ...] = TASKS) -> dict:
     """The pipeline tests' six real-edge posts (pseudonymised authors), the analyses the pages show,
     and one token per scope."""
     from socialens.analyses.sentiment.workflow import train_sentiment
@@ -65,6 +68,45 @@ def running(store: Path, models: Path | None = None, **settings: object) -> Iter
     finally:
         server.should_exit = True
         thread.join(20)
+
+
+@contextmanager
+def redis_server(folder: Path) -> Iterator[str]:
+    """A real redis-server on a free loopback port, no persistence; yields ``redis://HOST:PORT/posts``."""
+    import shutil
+    import subprocess
+
+    import redis
+
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    port = free_port()
+    args = [
+        binary,
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(folder),
+    ]
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    connection = redis.Redis(port=port)
+    try:
+        for _ in range(100):
+            try:
+                connection.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/posts"
+    finally:
+        connection.close()
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def client(url: str, token: str | None = None) -> httpx.Client:
