@@ -173,3 +173,16 @@ def test_cli_writes_get_the_busy_error_naming_the_server(server):
     assert done.returncode == 2
     assert "store is busy" in done.stderr and f"socialens serve at {server['url']}" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_many_concurrent_readers_each_get_their_own_answer(server):
+    """FastAPI runs a request's dependencies and its route on pool threads: each request needs its
+    own read handle (a shared one fails with 'connection is busy' or mixes up results)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = ["/api/v1/stats?lang=en", "/api/v1/results/sentiment?since=2024-01-01", "/api/v1/posts?query=oil"]
+    with client(server["url"], server["tokens"]["read"]) as http, ThreadPoolExecutor(24) as pool:
+        answers = list(pool.map(lambda i: http.get(paths[i % 3]), range(120)))
+    assert [a.status_code for a in answers] == [200] * 120
+    assert {a.json()["summary"]["counts"]["posts"] for a in answers[0::3]} == {5}
+    assert {a.json()["total"] for a in answers[2::3]} == {2}

@@ -45,7 +45,7 @@ def test_every_operation_answers_as_its_schema_declares(live: dict[str, Any], tm
             "--exclude-checks", "positive_data_acceptance,negative_data_rejection",
             "--report", "junit", "--report-junit-path", str(report),
         ],
-        capture_output=True, text=True, timeout=240,
+        capture_output=True, text=True, timeout=240, cwd=tmp_path,  # its cache folder goes there
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
     summary = done.stdout[done.stdout.rfind("SUMMARY") :]

@@ -4,8 +4,10 @@ connection per worker thread), the server's settings, the token checks and the s
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -49,7 +51,7 @@ class ServerState:
     config: Config
     feed: AlertFeed = field(default_factory=AlertFeed)
     _root: Store = field(init=False)
-    _local: threading.local = field(default_factory=threading.local)
+    _idle: queue.SimpleQueue[Store] = field(default_factory=queue.SimpleQueue)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -61,14 +63,20 @@ class ServerState:
         writer = Store(settings.store)
         return cls(settings, writer, JobQueue(writer, on_error=log.error), config)
 
-    def reader(self) -> Store:
-        """This thread's read handle: a snapshot per query, never waiting for the writer."""
-        handle = getattr(self._local, "store", None)
-        if handle is None:
+    @contextmanager
+    def reading(self) -> Iterator[Store]:
+        """A read handle of its own for one request: a snapshot per query, never waiting for the
+        writer. Handles are pooled (FastAPI may run a request's dependencies and its route on
+        different threads, so a handle belongs to a request, not to a thread)."""
+        try:
+            handle = self._idle.get_nowait()
+        except queue.Empty:
             with self._lock:  # a connection hands out cursors to one caller at a time
                 handle = self._root.reader()
-            self._local.store = handle
-        return handle
+        try:
+            yield handle
+        finally:
+            self._idle.put(handle)
 
     def close(self) -> None:
         self.jobs.stop()
@@ -92,7 +100,8 @@ State = Annotated[ServerState, Depends(get_state)]
 
 
 def get_reader(state: State) -> Iterator[Store]:
-    yield state.reader()
+    with state.reading() as handle:
+        yield handle
 
 
 Reader = Annotated[Store, Depends(get_reader)]
@@ -104,7 +113,8 @@ def require(scope: str) -> Callable[..., str]:
     """A dependency that lets the request through with a token of ``scope`` or above."""
 
     def check(state: State, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
-        return check_token(state.reader(), credentials.credentials if credentials else None, scope)
+        with state.reading() as handle:
+            return check_token(handle, credentials.credentials if credentials else None, scope)
 
     check.__name__ = f"require_{scope}"
     return check
