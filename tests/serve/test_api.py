@@ -92,6 +92,7 @@ def test_predict_scores_posted_texts(server):
 def test_an_analysis_run_is_a_job_with_progress_and_an_event_stream(server):
     url, tokens = server["url"], server["tokens"]
     with client(url, tokens["write"]) as http:
+        assert http.get("/api/v1/results/suspicious").status_code == 404  # not run yet (and that answer is kept)
         job = http.post("/api/v1/runs/analysis", json={"tasks": ["suspicious"]}).json()
         with http.stream("GET", f"/api/v1/runs/{job['id']}/events") as stream:
             assert stream.headers["content-type"].startswith("text/event-stream")
@@ -101,7 +102,7 @@ def test_an_analysis_run_is_a_job_with_progress_and_an_event_stream(server):
     finished = wait_for(url, tokens["read"], job["id"])
     assert finished["status"] == "done" and "scored" in finished["result"][0]["summary"]
     with client(url, tokens["read"]) as http:
-        assert http.get("/api/v1/results/suspicious").json()["scored"] >= 1  # readers see the job's writes
+        assert http.get("/api/v1/results/suspicious").json()["scored"] >= 1  # a finished job renews kept answers
         assert any(j["id"] == job["id"] for j in http.get("/api/v1/runs").json())
     assert bad.status_code == 422 and "tasks" in bad.json()["message"]  # not a task name: the schema says so
 

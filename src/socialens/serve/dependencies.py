@@ -19,6 +19,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from socialens.config import Config, load_config
 from socialens.pipeline.selection import Selection
 from socialens.serve.auth import check_token
+from socialens.serve.cache import AnswerCache
 from socialens.serve.events import AlertFeed
 from socialens.serve.jobs import JobQueue
 from socialens.store import Store
@@ -50,6 +51,7 @@ class ServerState:
     jobs: JobQueue
     config: Config
     feed: AlertFeed = field(default_factory=AlertFeed)
+    answers: AnswerCache = field(default_factory=AnswerCache)
     _root: Store = field(init=False)
     _idle: queue.SimpleQueue[Store] = field(default_factory=queue.SimpleQueue)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -89,6 +91,12 @@ class ServerState:
     @property
     def export_root(self) -> Path:
         return (self.settings.export_root or self.settings.store.parent / "exports").resolve()
+
+
+def cached(request: Request, state: ServerState, compute: Callable[[], Any]) -> Any:
+    """``compute()``'s answer for this path and query, computed once per store version."""
+    key = f"{request.url.path}?{sorted(request.query_params.multi_items())}"
+    return state.answers.get(state.jobs.version, key, compute)
 
 
 def get_state(request: Request) -> ServerState:

@@ -66,6 +66,7 @@ class JobQueue:
     def __init__(self, writer: Store, on_error: Callable[[str], None] | None = None) -> None:
         self.writer = writer
         self.jobs: dict[str, Job] = {}
+        self.version = 0  # moves on after every job: read answers computed before are not reused
         self._queue: queue.PriorityQueue[tuple[int, int, Job | None, Work | None]] = queue.PriorityQueue()
         self._order = itertools.count()
         self._on_error = on_error
@@ -115,6 +116,7 @@ class JobQueue:
                 if self._on_error:
                     self._on_error(traceback.format_exc())
             job.finished_at = time.time()
+            self.version += 1
             job.finished.set()
 
     def _forget_old(self) -> None:

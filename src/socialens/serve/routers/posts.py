@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
-from socialens.serve.dependencies import Filters, Reader, as_json, require
+from socialens.serve.dependencies import Filters, Reader, State, as_json, cached, require
 from socialens.serve.schemas import PostPage
 
 router = APIRouter(tags=["posts"], dependencies=[Depends(require("read"))])
@@ -14,6 +14,8 @@ router = APIRouter(tags=["posts"], dependencies=[Depends(require("read"))])
 
 @router.get("/posts")
 def search(
+    request: Request,
+    state: State,
     reader: Reader,
     selection: Filters,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -21,7 +23,9 @@ def search(
     topic: Annotated[str | None, Query(max_length=40, description="Only posts of this topic id.")] = None,
     sentiment: Annotated[str | None, Query(max_length=40, description="Only posts with this label.")] = None,
 ) -> PostPage:
-    return PostPage.model_validate(page(reader, selection, limit, offset, topic, sentiment))
+    return cached(
+        request, state, lambda: PostPage.model_validate(page(reader, selection, limit, offset, topic, sentiment))
+    )
 
 
 def page(reader: Reader, selection: Filters, limit: int, offset: int, topic: str | None, sentiment: str | None) -> dict:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
-from socialens.serve.dependencies import Filters, Reader, require
+from socialens.serve.dependencies import Filters, Reader, State, cached, require
 from socialens.serve.schemas import Overview
 
 router = APIRouter(tags=["stats"], dependencies=[Depends(require("read"))])
@@ -12,7 +12,7 @@ SECTIONS = ["summary", "volume", "languages", "hashtags", "mentions"]
 
 
 @router.get("/stats")
-def stats(reader: Reader, selection: Filters) -> Overview:
+def stats(request: Request, state: State, reader: Reader, selection: Filters) -> Overview:
     from socialens.report.sections import build_views
 
-    return Overview.model_validate(build_views(reader, selection, only=SECTIONS))
+    return cached(request, state, lambda: Overview.model_validate(build_views(reader, selection, only=SECTIONS)))

@@ -1,0 +1,38 @@
+"""Answers of read routes kept until the store changes: dashboards ask the same few questions over
+and over, and a view over a million posts takes far longer than sending a kept answer.
+
+Every finished job (the only way the server writes) moves ``JobQueue.version`` on; a kept answer
+is used only under the version it was computed at, so no reader ever sees an answer older than
+the last finished job. While a job runs, readers get the answers of the store before it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class AnswerCache:
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._kept: OrderedDict[tuple[int, str], Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, version: int, key: str, compute: Callable[[], T]) -> T:
+        with self._lock:
+            if (version, key) in self._kept:
+                self._kept.move_to_end((version, key))
+                self.hits += 1
+                return self._kept[(version, key)]  # type: ignore[no-any-return]
+            self.misses += 1
+        answer = compute()  # outside the lock: two first askers may both compute, none waits
+        with self._lock:
+            self._kept[(version, key)] = answer
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return answer
