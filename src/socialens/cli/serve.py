@@ -35,7 +35,13 @@ def serve_command(
     config: ConfigOption = None,
 ) -> None:
     """Serve the REST API (/api/v1, /docs) and the dashboard (/) over one store; Ctrl-C stops it."""
-    import uvicorn
+    try:
+        import fastapi  # noqa: F401
+        import uvicorn
+    except ImportError as exc:
+        from socialens.errors import MissingExtraError
+
+        raise MissingExtraError(exc.name or "fastapi", "serve") from None
 
     from socialens.serve.app import create_app
     from socialens.serve.dependencies import ServerSettings, ServerState
