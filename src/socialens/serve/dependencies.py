@@ -144,8 +144,8 @@ def selection_filters(
 
     return selection_from_options(
         reader,
-        since=since and since.isoformat(),
-        until=until and until.isoformat(),
+        since=since.isoformat() if since else None,
+        until=until.isoformat() if until else None,
         platform=platform,
         lang=lang,
         author=author,
