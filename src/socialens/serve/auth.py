@@ -31,13 +31,22 @@ def create_token(store: Store, scope: str, name: str) -> str:
 
 def check_token(store: Store, token: str | None, needed: str) -> str:
     """The token's scope if it is valid and allows ``needed``; AuthError (401) or ForbiddenError (403)."""
+    return allow(token_scope(store, token), needed)
+
+
+def token_scope(store: Store, token: str | None) -> str:
+    """The scope of a valid token; AuthError (401) for none, a malformed, unknown or revoked one."""
     if not token:
         raise AuthError("this route needs an API token: send 'Authorization: Bearer TOKEN' ('socialens token create')")
     token_id, _, secret = token.removeprefix(PREFIX).partition(".")
     found = active_token(store, token_id) if token.startswith(PREFIX) and secret else None
     if found is None or not hmac.compare_digest(found[1], _digest(secret)):
         raise AuthError("the API token is unknown, malformed or revoked")
-    scope = found[0]
+    return found[0]
+
+
+def allow(scope: str, needed: str) -> str:
+    """``scope`` if it allows what ``needed`` allows; ForbiddenError (403) if not."""
     if SCOPES.index(scope) < SCOPES.index(needed):
         raise ForbiddenError(f"this route needs a {needed!r} token; this one is {scope!r}")
     return scope

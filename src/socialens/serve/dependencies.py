@@ -13,12 +13,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 
 from socialens.config import Config, load_config
+from socialens.errors import AuthError
 from socialens.pipeline.selection import Selection
-from socialens.serve.auth import check_token
+from socialens.serve.auth import allow, token_scope
 from socialens.serve.cache import AnswerCache
 from socialens.serve.events import AlertFeed
 from socialens.serve.jobs import JobQueue
@@ -52,6 +54,7 @@ class ServerState:
     config: Config
     feed: AlertFeed = field(default_factory=AlertFeed)
     answers: AnswerCache = field(default_factory=AnswerCache)
+    token_scopes: AnswerCache = field(default_factory=lambda: AnswerCache(size=1024))
     _root: Store = field(init=False)
     _idle: queue.SimpleQueue[Store] = field(default_factory=queue.SimpleQueue)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -93,10 +96,23 @@ class ServerState:
         return (self.settings.export_root or self.settings.store.parent / "exports").resolve()
 
 
-def cached(request: Request, state: ServerState, compute: Callable[[], Any]) -> Any:
-    """``compute()``'s answer for this path and query, computed once per store version."""
+def cached(
+    request: Request, state: ServerState, compute: Callable[[], BaseModel | None], missing: str = ""
+) -> Response:
+    """The JSON of ``compute()``'s answer for this path and query, computed once per store
+    version; a ``None`` answer is a 404 with ``missing`` as its message."""
     key = f"{request.url.path}?{sorted(request.query_params.multi_items())}"
-    return state.answers.get(state.jobs.version, key, compute)
+
+    def render() -> bytes | None:
+        answer = compute()
+        return None if answer is None else answer.model_dump_json().encode()
+
+    body = state.answers.get(state.jobs.version, key, render)
+    if body is None:
+        from socialens.errors import NotFoundError
+
+        raise NotFoundError(missing or "not found")
+    return Response(body, media_type="application/json")
 
 
 def get_state(request: Request) -> ServerState:
@@ -121,11 +137,23 @@ def require(scope: str) -> Callable[..., str]:
     """A dependency that lets the request through with a token of ``scope`` or above."""
 
     def check(state: State, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
-        with state.reading() as handle:
-            return check_token(handle, credentials.credentials if credentials else None, scope)
+        token = credentials.credentials if credentials else None
+        # Looked up once per token and store version (revoking is a job: it moves the version on).
+        found = state.token_scopes.get(state.jobs.version, token or "", lambda: _scope_or_error(state, token))
+        if isinstance(found, AuthError):
+            raise AuthError(found.message)
+        return allow(found, scope)
 
     check.__name__ = f"require_{scope}"
     return check
+
+
+def _scope_or_error(state: ServerState, token: str | None) -> str | AuthError:
+    with state.reading() as handle:
+        try:
+            return token_scope(handle, token)
+        except AuthError as exc:
+            return exc
 
 
 def selection_filters(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from socialens.serve.dependencies import Filters, Reader, State, as_json, cached, require
 from socialens.serve.schemas import PostPage
@@ -12,7 +12,7 @@ from socialens.serve.schemas import PostPage
 router = APIRouter(tags=["posts"], dependencies=[Depends(require("read"))])
 
 
-@router.get("/posts")
+@router.get("/posts", response_model=PostPage)
 def search(
     request: Request,
     state: State,
@@ -22,7 +22,7 @@ def search(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     topic: Annotated[str | None, Query(max_length=40, description="Only posts of this topic id.")] = None,
     sentiment: Annotated[str | None, Query(max_length=40, description="Only posts with this label.")] = None,
-) -> PostPage:
+) -> Response:
     return cached(
         request, state, lambda: PostPage.model_validate(page(reader, selection, limit, offset, topic, sentiment))
     )

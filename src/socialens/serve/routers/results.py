@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel
 
-from socialens.errors import NotFoundError
 from socialens.report import analysis_views as views
 from socialens.serve.dependencies import Filters, Reader, State, as_json, cached, require
 from socialens.serve.routers.posts import page
@@ -36,7 +35,7 @@ class Context:
 Ctx = Annotated[Context, Depends()]
 
 
-def _view(ctx: Context, task: str, view: Callable[..., Any], model: type[Model]) -> Model:
+def _view(ctx: Context, task: str, view: Callable[..., Any], model: type[Model]) -> Response:
     from socialens.store.selection import scoped
 
     def compute() -> Model | None:
@@ -44,73 +43,71 @@ def _view(ctx: Context, task: str, view: Callable[..., Any], model: type[Model])
             data = view(ctx.reader, ctx.selection)
         return None if data is None else model.model_validate(as_json(data))
 
-    answer: Model | None = cached(ctx.request, ctx.state, compute)
-    if answer is None:
-        raise NotFoundError(f"no {task} results in the store yet: start the analysis with POST /api/v1/runs")
-    return answer
+    missing = f"no {task} results in the store yet: start the analysis with POST /api/v1/runs"
+    return cached(ctx.request, ctx.state, compute, missing)
 
 
-@router.get("/sentiment")
-def sentiment(ctx: Ctx) -> ScoresResult:
+@router.get("/sentiment", response_model=ScoresResult)
+def sentiment(ctx: Ctx) -> Response:
     """Posts per sentiment label, label shares over time, the most positive and negative posts."""
     return _view(ctx, "sentiment", views.sentiment_view, ScoresResult)
 
 
-@router.get("/emotion")
-def emotion(ctx: Ctx) -> ScoresResult:
+@router.get("/emotion", response_model=ScoresResult)
+def emotion(ctx: Ctx) -> Response:
     return _view(ctx, "emotion", views.emotion_view, ScoresResult)
 
 
-@router.get("/offensive")
-def offensive(ctx: Ctx) -> ScoresResult:
+@router.get("/offensive", response_model=ScoresResult)
+def offensive(ctx: Ctx) -> Response:
     return _view(ctx, "offensive", views.offensive_view, ScoresResult)
 
 
-@router.get("/topics")
-def topics(ctx: Ctx) -> TopicsResult:
+@router.get("/topics", response_model=TopicsResult)
+def topics(ctx: Ctx) -> Response:
     """Topics with their keywords and representative posts, and the largest topics over time."""
     return _view(ctx, "topics", views.topics_view, TopicsResult)
 
 
-@router.get("/topics/{topic}/posts")
+@router.get("/topics/{topic}/posts", response_model=PostPage)
 def topic_posts(
     ctx: Ctx,
     topic: Annotated[str, Path(max_length=40)],
     limit: Annotated[int, Query(ge=1, le=500)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> PostPage:
+) -> Response:
     compute = lambda: PostPage.model_validate(page(ctx.reader, ctx.selection, limit, offset, topic, None))  # noqa: E731
     return cached(ctx.request, ctx.state, compute)
 
 
-@router.get("/trends")
-def trends(ctx: Ctx) -> TrendsResult:
+@router.get("/trends", response_model=TrendsResult)
+def trends(ctx: Ctx) -> Response:
     """Bursts of hashtags, terms and topics, strongest first, with the volume they stand out from."""
     return _view(ctx, "trends", views.trends_view, TrendsResult)
 
 
-@router.get("/alerts")
-def alerts(ctx: Ctx) -> AlertsResult:
+@router.get("/alerts", response_model=AlertsResult)
+def alerts(ctx: Ctx) -> Response:
     return _view(ctx, "alerts", views.alerts_view, AlertsResult)
 
 
-@router.get("/influencers")
-def influencers(ctx: Ctx) -> AccountsResult:
+@router.get("/influencers", response_model=AccountsResult)
+def influencers(ctx: Ctx) -> Response:
     """Accounts by influence score with the reasons (PageRank, in-degree, k-core, engagement)."""
     return _view(ctx, "influence", views.influencers_view, AccountsResult)
 
 
-@router.get("/suspicious")
-def suspicious(ctx: Ctx) -> AccountsResult:
+@router.get("/suspicious", response_model=AccountsResult)
+def suspicious(ctx: Ctx) -> Response:
     return _view(ctx, "suspicious", views.suspicious_view, AccountsResult)
 
 
-@router.get("/communities")
-def communities(ctx: Ctx) -> ItemsResult:
+@router.get("/communities", response_model=ItemsResult)
+def communities(ctx: Ctx) -> Response:
     """The largest communities: members, hashtags, topics, sentiment and ties to other communities."""
     return _view(ctx, "communities", views.communities_view, ItemsResult)
 
 
-@router.get("/segments")
-def segments(ctx: Ctx) -> ItemsResult:
+@router.get("/segments", response_model=ItemsResult)
+def segments(ctx: Ctx) -> Response:
     return _view(ctx, "segments", views.segments_view, ItemsResult)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 
 from socialens.serve.dependencies import Filters, Reader, State, cached, require
 from socialens.serve.schemas import Overview
@@ -11,8 +11,8 @@ router = APIRouter(tags=["stats"], dependencies=[Depends(require("read"))])
 SECTIONS = ["summary", "volume", "languages", "hashtags", "mentions"]
 
 
-@router.get("/stats")
-def stats(request: Request, state: State, reader: Reader, selection: Filters) -> Overview:
+@router.get("/stats", response_model=Overview)
+def stats(request: Request, state: State, reader: Reader, selection: Filters) -> Response:
     from socialens.report.sections import build_views
 
     return cached(request, state, lambda: Overview.model_validate(build_views(reader, selection, only=SECTIONS)))
