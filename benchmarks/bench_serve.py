@@ -10,9 +10,11 @@ topic list, a post search, one account's profile):
 
 1. direct: 50 threads, each with its own DuckDB connection, call the functions the routes call
    (report views, post search, profile) in-process: no HTTP, no JSON, no auth;
-2. service: `socialens serve` in its own process, 50 asyncio clients (httpx) with a read token;
-3. service while a job writes: the same, while `POST /runs/analysis` scores offensive language
-   over every post (a stream of write transactions by the server's one writer).
+2. service, every answer computed: `socialens serve --no-keep-answers` in its own process, 50
+   asyncio clients (httpx) with a read token: the service's own overhead over 1.;
+3. service as it runs by default (answers kept per store version);
+4. the same while `POST /runs/analysis` scores offensive language over every post (a stream of
+   write transactions by the server's one writer).
 
 Each phase stops at --requests requests or --seconds seconds, whichever comes first. Prints a
 JSON line per phase and a Markdown table for RESULTS.md; the ratio is service / direct.
@@ -227,12 +229,12 @@ async def load(url: str, token: str, mix: list[tuple[str, str]], limit: int, sec
     return latencies, time.perf_counter() - started
 
 
-def start_server(built: dict[str, Any], port: int) -> subprocess.Popen[bytes]:
+def start_server(built: dict[str, Any], port: int, keep_answers: bool = True) -> subprocess.Popen[bytes]:
     import httpx
 
     server = subprocess.Popen(
         [sys.executable, "-m", "socialens.cli.main", "serve", "--store", str(built["store"]), "--port", str(port),
-         "--models-dir", str(built["models"])],
+         "--models-dir", str(built["models"]), "--keep-answers" if keep_answers else "--no-keep-answers"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     for _ in range(600):
@@ -243,6 +245,15 @@ def start_server(built: dict[str, Any], port: int) -> subprocess.Popen[bytes]:
             time.sleep(0.1)
     server.kill()
     raise RuntimeError("the server did not start")
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()  # the server finishes the running job first
+    try:
+        server.wait(120)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def main() -> None:
@@ -265,10 +276,17 @@ def main() -> None:
     print(json.dumps(results[-1]), flush=True)
     url = f"http://127.0.0.1:{args.port}"
     mix = requests_mix(built)
+    server = start_server(built, args.port, keep_answers=False)
+    try:
+        latencies, elapsed = asyncio.run(load(url, built["token"], mix, args.requests, args.seconds))
+        results.append(summarise("service, every answer computed (--no-keep-answers)", latencies, elapsed))
+        print(json.dumps(results[-1]), flush=True)
+    finally:
+        stop(server)
     server = start_server(built, args.port)
     try:
         latencies, elapsed = asyncio.run(load(url, built["token"], mix, args.requests, args.seconds))
-        results.append(summarise("service (HTTP, 50 clients)", latencies, elapsed))
+        results.append(summarise("service, answers kept per store version (default)", latencies, elapsed))
         print(json.dumps(results[-1]), flush=True)
         import httpx
 
@@ -282,22 +300,20 @@ def main() -> None:
         state = httpx.get(
             f"{url}/api/v1/runs/{job['id']}", headers={"Authorization": f"Bearer {built['token']}"}
         ).json()
-        summary = summarise("service while a job writes", latencies, elapsed)
+        summary = summarise("service (default) while a job writes", latencies, elapsed)
         summary["job"] = {k: state[k] for k in ("status", "stage", "done", "total")}
         results.append(summary)
         print(json.dumps(results[-1]), flush=True)
     finally:
-        server.terminate()
-        server.wait(30)
+        stop(server)
     print(f"\nMachine: {describe('duckdb', 'fastapi', 'uvicorn')}; load average {os.getloadavg()[0]:.1f}")
     print(f"Store: {built['posts']:,} posts; build {built['timings']}\n")
     print("| phase | requests | errors | req/s | p50 ms | p95 ms | p99 ms | p50 ratio to direct |")
     print("|---|---|---|---|---|---|---|---|")
     for r in results:
         ratio = r["p50_ms"] / results[0]["p50_ms"] if results[0]["p50_ms"] else float("nan")
-        print(
-            f"| {r['phase']} | {r['requests']:,} | {r['errors']} | {r['req_per_s']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {ratio:.2f} |"
-        )
+        cells = [r["phase"], f"{r['requests']:,}", r["errors"], r["req_per_s"], r["p50_ms"], r["p95_ms"], r["p99_ms"]]
+        print("| " + " | ".join(str(c) for c in cells) + f" | {ratio:.2f} |")
     print("\nPer query p50 ms: " + "; ".join(f"{r['phase']}: {r['by_query_p50_ms']}" for r in results))
 
 

@@ -21,6 +21,9 @@ CorsOption = Annotated[
 ]
 ModelsOption = Annotated[Path | None, typer.Option("--models-dir", help="Model registry folder.")]
 MaxBodyOption = Annotated[int, typer.Option("--max-body", help="Largest request body in bytes.")]
+KeepOption = Annotated[
+    bool, typer.Option("--keep-answers/--no-keep-answers", help="Reuse read answers until the store changes.")
+]
 
 
 @guarded
@@ -32,6 +35,7 @@ def serve_command(
     cors_origin: CorsOption = None,
     models_dir: ModelsOption = None,
     max_body: MaxBodyOption = 2_000_000,
+    keep_answers: KeepOption = True,
     config: ConfigOption = None,
 ) -> None:
     """Serve the REST API (/api/v1, /docs) and the dashboard (/) over one store; Ctrl-C stops it."""
@@ -56,6 +60,7 @@ def serve_command(
         max_body_bytes=max_body,
         cors_origins=tuple(cors_origin or ()),
         description=f"socialens serve at {url}",
+        keep_answers=keep_answers,
     )
     state = ServerState.open(settings)  # a busy or unreadable store fails here, as one clear line
     if not any(t["revoked_at"] is None for t in list_tokens(state.writer)):

@@ -44,6 +44,7 @@ class ServerSettings:
     max_texts: int = 1_000
     cors_origins: tuple[str, ...] = ()
     description: str = "socialens serve"
+    keep_answers: bool = True
 
 
 @dataclass
@@ -53,7 +54,7 @@ class ServerState:
     jobs: JobQueue
     config: Config
     feed: AlertFeed = field(default_factory=AlertFeed)
-    answers: AnswerCache = field(default_factory=AnswerCache)
+    answers: AnswerCache = field(init=False)
     token_scopes: AnswerCache = field(default_factory=lambda: AnswerCache(size=1024))
     _root: Store = field(init=False)
     _idle: queue.SimpleQueue[Store] = field(default_factory=queue.SimpleQueue)
@@ -61,6 +62,7 @@ class ServerState:
 
     def __post_init__(self) -> None:
         self._root = self.writer.reader()
+        self.answers = AnswerCache(enabled=self.settings.keep_answers)
 
     @classmethod
     def open(cls, settings: ServerSettings) -> ServerState:
