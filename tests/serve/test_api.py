@@ -187,3 +187,27 @@ def test_many_concurrent_readers_each_get_their_own_answer(server):
     assert [a.status_code for a in answers] == [200] * 120
     assert {a.json()["summary"]["counts"]["posts"] for a in answers[0::3]} == {5}
     assert {a.json()["total"] for a in answers[2::3]} == {2}
+
+
+def test_forget_and_export_are_admin_jobs_whose_records_name_no_one(server):
+    url, tokens = server["url"], server["tokens"]
+    with client(url, tokens["admin"]) as admin:
+        forget = admin.post("/api/v1/privacy/forget", json={"accounts": ["bob"]}).json()
+        done = wait_for(url, tokens["read"], forget["id"])
+        export = admin.post("/api/v1/privacy/export", json={"name": "shared"}).json()
+        exported = wait_for(url, tokens["read"], export["id"])
+        traversal = admin.post("/api/v1/privacy/export", json={"name": "../../etc"})
+        listed = admin.get("/api/v1/runs").json()
+    assert done["status"] == "done" and done["result"]["accounts"] == 1
+    assert forget["params"] == {"accounts": 1}  # how many, never who
+    assert "bob" not in orjson.dumps(listed).decode()
+    assert exported["status"] == "done" and "posts" in exported["result"]
+    folder = server["files"] / "exports" / "shared"
+    import pyarrow.parquet as pq
+
+    posts = pq.read_table(folder / "posts.parquet").to_pylist()
+    assert posts and all(p["author"].startswith("u_") for p in posts)
+    assert not any("bob" in (p["text"] or "").lower() for p in posts)
+    assert traversal.status_code == 422  # the folder name is a plain name, checked by the schema
+    with client(url, tokens["read"]) as http:
+        assert http.get("/api/v1/accounts/bob/profile").status_code == 404  # forgotten
