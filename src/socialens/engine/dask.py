@@ -4,9 +4,9 @@
 each, no dashboard) and shuts it down on ``close()``; ``DaskExecutor("tcp://HOST:PORT")``
 connects to a running scheduler (giving up after ``connect_timeout`` seconds with a
 ``ConfigError``) and on ``close()`` drops only its own connection, never the
-scheduler or its workers. Results come back in input order with at most ``2 x workers`` items
-in flight, as with the process pool. Work items and functions travel pickled (cloudpickle),
-and the workers must be able to import ``socialens``.
+scheduler or its workers. Results come back in input order with at most
+``IN_FLIGHT_PER_WORKER x workers`` items in flight. Work items and functions travel pickled
+(cloudpickle), and the workers must be able to import ``socialens``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,13 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 R = TypeVar("R")
+# Work items in flight per worker: a Dask round trip (client -> scheduler -> worker and back)
+# is longer than a pipe's, so each worker keeps more queued than the process pool's two.
+IN_FLIGHT_PER_WORKER = 4
+_LOCAL_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.scheduler.work-stealing": False,
+}
 
 
 def _distributed() -> Any:
@@ -74,6 +81,15 @@ class DaskExecutor:
         return self._client
 
     def _local_cluster(self, distributed: Any) -> LocalCluster:
+        import dask
+
+        # The workers' statistical profiler samples every thread every 10 ms and work stealing
+        # moves tasks between two equal workers: both cost CPU that the work needs on a small
+        # machine. The nannies hand this configuration to the worker processes they start.
+        with dask.config.set(_LOCAL_CONFIG):
+            return self._start_local_cluster(distributed)
+
+    def _start_local_cluster(self, distributed: Any) -> LocalCluster:
         cluster: LocalCluster = distributed.LocalCluster(
             n_workers=self.workers,
             threads_per_worker=1,
@@ -103,7 +119,7 @@ class DaskExecutor:
                     raise
                 # pure=False: two equal items are two tasks; Dask must not merge them by key.
                 window.append(client.submit(fn, item, pure=False))
-                if len(window) >= self.workers * 2:
+                if len(window) >= self.workers * IN_FLIGHT_PER_WORKER:
                     yield window.popleft().result()
             while window:
                 yield window.popleft().result()
