@@ -212,3 +212,15 @@ def test_forget_and_export_are_admin_jobs_whose_records_name_no_one(server):
     assert traversal.status_code == 422  # the folder name is a plain name, checked by the schema
     with client(url, tokens["read"]) as http:
         assert http.get("/api/v1/accounts/bob/profile").status_code == 404  # forgotten
+
+
+def test_dashboard_and_docs_are_served_from_the_app_with_no_cdn(server):
+    with client(server["url"]) as http:
+        page, docs = http.get("/"), http.get("/docs")
+        scripts = [http.get(path) for path in ("/assets/vendor/echarts.min.js", "/assets/vendor/swagger-ui-bundle.js")]
+        schema = http.get("/openapi.json").json()
+    assert page.status_code == 200 and 'src="assets/vendor/echarts.min.js"' in page.text
+    assert "/assets/vendor/swagger-ui-bundle.js" in docs.text and "cdn" not in (page.text + docs.text).lower()
+    assert all(s.status_code == 200 and len(s.content) > 100_000 for s in scripts)
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert {"/api/v1/stats", "/api/v1/alerts/stream", "/api/v1/runs/{job_id}/events"} <= set(schema["paths"])
