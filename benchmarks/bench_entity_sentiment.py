@@ -129,10 +129,37 @@ def throughput(model: Any, count: int) -> tuple[float, float]:
     return len(texts) / (time.perf_counter() - started), len(texts) / spacy_seconds
 
 
+def shipped_rows(posts: list[Any]) -> list[str]:
+    """The default model a fresh install answers with (``models/``, the shipped ``sentiment-en``), through
+    the task's own path; on every post and on those outside its training split."""
+    import tempfile
+
+    from socialens.analyses.entities.sentiment import default_predictor
+
+    os.environ.setdefault("SOCIALENS_SHIPPED_MODELS", str(HERE.parent / "models" / "src" / "socialens_models"))
+    predict = default_predictor(Path(tempfile.mkdtemp()) / "empty-registry")
+    card = predict(["ok"], ["en"])[0]["model"]
+    split = load_sentiment_split("en")
+    held = set(split.valid_texts) | set(split.test_texts)
+    outside = [i for i, p in enumerate(posts) if p.text in held]
+    gold = [[e.label for e in p.entities] for p in posts]
+    found = evaluate(posts, predict)
+    rows = [f"\nThe shipped default ({card}; trained on the reference training split, which holds "
+            f"{len(posts) - len(outside)} of these posts with their post-level label, favouring the baseline):\n",
+            "| method | entity accuracy, all posts | macro-F1 | accuracy, the {n} posts outside its training split |"
+            .replace("{n}", str(len(outside))), "|---|---|---|---|"]  # fmt: skip
+    for name in ("post-level sentiment for every entity (the baseline)", "entity-level (socialens analyze entities)"):
+        a = _scores(gold, found[name])
+        o = _scores([gold[i] for i in outside], [found[name][i] for i in outside])
+        rows.append(f"| {name} | {a['accuracy']:.3f} | {a['macro_f1']:.3f} | {o['accuracy']:.3f} |")
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--append", action="store_true", help="append the table to benchmarks/RESULTS.md")
     parser.add_argument("--speed", type=int, default=0, help="also time N posts of the test split")
+    parser.add_argument("--shipped", action="store_true", help="also measure with the shipped default model")
     args = parser.parse_args()
     posts = load_entity_sentiment_set(ANNOTATIONS)
     inspected = {int(line) for line in INSPECTED.read_text().splitlines() if line and not line.startswith("#")}
@@ -164,6 +191,8 @@ def main() -> None:
             f"{s['posts_all_right']:.3f} | {u['accuracy']:.3f} |"
         )
     lines.append(f"\nExtractor recall of the annotated mentions (spaCy en_core_web_sm + `@` mentions): {coverage:.3f}.")
+    if args.shipped:
+        lines.extend(shipped_rows(posts))
     if args.speed:
         rate, spacy_rate = throughput(model, args.speed)
         lines.append(
