@@ -53,10 +53,11 @@ class ColumnMappingError(SocialensError):
 class StoreBusyError(SocialensError):
     code = "E201"
 
-    def __init__(self, path: object) -> None:
+    def __init__(self, path: object, holder: str | None = None) -> None:
+        by = f"by {holder}" if holder else "by another process"
         super().__init__(
-            f"store is busy: {path} is open for writing by another process; "
-            "wait for it to finish or use another --store"
+            f"store is busy: {path} is open for writing {by}; wait for it to finish or use another --store"
+            + ("; while the server runs, write through its API (/api/v1/runs)" if holder else "")
         )
 
 
@@ -96,6 +97,36 @@ class NotFittedError(SocialensError, ValueError):
     """
 
     code = "E403"
+
+
+class AuthError(SocialensError):
+    """A request to ``socialens serve`` without a valid token (HTTP 401)."""
+
+    code = "E601"
+
+
+class ForbiddenError(SocialensError):
+    """A valid token whose scope does not allow the route (HTTP 403)."""
+
+    code = "E602"
+
+
+class NotFoundError(SocialensError):
+    """What a request names (a job, an account, a route) does not exist (HTTP 404)."""
+
+    code = "E603"
+
+
+class RequestTooLargeError(SocialensError):
+    """A request body or upload over the server's limit (HTTP 413)."""
+
+    code = "E604"
+
+
+class WriterBusyError(SocialensError):
+    """The server's one writer is still running earlier jobs; a short write did not get its turn (HTTP 409)."""
+
+    code = "E606"
 
 
 class ModelNotFoundError(SocialensError):

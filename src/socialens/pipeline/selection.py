@@ -15,6 +15,7 @@ a raw handle given on the command line never lands in the store.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
@@ -173,6 +174,9 @@ def _tuple(value: Iterable[str] | str | None) -> tuple[str, ...]:
 
 
 # -- the query language ----------------------------------------------------------------------
+_PARSING = threading.Lock()
+
+
 @lru_cache(maxsize=1)
 def _grammar() -> Any:
     import pyparsing as pp
@@ -213,7 +217,8 @@ def parse_query(text: str) -> Query:
     if not text.strip():
         raise ConfigError("--query is empty; give keywords, e.g. --query 'climate AND NOT oil'")
     try:
-        parsed = _grammar().parse_string(text, parse_all=True)
+        with _PARSING:  # pyparsing's parse state is shared by every caller of the one grammar
+            parsed = _grammar().parse_string(text, parse_all=True)
     except pp.ParseException as exc:
         raise ConfigError(
             f'--query {text!r}: cannot read it at column {exc.column}; use words, "phrases", '

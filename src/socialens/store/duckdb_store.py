@@ -61,7 +61,9 @@ class Store:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
-                raise StoreBusyError(self.path) from None
+                from socialens.store.holder import read_holder
+
+                raise StoreBusyError(self.path, read_holder(self.path)) from None
             raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
         except duckdb.Error as exc:
             raise StoreError(f"{self.path}: not a readable socialens store: {exc}") from exc
@@ -86,6 +88,14 @@ class Store:
         for statement in self.scope_sql:
             cursor.execute(statement)
         return cursor
+
+    def reader(self) -> Store:
+        """A read handle on the same database through a connection of its own: it reads a
+        consistent snapshot while this one writes, and is used from one other thread."""
+        other = object.__new__(Store)
+        other.path, other.read_only, other._types, other.scope_sql = self.path, True, {}, []
+        other.con = self.con.cursor()
+        return other
 
     def close(self) -> None:
         self.con.close()

@@ -144,4 +144,15 @@ MIGRATIONS.append(
     ["ALTER TABLE media_frames ADD COLUMN run_key VARCHAR"]
 )
 
+MIGRATIONS.append(
+    # 9: API tokens of ``socialens serve``: only a SHA-256 of each token's secret is kept, so a
+    # copied store file grants nothing; ``revoked_at`` set = refused.
+    [
+        """CREATE TABLE api_tokens (
+            id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, scope VARCHAR NOT NULL,
+            secret_sha256 VARCHAR NOT NULL, created_at TIMESTAMP DEFAULT current_localtimestamp(),
+            revoked_at TIMESTAMP)""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -60,8 +60,11 @@ def score_span(store: Store, task: str) -> tuple[Any, Any, int]:
 
 
 def label_counts(store: Store, task: str) -> list[tuple[str, int]]:
+    """Scored posts per label, most first; only posts in ``posts`` (the open selection) count."""
     rows = store.con.execute(
-        "SELECT coalesce(label, 'unscored'), count(*) FROM post_scores WHERE task = ? GROUP BY 1 ORDER BY 2 DESC",
+        """SELECT coalesce(s.label, 'unscored'), count(*) FROM post_scores s
+           SEMI JOIN posts p ON p.platform = s.platform AND p.id = s.post_id
+           WHERE s.task = ? GROUP BY 1 ORDER BY 2 DESC, 1""",
         [task],
     ).fetchall()
     return [(str(label), int(n)) for label, n in rows]

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from socialens.report.sections import Section, report_section
-from socialens.store import Store
-
-SHOWN = 30
+from socialens.report.analysis_views import AlertsView, alerts_view
+from socialens.report.sections import Section, report_view
 
 
-@report_section("alerts", order=76)
-def alerts_section(store: Store) -> Section | None:
+@report_view("alerts", alerts_view, order=76)
+def alerts_section(view: AlertsView) -> Section | None:
     from socialens.report.html import stat_grid, table
-    from socialens.store.results import read_alerts, read_results
-    from socialens.store.trend_queries import alert_counts
 
-    counts = alert_counts(store)
+    counts = view.counts
     if not counts:
-        last_run = dict(read_results(store, "alerts_run")).get("last")
-        if not last_run:
-            return None
+        last_run = view.last_run or {"posts": 0}
         quiet = (
             f"<p>No alerts: {last_run['posts']:,} timed posts were replayed through the negative-surge, "
             "volume-spike and term-burst detectors and none crossed its threshold.</p>"
         )
         return Section(title="Alerts", html=quiet)
-    alerts = read_alerts(store, limit=SHOWN)
+    alerts = view.alerts
     rows = []
     for alert in alerts:
         payload = alert["payload"] or {}

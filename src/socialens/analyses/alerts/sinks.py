@@ -96,6 +96,7 @@ class WebhookSink:
         backoff: float = 0.5,
         max_backoff: float = 30.0,
         timeout: float = 5.0,
+        token: str | None = None,
     ) -> None:
         if not url.startswith(("http://", "https://")):
             raise ConfigError(f"webhook URL {url!r} must start with http:// or https://")
@@ -104,6 +105,7 @@ class WebhookSink:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.timeout = timeout
+        self.token = token
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=queue_size)
         self._counts = {"sent": 0, "failed": 0, "dropped": 0, "retried": 0}
         self._lock = threading.Lock()
@@ -147,9 +149,10 @@ class WebhookSink:
             if attempt:
                 self._count("retried")
                 time.sleep(min(self.max_backoff, self.backoff * 2 ** (attempt - 1)))
-            request = urllib.request.Request(
-                self.url, data=body, method="POST", headers={"Content-Type": "application/json"}
-            )
+            headers = {"Content-Type": "application/json"}
+            if self.token:  # e.g. socialens serve's POST /api/v1/alerts, which needs a write token
+                headers["Authorization"] = f"Bearer {self.token}"
+            request = urllib.request.Request(self.url, data=body, method="POST", headers=headers)
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:
                     if 200 <= response.status < 300:
@@ -160,12 +163,15 @@ class WebhookSink:
 
 
 def parse_sink(spec: str) -> Sink:
-    """``terminal``, ``jsonl:PATH`` or ``webhook:URL``."""
+    """``terminal``, ``jsonl:PATH`` or ``webhook:URL`` (sent with the bearer token in the
+    ``SOCIALENS_TOKEN`` environment variable when it is set)."""
     kind, _, target = spec.partition(":")
     if kind == "terminal" and not target:
         return TerminalSink()
     if kind == "jsonl" and target:
         return JsonlSink(Path(target))
     if kind == "webhook" and target:
-        return WebhookSink(target)
+        import os
+
+        return WebhookSink(target, token=os.environ.get("SOCIALENS_TOKEN") or None)
     raise ConfigError(f"--sink {spec!r}: expected terminal, jsonl:PATH or webhook:URL")

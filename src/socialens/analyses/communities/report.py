@@ -7,10 +7,8 @@ import warnings
 from html import escape
 from typing import Any
 
-from socialens.report.sections import Section, report_section
-from socialens.store import Store
-
-TOP = 12
+from socialens.report.analysis_views import ItemsView, communities_view
+from socialens.report.sections import Section, report_view
 
 
 def community_picture(summaries: list[dict[str, Any]]) -> str:
@@ -49,14 +47,11 @@ def community_picture(summaries: list[dict[str, Any]]) -> str:
         return str(to_svg(figure, "Communities and their ties"))
 
 
-@report_section("communities", order=85)
-def communities_section(store: Store) -> Section | None:
+@report_view("communities", communities_view, order=85)
+def communities_section(view: ItemsView) -> Section | None:
     from socialens.report.html import chart, table
-    from socialens.store.results import read_results
 
-    summaries = [payload for _, payload in read_results(store, "communities", limit=TOP)]
-    if not summaries:
-        return None
+    summaries = view.items
     rows = [
         (
             f"C{s['community']}",

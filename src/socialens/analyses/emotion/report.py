@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from socialens.report.sections import Section, report_section
+from socialens.report.analysis_views import ScoresView, emotion_view
+from socialens.report.sections import Section, report_view
 from socialens.store import Store
 
 
-@report_section("emotion", order=42)
 def emotion_section(store: Store) -> Section | None:
+    """The section built from the store directly (the report goes through the registration)."""
+    view = emotion_view(store)
+    return None if view is None else render_emotion(view)
+
+
+@report_view("emotion", emotion_view, order=42)
+def render_emotion(view: ScoresView) -> Section | None:
     from socialens.report import plots
     from socialens.report.html import chart, table
-    from socialens.report.overview import choose_time_unit
-    from socialens.store import scores
 
-    counts = scores.label_counts(store, "emotion")
-    if not counts:
-        return None
+    counts = view.counts
     shown = [(_name(label), n) for label, n in counts if label != "unscored"]
     parts = [
         chart(
@@ -25,10 +28,9 @@ def emotion_section(store: Store) -> Section | None:
             "'unscored': no emotion model for the post's language).",
         )
     ]
-    first, last, _ = scores.score_span(store, "emotion")
-    if first is not None and last is not None:
-        unit = choose_time_unit(first, last)
-        everything = scores.label_shares_over_time(store, "emotion", unit)
+    unit = view.unit
+    if unit is not None:
+        everything = view.series
         series = {_name(label): points for label, points in everything.items() if label != "none"}
         rows = sorted((bucket, label, share) for label, points in series.items() for bucket, share in points)
         if series:

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from socialens.report.sections import Section, report_section
-from socialens.store import Store
-
-TOP = 20
+from socialens.report.analysis_views import AccountsView, influencers_view
+from socialens.report.sections import Section, report_view
 
 
-@report_section("influencers", order=80)
-def influencers_section(store: Store) -> Section | None:
+@report_view("influencers", influencers_view, order=80)
+def influencers_section(view: AccountsView) -> Section | None:
     from socialens.report.html import table
-    from socialens.store.results import read_user_scores
 
-    rows = read_user_scores(store, "influence", limit=TOP)
-    if not rows:
-        return None
+    rows = view.accounts
     body = [
         (
             int(r["label"]),

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from socialens.report.sections import Section, report_section
-from socialens.store import Store
+from socialens.report.analysis_views import ScoresView, offensive_view
+from socialens.report.sections import Section, report_view
 
 
-@report_section("offensive", order=45)
-def offensive_section(store: Store) -> Section | None:
+@report_view("offensive", offensive_view, order=45)
+def offensive_section(view: ScoresView) -> Section | None:
     from socialens.report import plots
     from socialens.report.html import chart, table
-    from socialens.store import scores
 
-    counts = scores.label_counts(store, "offensive")
-    if not counts:
-        return None
+    counts = view.counts
     labelled = [(label, n) for label, n in counts if label != "unscored"]
     parts = [
         chart(
@@ -23,7 +20,7 @@ def offensive_section(store: Store) -> Section | None:
             "Posts per HateSonar label (English posts only; others are 'unscored').",
         )
     ]
-    worst = scores.extreme_posts(store, "offensive", limit=5, highest=True)
+    worst = view.highest
     parts.append("<h3>Most likely offensive or hateful</h3>")
     parts.append(
         table(

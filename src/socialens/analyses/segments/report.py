@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from socialens.report.sections import Section, report_section
-from socialens.store import Store
+from socialens.report.analysis_views import ItemsView, segments_view
+from socialens.report.sections import Section, report_view
 
 
-@report_section("segments", order=87)
-def segments_section(store: Store) -> Section | None:
+@report_view("segments", segments_view, order=87)
+def segments_section(view: ItemsView) -> Section | None:
     from socialens.report import plots
     from socialens.report.html import chart, table
-    from socialens.store.results import read_results
 
-    segments = [payload for _, payload in read_results(store, "segments") if isinstance(payload, dict)]
-    if not segments:
-        return None
+    segments = view.items
     sizes = [(f"{s['segment']}: {s['name']}", int(s["size"])) for s in segments]
     rows = [
         (

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from socialens.report.sections import Section, report_section
-from socialens.store import Store
+from socialens.report.analysis_views import ScoresView, sentiment_view
+from socialens.report.sections import Section, report_view
 
 
-@report_section("sentiment", order=40)
-def sentiment_section(store: Store) -> Section | None:
+@report_view("sentiment", sentiment_view, order=40)
+def sentiment_section(view: ScoresView) -> Section | None:
     from socialens.report import plots
     from socialens.report.html import chart, table
-    from socialens.report.overview import choose_time_unit
-    from socialens.store import scores
 
-    first, last, scored = scores.score_span(store, "sentiment")
-    if not scored:
-        return None
-    counts = scores.label_counts(store, "sentiment")
+    counts, unit, series = view.counts, view.unit, view.series
     parts = [table(["Label", "Posts"], counts, numeric=[1])]
-    if first is not None and last is not None:
-        unit = choose_time_unit(first, last)
-        series = scores.label_shares_over_time(store, "sentiment", unit)
+    if unit is not None:
         rows = sorted({(b, label, n) for label, points in series.items() for b, n in points})
         parts.insert(
             0,
@@ -31,7 +24,7 @@ def sentiment_section(store: Store) -> Section | None:
             ),
         )
     for title, highest in (("Most positive posts", True), ("Most negative posts", False)):
-        posts = scores.extreme_posts(store, "sentiment", limit=5, highest=highest)
+        posts = view.highest if highest else view.lowest
         parts.append(f"<h3>{title}</h3>")
         parts.append(
             table(

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from socialens.report.sections import Section, report_section
-from socialens.store import Store
+from socialens.report.analysis_views import AccountsView, suspicious_view
+from socialens.report.sections import Section, report_view
 
 
-@report_section("suspicious", order=88)
-def suspicious_section(store: Store) -> Section | None:
+@report_view("suspicious", suspicious_view, order=88)
+def suspicious_section(view: AccountsView) -> Section | None:
     from html import escape
 
     from socialens.report.html import stat_grid, table
-    from socialens.store.results import read_user_scores
 
-    top = read_user_scores(store, "suspicious", limit=20)
-    if not top:
-        return None
-    every = read_user_scores(store, "suspicious")
-    flagged = sum(r["label"] == "suspicious" for r in every)
+    top, flagged = view.accounts, view.flagged
     scorer = top[0]["model"] or "heuristic"
     rows = [
         (
@@ -30,7 +25,7 @@ def suspicious_section(store: Store) -> Section | None:
         for r in top
     ]
     parts = [
-        stat_grid([("Accounts scored", len(every), ""), ("Flagged", flagged, "score at or above the threshold")]),
+        stat_grid([("Accounts scored", view.scored, ""), ("Flagged", flagged, "score at or above the threshold")]),
         "<h3>Most bot-like accounts</h3>",
         table(["Account", "Score", "Label", "Why", "Activity events"], rows, numeric=[1, 4]),
         f'<p class="note">Scored by <code>{escape(scorer)}</code>. Behavioural signals only (posting regularity, '

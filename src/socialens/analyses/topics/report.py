@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from socialens.report.sections import Section, report_section
-from socialens.store import Store
-
-TOP = 8
+from socialens.report.analysis_views import TopicsView, topics_view
+from socialens.report.sections import Section, report_view
 
 
 def _topic_map_svg(topics: list[dict[str, Any]]) -> str:
@@ -35,14 +33,11 @@ def _topic_map_svg(topics: list[dict[str, Any]]) -> str:
         return plots.to_svg(figure, "Topic map")
 
 
-@report_section("topics", order=45)
-def topics_section(store: Store) -> Section | None:
+@report_view("topics", topics_view, order=45)
+def topics_section(view: TopicsView) -> Section | None:
     from socialens.report.html import chart, table
-    from socialens.store.results import read_results
 
-    topics = [payload for _, payload in read_results(store, "topics")]
-    if not topics:
-        return None
+    topics = view.topics
     rows = [
         (t["label"], t["size"], ", ".join(t["keywords"][:10]), (t["representative_texts"] or [""])[0])
         for t in topics[:20]
@@ -55,7 +50,7 @@ def topics_section(store: Store) -> Section | None:
         ),
         table(["Topic", "Posts", "Keywords", "Representative post"], rows, numeric=[1], text=3),
     ]
-    over_time = _over_time(store)
+    over_time = _over_time(view)
     if over_time:
         parts.append(over_time)
     note = (
@@ -65,17 +60,14 @@ def topics_section(store: Store) -> Section | None:
     return Section(title="Topics", html="".join(parts) + note)
 
 
-def _over_time(store: Store) -> str:
+def _over_time(view: TopicsView) -> str:
     from socialens.report import plots
     from socialens.report.html import chart, table
-    from socialens.store.results import read_results
 
-    rows = read_results(store, "topics_over_time")
-    if not rows:
+    if not view.over_time:
         return ""
-    largest = sorted(rows, key=lambda kv: -sum(n for _, n in kv[1]["series"]))[:TOP]
-    series = {p["label"]: [(datetime.fromisoformat(b), n) for b, n in p["series"]] for _, p in largest}
-    unit = largest[0][1]["unit"]
+    series = {label: [(datetime.fromisoformat(b), n) for b, n in points] for label, points in view.over_time.items()}
+    unit = view.unit
     flat = sorted((b, label, n) for label, points in series.items() for b, n in points)
     return chart(
         lambda: plots.line_chart(series, ylabel=f"posts per {unit}", label="Topics over time"),

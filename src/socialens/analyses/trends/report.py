@@ -6,28 +6,21 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from socialens.report.sections import Section, report_section
-from socialens.store import Store
+from socialens.report.analysis_views import TrendsView, trends_view
+from socialens.report.sections import Section, report_view
 
 SPANS_SHOWN = 8
 
 
-@report_section("trends", order=75)
-def trends_section(store: Store) -> Section | None:
+@report_view("trends", trends_view, order=75)
+def trends_section(view: TrendsView) -> Section | None:
     from socialens.report.html import chart, table
-    from socialens.report.overview import choose_time_unit
-    from socialens.store.results import read_results
-    from socialens.store.trend_queries import posts_per_bin, timed_post_span
 
-    trends = [payload for _, payload in read_results(store, "trends")]
-    if not trends:
-        return None
-    name = _topic_namer(dict(read_results(store, "topics")))
-    first, last, _ = timed_post_span(store)
+    trends = view.trends
+    name = _topic_namer({topic: {"label": label} for topic, label in view.topic_labels.items()})
     parts = []
-    if first is not None and last is not None:
-        unit = choose_time_unit(first, last)
-        volume = posts_per_bin(store, unit)
+    if view.unit is not None:
+        unit, volume = view.unit, view.volume
         spans = trends[:SPANS_SHOWN]
         rows = [(name(t["term"]), t["start"][:10], t["end"][:10], t["weight"]) for t in spans]
         parts.append(

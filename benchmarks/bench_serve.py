@@ -1,0 +1,321 @@
+"""Load on `socialens serve`: 50 concurrent clients on loopback against the same queries run
+directly on DuckDB in the same run, then the same load while an analysis job writes.
+
+    python benchmarks/bench_serve.py --posts 1000000 --requests 3000 --seconds 120
+
+Steps: a corpus of real tweets (benchmarks/corpus.py, seed 42) is ingested into a fresh store;
+sentiment (VADER model, registered in a temporary registry), topics and trends are computed.
+Then, with the same read mix (stats of English posts, sentiment over time since a date, the
+topic list, a post search, one account's profile):
+
+1. direct: 50 threads, each with its own DuckDB connection, call the functions the routes call
+   (report views, post search, profile) in-process: no HTTP, no JSON, no auth;
+2. service, every answer computed: `socialens serve --no-keep-answers` in its own process, 50
+   asyncio clients (httpx) with a read token: the service's own overhead over 1.;
+3. service as it runs by default (answers kept per store version);
+4. the same while `POST /runs/analysis` scores offensive language over every post (a stream of
+   write transactions by the server's one writer).
+
+Each phase stops at --requests requests or --seconds seconds, whichever comes first. Prints a
+JSON line per phase and a Markdown table for RESULTS.md; the ratio is service / direct.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+CLIENTS = 50
+
+
+def build(folder: Path, posts: int) -> dict[str, Any]:
+    from corpus import write_corpus
+    from socialens.analyses.sentiment.workflow import train_sentiment
+    from socialens.ingest.run import ingest
+    from socialens.pipeline.run import run_tasks
+    from socialens.privacy import Pseudonymizer, load_or_create_key
+    from socialens.serve.auth import create_token
+    from socialens.store import Store
+
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    source = write_corpus(posts, folder / "tweets.jsonl")
+    timings["corpus_s"] = time.perf_counter() - started
+    models = folder / "models"
+    train_sentiment("en", "vader", registry_root=models)
+    with Store(folder / "bench.duckdb") as store:
+        started = time.perf_counter()
+        ingest([source], store, pseudonymizer=Pseudonymizer(load_or_create_key()))
+        timings["ingest_s"] = time.perf_counter() - started
+        for task in ("sentiment", "topics", "trends"):
+            started = time.perf_counter()
+            run_tasks(store, [task], models_dir=models)
+            timings[f"{task}_s"] = time.perf_counter() - started
+        author = store.one("SELECT author FROM posts GROUP BY author ORDER BY count(*) DESC LIMIT 1")
+        since = store.one("SELECT quantile_disc(created_at, 0.5) FROM posts")
+        token = create_token(store, "read", "bench")
+        writer = create_token(store, "write", "bench-writer")
+        stored = store.count("posts")
+    source.unlink()
+    assert author is not None and since is not None
+    return {
+        "store": folder / "bench.duckdb",
+        "models": models,
+        "posts": stored,
+        "author": author[0],
+        "since": str(since[0])[:10],
+        "token": token,
+        "writer": writer,
+        "timings": {k: round(v, 1) for k, v in timings.items()},
+    }
+
+
+def requests_mix(built: dict[str, Any]) -> list[tuple[str, str]]:
+    """(name, path) of the read mix; each client walks it in turn."""
+    return [
+        ("stats", "/api/v1/stats?lang=en"),
+        ("sentiment", f"/api/v1/results/sentiment?since={built['since']}"),
+        ("topics", "/api/v1/results/topics"),
+        ("search", "/api/v1/posts?query=economy&limit=20"),
+        ("profile", f"/api/v1/accounts/{built['author']}/profile"),
+    ]
+
+
+def direct_calls(built: dict[str, Any]) -> list[tuple[str, Callable[[Any], Any]]]:
+    """The same reads as the routes make, in-process on a DuckDB connection."""
+    from socialens.analyses.profiles.build import account_profile
+    from socialens.pipeline.selection import Selection, resolve_account
+    from socialens.report import analysis_views as views
+    from socialens.report.sections import build_views
+    from socialens.store.post_search import search_posts
+    from socialens.store.selection import scoped
+
+    def scoped_view(selection: Selection, view: Callable[..., Any]) -> Callable[[Any], Any]:
+        def call(store: Any) -> Any:
+            with scoped(store, selection):
+                return view(store, selection)
+
+        return call
+
+    def search(store: Any) -> Any:
+        with scoped(store, Selection(query="economy")):
+            return search_posts(store, 20, 0)
+
+    return [
+        (
+            "stats",
+            lambda s: build_views(
+                s, Selection(lang=("en",)), only=["summary", "volume", "languages", "hashtags", "mentions"]
+            ),
+        ),
+        ("sentiment", scoped_view(Selection(since=built["since"]), views.sentiment_view)),
+        ("topics", scoped_view(Selection(), views.topics_view)),
+        ("search", search),
+        ("profile", lambda s: account_profile(s, resolve_account(s, built["author"]))),
+    ]
+
+
+def summarise(phase: str, latencies: list[tuple[str, float, bool]], seconds: float) -> dict[str, Any]:
+    def pct(values: list[float], q: float) -> float:
+        ordered = sorted(values)
+        return round(1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1) if ordered else float("nan")
+
+    every = [t for _, t, _ in latencies]
+    out: dict[str, Any] = {
+        "phase": phase,
+        "requests": len(latencies),
+        "errors": sum(not ok for _, _, ok in latencies),
+        "seconds": round(seconds, 1),
+        "req_per_s": round(len(latencies) / seconds, 1),
+        "p50_ms": pct(every, 0.50),
+        "p95_ms": pct(every, 0.95),
+        "p99_ms": pct(every, 0.99),
+        "by_query_p50_ms": {},
+    }
+    for name in sorted({n for n, _, _ in latencies}):
+        out["by_query_p50_ms"][name] = round(1000 * statistics.median(t for n, t, _ in latencies if n == name), 1)
+    return out
+
+
+def run_direct(built: dict[str, Any], limit: int, seconds: float) -> dict[str, Any]:
+    from socialens.store import Store
+
+    calls = direct_calls(built)
+    root = Store(built["store"], read_only=True)
+    latencies: list[tuple[str, float, bool]] = []
+    errors: dict[str, str] = {}
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+    counter = iter(range(limit))
+
+    def client(index: int) -> None:
+        with lock:
+            reader = root.reader()
+        step = index
+        while time.monotonic() < deadline:
+            with lock:
+                if next(counter, None) is None:
+                    return
+            name, call = calls[step % len(calls)]
+            step += 1
+            started = time.perf_counter()
+            ok = True
+            try:
+                call(reader)
+            except Exception as exc:  # counted; the first of each kind is shown
+                ok = False
+                with lock:
+                    if type(exc).__name__ not in errors:
+                        errors[type(exc).__name__] = str(exc)[:300]
+                        print(f"direct {name}: {type(exc).__name__}: {str(exc)[:300]}", file=sys.stderr)
+            with lock:
+                latencies.append((name, time.perf_counter() - started, ok))
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        list(pool.map(client, range(CLIENTS)))
+    elapsed = time.perf_counter() - started
+    root.close()
+    return summarise("direct DuckDB (in-process)", latencies, elapsed)
+
+
+async def load(url: str, token: str, mix: list[tuple[str, str]], limit: int, seconds: float) -> tuple[list, float]:
+    import httpx
+
+    latencies: list[tuple[str, float, bool]] = []
+    seen: set[int] = set()
+    issued = 0
+    deadline = time.monotonic() + seconds
+    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
+    async with httpx.AsyncClient(
+        base_url=url, headers={"Authorization": f"Bearer {token}"}, limits=limits, timeout=60
+    ) as http:
+
+        async def client(index: int) -> None:
+            nonlocal issued
+            step = index
+            while time.monotonic() < deadline and issued < limit:
+                issued += 1
+                name, path = mix[step % len(mix)]
+                step += 1
+                started = time.perf_counter()
+                try:
+                    answer = await http.get(path)
+                    ok = answer.status_code == 200
+                    if not ok and answer.status_code not in seen:
+                        seen.add(answer.status_code)
+                        print(f"service {name}: {answer.status_code} {answer.text[:300]}", file=sys.stderr)
+                except httpx.HTTPError as exc:
+                    ok = False
+                    print(f"service {name}: {type(exc).__name__}", file=sys.stderr)
+                latencies.append((name, time.perf_counter() - started, ok))
+
+        started = time.perf_counter()
+        await asyncio.gather(*(client(i) for i in range(CLIENTS)))
+    return latencies, time.perf_counter() - started
+
+
+def start_server(built: dict[str, Any], port: int, keep_answers: bool = True) -> subprocess.Popen[bytes]:
+    import httpx
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "socialens.cli.main", "serve", "--store", str(built["store"]), "--port", str(port),
+         "--models-dir", str(built["models"]), "--keep-answers" if keep_answers else "--no-keep-answers"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    for _ in range(600):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health").status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError("the server did not start")
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()  # the server finishes the running job first
+    try:
+        server.wait(120)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def main() -> None:
+    import logging
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=3_000, help="per phase")
+    parser.add_argument("--seconds", type=float, default=120, help="per phase")
+    parser.add_argument("--port", type=int, default=8791)
+    args = parser.parse_args()
+    from machine import describe
+
+    os.environ.setdefault("SOCIALENS_HOME", tempfile.mkdtemp(prefix="bench-serve-home-"))
+    folder = Path(tempfile.mkdtemp(prefix="bench-serve-"))
+    built = build(folder, args.posts)
+    print(json.dumps({"store": {k: v for k, v in built.items() if k in ("posts", "timings")}}), flush=True)
+    results = [run_direct(built, args.requests, args.seconds)]
+    print(json.dumps(results[-1]), flush=True)
+    url = f"http://127.0.0.1:{args.port}"
+    mix = requests_mix(built)
+    server = start_server(built, args.port, keep_answers=False)
+    try:
+        latencies, elapsed = asyncio.run(load(url, built["token"], mix, args.requests, args.seconds))
+        results.append(summarise("service, every answer computed (--no-keep-answers)", latencies, elapsed))
+        print(json.dumps(results[-1]), flush=True)
+    finally:
+        stop(server)
+    server = start_server(built, args.port)
+    try:
+        latencies, elapsed = asyncio.run(load(url, built["token"], mix, args.requests, args.seconds))
+        results.append(summarise("service, answers kept per store version (default)", latencies, elapsed))
+        print(json.dumps(results[-1]), flush=True)
+        import httpx
+
+        job = httpx.post(
+            f"{url}/api/v1/runs/analysis",
+            json={"tasks": ["offensive"]},
+            headers={"Authorization": f"Bearer {built['writer']}"},
+        ).json()
+        time.sleep(2)  # the job is under way (its model loaded) before the load starts
+        latencies, elapsed = asyncio.run(load(url, built["token"], mix, args.requests, args.seconds))
+        state = httpx.get(
+            f"{url}/api/v1/runs/{job['id']}", headers={"Authorization": f"Bearer {built['token']}"}
+        ).json()
+        summary = summarise("service (default) while a job writes", latencies, elapsed)
+        summary["job"] = {k: state[k] for k in ("status", "stage", "done", "total")}
+        results.append(summary)
+        print(json.dumps(results[-1]), flush=True)
+    finally:
+        stop(server)
+    print(f"\nMachine: {describe('duckdb', 'fastapi', 'uvicorn')}; load average {os.getloadavg()[0]:.1f}")
+    print(f"Store: {built['posts']:,} posts; build {built['timings']}\n")
+    print("| phase | requests | errors | req/s | p50 ms | p95 ms | p99 ms | p50 ratio to direct |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in results:
+        ratio = r["p50_ms"] / results[0]["p50_ms"] if results[0]["p50_ms"] else float("nan")
+        cells = [r["phase"], f"{r['requests']:,}", r["errors"], r["req_per_s"], r["p50_ms"], r["p95_ms"], r["p99_ms"]]
+        print("| " + " | ".join(str(c) for c in cells) + f" | {ratio:.2f} |")
+    print("\nPer query p50 ms: " + "; ".join(f"{r['phase']}: {r['by_query_p50_ms']}" for r in results))
+
+
+if __name__ == "__main__":
+    main()

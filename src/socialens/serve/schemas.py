@@ -1,0 +1,277 @@
+"""Response and request bodies: every type the API returns is declared here, so it is in the schema."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from socialens.pipeline.catalogue import task_names
+
+Scope = Literal["read", "write", "admin"]
+TaskName = Annotated[str, Field(pattern="^(" + "|".join(task_names()) + ")$")]
+Counts = list[tuple[str, int]]
+SettingValue = str | bool | Annotated[int, Field(ge=-(2**53), le=2**53)] | float | None
+# One point of a time series: [period as ISO text, value]. A list, not a tuple: schemathesis reads
+# a tuple's ``prefixItems`` inside ``additionalProperties`` as an invalid schema.
+Point = Annotated[list[str | int], Field(min_length=2, max_length=2)]
+Series = dict[str, list[Point]]
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="The socialens error code (socialens/errors.py), e.g. E601.")
+    message: str
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    version: str
+
+
+# -- overview (report views) ----------------------------------------------------------------
+class Summary(BaseModel):
+    counts: dict[str, int]
+    ingests: dict[str, int]
+    stats: dict[str, Any]
+    platforms: Counts
+    kinds: Counts
+
+
+class Volume(BaseModel):
+    unit: str
+    first: str
+    last: str
+    untimed: int
+    series: Series
+
+
+class CountsView(BaseModel):
+    items: Counts
+    pseudonymised: bool = False
+    public: bool = False
+
+
+class Overview(BaseModel):
+    summary: Summary | None = None
+    volume: Volume | None = None
+    languages: CountsView | None = None
+    hashtags: CountsView | None = None
+    mentions: CountsView | None = None
+
+
+# -- posts ----------------------------------------------------------------------------------
+class PostOut(BaseModel):
+    platform: str
+    id: str
+    author: str | None
+    created_at: str | None
+    text: str | None
+    lang: str | None
+    hashtags: list[str] | None
+    like_count: int | None
+    repost_count: int | None
+    reply_to: str | None
+    sentiment: str | None
+    topic: str | None
+
+
+class PostPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[PostOut]
+
+
+# -- analysis results -----------------------------------------------------------------------
+class ScoredPost(BaseModel):
+    text: str | None
+    created_at: str | None
+    label: str | None
+    score: float | None
+
+
+class ScoresResult(BaseModel):
+    task: str
+    counts: Counts
+    unit: str | None
+    series: Series = Field(description="Label -> [period, % of scored posts].")
+    highest: list[ScoredPost]
+    lowest: list[ScoredPost]
+
+
+class TopicsResult(BaseModel):
+    topics: list[dict[str, Any]] = Field(description="Topic payloads: topic, label, size, keywords, texts, x, y.")
+    unit: str | None
+    over_time: Series
+
+
+class TrendsResult(BaseModel):
+    trends: list[dict[str, Any]]
+    unit: str | None
+    volume: list[Point]
+    topic_labels: dict[str, str]
+
+
+class Alert(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str
+    kind: str
+    raised_at: str
+    window_start: str | None = None
+    window_end: str | None = None
+    severity: float | None = None
+    summary: str | None = None
+    payload: dict[str, Any] | None = None
+
+
+class AlertsResult(BaseModel):
+    counts: Counts
+    alerts: list[Alert]
+    last_run: dict[str, Any] | None
+
+
+class AccountScore(BaseModel):
+    platform: str
+    user_id: str
+    label: str | None
+    score: float | None
+    details: dict[str, Any] | None
+    model: str | None
+
+
+class AccountsResult(BaseModel):
+    task: str
+    scored: int
+    flagged: int
+    accounts: list[AccountScore]
+
+
+class ItemsResult(BaseModel):
+    task: str
+    items: list[dict[str, Any]]
+
+
+class Profile(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    platform: str
+    user_id: str
+    handle: str | None = None
+    posts: int
+
+
+# -- predict, recommend, models --------------------------------------------------------------
+class PredictRequest(BaseModel):
+    texts: list[str] = Field(min_length=1, max_length=1000)
+    lang: str | None = Field(default=None, pattern="^[a-z]{2,3}$", description="Force a language (ISO 639).")
+
+
+class Prediction(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    label: str | None = None
+
+
+class Predictions(BaseModel):
+    task: str
+    items: list[Prediction]
+
+
+class Recommendation(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    item: str
+    score: float
+
+
+class Recommendations(BaseModel):
+    user: str
+    k: int
+    items: list[Recommendation]
+
+
+class ModelCard(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    name: str
+    version: int
+    task: str
+
+
+# -- runs (jobs) ----------------------------------------------------------------------------
+class AnalysisRun(BaseModel):
+    tasks: list[TaskName] = Field(min_length=1, max_length=20)
+    settings: dict[TaskName, dict[str, SettingValue]] = Field(
+        default_factory=dict, description="Task -> {setting: value}, as `-o TASK.KEY=VALUE` on the CLI."
+    )
+    prerequisites: bool = True
+    since: datetime | None = None
+    until: datetime | None = None
+    platform: list[str] | None = None
+    lang: list[str] | None = None
+    author: list[str] | None = None
+    query: str | None = Field(default=None, max_length=500)
+
+
+class IngestRun(BaseModel):
+    path: str = Field(min_length=1, max_length=1000, description="A file inside the server's files folder.")
+    format: str = Field(default="auto", max_length=40)
+
+
+class JobOut(BaseModel):
+    id: str
+    kind: str
+    params: dict[str, Any]
+    status: Literal["queued", "running", "done", "failed"]
+    stage: str
+    done: int
+    total: int | None
+    result: Any = None
+    error: ErrorBody | None = None
+    created_at: float
+    started_at: float | None
+    finished_at: float | None
+
+
+# -- privacy and tokens ---------------------------------------------------------------------
+class ForgetRequest(BaseModel):
+    accounts: list[str] = Field(min_length=1, max_length=1000)
+
+
+class ExportRequest(BaseModel):
+    name: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="Folder name under the server's export folder.")
+    k_anonymous: int | None = Field(default=None, ge=2, le=1000)
+
+
+class TokenRequest(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    scope: Scope
+
+
+class TokenCreated(BaseModel):
+    id: str
+    name: str
+    scope: Scope
+    token: str = Field(description="Shown once: only its hash is stored.")
+
+
+class TokenInfo(BaseModel):
+    id: str
+    name: str
+    scope: str
+    created_at: str | None
+    revoked_at: str | None
+
+
+class Revoked(BaseModel):
+    revoked: int
+
+
+class WatchAlert(BaseModel):
+    """An alert as ``socialens watch`` sends it to a webhook (``Alert.as_json``)."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str = Field(min_length=1, max_length=200)
+    kind: str = Field(min_length=1, max_length=60)
+    raised_at: datetime
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    severity: float | None = None
+    summary: str | None = Field(default=None, max_length=2000)
