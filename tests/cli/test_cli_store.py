@@ -57,6 +57,7 @@ def test_export_then_import_into_another_store(ingested, tmp_path):
         "alerts": 0,
         "media": 0,
         "media_frames": 0,
+        "post_entities": 0,
     }
     assert all(Path(info["path"]).exists() for info in tables.values())
 
