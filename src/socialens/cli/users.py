@@ -52,7 +52,17 @@ def _print_profile(p: dict[str, Any]) -> None:
     from socialens.analyses.profiles.build import WEEKDAYS
 
     console.print(f"[bold]{p['platform']}:{p['user_id']}[/] {p['handle'] or ''}", highlight=False)
-    console.print(f"  {p['posts']:,} posts, {p['events']:,} activity events, {p['first_seen']} .. {p['last_seen']}")
+    addressed = p.get("addressed") or {"by_kind": {}, "accounts": 0}
+    reached = ", ".join(f"{n:,} {kind}" for kind, n in addressed["by_kind"].items())
+    if p.get("known_from") == "others":
+        console.print(
+            "  known only from others: no posts or activity of its own in this store; "
+            f"addressed by {addressed['accounts']:,} accounts ({reached}), {p['first_seen']} .. {p['last_seen']}"
+        )
+    else:
+        console.print(f"  {p['posts']:,} posts, {p['events']:,} activity events, {p['first_seen']} .. {p['last_seen']}")
+        if addressed["accounts"]:
+            console.print(f"  addressed by {addressed['accounts']:,} accounts ({reached})")
     if p["peak_hour"] is not None:
         console.print(f"  most active at {p['peak_hour']:02d}h UTC; busiest weekday {p['peak_weekday']}")
         console.print("  weekdays " + " ".join(f"{d} {n}" for d, n in zip(WEEKDAYS, p["weekdays"], strict=True)))

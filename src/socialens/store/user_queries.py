@@ -27,6 +27,13 @@ _EDGES = """
     WHERE coalesce(i.target_user, p.author) IS NOT NULL AND coalesce(i.target_user, p.author) <> i.actor
 """
 
+# The same edges with the time of the interaction (the time of the post that made it).
+_TIMED_EDGES = """
+    SELECT i.platform, i.actor AS src, coalesce(i.target_user, p.author) AS dst, i.kind, i.timestamp AS ts
+    FROM interactions i LEFT JOIN posts p ON p.platform = i.platform AND p.id = i.target_post
+    WHERE coalesce(i.target_user, p.author) IS NOT NULL AND coalesce(i.target_user, p.author) <> i.actor
+"""
+
 
 def _rows(store: Store, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
     return store.con.execute(sql, params or []).fetchall()
@@ -223,10 +230,23 @@ def find_accounts(store: Store, names: list[str]) -> list[tuple[str, str]]:
             store,
             """SELECT DISTINCT platform, id FROM users WHERE id IN (SELECT unnest(?)) OR handle IN (SELECT unnest(?))
                UNION SELECT DISTINCT platform, author FROM posts WHERE author IN (SELECT unnest(?))
+               UNION SELECT DISTINCT platform, target_user FROM interactions WHERE target_user IN (SELECT unnest(?))
+               UNION SELECT DISTINCT platform, actor FROM interactions WHERE actor IN (SELECT unnest(?))
                ORDER BY ALL""",
-            [names, names, names],
+            [names, names, names, names, names],
         )
     ]
+
+
+def addressed(store: Store, platform: str, user_id: str) -> dict[str, Any]:
+    """How others reached one account: interactions per kind, distinct accounts, first and last time
+    (for accounts known only because others mention, reply to or repost them)."""
+    edges = f"SELECT src, kind, ts FROM ({_TIMED_EDGES}) WHERE platform = ? AND dst = ?"
+    kinds = _rows(store, f"SELECT kind, count(*) FROM ({edges}) GROUP BY kind ORDER BY 2 DESC, 1", [platform, user_id])
+    ((accounts, first, last),) = _rows(
+        store, f"SELECT count(DISTINCT src), min(ts), max(ts) FROM ({edges})", [platform, user_id]
+    )
+    return {"by_kind": {str(k): int(n) for k, n in kinds}, "accounts": int(accounts), "first": first, "last": last}
 
 
 def platforms(store: Store) -> list[str]:
