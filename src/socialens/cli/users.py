@@ -16,6 +16,7 @@ from socialens.cli.common import (
     emit_json,
     guarded,
     parse_options,
+    print_caveats,
     progress_bars,
     resolve_config,
     store_path,
@@ -118,6 +119,7 @@ def segments_command(
             str(s["segment"]), s["name"], f"{s['size']:,}", f"{s['share']:.0%}", ", ".join(s["interests"][:3])
         )
     console.print(table)
+    print_caveats(result["caveats"])
 
 
 @guarded
@@ -148,7 +150,7 @@ def suspicious_command(
         return
     from rich.table import Table
 
-    table = Table(title=result["summary"])
+    table = Table(title=result["summary"].split("; note:")[0])
     for column in ("account", "score", "label", "reasons"):
         table.add_column(column)
     for r in top:
@@ -156,6 +158,7 @@ def suspicious_command(
             f"{r['platform']}:{r['user_id']}", f"{r['score']:.3f}", r["label"], ", ".join(r["details"]["reasons"])
         )
     console.print(table)
+    print_caveats(result["caveats"])
 
 
 COMMANDS = {"profile": profile_command, "segments": segments_command, "suspicious": suspicious_command}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -67,15 +68,18 @@ def label_counts(store: Store, task: str) -> list[tuple[str, int]]:
     return [(str(label), int(n)) for label, n in rows]
 
 
-def extreme_posts(store: Store, task: str, limit: int = 5, highest: bool = True) -> list[dict[str, Any]]:
-    """Posts with the highest (or lowest) score for a task, with their text and time."""
+def extreme_posts(
+    store: Store, task: str, limit: int = 5, highest: bool = True, exclude_labels: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """Posts with the highest (or lowest) score for a task, with their text and time; posts labelled
+    one of ``exclude_labels`` are left out (e.g. 'neither' for the most offensive posts)."""
     order = "DESC" if highest else "ASC"
     cursor = store.con.execute(
         f"""SELECT p.text, p.created_at, s.label, s.score FROM post_scores s
             JOIN posts p ON p.platform = s.platform AND p.id = s.post_id
-            WHERE s.task = ? AND s.score IS NOT NULL
+            WHERE s.task = ? AND s.score IS NOT NULL AND coalesce(s.label, '') NOT IN (SELECT unnest(?::VARCHAR[]))
             ORDER BY s.score {order}, p.platform, p.id LIMIT ?""",
-        [task, limit],
+        [task, list(exclude_labels), limit],
     )
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

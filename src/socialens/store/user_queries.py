@@ -249,5 +249,29 @@ def addressed(store: Store, platform: str, user_id: str) -> dict[str, Any]:
     return {"by_kind": {str(k): int(n) for k, n in kinds}, "accounts": int(accounts), "first": first, "last": last}
 
 
+def graph_shape(store: Store) -> dict[str, Any]:
+    """The account graph in a few numbers: accounts, ties (distinct pairs, directions dropped) and the
+    share of ties that touch the best-connected account and the best-connected two."""
+    ((accounts, ties, top1, top2),) = _rows(
+        store,
+        f"""WITH pairs AS (SELECT DISTINCT platform, least(src, dst) AS a, greatest(src, dst) AS b FROM ({_EDGES})),
+                ends AS (SELECT platform, a AS user_id FROM pairs UNION ALL SELECT platform, b FROM pairs),
+                degree AS (SELECT platform, user_id, count(*) AS n FROM ends GROUP BY ALL),
+                hubs AS (SELECT platform, user_id, row_number() OVER (ORDER BY n DESC, user_id) AS r FROM degree)
+            SELECT (SELECT count(*) FROM degree), (SELECT count(*) FROM pairs),
+                   (SELECT count(*) FROM pairs p WHERE EXISTS (SELECT 1 FROM hubs h WHERE h.r = 1
+                        AND h.platform = p.platform AND h.user_id IN (p.a, p.b))),
+                   (SELECT count(*) FROM pairs p WHERE EXISTS (SELECT 1 FROM hubs h WHERE h.r <= 2
+                        AND h.platform = p.platform AND h.user_id IN (p.a, p.b)))""",
+    )
+    ties = int(ties)
+    return {
+        "accounts": int(accounts),
+        "ties": ties,
+        "top1_share": round(top1 / ties, 4) if ties else 0.0,
+        "top2_share": round(top2 / ties, 4) if ties else 0.0,
+    }
+
+
 def platforms(store: Store) -> list[str]:
     return [str(p) for (p,) in _rows(store, "SELECT DISTINCT platform FROM posts UNION SELECT platform FROM users")]
