@@ -8,6 +8,7 @@ given, so sections built with them cannot inject markup from post text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from html import escape
@@ -47,8 +48,8 @@ section { background: var(--paper); border: 1px solid var(--line); border-radius
 .table-wrap { max-width: 100%; overflow-x: auto; margin: 0 0 8px; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top;
-         overflow-wrap: anywhere; }
-td.text { min-width: 16em; }
+         overflow-wrap: break-word; }
+td.text { min-width: 13em; }
 details.more { margin: 0; }
 details.more summary { color: inherit; font-size: inherit; list-style: none; }
 details.more summary::-webkit-details-marker { display: none; }
@@ -153,10 +154,22 @@ def format_value(value: Any) -> str:
     return escape(str(value))
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric: Sequence[int] = (), text: int = -1) -> str:
+def table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    numeric: Sequence[int] = (),
+    text: int = -1,
+    fold_after: int | None = None,
+) -> str:
     """An HTML table that stays inside its card (it scrolls sideways if it must); ``numeric``
     columns are right-aligned, column ``text`` keeps line breaks. Long texts show their start
-    and the rest on demand (``clip_text``)."""
+    and the rest on demand (``clip_text``); rows after ``fold_after`` are behind a "show more" fold."""
+    if fold_after is not None and len(rows) > fold_after:
+        rest = len(rows) - fold_after
+        return table(headers, rows[:fold_after], numeric, text) + (
+            f'<details class="rows"><summary>show {rest:,} more</summary>'
+            f"{table(headers, rows[fold_after:], numeric, text)}</details>"
+        )
 
     def cell(tag: str, i: int, content: str) -> str:
         cls = "num" if i in numeric else "text" if i == text else ""
@@ -164,28 +177,61 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric: Sequen
 
     def value(i: int, v: Any) -> str:
         limit = CLIP_TEXT if i == text else CLIP_CELL
-        return clip_text(v, limit) if isinstance(v, str) and len(v) > limit else format_value(v)
+        if not isinstance(v, str):
+            return format_value(v)
+        long = len(v) > limit or v.count("\n") >= CLIP_LINES
+        return clip_text(v, limit) if long else breakable(v)
 
     head = "".join(cell("th", i, escape(h)) for i, h in enumerate(headers))
     body = "".join("<tr>" + "".join(cell("td", i, value(i, v)) for i, v in enumerate(row)) + "</tr>" for row in rows)
     return f'<div class="table-wrap"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
-#: Characters of a post shown in a table before "more"; other cells get fewer.
+#: Characters (and lines) of a post shown in a table before "show all"; other cells get fewer.
 CLIP_TEXT = 280
-CLIP_CELL = 160
+CLIP_CELL = 240
+CLIP_LINES = 4
 
 
 def clip_text(text: str, limit: int = CLIP_TEXT) -> str:
-    """Escaped text cut at a word near ``limit``, with the full text behind a "show all" fold."""
-    if len(text) <= limit:
+    """Escaped text cut at a word near ``limit`` (or after ``CLIP_LINES`` lines), with the full
+    text behind a "show all" fold.
+
+    >>> clip_text("short")
+    'short'
+    """
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(text) <= limit and len(lines) <= CLIP_LINES:
         return escape(text)
-    cut = text.rfind(" ", limit // 2, limit)
-    head = text[: cut if cut > 0 else limit].rstrip()
+    shown = "\n".join(lines[:CLIP_LINES])
+    if len(shown) > limit:
+        cut = shown.rfind(" ", limit // 2, limit)
+        shown = shown[: cut if cut > 0 else limit]
+    head = shown.rstrip()
     return (
-        f'<details class="more"><summary><span class="clip">{escape(head)}…</span> '
-        f'<span class="hint">show all {len(text):,} characters</span></summary>{escape(text)}</details>'
+        f'<details class="more"><summary><span class="clip">{breakable(head)}…</span> '
+        f'<span class="hint">show all {len(text):,} characters</span></summary>{breakable(text)}</details>'
     )
+
+
+_LONG_TOKEN = re.compile(r"\S{19,}")
+
+
+def breakable(text: str) -> str:
+    """Escaped text where words of 19+ characters (links, long hashtags) may break every 12
+    characters: a table column is then never wider than its longest ordinary word.
+
+    >>> breakable("see #averyveryverylonghashtagindeed <b>")
+    'see #averyveryve<wbr>rylonghashta<wbr>gindeed &lt;b&gt;'
+    """
+    out, start = [], 0
+    for match in _LONG_TOKEN.finditer(text):
+        token = match.group()
+        out.append(escape(text[start : match.start()]))
+        out.append("<wbr>".join(escape(token[i : i + 12]) for i in range(0, len(token), 12)))
+        start = match.end()
+    out.append(escape(text[start:]))
+    return "".join(out)
 
 
 def chart(make_svg: Callable[[], str], data_table: str, caption: str) -> str:

@@ -51,6 +51,23 @@ def label_shares_over_time(store: Store, task: str, unit: str) -> dict[str, list
     return series
 
 
+def label_counts_over_time(store: Store, task: str, unit: str) -> dict[str, list[tuple[datetime, int]]]:
+    """Scored posts per label and period (periods with no scored post are left out)."""
+    if unit not in ("day", "week", "month", "year"):
+        raise ValueError(f"unknown time unit {unit!r}")
+    rows = store.con.execute(
+        """SELECT date_trunc(?, p.created_at) AS bucket, s.label, count(*) AS n
+           FROM post_scores s JOIN posts p ON p.platform = s.platform AND p.id = s.post_id
+           WHERE s.task = ? AND s.label IS NOT NULL AND p.created_at IS NOT NULL
+           GROUP BY ALL ORDER BY s.label, bucket""",
+        [unit, task],
+    ).fetchall()
+    series: dict[str, list[tuple[datetime, int]]] = {}
+    for bucket, label, n in rows:
+        series.setdefault(str(label), []).append((bucket, int(n)))
+    return series
+
+
 def score_span(store: Store, task: str) -> tuple[Any, Any, int]:
     row = store.one(
         """SELECT min(p.created_at), max(p.created_at), count(*) FROM post_scores s

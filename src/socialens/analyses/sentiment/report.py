@@ -9,8 +9,11 @@ from socialens.store import Store
 @report_section("sentiment", order=40)
 def sentiment_section(store: Store) -> Section | None:
     from socialens.report import plots
-    from socialens.report.html import chart, table
+    from socialens.report.html import chart, explanation, table
     from socialens.report.overview import choose_time_unit
+    from socialens.report.shares import caption as share_caption
+    from socialens.report.shares import rows as share_rows
+    from socialens.report.shares import shares_over_time
     from socialens.store import scores
 
     first, last, scored = scores.score_span(store, "sentiment")
@@ -20,15 +23,20 @@ def sentiment_section(store: Store) -> Section | None:
     parts = [table(["Label", "Posts"], counts, numeric=[1])]
     if first is not None and last is not None:
         unit = choose_time_unit(first, last)
-        series = scores.label_shares_over_time(store, "sentiment", unit)
-        rows = sorted({(b, label, n) for label, points in series.items() for b, n in points})
+        shares = shares_over_time(scores.label_counts_over_time(store, "sentiment", unit), unit)
+        data = table(["Period", "Label", "Posts", "Share"], share_rows(shares), numeric=[2])
         parts.insert(
             0,
             chart(
-                lambda: plots.line_chart(series, ylabel=f"% of posts per {unit}", label="Sentiment over time"),
-                table(["Period", "Label", "% of posts"], rows, numeric=[2]),
-                f"Share of each sentiment label among the scored posts of each {unit} (UTC).",
-            ),
+                lambda: plots.line_chart(
+                    shares.series, ylabel=f"% of posts per {unit}", label="Sentiment over time", unit=unit
+                ),
+                data,
+                share_caption(shares, "sentiment label"),
+            )
+            if shares.series
+            else explanation(f"no {unit} has {shares.minimum} or more scored posts with a time", "share over time")
+            + data,
         )
     for title, highest in (("Most positive posts", True), ("Most negative posts", False)):
         posts = scores.extreme_posts(store, "sentiment", limit=5, highest=highest)

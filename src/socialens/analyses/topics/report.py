@@ -28,11 +28,35 @@ def _topic_map_svg(topics: list[dict[str, Any]]) -> str:
             alpha=0.45,
             edgecolors="white",
         )
-        for t in topics[:15]:
-            axes.annotate(plots.shorten(t["label"]), (t["x"], t["y"]), fontsize=7, ha="center")
+        labels = [axes.annotate(plots.shorten(t["label"]), (t["x"], t["y"]), fontsize=7, ha="center") for t in topics]
         axes.set_xticks([])
         axes.set_yticks([])
+        keep_labels_that_fit(figure, axes, labels)
         return plots.to_svg(figure, "Topic map")
+
+
+def keep_labels_that_fit(figure: Any, axes: Any, labels: list[Any]) -> int:
+    """Remove every label that would overlap one placed before it (largest topics first) or stick
+    out of the plot: a map labels only what can be read. How many labels were kept."""
+    import warnings
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(figure)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        renderer = figure.canvas.get_renderer()
+        figure.draw_without_rendering()  # settles the constrained layout before measuring
+        frame = axes.get_window_extent(renderer)
+        placed: list[Any] = []
+        for label in labels:
+            box = label.get_window_extent(renderer).expanded(1.08, 1.25)
+            inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+            if inside and not any(box.overlaps(other) for other in placed):
+                placed.append(box)
+            else:
+                label.remove()
+    return len(placed)
 
 
 @report_section("topics", order=45)
@@ -78,7 +102,7 @@ def _over_time(store: Store) -> str:
     unit = largest[0][1]["unit"]
     flat = sorted((b, label, n) for label, points in series.items() for b, n in points)
     return chart(
-        lambda: plots.line_chart(series, ylabel=f"posts per {unit}", label="Topics over time"),
+        lambda: plots.line_chart(series, ylabel=f"posts per {unit}", label="Topics over time", unit=unit),
         table(["Period", "Topic", "Posts"], flat, numeric=[2]),
         f"Posts per {unit} in the {len(series)} largest topics.",
     )

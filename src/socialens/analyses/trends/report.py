@@ -40,8 +40,8 @@ def trends_section(store: Store) -> Section | None:
     burst_rows = [
         (
             name(t["term"]),
-            t["start"][:16].replace("T", " "),
-            t["end"][:16].replace("T", " "),
+            _when(t["start"]),
+            _when(t["end"]),
             t["posts"],
             t["expected"],
             t["z"],
@@ -52,12 +52,18 @@ def trends_section(store: Store) -> Section | None:
         for t in trends[:20]
     ]
     headers = ["Term", "From", "To", "Posts", "Expected", "z", "Weight", "With", "Top post"]
-    parts.append(table(headers, burst_rows, numeric=[3, 4, 5, 6], text=8))
+    parts.append(table(headers, burst_rows, numeric=[3, 4, 5, 6], text=8, fold_after=8))
     note = (
         "<p class=\"note\">Expected = the term's share of posts before the burst times the burst's actual volume "
         "(so daily and weekly rhythm is accounted for); z = (posts - expected) / sqrt(expected).</p>"
     )
     return Section(title="Trends and bursts", html="".join(parts) + note)
+
+
+def _when(moment: str) -> str:
+    """An ISO time as the table shows it: the date alone at midnight, else date and minutes."""
+    shown = moment[:16].replace("T", " ")
+    return shown[:10] if shown.endswith("00:00") else shown
 
 
 def _topic_namer(topics: dict[str, Any]) -> Callable[[str], str]:
