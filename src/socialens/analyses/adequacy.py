@@ -32,7 +32,7 @@ def graph_caveats(shape: dict[str, Any]) -> list[str]:
     if ties == 0:
         return ["no account replies to, mentions, reposts or quotes another: there is no interaction graph"]
     caveats = []
-    hubs = 1 if shape.get("top1_share", 0.0) >= STAR_SHARE else 2 if shape.get("top2_share", 0.0) >= STAR_SHARE else 0
+    hubs = star_hubs(shape)
     if hubs:
         share = shape["top1_share"] if hubs == 1 else shape["top2_share"]
         who = "one account" if hubs == 1 else "two accounts"
@@ -46,6 +46,14 @@ def graph_caveats(shape: dict[str, Any]) -> list[str]:
             "communities to mean much)"
         )
     return caveats
+
+
+def star_hubs(shape: dict[str, Any]) -> int:
+    """1 or 2 when the graph is a star around that many accounts (``STAR_SHARE`` of its ties touch
+    them), else 0."""
+    if shape.get("top1_share", 0.0) >= STAR_SHARE:
+        return 1
+    return 2 if shape.get("top2_share", 0.0) >= STAR_SHARE else 0
 
 
 def too_few_accounts(accounts: int, minimum: int, what: str) -> list[str]:

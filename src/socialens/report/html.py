@@ -180,7 +180,10 @@ def table(
         if not isinstance(v, str):
             return format_value(v)
         long = len(v) > limit or v.count("\n") >= CLIP_LINES
-        return clip_text(v, limit) if long else breakable(v)
+        # The text column wraps anywhere (CSS); other columns get break points in long words only.
+        if long:
+            return clip_text(v, limit, breaks=i != text)
+        return escape(v) if i == text else breakable(v)
 
     head = "".join(cell("th", i, escape(h)) for i, h in enumerate(headers))
     body = "".join("<tr>" + "".join(cell("td", i, value(i, v)) for i, v in enumerate(row)) + "</tr>" for row in rows)
@@ -193,24 +196,25 @@ CLIP_CELL = 240
 CLIP_LINES = 4
 
 
-def clip_text(text: str, limit: int = CLIP_TEXT) -> str:
+def clip_text(text: str, limit: int = CLIP_TEXT, breaks: bool = False) -> str:
     """Escaped text cut at a word near ``limit`` (or after ``CLIP_LINES`` lines), with the full
-    text behind a "show all" fold.
+    text behind a "show all" fold; ``breaks``: long words may break (``breakable``).
 
     >>> clip_text("short")
     'short'
     """
+    show = breakable if breaks else escape
     lines = [line for line in text.splitlines() if line.strip()]
     if len(text) <= limit and len(lines) <= CLIP_LINES:
-        return escape(text)
+        return show(text)
     shown = "\n".join(lines[:CLIP_LINES])
     if len(shown) > limit:
         cut = shown.rfind(" ", limit // 2, limit)
         shown = shown[: cut if cut > 0 else limit]
     head = shown.rstrip()
     return (
-        f'<details class="more"><summary><span class="clip">{breakable(head)}…</span> '
-        f'<span class="hint">show all {len(text):,} characters</span></summary>{breakable(text)}</details>'
+        f'<details class="more"><summary><span class="clip">{show(head)}…</span> '
+        f'<span class="hint">show all {len(text):,} characters</span></summary>{show(text)}</details>'
     )
 
 

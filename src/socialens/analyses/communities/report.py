@@ -23,17 +23,19 @@ class CommunitiesView:
 
     summaries: list[dict[str, Any]]
     caveats: list[str]
+    star: bool = False  # a star's "communities" are whom its hub addressed: no picture is drawn
 
 
 def communities_view(store: Store, selection: Selection | None = None) -> CommunitiesView | None:
-    from socialens.analyses.adequacy import graph_caveats
+    from socialens.analyses.adequacy import graph_caveats, star_hubs
     from socialens.store.results import read_results
     from socialens.store.user_queries import graph_shape
 
     summaries = [payload for _, payload in read_results(store, "communities", limit=TOP)]
     if not summaries:
         return None
-    return CommunitiesView(summaries, graph_caveats(graph_shape(store)))
+    shape = graph_shape(store)
+    return CommunitiesView(summaries, graph_caveats(shape), star=star_hubs(shape) > 0)
 
 
 def community_picture(summaries: list[dict[str, Any]]) -> str:
@@ -91,7 +93,7 @@ def render_communities(view: CommunitiesView) -> Section:
     ]
     data = table(["Community", "Accounts", "Posts", "Top members", "Hashtags", "Topics", "Sentiment"], rows, [1, 2])
     links = [(f"C{s['community']}", f"C{link['community']}", link["weight"]) for s in summaries for link in s["links"]]
-    if view.caveats:
+    if view.star:
         # A picture of a star's "communities" would suggest structure that is not there.
         picture = explanation(view.caveats[0], "picture of the communities")
     else:
