@@ -55,7 +55,8 @@ def test_influencers_and_communities_on_a_star_say_so(tmp_path):
         _star(store)
     text = run_cli(tmp_path, "influencers", "-s", path, "--kind", "all")
     assert text.code == 0, text.stderr
-    assert "note: the interaction graph is a star: 100% of its 30 ties touch one account" in " ".join(text.stderr.split())
+    said = " ".join(text.stderr.split())
+    assert "note: the interaction graph is a star: 100% of its 30 ties touch one account" in said
     data = run_cli(tmp_path, "influencers", "-s", path, "--kind", "all", "--json").json()
     assert len(data["caveats"]) == 1 and "star" in data["caveats"][0]
     for save in ("--save", "--no-save"):

@@ -412,6 +412,7 @@ def _note_rejects(
             f"{_first_reason([chunk], pseudonymizer)}; {_format_hint(source, importer)}",
         )
 
+
 def _nothing_read(source: Source, importer: Importer, result: FileResult) -> None:
     """A file with content but no item of its format: a page without results (say so), or
     another format's data (an error)."""
@@ -444,4 +445,3 @@ def _format_hint(source: Source, importer: Importer) -> str:
     if found == importer.format_name:
         return "is the file damaged?"
     return f"wrong --format? it looks like {found}: use --format {found} (or auto)"
-
