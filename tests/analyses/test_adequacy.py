@@ -91,3 +91,20 @@ def test_a_real_web_has_no_caveat(store):
     assert run_analysis(store, "influence", {"kind": "all"})["caveats"] == []
     section = communities_section(store) if run_analysis(store, "communities") else None
     assert section is not None and 'class="caveat"' not in section.html and "<svg" in section.html
+
+
+def test_accounts_with_too_little_activity_are_not_listed_as_most_bot_like(store):
+    from socialens.analyses.adequacy import thin_activity
+    from socialens.analyses.suspicious.report import suspicious_view
+    from tests.analyses.users_store import build_tiny_store
+
+    assert thin_activity([1, 2, 10]) == [
+        "2 of 3 accounts have fewer than 5 activity events: their scores rest on one or two posts, "
+        "and they are not listed among the most bot-like"
+    ]
+    assert thin_activity([1, 10, 10]) == [] and thin_activity([]) == []
+    build_tiny_store(store)  # dave posted 4 times: too little to judge
+    run_analysis(store, "suspicious", {"model": "none"})
+    view = suspicious_view(store)
+    assert view is not None and view.scored == 5 and view.unjudged == 1
+    assert "dave" not in {r["user_id"] for r in view.top} and view.top[0]["user_id"] == "bot"

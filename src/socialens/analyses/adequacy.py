@@ -18,6 +18,9 @@ MIN_ACCOUNTS_SUSPICIOUS = 20
 MIN_ACCOUNTS_GRAPH = 20
 #: A graph where this share of all ties touch the one or two busiest accounts is a star.
 STAR_SHARE = 0.8
+#: An account with fewer activity events than this is not listed among the "most bot-like": one or
+#: two posts give every behavioural signal its extreme value (a lone reply is "never reciprocated").
+MIN_EVENTS_TO_JUDGE = 5
 #: A period with fewer scored posts than this gets no share (it is shown greyed, with its count).
 MIN_POSTS_FOR_SHARE = 20
 
@@ -61,6 +64,17 @@ def too_few_accounts(accounts: int, minimum: int, what: str) -> list[str]:
     if accounts >= minimum:
         return []
     return [f"only {accounts:,} accounts to compare: {what} need at least {minimum} to mean much"]
+
+
+def thin_activity(events: list[int]) -> list[str]:
+    """A caveat when most accounts have too little activity for their bot-likeness to mean much."""
+    thin = sum(n < MIN_EVENTS_TO_JUDGE for n in events)
+    if not events or thin / len(events) < 0.5:
+        return []
+    return [
+        f"{thin:,} of {len(events):,} accounts have fewer than {MIN_EVENTS_TO_JUDGE} activity events: their "
+        "scores rest on one or two posts, and they are not listed among the most bot-like"
+    ]
 
 
 def with_caveats(summary: str, caveats: list[str]) -> str:
