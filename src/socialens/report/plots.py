@@ -118,6 +118,8 @@ def next_period(moment: datetime, unit: str) -> datetime:
     """
     from datetime import timedelta
 
+    if unit == "hour":
+        return moment + timedelta(hours=1)
     if unit == "day":
         return moment + timedelta(days=1)
     if unit == "week":
@@ -140,6 +142,21 @@ def with_gaps(points: Sequence[tuple[datetime, float]], unit: str) -> tuple[list
         xs.append(moment)
         ys.append(float(value))
     return xs, ys
+
+
+def with_zeros(points: Sequence[tuple[datetime, int]], unit: str) -> list[tuple[datetime, int]]:
+    """Counts with every missing period as 0: an empty period had no posts, so the line drops to 0
+    there instead of cutting straight across it.
+
+    >>> with_zeros([(datetime(2020, 1, 1), 3), (datetime(2020, 3, 1), 1)], "month")[1]
+    (datetime.datetime(2020, 2, 1, 0, 0), 0)
+    """
+    out: list[tuple[datetime, int]] = []
+    for moment, value in points:
+        while out and next_period(out[-1][0], unit) < moment:
+            out.append((next_period(out[-1][0], unit), 0))
+        out.append((moment, value))
+    return out
 
 
 def _alone(ys: Sequence[float], j: int) -> bool:

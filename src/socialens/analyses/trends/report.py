@@ -14,6 +14,7 @@ SPANS_SHOWN = 8
 
 @report_section("trends", order=75)
 def trends_section(store: Store) -> Section | None:
+    from socialens.report import plots
     from socialens.report.html import chart, table
     from socialens.report.overview import choose_time_unit
     from socialens.store.results import read_results
@@ -27,7 +28,7 @@ def trends_section(store: Store) -> Section | None:
     parts = []
     if first is not None and last is not None:
         unit = choose_time_unit(first, last)
-        volume = posts_per_bin(store, unit)
+        volume = plots.with_zeros(posts_per_bin(store, unit), unit)  # no post in a period: 0, not a line across
         spans = trends[:SPANS_SHOWN]
         rows = [(name(t["term"]), t["start"][:10], t["end"][:10], t["weight"]) for t in spans]
         parts.append(
