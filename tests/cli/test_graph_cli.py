@@ -63,3 +63,8 @@ def test_influencers_and_communities_on_a_star_say_so(tmp_path):
         found = run_cli(tmp_path, "communities", "-s", path, save, "--json")
         assert found.code == 0, found.stderr
         assert "star" in found.json()["caveats"][0]
+    report = run_cli(tmp_path, "report", "-s", path, "-o", tmp_path / "star.html", "--json")
+    assert report.code == 0, report.stderr
+    caveats = report.json()["caveats"]
+    assert "star" in caveats["influencers"][0] and "star" in caveats["communities"][0]
+    assert "Read with care" in (tmp_path / "star.html").read_text(encoding="utf-8")

@@ -83,3 +83,26 @@ def test_most_offensive_lists_only_posts_labelled_offensive(store):
     score(["neither", "offensive_language", "neither"], [0.4, 0.3, 0.2])
     html = offensive_section(store).html
     assert "post 1" in html and "post 0" not in html
+
+
+def test_the_sentiment_view_keeps_thin_months_counted_but_without_a_share(store):
+    from socialens.analyses.sentiment.report import render_sentiment, sentiment_view
+    from socialens.report.sections import build_views
+
+    posts = [Post(id=f"j{i}", platform="x", author="a", text="jan", created_at=datetime(2020, 1, 2)) for i in range(25)]
+    posts += [Post(id=f"f{i}", platform="x", author="a", text="feb", created_at=datetime(2020, 2, 2)) for i in range(2)]
+    store.write_records({Post: posts})
+    ids = [p.id for p in posts]
+    labels = ["positive" if i % 5 else "negative" for i in range(len(ids))]
+    table_ = {"platform": ["x"] * len(ids), "post_id": ids, "task": ["sentiment"] * len(ids), "label": labels,
+              "score": [0.5] * len(ids), "probabilities": [None] * len(ids), "model": ["test"] * len(ids)}  # fmt: skip
+    write_scores(store, pa.table(table_))
+    view = sentiment_view(store)
+    assert view is not None and view.over_time is not None and view.over_time.unit == "day"
+    assert view.over_time.thin == [(datetime(2020, 2, 2), 2)]
+    assert view.over_time.series["positive"] == [(datetime(2020, 1, 2), 80.0)]
+    assert view.caveats == ["1 of 2 days have fewer than 20 scored posts: they get no share over time (their "
+                            "counts are kept)"]  # fmt: skip
+    html = render_sentiment(view).html
+    assert "too few (2)" in html and "80% of 25" in html
+    assert build_views(store, only=["sentiment"])["sentiment"]["caveats"] == view.caveats

@@ -57,6 +57,17 @@ def rows(shares: SharesOverTime) -> list[tuple[str, str, int, str]]:
     return sorted(out)
 
 
+def thin_caveat(shares: SharesOverTime) -> list[str]:
+    """The periods left without a share, as a caveat (empty when there are none)."""
+    thin = shares.thin
+    if not thin:
+        return []
+    return [
+        f"{len(thin):,} of {len(shares.totals):,} {shares.unit}s have fewer than {shares.minimum} scored posts: "
+        "they get no share over time (their counts are kept)"
+    ]
+
+
 def caption(shares: SharesOverTime, what: str) -> str:
     thin = shares.thin
     hidden = (
