@@ -106,3 +106,15 @@ def test_the_sentiment_view_keeps_thin_months_counted_but_without_a_share(store)
     html = render_sentiment(view).html
     assert "too few (2)" in html and "80% of 25" in html
     assert build_views(store, only=["sentiment"])["sentiment"]["caveats"] == view.caveats
+
+
+def test_sections_with_nothing_to_show_are_named_with_the_reason(store):
+    from socialens.report import render_report
+
+    store.write_records(
+        {Post: [Post(id="p1", platform="x", author="a", text="hello", created_at=datetime(2020, 1, 1))]}
+    )
+    page = render_report(store)
+    assert '<section id="not-shown">' in page
+    listed = re.search(r"Nothing to show yet for: ([^.]*)\.", page).group(1).split(", ")
+    assert {"sentiment", "topics", "influencers", "suspicious"} <= set(listed) and "summary" not in listed

@@ -18,7 +18,7 @@ from typing import Any
 import socialens
 from socialens.errors import MissingExtraError
 from socialens.pipeline.selection import Selection
-from socialens.report.sections import Section, build_sections
+from socialens.report.sections import Section, build_sections, registered_sections
 from socialens.store import Store
 
 DEFAULT_TITLE = "socialens report"
@@ -84,6 +84,18 @@ def render_report(
         empty_store = store.count("posts") == 0
     nav = "".join(f'<a href="#{escape(s.id)}">{escape(s.title)}</a>' for s in built)
     body = "\n".join(_render_section(s) for s in built)
+    left_out = [i for i, _ in registered_sections() if (sections is None or i in sections)]
+    left_out = [i for i in left_out if i not in {s.id for s in built}]
+    if left_out and not empty_store:
+        body += "\n" + _render_section(
+            Section(
+                id="not-shown",
+                title="Not in this report",
+                html=f'<p class="muted">Nothing to show yet for: {escape(", ".join(left_out))}. Each appears once '
+                "its analysis has run on this store and found something (<code>socialens analyze NAME</code>; "
+                "for alerts, <code>socialens alerts</code>).</p>",
+            )
+        )
     if empty_store:
         empty = (
             '<p class="empty">There is no data to report: this store holds no posts yet. '
