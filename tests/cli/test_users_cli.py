@@ -60,5 +60,5 @@ def test_an_account_known_only_from_mentions_can_be_profiled(tmp_path):
     assert profile["addressed"]["by_kind"] == {"mention": 3} and profile["addressed"]["accounts"] == 3
     assert profile["user_id"].startswith("h_") and "bob" not in out.stdout.lower()
     text = run_cli(tmp_path, "profile", "@Bob_0", "--store", path)
-    assert text.code == 0 and "known only from others" in text.stderr and "addressed by 3 accounts" in text.stderr
+    assert text.code == 0 and "known only from others" in text.stderr and "addressed by 3 account(s)" in text.stderr
     assert "bob" not in (text.stdout + text.stderr).lower()

@@ -118,3 +118,16 @@ def test_sections_with_nothing_to_show_are_named_with_the_reason(store):
     assert '<section id="not-shown">' in page
     listed = re.search(r"Nothing to show yet for: ([^.]*)\.", page).group(1).split(", ")
     assert {"sentiment", "topics", "influencers", "suspicious"} <= set(listed) and "summary" not in listed
+
+
+def test_the_top_accounts_are_profiled_in_the_report_even_one_known_only_from_mentions(store):
+    from socialens.analyses.profiles.report import profiles_section
+    from tests.analyses.test_adequacy import _star
+    from tests.conftest import run_analysis
+
+    assert profiles_section(store) is None  # no influence ranking yet
+    _star(store, leaves=3)
+    run_analysis(store, "influence", {"kind": "all"})
+    section = profiles_section(store)
+    assert section is not None and "x:hub" in section.html and "x:leaf0" in section.html
+    assert "1 account (1 mention)" in section.html  # a leaf: never posted, mentioned once by the hub

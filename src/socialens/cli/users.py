@@ -58,12 +58,12 @@ def _print_profile(p: dict[str, Any]) -> None:
     if p.get("known_from") == "others":
         console.print(
             "  known only from others: no posts or activity of its own in this store; "
-            f"addressed by {addressed['accounts']:,} accounts ({reached}), {p['first_seen']} .. {p['last_seen']}"
+            f"addressed by {addressed['accounts']:,} account(s) ({reached}), {p['first_seen']} .. {p['last_seen']}"
         )
     else:
         console.print(f"  {p['posts']:,} posts, {p['events']:,} activity events, {p['first_seen']} .. {p['last_seen']}")
         if addressed["accounts"]:
-            console.print(f"  addressed by {addressed['accounts']:,} accounts ({reached})")
+            console.print(f"  addressed by {addressed['accounts']:,} account(s) ({reached})")
     if p["peak_hour"] is not None:
         console.print(f"  most active at {p['peak_hour']:02d}h UTC; busiest weekday {p['peak_weekday']}")
         console.print("  weekdays " + " ".join(f"{d} {n}" for d, n in zip(WEEKDAYS, p["weekdays"], strict=True)))

@@ -27,11 +27,18 @@ _EDGES = """
     WHERE coalesce(i.target_user, p.author) IS NOT NULL AND coalesce(i.target_user, p.author) <> i.actor
 """
 
-# The same edges with the time of the interaction (the time of the post that made it).
+# The same edges with their kind and time, a mentioned handle resolved to the account that has it
+# (as the graph analyses resolve it: ``graph_queries``), else the handle stands for the account.
 _TIMED_EDGES = """
-    SELECT i.platform, i.actor AS src, coalesce(i.target_user, p.author) AS dst, i.kind, i.timestamp AS ts
-    FROM interactions i LEFT JOIN posts p ON p.platform = i.platform AND p.id = i.target_post
-    WHERE coalesce(i.target_user, p.author) IS NOT NULL AND coalesce(i.target_user, p.author) <> i.actor
+    SELECT * FROM (
+        SELECT i.platform, i.actor AS src, i.kind, i.timestamp AS ts,
+               CASE WHEN i.kind = 'mention' THEN coalesce(h.id, i.target_user)
+                    ELSE coalesce(i.target_user, p.author) END AS dst
+        FROM interactions i
+        LEFT JOIN posts p ON i.target_user IS NULL AND p.platform = i.platform AND p.id = i.target_post
+        LEFT JOIN (SELECT platform, handle, min(id) AS id FROM users WHERE handle IS NOT NULL GROUP BY ALL) h
+               ON i.kind = 'mention' AND h.platform = i.platform AND h.handle = i.target_user
+    ) WHERE dst IS NOT NULL AND dst <> src
 """
 
 
@@ -254,7 +261,8 @@ def graph_shape(store: Store) -> dict[str, Any]:
     share of ties that touch the best-connected account and the best-connected two."""
     ((accounts, ties, top1, top2),) = _rows(
         store,
-        f"""WITH pairs AS (SELECT DISTINCT platform, least(src, dst) AS a, greatest(src, dst) AS b FROM ({_EDGES})),
+        f"""WITH pairs AS (SELECT DISTINCT platform, least(src, dst) AS a, greatest(src, dst) AS b
+                       FROM ({_TIMED_EDGES}) WHERE kind IN ('reply', 'mention', 'repost', 'quote')),
                 ends AS (SELECT platform, a AS user_id FROM pairs UNION ALL SELECT platform, b FROM pairs),
                 degree AS (SELECT platform, user_id, count(*) AS n FROM ends GROUP BY ALL),
                 hubs AS (SELECT platform, user_id, row_number() OVER (ORDER BY n DESC, user_id) AS r FROM degree)
