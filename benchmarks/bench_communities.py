@@ -27,8 +27,8 @@ from typing import Any
 
 from machine import describe
 from socialens.analyses.communities.detect import Leiden, Louvain
-from socialens.analyses.graph.build import InteractionGraph
 from socialens.datasets.graphtool import load_collection_graph
+from socialens.graph.build import InteractionGraph
 
 GROUPS = {
     "football": "value",

@@ -36,8 +36,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from socialens.analyses.graph.build import InteractionGraph, edge_arrays_of
 from socialens.datasets.graphtool import GtGraph
+from socialens.graph.build import InteractionGraph, edge_arrays_of
 
 
 def machine() -> str:
@@ -115,8 +115,8 @@ def bench_one(name: str, repeat: int) -> dict[str, Any]:
     import networkx as nx
 
     from socialens.analyses.communities.detect import Leiden, Louvain
-    from socialens.analyses.graph.build import undirected
     from socialens.analyses.influence.metrics import pagerank
+    from socialens.graph.build import undirected
 
     gt = _load(name)
     edges = directed_edges(gt)

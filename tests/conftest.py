@@ -8,11 +8,14 @@ from typing import Any
 
 import pytest
 
-from socialens.ingest.run import IngestSummary, ingest
+from socialens.ingest.run import ingest
+from socialens.ingest.summary import IngestSummary
 from socialens.privacy import Pseudonymizer
 from socialens.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
+#: The shipped models of this checkout (the socialens-models distribution's model folders).
+SHIPPED_MODELS = Path(__file__).resolve().parents[1] / "models" / "src" / "socialens_models"
 TEST_KEY = b"socialens-test-key"
 
 
@@ -25,6 +28,9 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
     monkeypatch.delenv("SOCIALENS_CONFIG", raising=False)
+    # Only the models a test registers itself, whether or not socialens-models is installed;
+    # tests of the shipped models point this at the checkout's models (SHIPPED_MODELS below).
+    monkeypatch.setenv("SOCIALENS_SHIPPED_MODELS", "off")
 
 
 @pytest.fixture

@@ -83,3 +83,13 @@ def test_unreadable_toml_is_a_config_error_with_the_path(tmp_path):
         load_config(broken)
     with pytest.raises(ConfigError, match=r"missing\.toml"):
         load_config(tmp_path / "missing.toml")
+
+
+def test_model_pins_are_read_and_checked():
+    from socialens.config import parse_config
+
+    config = parse_config({"models": {"sentiment/en": "sentiment-en-production@2", "sentiment/zh": "sentiment-zh"}})
+    assert config.models == {"sentiment/en": "sentiment-en-production@2", "sentiment/zh": "sentiment-zh"}
+    for bad in ({"sentiment": "x@1"}, {"sentiment/en": "x@latest"}, {"sentiment/en": 3}):
+        with pytest.raises(ConfigError, match=r"\[models\] .*NAME@VERSION"):
+            parse_config({"models": bad})

@@ -13,7 +13,7 @@ import pytest
 from socialens import registry
 from socialens.component import Component
 from socialens.errors import MissingExtraError, UnknownComponentError
-from socialens.registrations import COMPONENTS
+from socialens.registrations import ALIASES, COMPONENTS
 
 SRC = Path(registry.__file__).parent
 _DECORATED = re.compile(r'^@register\("([^"]+)"\)\s*\n(?:@.*\n)*class (\w+)', re.MULTILINE)
@@ -67,7 +67,7 @@ def test_every_listed_name_loads_the_class_it_names():
 def test_listing_names_imports_no_component():
     code = (
         "import sys; from socialens import registry; "
-        "names = registry.names(); registry.registration('topics.Topics.v1'); "
+        "names = registry.names(); registry.registration('topics.topics.v1'); "
         "loaded = sorted(m for m in sys.modules if m.startswith(('socialens.analyses', 'socialens.ingest', "
         "'socialens.models', 'numpy', 'torch'))); "
         "print(len(names), loaded)"
@@ -140,3 +140,35 @@ def test_a_listed_name_cannot_be_taken_by_another_class():
         @registry.register("ingest.reddit.v1")
         class Impostor(Component):
             pass
+
+
+_NAME_CASE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.v[0-9]+$")
+
+
+def test_every_registered_name_is_lower_snake_case():
+    assert [name for name in COMPONENTS if not _NAME_CASE.match(name)] == []
+
+
+def test_every_alias_stands_for_a_listed_name_of_its_family_and_shadows_none():
+    for alias, name in ALIASES.items():
+        assert name in COMPONENTS, alias
+        assert alias not in COMPONENTS, alias
+        assert alias.partition(".")[0] == name.partition(".")[0], alias
+
+
+def test_short_names_and_old_names_resolve_to_the_registered_class():
+    assert registry.resolve("tfidf", "sentiment") == "sentiment.tfidf_lr.v1"
+    assert registry.resolve("sentiment.tfidf_lr.v1", "sentiment") == "sentiment.tfidf_lr.v1"
+    assert registry.resolve("tfidf", "topics") == "topics.tfidf_svd.v1"  # a short name belongs to its family
+    assert "tfidf" in registry.short_names("sentiment") and "bigru" in registry.short_names("emotion")
+    # A name published before the lower-case rule still loads (stored model cards name it).
+    assert registry.get("emotion.BiGRU.v1") is registry.get("emotion.bigru.v1")
+    assert registry.registration("topics.TfidfSVD.v1") == COMPONENTS["topics.tfidf_svd.v1"]
+    assert "emotion.BiGRU.v1" not in registry.names()  # listings show each component once
+
+
+def test_an_unknown_short_name_lists_the_family_s_short_names():
+    with pytest.raises(UnknownComponentError, match=r"\[E402\] unknown sentiment model 'gpt'; choose one of tfidf, "):
+        registry.resolve("gpt", "sentiment")
+    with pytest.raises(UnknownComponentError, match="unknown emotion model 'tfidf'"):
+        registry.resolve("tfidf", "emotion")  # another family's short name is not this one's

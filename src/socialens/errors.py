@@ -89,6 +89,15 @@ class UnknownComponentError(SocialensError):
     code = "E402"
 
 
+class NotFittedError(SocialensError, ValueError):
+    """A component was asked for output before ``fit`` (or ``load``) gave it its learned state.
+
+    Also a ``ValueError``, as scikit-learn's is, so callers that caught that keep working.
+    """
+
+    code = "E403"
+
+
 class ModelNotFoundError(SocialensError):
     """No model (or version, or default) by that name in the registry."""
 

@@ -7,8 +7,13 @@ extras an analysis needs. A component whose extra is missing raises ``MissingExt
 with the install hint. ``@register`` stays on the classes: it names them, and it lets code
 outside the package (a plugin, a test) register a component at run time.
 
+Registered names are lower snake case, ``family.name.vN``. Aliases (``registrations.ALIASES``)
+stand for a registered name: a family's short names and the names published before.
+
 >>> "ingest.reddit.v1" in names("ingest.")
 True
+>>> resolve("tfidf", "sentiment")
+'sentiment.tfidf_lr.v1'
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from typing import Any, TypeVar
 
 from socialens.component import Component
 from socialens.errors import MissingExtraError, UnknownComponentError
-from socialens.registrations import COMPONENTS, Registration
+from socialens.registrations import ALIASES, COMPONENTS, Registration
 
 C = TypeVar("C", bound=type[Component])
 
@@ -51,13 +56,45 @@ def register(name: str) -> Callable[[C], C]:
     return decorate
 
 
+def canonical(name: str) -> str:
+    """The registered name an alias stands for; any other name as it is."""
+    return ALIASES.get(name, name)
+
+
+def short_names(family: str) -> list[str]:
+    """The short names a family's components can be asked for by (``"tfidf"`` for ``sentiment``)."""
+    prefix = f"{family}."
+    return [alias.removeprefix(prefix) for alias in ALIASES if alias.startswith(prefix) and not _versioned(alias)]
+
+
+def resolve(name: str, family: str) -> str:
+    """The registered name ``name`` means in ``family``: a full or old name, or a short one.
+
+    >>> resolve("sentiment.vader.v1", "sentiment"), resolve("bigru", "emotion")
+    ('sentiment.vader.v1', 'emotion.bigru.v1')
+    """
+    for candidate in (name, f"{family}.{name}"):
+        full = canonical(candidate)
+        if full.startswith(f"{family}.") and full in {*COMPONENTS, *_REGISTERED}:
+            return full
+    raise UnknownComponentError(
+        f"unknown {family} model {name!r}; choose one of {', '.join(short_names(family) or names(f'{family}.'))}"
+    )
+
+
+def _versioned(name: str) -> bool:
+    version = name.rsplit(".", 1)[-1]
+    return version.startswith("v") and version[1:].isdigit()
+
+
 def names(prefix: str = "") -> list[str]:
     """Every registered name that starts with ``prefix``, sorted; imports nothing."""
     return sorted(name for name in {*COMPONENTS, *_REGISTERED} if name.startswith(prefix))
 
 
 def registration(name: str) -> Registration:
-    """Where ``name`` lives and the extra it needs, without importing it."""
+    """Where ``name`` (or the name it is an alias of) lives and the extra it needs, without importing it."""
+    name = canonical(name)
     if name in COMPONENTS:
         return COMPONENTS[name]
     if name in _REGISTERED:
@@ -85,7 +122,8 @@ def load(target: str, extra: str | None = None) -> Any:
 
 
 def get(name: str) -> type[Component]:
-    """The component class registered as ``name``, importing its module if it is not yet loaded."""
+    """The component class registered as ``name`` (or an alias), importing its module if it is not yet loaded."""
+    name = canonical(name)
     if name in _REGISTERED:
         return _REGISTERED[name]
     entry = registration(name)

@@ -16,6 +16,7 @@ from socialens.analyses.sentiment.baselines import (
     VaderSentiment,
 )
 from socialens.datasets.sentiment import SentimentSplit
+from socialens.errors import NotFittedError
 from tests.analyses.inputs import BAD_INPUT
 
 
@@ -75,7 +76,7 @@ def test_tfidf_bad_input_and_errors(chinese_model):
     assert chinese_model.predict_proba([]).shape == (0, 2) and chinese_model.predict([]) == []
     proba = chinese_model.predict_proba(BAD_INPUT)
     assert proba.shape == (len(BAD_INPUT), 2) and np.isfinite(proba).all()
-    with pytest.raises(ValueError, match="not fitted"):
+    with pytest.raises(NotFittedError, match=r"\[E403\].*not fitted"):
         TfidfLogisticRegression().predict(["x"])
     with pytest.raises(ValueError, match="lang"):
         TfidfLogisticRegression(lang="fr").fit(["a", "b"], [0, 1])

@@ -16,6 +16,7 @@ torch = pytest.importorskip("torch")
 from socialens import registry  # noqa: E402
 from socialens.analyses.sentiment.bigru import BiGRUSentiment  # noqa: E402
 from socialens.datasets.sentiment import SentimentSplit  # noqa: E402
+from socialens.errors import NotFittedError  # noqa: E402
 from tests.analyses.inputs import BAD_INPUT  # noqa: E402
 
 
@@ -131,5 +132,5 @@ def test_settings_round_trip_and_label_checks():
     assert type(model)(**model.get_params()).get_params() == model.get_params()
     with pytest.raises(ValueError, match=r"class indices 0\.\.1"):
         model.fit(["好", "差"], [0, 2])
-    with pytest.raises(ValueError, match="not trained yet"):
+    with pytest.raises(NotFittedError, match=r"\[E403\].*not fitted"):
         model.predict_proba(["好"])

@@ -27,15 +27,22 @@ def test_every_text_gets_a_defined_result(registry):
         if result["lang"] == "en":
             assert result["label"] in ("negative", "neutral", "positive")
             assert sum(result["probabilities"].values()) == pytest.approx(1.0, abs=1e-3)
-        else:  # mixed zh/en is Chinese (no zh model registered here); broken bytes may read as another language
-            assert result["label"] is None and result["reason"]
+        elif result["label"] is None:  # Chinese or Han text: no zh model registered (nor shipped) here
+            assert "no zh sentiment model registered or shipped" in result["reason"]
+        else:  # broken bytes may read as another language: the English model answers and says so
+            assert result["fallback"].endswith("answered by the en model") and result["model"].startswith(
+                "sentiment-en"
+            )
 
 
-def test_languages_without_a_model_say_so(registry):
+def test_languages_without_a_model_fall_back_and_say_so(registry):
     (french,) = predict_sentiment(["Le vol était en retard, service horrible"], registry_root=registry)
-    assert french["label"] is None and "no sentiment model for language 'fr'" in french["reason"]
+    assert french["lang"] == "fr" and french["label"] in ("negative", "neutral", "positive")
+    assert french["fallback"] == "no sentiment model for language 'fr'; answered by the en model"
     (forced,) = predict_sentiment(["Le vol était en retard"], lang="en", registry_root=registry)
-    assert forced["label"] is not None
+    assert forced["label"] is not None and "fallback" not in forced
+    (japanese_id,) = predict_sentiment(["服务态度很差"], langs=["ja"], registry_root=registry)  # Han text, id'd ja
+    assert japanese_id["label"] is None and "no zh sentiment model" in japanese_id["reason"]
 
 
 def test_explain_gives_attention_over_the_tokens(registry):

@@ -37,6 +37,7 @@ class Result:
 def cli_env(home: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALENS_")}
     env.update(SOCIALENS_KEY=TEST_KEY.decode(), XDG_CONFIG_HOME=str(home / "config"), HF_HUB_OFFLINE="1")
+    env.update(SOCIALENS_SHIPPED_MODELS="off")  # as in conftest: only the models a test makes itself
     env.update(extra)
     return env
 

@@ -9,8 +9,8 @@ import pytest
 
 from socialens.store import Store
 from socialens.store.results import read_results, read_user_scores
-from tests.analyses.graph.network import write_network
 from tests.cli.test_cli import run_cli
+from tests.graph.network import write_network
 
 
 @pytest.fixture

@@ -2,8 +2,11 @@
 
 A module here defines ``matches(component) -> bool``, ``example(component, tmp_path) ->
 (valid_input, empty_input)`` and ``run(component, input) -> list`` (the output in a comparable
-form: plain lists, numbers rounded). ``tests/test_conformance.py`` runs every registered
-component through the same checks with the first kind that matches it.
+form: plain lists, numbers rounded). ``matches`` tests what the component is: one of the
+protocols of ``socialens.kinds`` or a base class, never its registry name.
+``tests/test_conformance.py`` runs every registered component through the same checks with the
+first kind that matches it, in ``ORDER``: kinds told apart by a base class come before the
+protocols whose verbs they share (a click-through model has ``predict_proba`` too).
 """
 
 from __future__ import annotations
@@ -12,9 +15,21 @@ import importlib
 import pkgutil
 from types import ModuleType
 
+ORDER = (
+    "bursts",
+    "emotion",
+    "tabular",
+    "users",
+    "sequence",
+    "topics",
+    "images",
+    "streaming_detectors",
+    "graph_analysis",
+    "text_classifier",
+)
+
 
 def kinds() -> list[ModuleType]:
-    return [
-        importlib.import_module(f"{__name__}.{info.name}")
-        for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name)
-    ]
+    found = {info.name for info in pkgutil.iter_modules(__path__)}
+    assert found == set(ORDER), f"add {sorted(found - set(ORDER))} to ORDER (or drop {sorted(set(ORDER) - found)})"
+    return [importlib.import_module(f"{__name__}.{name}") for name in ORDER]

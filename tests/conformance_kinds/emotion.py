@@ -19,7 +19,10 @@ SCORE = ["happy trip", "terrible delay", "很满意", "", "😀"]
 
 
 def matches(component: Component) -> bool:
-    return component.registry_name.startswith("emotion.")
+    from socialens.analyses.emotion.bigru import BiGRUEmotion
+    from socialens.analyses.emotion.weak_labels import LexiconEmotion
+
+    return isinstance(component, BiGRUEmotion | LexiconEmotion)
 
 
 def example(component: Component, tmp_path: Path) -> tuple[Any, Any]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from socialens.analyses.graph.base import GraphAnalysis
-from socialens.analyses.graph.build import InteractionGraph
+from socialens.graph.build import InteractionGraph
+from socialens.kinds import GraphAnalysis
 
 # Two triangles joined by one edge, plus a repeated reply: communities, a bridge, weights.
 _PAIRS = [("a", "b", 2), ("b", "c", 1), ("c", "a", 1), ("d", "e", 1), ("e", "f", 1), ("f", "d", 1), ("c", "d", 1)]

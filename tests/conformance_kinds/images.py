@@ -11,10 +11,17 @@ from pathlib import Path
 from typing import Any
 
 from socialens.component import Component
+from socialens.kinds import PostScorer
+
+
+def _grouping(component: Component) -> bool:
+    from socialens.analyses.images.clusters import DuplicateClusters, VisualClusters
+
+    return isinstance(component, DuplicateClusters | VisualClusters)
 
 
 def matches(component: Component) -> bool:
-    return component.registry_name.startswith("images.")
+    return isinstance(component, PostScorer) or _grouping(component)
 
 
 def _pictures() -> list[Any]:
@@ -35,26 +42,28 @@ def _pictures() -> list[Any]:
 def example(component: Component, tmp_path: Path) -> tuple[Any, Any]:
     import numpy as np
 
+    from socialens.analyses.images.clusters import DuplicateClusters, VisualClusters
     from socialens.media.hashing import perceptual_hash
 
-    name = component.registry_name
-    if name.startswith("images.PHashClusters"):
+    if isinstance(component, DuplicateClusters):
         hashes = [perceptual_hash(p) for p in _pictures()]
         return [*hashes, hashes[0]], []
-    if name.startswith("images.VisualKMeans"):
+    if isinstance(component, VisualClusters):
         return np.random.default_rng(3).normal(size=(12, 16)).astype("float32"), np.zeros((0, 16))
     return _pictures(), []
 
 
 def run(component: Any, data: Any) -> list[Any]:
-    name = component.registry_name
-    if name.startswith(("images.PHashClusters", "images.VisualKMeans")):
+    from socialens.analyses.images.ocr import TextReader
+    from socialens.analyses.images.tagger import ImageTagger
+
+    if _grouping(component):
         return list(component.fit_predict(data))
     out = component.transform(list(data))
-    if name.startswith("images.EfficientNet"):
+    if isinstance(component, ImageTagger):
         return [[(label, round(p, 3)) for label, p in labels] for labels in out.labels] + [
             [round(float(x), 3) for x in row[:8]] for row in out.features
         ]
-    if name.startswith("images.RapidOCR"):
+    if isinstance(component, TextReader):
         return [(t.text, t.lang) for t in out]
     return [round(float(x), 3) for x in out]

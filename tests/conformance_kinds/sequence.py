@@ -12,7 +12,9 @@ HISTORIES = [["a", "b"], ["c"], ["unknown"], []]
 
 
 def matches(component: Component) -> bool:
-    return component.registry_name.startswith("sequence.")
+    from socialens.analyses.sequence.recommender import NextItemRecommender
+
+    return isinstance(component, NextItemRecommender)
 
 
 def example(component: Component, tmp_path: Path) -> tuple[Any, Any]:

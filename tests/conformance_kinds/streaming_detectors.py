@@ -14,12 +14,13 @@ from socialens.analyses.alerts.detectors import Detector
 from socialens.analyses.alerts.events import Event
 from socialens.analyses.trends.baseline import SeasonalRate
 from socialens.component import Component
+from socialens.kinds import StreamDetector
 
 START = 1_500_000_000.0
 
 
 def matches(component: Component) -> bool:
-    return isinstance(component, (Detector, SeasonalRate))
+    return isinstance(component, StreamDetector)
 
 
 def _stream() -> list[Event]:

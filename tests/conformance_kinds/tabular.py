@@ -22,18 +22,26 @@ _TEXT = _RNG.normal(size=(60, 10))
 _LEVELS = np.stack([_META[:, 0] * 2 + 1, _META[:, 1] - _TEXT[:, 0]], axis=1)
 
 
+def _click_through(component: Component) -> bool:
+    from socialens.analyses.ctr.models import LogisticCtr, NeuralCtr
+
+    return isinstance(component, NeuralCtr | LogisticCtr)
+
+
 def matches(component: Component) -> bool:
-    return component.registry_name.startswith(("ctr.", "engagement."))
+    from socialens.analyses.engagement.model import EngagementRegressor
+
+    return _click_through(component) or isinstance(component, EngagementRegressor)
 
 
 def example(component: Component, tmp_path: Path) -> tuple[Any, Any]:
-    if component.registry_name.startswith("ctr."):
+    if _click_through(component):
         return _CTR_X[:16], np.zeros((0, 3), dtype=np.int64)
     return (_META[:12], _TEXT[:12]), (np.zeros((0, 6)), np.zeros((0, 10)))
 
 
 def run(component: Any, data: Any) -> list[Any]:
-    if component.registry_name.startswith("ctr."):
+    if _click_through(component):
         scores = component.fit(_CTR_X, _CTR_Y, num_features=12).predict_proba(data)
     else:
         meta, text = data

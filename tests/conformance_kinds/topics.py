@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from socialens.component import Component
+from socialens.kinds import Embedder
 
 TEXTS = [
     *(f"the senate passed the budget bill vote {i}" for i in range(8)),
@@ -19,7 +20,12 @@ TEXTS = [
 
 
 def matches(component: Component) -> bool:
-    return component.registry_name.startswith("topics.")
+    from socialens.analyses.topics.clusterers import Clusterer
+    from socialens.analyses.topics.model import Topics
+    from socialens.analyses.topics.reducers import Reducer
+    from socialens.analyses.topics.representation import Representation
+
+    return isinstance(component, Embedder | Reducer | Clusterer | Representation | Topics)
 
 
 def _points() -> np.ndarray:
@@ -39,7 +45,6 @@ def example(component: Component, tmp_path: Path) -> tuple[Any, Any]:
 
 def run(component: Any, data: Any) -> list[Any]:
     from socialens.analyses.topics.clusterers import Clusterer
-    from socialens.analyses.topics.embedders import Embedder
     from socialens.analyses.topics.reducers import Reducer
     from socialens.analyses.topics.representation import Representation
 

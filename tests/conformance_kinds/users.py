@@ -9,9 +9,6 @@ import numpy as np
 
 from socialens.component import Component
 
-NAMES = ("suspicious.BehaviourScore.v1", "suspicious.BotClassifier.v1", "segments.KMeansSegments.v1",
-         "models.Node2Vec.v1")  # fmt: skip
-
 
 def _row(i: int, bot: bool) -> dict[str, Any]:
     level = 0.9 if bot else 0.1 + 0.02 * i
@@ -33,14 +30,20 @@ _LABELS = [int(i % 4 == 0) for i in range(16)]
 
 
 def matches(component: Component) -> bool:
-    return component.registry_name in NAMES
+    from socialens.analyses.segments.cluster import KMeansSegments
+    from socialens.analyses.suspicious.score import BehaviourScore, BotClassifier
+    from socialens.models.node2vec import Node2Vec
+
+    return isinstance(component, BehaviourScore | BotClassifier | KMeansSegments | Node2Vec)
 
 
 def example(component: Component, tmp_path: Path) -> tuple[Any, Any]:
-    name = component.registry_name
-    if name.startswith("suspicious."):
+    from socialens.analyses.segments.cluster import KMeansSegments
+    from socialens.analyses.suspicious.score import BehaviourScore, BotClassifier
+
+    if isinstance(component, BehaviourScore | BotClassifier):
         return [_row(i, bot=i == 2) for i in range(6)], []
-    if name.startswith("segments."):
+    if isinstance(component, KMeansSegments):
         rng = np.random.default_rng(0)
         X = np.vstack([rng.normal(0, 0.1, (6, 3)), rng.normal(3, 0.1, (6, 3))])
         return X, np.zeros((0, 3))
@@ -48,12 +51,14 @@ def example(component: Component, tmp_path: Path) -> tuple[Any, Any]:
 
 
 def run(component: Component, data: Any) -> list[Any]:
+    from socialens.analyses.segments.cluster import KMeansSegments
+    from socialens.analyses.suspicious.score import BehaviourScore, BotClassifier
+
     c: Any = component
-    name = component.registry_name
-    if name == "suspicious.BehaviourScore.v1":
+    if isinstance(component, BehaviourScore):
         return list(c.fit(data).score(data))
-    if name == "suspicious.BotClassifier.v1":
+    if isinstance(component, BotClassifier):
         return np.round(c.fit(_TRAIN, _LABELS).predict_proba(data), 6).tolist()
-    if name.startswith("segments."):
+    if isinstance(component, KMeansSegments):
         return list(c.fit(data).labels_.tolist())
     return np.round(c.fit(data).embeddings_, 5).tolist()

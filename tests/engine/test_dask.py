@@ -186,7 +186,7 @@ def test_a_local_cluster_runs_from_a_script_without_a_main_guard_and_dies_with_i
     workers = _descendants(waiting.pid)
     waiting.kill()
     waiting.wait(timeout=30)
-    left = _gone_within(workers, 10.0)
+    left = _gone_within(workers)
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert not left, f"Dask worker processes {left} outlived the killed script"

@@ -9,7 +9,7 @@ import pytest
 
 from socialens.ingest.batch_writer import BatchWriter, whole_groups
 from socialens.ingest.chunks import ChunkResult
-from socialens.ingest.run import FileResult
+from socialens.ingest.summary import FileResult
 from socialens.schema import Post
 from socialens.store import ROW_GROUP_ROWS, Store
 from socialens.store.arrow import records_to_table

@@ -150,10 +150,7 @@ def _corpus(tmp_path: Path) -> Path:
     More lines than one columnar chunk holds blocks of the Python path, so per-block user
     deduplication is compared too.
     """
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
-    from corpus import write_corpus
+    from socialens.datasets.tweet_corpus import write_corpus
 
     real = write_corpus(3_000, tmp_path / "real.jsonl")
     fixtures = FIXTURES / "ingest" / "twitter-v1"

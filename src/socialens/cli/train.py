@@ -41,9 +41,24 @@ def train_command(
         Path | None,
         typer.Option("--data", help="image-classifier: a folder with one sub-folder of pictures per class."),
     ] = None,
+    recipe: Annotated[
+        str | None, typer.Option(help="sentiment: quick (TF-IDF, < 1 min) or production (the shipped blend).")
+    ] = None,
+    work_dir: Annotated[
+        Path | None, typer.Option("--work-dir", help="--recipe: where stages keep their results (resumable).")
+    ] = None,
+    make_default: Annotated[
+        bool, typer.Option("--make-default", help="Make it the default even if it scores below the current one.")
+    ] = False,
     json: JsonOption = False,
 ) -> None:
-    """Train a model on its reference split, score the held-out test split, add it to the model registry."""
+    """Train a model on its reference split, score the held-out test split, add it to the model registry.
+
+    It becomes the language's default only when its test score is at least the current default's
+    (a shipped model included), or with --make-default."""
+    if recipe is not None:
+        _train_recipe(task, lang, recipe, work_dir, models_dir, limit, make_default, json)
+        return
     if task != "sentiment":
         options = {**parse_options(option), **({"data": str(data)} if data is not None else {})}
         _train_task(_ALIASES.get(task, task), lang, model, limit, epochs, models_dir, store, options, json)
@@ -53,7 +68,36 @@ def train_command(
     model = model or "bigru"
     settings = {"epochs": epochs} if epochs is not None else {}
     with console.status(f"training {model} ({lang})"):
-        card = train_sentiment(lang, model, limit=limit, settings=settings, registry_root=models_dir)
+        card = train_sentiment(
+            lang, model, limit=limit, settings=settings, registry_root=models_dir, make_default=make_default or None
+        )
+    _show_card(card, json)
+
+
+def _train_recipe(
+    task: str,
+    lang: str,
+    recipe: str,
+    work_dir: Path | None,
+    models_dir: Path | None,
+    limit: int | None,
+    make_default: bool,
+    json: bool,
+) -> None:
+    from socialens.errors import ConfigError
+
+    if task != "sentiment":
+        raise ConfigError(f"--recipe is for sentiment; {task} has no recipes yet")
+    from socialens.recipes.sentiment import train_sentiment_recipe
+
+    say = (lambda line: console.print(line, style="dim")) if not json else (lambda line: None)
+    card = train_sentiment_recipe(
+        lang, recipe, work_dir, models_dir, limit=limit, make_default=make_default or None, say=say
+    )
+    _show_card(card, json)
+
+
+def _show_card(card: dict[str, Any], json: bool) -> None:
     if json:
         emit_json(card)
         return
@@ -61,6 +105,7 @@ def train_command(
     console.print(
         f"{card['name']} v{card['version']}: accuracy {m['accuracy']:.3f}, macro-F1 {m['macro_f1']:.3f}, "
         f"ECE {m['ece']:.3f} on {m['n']:,} test texts ({card['seconds']} s)"
+        + ("; now the default" if card.get("default") else "; not the default (the current one scores higher)")
     )
 
 
@@ -125,49 +170,3 @@ def evaluate_command(
     console.print(f"{report['name']} v{report['version']} ({task}): {shown}")
     for label, scores in report.get("per_class", {}).items():
         console.print(f"  {label:10s} P {scores['precision']:.3f}  R {scores['recall']:.3f}  F1 {scores['f1']:.3f}")
-
-
-@guarded
-def models_command(
-    action: Annotated[str, typer.Argument(help="list")] = "list",
-    models_dir: ModelsDirOption = None,
-    json: JsonOption = False,
-) -> None:
-    """List the models in the registry with their test metrics."""
-    from socialens.errors import ConfigError
-    from socialens.training.model_registry import ModelRegistry
-
-    if action != "list":
-        raise ConfigError(f"unknown action {action!r}; available: list")
-    cards = ModelRegistry(models_dir).list()
-    if json:
-        emit_json([c.to_dict() for c in cards])
-        return
-    from rich.table import Table
-
-    table = Table(title="models")
-    for column in ("name", "version", "task", "lang", "architecture", "test metric", "created"):
-        table.add_column(column)
-    for c in cards:
-        table.add_row(c.name, str(c.version), c.task, c.language, c.architecture, _headline(c.metrics), c.created_at)
-    console.print(table)
-
-
-# Where each task's cards keep their headline test metric: (label, path into ``metrics``).
-_HEADLINES = (
-    ("macro-F1", ("macro_f1",)),
-    ("AUC", ("test_auc",)),
-    ("NDCG@10", ("test", "seen_excluded", "ndcg@10")),
-    ("weak micro-F1", ("weak", "micro_f1")),
-)
-
-
-def _headline(metrics: dict[str, Any]) -> str:
-    """The card's main test metric as "label value", or "" when it has none of the known ones."""
-    for label, path in _HEADLINES:
-        value: Any = metrics
-        for key in path:
-            value = value.get(key) if isinstance(value, dict) else None
-        if isinstance(value, float):
-            return f"{label} {value:.3f}"
-    return ""

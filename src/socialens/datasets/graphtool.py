@@ -60,7 +60,7 @@ class GtGraph:
 
     def to_igraph(self) -> Any:
         """The graph as an ``igraph.Graph`` (vertex and edge ids kept)."""
-        from socialens.analyses.graph.build import import_igraph
+        from socialens.graph.build import import_igraph
 
         return import_igraph().Graph(n=self.n_vertices, edges=self.edges(), directed=self.directed)
 

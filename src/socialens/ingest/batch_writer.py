@@ -13,7 +13,7 @@ from socialens.store import ROW_GROUP_ROWS, Store, UpsertCounts
 
 if TYPE_CHECKING:
     from socialens.ingest.chunks import ChunkResult
-    from socialens.ingest.run import FileResult
+    from socialens.ingest.summary import FileResult
 
 
 class BatchWriter:

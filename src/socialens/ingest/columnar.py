@@ -12,7 +12,6 @@ so the store receives the same rows in the same order and rejects stay as they w
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -20,6 +19,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from socialens.ingest.arrow_columns import Memo, flagged_rows, map_distinct, patch_rows, take_values
 from socialens.ingest.base import Importer
 from socialens.ingest.chunks import CHUNK_LINES, ChunkResult, process_lines, resident
 from socialens.ingest.edge import EdgeProcessor
@@ -53,22 +53,6 @@ _PER_LINE = 1 << 16
 # Pseudonyms by raw user id and by raw handle, per pseudonymisation settings, per process.
 NAME_KEYS = 200_000
 _NAMES: dict[tuple[object, ...], tuple[Memo, Memo]] = {}
-
-
-class Memo(dict[str, Any]):
-    """``fn(key)`` remembered for up to ``size`` keys: a hit is one dict lookup in C (where,
-    say, ``Pseudonymizer.handle`` rebuilds its message, stripped, lower-cased, on every call)."""
-
-    def __init__(self, fn: Callable[[str], Any], size: int) -> None:
-        super().__init__()
-        self.fn = fn
-        self.size = size
-
-    def __missing__(self, key: str) -> Any:
-        if len(self) >= self.size:
-            self.clear()
-        value = self[key] = self.fn(key)
-        return value
 
 
 def _names(edge: EdgeProcessor) -> tuple[Memo, Memo]:
@@ -165,7 +149,7 @@ def _columnar(
         descriptions = rows["description"]
         if edge.pseudonymizer.keep_identifiers and pc.any(pc.not_equal(descriptions, "")).as_py():
             descriptions = _fix_texts(q.in_order(q.fetch(con, q.text_sql("description"))))
-        authors = _map_distinct(rows["user_id"], _names(edge)[0].__getitem__, pa.string())
+        authors = map_distinct(rows["user_id"], _names(edge)[0].__getitem__, pa.string())
         posts.append(_posts(edge, rows, entities, authors))
         users.append(_users(edge, rows, descriptions, authors))
     blocks = _blocks(con, len(lines), posts, users, rejects)
@@ -228,42 +212,14 @@ def _fix_texts(texts: pa.Table) -> pa.Array:
     suspect = pc.fill_null(pc.match_substring_regex(texts["raw"], SUSPECT_PATTERN), False)
     needs = pc.indices_nonzero(pc.or_(texts["py"], suspect)).to_pylist()
     memo: dict[str, str] = {}
-    for text in _take(texts["raw"], needs):
+    for text in take_values(texts["raw"], needs):
         if text not in memo:
             memo[text] = scrub_contacts(normalize_text(repair_text(text)))
-    return _patch(texts["t"], needs, [memo[text] for text in _take(texts["raw"], needs)])
-
-
-def _map_distinct(column: pa.Array | pa.ChunkedArray, fn: Callable[[Any], Any], kind: pa.DataType) -> pa.Array:
-    """``fn`` over each distinct value of ``column``, spread back over its rows."""
-    encoded = pc.dictionary_encode(column)
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
-    values = [fn(v) for v in encoded.dictionary.to_pylist()]
-    return pa.array(values, kind).take(encoded.indices)
-
-
-def _patch(column: pa.Array | pa.ChunkedArray, rows: list[int], values: list[Any]) -> pa.Array:
-    """``column`` with ``values`` at ``rows`` (Python's answers where SQL flagged a row)."""
-    column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    if not rows:
-        return column
-    # for each row, its place in ``rows`` (null where it keeps SQL's value)
-    where = pc.index_in(pa.array(range(len(column)), pa.int64()), value_set=pa.array(rows, pa.int64()))
-    patches = pa.array(values, column.type).take(where)
-    return pc.if_else(pc.is_valid(where), patches, column)
-
-
-def _flagged(table: pa.Table, flag: str) -> list[int]:
-    return pc.indices_nonzero(table[flag]).to_pylist()  # type: ignore[no-any-return]
+    return patch_rows(texts["t"], needs, [memo[text] for text in take_values(texts["raw"], needs)])
 
 
 def _entity_rows(rows: pa.Table, column: str) -> set[int]:
     return set(pc.indices_nonzero(pc.greater(pc.list_value_length(rows[column]), 0)).to_pylist())
-
-
-def _take(column: pa.ChunkedArray | pa.Array, indices: list[int]) -> list[Any]:
-    return column.take(pa.array(indices, pa.int64())).to_pylist()  # type: ignore[no-any-return]
 
 
 def _posts(edge: EdgeProcessor, rows: pa.Table, entities: pa.Table, authors: pa.Array) -> pa.Table:
@@ -272,20 +228,20 @@ def _posts(edge: EdgeProcessor, rows: pa.Table, entities: pa.Table, authors: pa.
     pseudo = edge.pseudonymizer
     handles = _names(edge)[1]
     given = {name: _entity_rows(rows, f"e_{name}") for name in ("hashtags", "mentions", "urls")}
-    url_rows = sorted(given["urls"] | (set(_flagged(entities, "urls_py")) - given["urls"]))
+    url_rows = sorted(given["urls"] | (set(flagged_rows(entities, "urls_py")) - given["urls"]))
     urls = [
         found if i in given["urls"] else extract_urls(text)
         for i, found, text in zip(
-            url_rows, _take(rows["e_urls"], url_rows), _take(entities["t"], url_rows), strict=True
+            url_rows, take_values(rows["e_urls"], url_rows), take_values(entities["t"], url_rows), strict=True
         )
     ]
-    tag_rows = sorted(given["hashtags"] | (set(_flagged(entities, "hashtags_py")) - given["hashtags"]))
+    tag_rows = sorted(given["hashtags"] | (set(flagged_rows(entities, "hashtags_py")) - given["hashtags"]))
     hashtags = [
         list(dict.fromkeys(scrub_contacts(t.lstrip("#").lower()) for t in raw))
         if i in given["hashtags"]
         else extract_hashtags(bare)
         for i, raw, bare in zip(
-            tag_rows, _take(rows["e_hashtags"], tag_rows), _take(entities["bare"], tag_rows), strict=True
+            tag_rows, take_values(rows["e_hashtags"], tag_rows), take_values(entities["bare"], tag_rows), strict=True
         )
     ]
     # Mentions stay in Python: the RE2 form of MENTION_RE (text.re2) is exact but slower in
@@ -295,16 +251,19 @@ def _posts(edge: EdgeProcessor, rows: pa.Table, entities: pa.Table, authors: pa.
     mentions = [
         [h for h in map(handles.__getitem__, raw if i in given["mentions"] else extract_mentions(b)) if h]
         for i, raw, b in zip(
-            mention_rows, _take(rows["e_mentions"], mention_rows), _take(entities["bare"], mention_rows), strict=True
+            mention_rows,
+            take_values(rows["e_mentions"], mention_rows),
+            take_values(entities["bare"], mention_rows),
+            strict=True,
         )
     ]
     # Texts with a mention or an account URL: ``Pseudonymizer.text``, as in ``EdgeProcessor.post``.
     text_rows = pc.indices_nonzero(pc.match_substring_regex(entities["t"], _TEXT_HINT)).to_pylist()
     known = [
         raw if i in given["mentions"] else []
-        for i, raw in zip(text_rows, _take(rows["e_mentions"], text_rows), strict=True)
+        for i, raw in zip(text_rows, take_values(rows["e_mentions"], text_rows), strict=True)
     ]
-    texts = _take(entities["t"], text_rows)
+    texts = take_values(entities["t"], text_rows)
     pseudonymised = [pseudo.text(PLATFORM, text, names) for text, names in zip(texts, known, strict=True)]
     lang: pa.Array = pa.nulls(rows.num_rows, pa.string())
     if edge.detect_lang:
@@ -315,16 +274,16 @@ def _posts(edge: EdgeProcessor, rows: pa.Table, entities: pa.Table, authors: pa.
         "platform": pa.array([PLATFORM] * rows.num_rows, pa.string()),
         "author": authors,
         "created_at": rows["created_at"],
-        "text": _patch(entities["t"], text_rows, pseudonymised),
+        "text": patch_rows(entities["t"], text_rows, pseudonymised),
         "lang": lang,
         "title": pa.nulls(rows.num_rows, pa.string()),
         "community": pa.nulls(rows.num_rows, pa.string()),
         "reply_to": rows["reply_to"],
         "repost_of": pa.nulls(rows.num_rows, pa.string()),
         "quote_of": rows["quote_of"],
-        "hashtags": _patch(entities["hashtags"].cast(types["hashtags"]), tag_rows, hashtags),
-        "mentions": _patch(pa.array([[]] * rows.num_rows, types["mentions"]), mention_rows, mentions),
-        "urls": _urls_pseudonymised(pseudo, _patch(entities["urls"].cast(types["urls"]), url_rows, urls)),
+        "hashtags": patch_rows(entities["hashtags"].cast(types["hashtags"]), tag_rows, hashtags),
+        "mentions": patch_rows(pa.array([[]] * rows.num_rows, types["mentions"]), mention_rows, mentions),
+        "urls": _urls_pseudonymised(pseudo, patch_rows(entities["urls"].cast(types["urls"]), url_rows, urls)),
         "emoji": entities["emoji"],
         "media": _urls_pseudonymised(pseudo, rows["e_media"]),
         "like_count": rows["like_count"],
@@ -344,7 +303,7 @@ def _urls_pseudonymised(pseudo: Pseudonymizer, lists: pa.Array | pa.ChunkedArray
     lists = lists.combine_chunks() if isinstance(lists, pa.ChunkedArray) else lists
     hits = pc.match_substring_regex(pc.list_flatten(lists), HINT_RE2)
     rows = sorted(set(pc.filter(pc.list_parent_indices(lists), hits).to_pylist()))
-    return _patch(lists, rows, [[pseudo.url(u) for u in found] for found in _take(lists, rows)])
+    return patch_rows(lists, rows, [[pseudo.url(u) for u in found] for found in take_values(lists, rows)])
 
 
 def _languages(edge: EdgeProcessor, entities: pa.Table) -> pa.Array:
@@ -355,9 +314,9 @@ def _languages(edge: EdgeProcessor, entities: pa.Table) -> pa.Array:
         encoded = encoded.combine_chunks()
     keys = encoded.dictionary.to_pylist()
     langs = pa.array(list(map(_LANGS.__getitem__, keys)), pa.string()).take(encoded.indices)
-    flagged = _flagged(entities, "lang_py")
+    flagged = flagged_rows(entities, "lang_py")
     bares = entities["bare"].take(pa.array(flagged, pa.int64())).to_pylist()
-    return _patch(langs, flagged, [edge.language(bare) for bare in bares])
+    return patch_rows(langs, flagged, [edge.language(bare) for bare in bares])
 
 
 def _key_language(key: str) -> str:
@@ -374,7 +333,7 @@ def _users(edge: EdgeProcessor, rows: pa.Table, descriptions: pa.Array | pa.Chun
     columns = {
         "id": ids,
         "platform": pa.array([PLATFORM] * rows.num_rows, pa.string()),
-        "handle": _map_distinct(rows["screen_name"], _names(edge)[1].__getitem__, pa.string()),
+        "handle": map_distinct(rows["screen_name"], _names(edge)[1].__getitem__, pa.string()),
         "name": names,
         "description": descriptions,
         "created_at": rows["user_created_at"],

@@ -108,7 +108,7 @@ def train_node2vec(
     return out
 
 
-@register("models.Node2Vec.v1")
+@register("models.node2vec.v1")
 class Node2Vec(Component):
     """``fit(edges, n_nodes=None)`` with ``(src, dst, weight)`` integer-node edges; learns ``embeddings_``."""
 

@@ -24,6 +24,8 @@ class Context:
     models_dir: Path | None = None
     selection: Selection = field(default_factory=Selection)
     progress: Progress = field(default_factory=NoProgress)
+    #: ``{"sentiment/en": "NAME@VERSION"}`` from socialens.toml ``[models]``: the versions to use.
+    model_pins: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.executor is None:
@@ -34,4 +36,4 @@ class Context:
     def model_registry(self) -> Any:
         from socialens.training.model_registry import ModelRegistry
 
-        return ModelRegistry(self.models_dir)
+        return ModelRegistry(self.models_dir, pins=self.model_pins)

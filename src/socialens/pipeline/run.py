@@ -32,12 +32,14 @@ def run_tasks(
     with_prerequisites: bool = False,
     source: str = "-o",
     defaults: Mapping[str, Mapping[str, Any]] | None = None,
+    model_pins: Mapping[str, str] | None = None,
 ) -> list[TaskResult]:
     """Run ``names`` (and, with ``with_prerequisites``, what they require) over ``selection``.
 
     ``settings`` maps a task name to its settings (strings or typed values, checked against
     the task's Settings before anything runs); ``engine`` is ``local`` (default), ``process``
-    or ``dask[://HOST:PORT]``; ``defaults`` are settings from socialens.toml ``[tasks.NAME]``.
+    or ``dask[://HOST:PORT]``; ``defaults`` are settings from socialens.toml ``[tasks.NAME]``,
+    ``model_pins`` its ``[models]`` (the model versions to use).
     Returns one result per task, in run order.
     """
     from socialens.engine.base import from_spec
@@ -58,7 +60,7 @@ def run_tasks(
     )
     executor = from_spec(engine)
     try:
-        ctx = Context(store, executor, models_dir, selection, progress or NoProgress())
+        ctx = Context(store, executor, models_dir, selection, progress or NoProgress(), dict(model_pins or {}))
         return [execute(ctx, task) for task in plan.tasks]
     finally:
         executor.close()

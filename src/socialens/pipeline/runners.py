@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from socialens.engine.state import map_with
 
 if TYPE_CHECKING:
-    from socialens.analyses.graph.build import InteractionGraph
+    from socialens.graph.build import InteractionGraph
     from socialens.pipeline.context import Context
     from socialens.pipeline.task import Task, TaskResult
 
@@ -112,10 +112,16 @@ def score_posts(
 
 
 def default_models(ctx: Context, task: str) -> str:
-    """The default model of ``task`` in each language the registry has one for, as text
-    (part of a run key: training a new default makes a re-run score again)."""
+    """The default model of ``task`` in each language the registry, the pins or the shipped
+    models have one for, as text (part of a run key: a new default makes a re-run score again)."""
+    from socialens.training.shipped import shipped_cards
+
     registry = ctx.model_registry()
-    languages = sorted({card.language for card in registry.list() if card.task == task})
+    languages = sorted(
+        {card.language for card in registry.list() if card.task == task}
+        | {key.partition("/")[2] for key in registry.pins if key.partition("/")[0] == task}
+        | {card.language for card in shipped_cards() if card.task == task and card.name == f"{task}-{card.language}"}
+    )
     chosen = [registry.default(task, lang) for lang in languages]
     return ";".join(f"{lang}={card.name} v{card.version}" for lang, card in zip(languages, chosen, strict=True))
 
@@ -132,6 +138,6 @@ def score_accounts(ctx: Context, label: str, rows: Sequence[dict[str, Any]], mod
 
 def load_graph(ctx: Context, kinds: str | None) -> InteractionGraph:
     """The interaction graph of the selection (edges of the given kinds)."""
-    from socialens.analyses.graph.build import build_graph
+    from socialens.graph.build import build_graph
 
     return build_graph(ctx.store, kinds=kinds)

@@ -42,7 +42,7 @@ class Selection:
     query: str | None = None
 
     def __post_init__(self) -> None:
-        from socialens.analyses.graph.options import parse_when
+        from socialens.graph.options import parse_when
 
         for name in ("since", "until"):
             value = getattr(self, name)

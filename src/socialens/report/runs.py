@@ -28,6 +28,7 @@ class TaskRunRow:
 @dataclass(frozen=True, slots=True)
 class RunsView:
     runs: list[TaskRunRow]
+    models: dict[str, dict[str, int]]  # task -> model version -> posts it scored
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -36,6 +37,7 @@ class RunsView:
 def runs_view(store: Store, selection: Selection | None = None) -> RunsView | None:
     """Each task's latest run: what it covered, with which settings, when it finished."""
     from socialens.store.runs import read_runs
+    from socialens.store.stats import models_used
 
     rows = [
         TaskRunRow(
@@ -48,7 +50,7 @@ def runs_view(store: Store, selection: Selection | None = None) -> RunsView | No
         )
         for r in read_runs(store)
     ]
-    return RunsView(rows) if rows else None
+    return RunsView(rows, models_used(store)) if rows else None
 
 
 @report_view("coverage", runs_view, order=95)
@@ -69,6 +71,9 @@ def render_runs(view: RunsView) -> Section:
         numeric=[4],
     )
     note = '<p class="muted">Each analysis ran over the posts it names; its results cover only those.</p>'
+    if view.models:
+        models = [[task, model, n] for task, used in view.models.items() for model, n in used.items()]
+        body += "<h3>Models that produced the results</h3>" + table(["Analysis", "Model", "Posts"], models, numeric=[2])
     return Section(title="What the analyses cover", html=note + body)
 
 

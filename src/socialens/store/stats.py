@@ -24,6 +24,7 @@ def store_stats(store: Store) -> dict[str, Any]:
         "FROM ingests"
     ) or (0, 0, 0, None)
     return {
+        "models": models_used(store),
         "store": str(store.path),
         "schema_version": store.schema_version(),
         "identity_mode": store.get_meta("identity_mode"),
@@ -38,3 +39,17 @@ def store_stats(store: Store) -> dict[str, Any]:
         "records_rejected": int(ingests[2]),
         "last_ingest": ingests[3],
     }
+
+
+def models_used(store: Store) -> dict[str, dict[str, int]]:
+    """Which model versions produced the store's per-post results: ``{task: {model: posts}}``
+    (``"sentiment-en v1 (shipped)"``, a user's ``"sentiment-en-bigru v3"``); posts no model could
+    score are not counted."""
+    rows = store.con.execute(
+        "SELECT task, model, count(*) FROM post_scores WHERE model IS NOT NULL "
+        "GROUP BY task, model ORDER BY task, count(*) DESC, model"
+    ).fetchall()
+    used: dict[str, dict[str, int]] = {}
+    for task, model, count in rows:
+        used.setdefault(task, {})[model] = int(count)
+    return used

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # type checkers see the real names; at run time they load on first use
     from socialens.training.checkpoint import CheckpointError
+    from socialens.training.evaluation import macro_f1, predict
     from socialens.training.model_registry import (
         ModelCard,
         ModelCardError,
@@ -25,8 +26,6 @@ if TYPE_CHECKING:  # type checkers see the real names; at run time they load on 
         Trainer,
         TrainingError,
         TrainResult,
-        macro_f1,
-        predict,
         seed_everything,
     )
 
@@ -35,8 +34,8 @@ _EXPORTS = {
     "TrainResult": "trainer",
     "Trainer": "trainer",
     "TrainingError": "trainer",
-    "macro_f1": "trainer",
-    "predict": "trainer",
+    "macro_f1": "evaluation",
+    "predict": "evaluation",
     "seed_everything": "trainer",
     "CheckpointError": "checkpoint",
     "read_metrics": "tracking",

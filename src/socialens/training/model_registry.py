@@ -94,10 +94,21 @@ def fingerprint(rows: Iterable[Any]) -> str:
 
 
 class ModelRegistry:
-    """``ModelRegistry(root=None)``: the on-disk registry at ``root`` (default: :func:`default_models_dir`)."""
+    """``ModelRegistry(root=None, shipped=True)``: the on-disk registry at ``root`` (default:
+    :func:`default_models_dir`). With ``shipped``, a task and language with no model here falls
+    back to the model shipped in ``socialens-models`` (:mod:`socialens.training.shipped`), and a
+    name not found here is looked up among the shipped models."""
 
-    def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self,
+        root: str | os.PathLike[str] | None = None,
+        shipped: bool = True,
+        pins: Mapping[str, str] | None = None,
+    ) -> None:
         self.root = Path(root).expanduser() if root is not None else default_models_dir()
+        self.shipped = shipped
+        #: ``{"sentiment/en": "NAME@VERSION"}`` (a store's socialens.toml ``[models]``): wins over the defaults.
+        self.pins = dict(pins or {})
 
     def save(self, name: str, files_or_state: ModelFiles, card_fields: Mapping[str, Any] | None = None) -> ModelCard:
         """Store a new version of ``name`` (1 + the highest so far) and return its card."""
@@ -144,6 +155,9 @@ class ModelRegistry:
         """The folder of ``name`` at ``version`` (the latest when None)."""
         _check_name(name)
         versions = self.versions(name)
+        if not versions and (card := self._shipped_named(name, version)) is not None:
+            assert card.path is not None
+            return card.path
         if not versions:
             known = ", ".join(self.names()) or "none yet"
             raise ModelNotFoundError(
@@ -159,8 +173,20 @@ class ModelRegistry:
 
     def load_card(self, name: str, version: int | None = None) -> ModelCard:
         """The card of ``name`` at ``version`` (the latest when None)."""
+        if not self.versions(name) and (card := self._shipped_named(name, version)) is not None:
+            return card
         folder = self.path(name, version)
         return _read_card(folder)
+
+    def _shipped_named(self, name: str, version: int | None) -> ModelCard | None:
+        if not self.shipped:
+            return None
+        from socialens.training.shipped import find_shipped
+
+        card = find_shipped(name)
+        if card is not None and version is not None and version != card.version:
+            raise ModelNotFoundError(f"the shipped model {name!r} is version {card.version}, not {version}")
+        return card
 
     def load_state(self, name: str, version: int | None = None, file: str = STATE_FILE) -> Any:
         """What ``save`` stored from a state mapping (``torch.load(weights_only=True)``)."""
@@ -198,11 +224,24 @@ class ModelRegistry:
 
     def default(self, task: str, language: str) -> ModelCard:
         """The card of the default model for ``task``/``language``: the one set with
-        :meth:`set_default`, else the most recently created model for that task and language."""
+        :meth:`set_default` (a pin given to the registry wins over it), else the most recently
+        created model for that task and language, else the shipped model for them (hashes checked)."""
+        pin = self.pins.get(f"{task}/{language}")
+        if pin is not None:
+            name, _, version = pin.partition("@")
+            if version and not version.isdigit():
+                raise ConfigError(f"model pin {task}/{language} = {pin!r}: write NAME or NAME@VERSION (a number)")
+            return self.load_card(name, int(version) if version else None)
         chosen = self._read_defaults().get(f"{task}/{language}")
         if chosen is not None:
             return self.load_card(chosen["name"], chosen.get("version"))
         matching = [c for c in self.list() if c.task == task and c.language == language]
+        if not matching and self.shipped:
+            from socialens.training.shipped import shipped_default
+
+            card = shipped_default(task, language)
+            if card is not None:
+                return card
         if not matching:
             raise ModelNotFoundError(
                 f"no {task} model for language {language!r} in {self.root}; "

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import io
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import orjson
 import pytest
@@ -32,18 +32,25 @@ def alert(i: int = 0) -> Alert:
 
 
 class Server:
-    """A real HTTP server on loopback that answers 503 to the first ``failures`` requests."""
+    """A real HTTP server on loopback that answers 503 to the first ``failures`` requests.
 
-    def __init__(self, failures: int = 0, delay: float = 0.0) -> None:
+    With ``held``, every answer waits until ``release()``: a slow endpoint without a race with
+    the clock.
+    """
+
+    def __init__(self, failures: int = 0, held: bool = False) -> None:
         self.received: list[dict] = []
         self.attempts = 0
+        self.gate = threading.Event()
+        if not held:
+            self.gate.set()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 server.attempts += 1
-                time.sleep(delay)
+                server.gate.wait(timeout=60)
                 if server.attempts <= failures:
                     self.send_response(503)
                 else:
@@ -58,7 +65,11 @@ class Server:
         self.url = f"http://127.0.0.1:{self.http.server_address[1]}/hook"
         threading.Thread(target=self.http.serve_forever, daemon=True).start()
 
+    def release(self) -> None:
+        self.gate.set()
+
     def close(self) -> None:
+        self.gate.set()
         self.http.shutdown()
         self.http.server_close()
 
@@ -67,8 +78,8 @@ class Server:
 def server():
     servers: list[Server] = []
 
-    def make(**kwargs: float) -> Server:
-        servers.append(Server(**kwargs))  # type: ignore[arg-type]
+    def make(**kwargs: Any) -> Server:
+        servers.append(Server(**kwargs))
         return servers[-1]
 
     yield make
@@ -118,12 +129,13 @@ def test_webhook_gives_up_after_its_retries(server):
 
 
 def test_a_full_queue_drops_and_counts_instead_of_blocking(server):
-    endpoint = server(delay=0.5)  # slow: the first alert occupies the thread
+    endpoint = server(held=True)  # holds its answers: the first alert occupies the sender
     sink = WebhookSink(endpoint.url, queue_size=2)
     for i in range(10):
         sink.emit(alert(i))  # returns at once whatever the endpoint does
     stats = sink.stats()
     assert stats["dropped"] >= 7 and stats["dropped"] + stats["queued"] + 1 >= 10
+    endpoint.release()
     sink.close(timeout=10)
     assert sink.stats()["sent"] + sink.stats()["dropped"] == 10
 

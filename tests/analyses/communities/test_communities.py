@@ -5,12 +5,12 @@ import pytest
 
 from socialens.analyses.communities.detect import Leiden, Louvain, relabel_by_size
 from socialens.analyses.communities.report import communities_section
-from socialens.analyses.graph.build import InteractionGraph
 from socialens.errors import ConfigError
+from socialens.graph.build import InteractionGraph
 from socialens.store.results import read_results, read_user_scores
 from socialens.store.scores import write_scores
-from tests.analyses.graph.network import write_network
 from tests.conftest import run_analysis
+from tests.graph.network import write_network
 
 # Two triangles joined by one edge: the textbook two-community graph.
 PAIRS = [("a", "b"), ("b", "c"), ("c", "a"), ("d", "e"), ("e", "f"), ("f", "d"), ("c", "d")]

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from socialens.analyses.graph.build import InteractionGraph
 from socialens.analyses.influence import metrics
 from socialens.analyses.influence.ranking import InfluenceRanker
 from socialens.analyses.influence.report import influencers_section
 from socialens.errors import ConfigError
+from socialens.graph.build import InteractionGraph
 from socialens.store.results import read_user_scores
-from tests.analyses.graph.network import write_network
 from tests.conftest import run_analysis
+from tests.graph.network import write_network
 
 
 def _graph(pairs: list[tuple[str, str, int]]) -> InteractionGraph:

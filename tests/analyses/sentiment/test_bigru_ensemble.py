@@ -17,6 +17,7 @@ from socialens import registry  # noqa: E402
 from socialens.analyses.sentiment.bigru import BiGRUSentiment  # noqa: E402
 from socialens.analyses.sentiment.bigru_ensemble import BiGRUEnsembleSentiment  # noqa: E402
 from socialens.datasets.sentiment import SentimentSplit  # noqa: E402
+from socialens.errors import NotFittedError  # noqa: E402
 
 TINY = {"embed_dim": 16, "hidden": 8, "attention_dim": 8, "epochs": 2, "w2v_epochs": 1}
 
@@ -71,7 +72,7 @@ def test_from_members_refuses_nothing_or_mismatched_members(ensemble):
 
 
 def test_unfitted_ensemble_says_so():
-    with pytest.raises(ValueError, match="not trained"):
+    with pytest.raises(NotFittedError, match=r"\[E403\].*load\(directory\)"):
         BiGRUEnsembleSentiment().predict_proba(["hello"])
 
 

@@ -54,3 +54,17 @@ def test_cli_analyze_topics_json(tmp_path):
     assert done.json()["topics"] == 5 and done.json()["posts"] == 120
     bad = run_cli(tmp_path, *args, "-o", "clusterer=nope")
     assert bad.code == 2 and bad.error_lines and "clusterer" in bad.error_lines[0]
+
+
+def test_each_store_keeps_its_own_topic_model(tmp_path):
+    """A run on another store does not replace the model this store's assignments use (issue 20)."""
+    posts = tweet_posts()
+    models = tmp_path / "models"
+    with Store(tmp_path / "a.duckdb") as a, Store(tmp_path / "b.duckdb") as b:
+        a.write_records({type(posts[0]): posts})
+        b.write_records({type(posts[0]): posts[:150]})
+        first = run_analysis(a, "topics", OPTIONS, models_dir=models)
+        second = run_analysis(b, "topics", {**OPTIONS, "n_topics": "3", "sample": "150"}, models_dir=models)
+        assert first["model"] != second["model"]
+        assert len(load_fitted(models, "en", store=a).topics_) == 8  # still store a's model
+        assert len(load_fitted(models, "en", store=b).topics_) == 3

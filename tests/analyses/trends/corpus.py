@@ -6,7 +6,7 @@ from pathlib import Path
 
 import orjson
 
-from socialens.ingest.run import IngestSummary
+from socialens.ingest.summary import IngestSummary
 from socialens.store import Store
 from tests.conftest import run_ingest
 

@@ -106,7 +106,7 @@ def _decay(value: float, since: float, now: float, half_life: float) -> float:
     return value * 2.0 ** (-(now - since) / half_life) if now > since else value
 
 
-@register("alerts.NegativeSurge.v1")
+@register("alerts.negative_surge.v1")
 class NegativeSurge(Detector):
     """The share of negative posts in the window against its decayed baseline share (binomial z)."""
 
@@ -175,7 +175,7 @@ class NegativeSurge(Detector):
         self._raise(x, "negative", z, summary, numbers, negatives)
 
 
-@register("alerts.VolumeSpike.v1")
+@register("alerts.volume_spike.v1")
 class VolumeSpike(Detector):
     """Posts in the window against the volume expected for this hour and weekday (Poisson z)."""
 
@@ -232,7 +232,7 @@ class VolumeSpike(Detector):
         self._raise(x, "volume", z, summary, numbers, list(self.events_))
 
 
-@register("alerts.TermBurst.v1")
+@register("alerts.term_burst.v1")
 class TermBurst(Detector):
     """A hashtag or term far above its baseline share of posts (count-min baseline with decay)."""
 
@@ -322,7 +322,7 @@ class TermBurst(Detector):
             self.last_alert_[other] = self.now_
 
 
-@register("alerts.NewTopic.v1")
+@register("alerts.new_topic.v1")
 class NewTopic(Detector):
     """A topic id never seen before that gathers ``min_posts`` posts within the window.
 

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Self
 
-from socialens.analyses.graph.base import GraphAnalysis
-from socialens.analyses.graph.build import InteractionGraph, undirected
+from socialens.graph.base import GraphAnalysis
+from socialens.graph.build import InteractionGraph, undirected
 from socialens.registry import register
 
 
@@ -77,13 +77,13 @@ class _Communities(GraphAnalysis):
         ]
 
 
-@register("communities.Leiden.v1")
+@register("communities.leiden.v1")
 class Leiden(_Communities):
     """Leiden (igraph's C implementation): modularity at a resolution, refined until stable.
 
     ``n_iterations`` -1 repeats until an iteration changes nothing (2 is faster and close).
 
-    >>> from socialens.analyses.graph.build import InteractionGraph
+    >>> from socialens.graph.build import InteractionGraph
     >>> pairs = [("a", "b"), ("b", "c"), ("c", "a"), ("d", "e"), ("e", "f"), ("f", "d"), ("c", "d")]
     >>> edges = [(("x", s), ("x", t), "reply", 1) for s, t in pairs]
     >>> Leiden().fit(InteractionGraph.from_edges(edges)).membership_
@@ -106,7 +106,7 @@ class Leiden(_Communities):
         return list(clustering.membership)
 
 
-@register("communities.Louvain.v1")
+@register("communities.louvain.v1")
 class Louvain(_Communities):
     """Louvain (igraph's multilevel), seeded through igraph's random number generator."""
 

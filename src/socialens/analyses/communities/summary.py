@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from socialens.analyses.graph.build import InteractionGraph, undirected
+from socialens.graph.build import InteractionGraph, undirected
 
 if TYPE_CHECKING:
     from socialens.store import Store

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
-from socialens.component import Component
+from socialens.component import Component, Persistent
 from socialens.errors import TrainingError
 from socialens.registry import register
 
@@ -57,8 +57,10 @@ def _check(x: Any, y: Any | None = None) -> tuple[np.ndarray, np.ndarray | None]
     return x, labels
 
 
-class NeuralCtr(Component):
+class NeuralCtr(Component, Persistent):
     """Shared fitting and scoring of the factorisation networks; subclasses build the network."""
+
+    state_file = "model.pkl"  # the name registry folders written before ``Persistent`` use
 
     def __init__(
         self,
@@ -108,16 +110,7 @@ class NeuralCtr(Component):
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(self.seed)
             model = self.build(self.num_features_, x.shape[1] - 2 * self.history)
-        config = TrainConfig(
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            lr=self.lr,
-            weight_decay=self.weight_decay,
-            patience=self.patience,
-            seed=self.seed,
-            num_threads=self.num_threads,
-            eval_batch_size=8192,
-        )
+        config = TrainConfig.of(self, eval_batch_size=8192)
         train_collate, valid_collate = _collate(x, labels, self.history), _collate(vx, vy, self.history)
         self.training_ = Trainer(config).fit(
             model,
@@ -209,7 +202,7 @@ class DINCtr(NeuralCtr):
 
 
 @register("ctr.logistic.v1")
-class LogisticCtr(Component):
+class LogisticCtr(Component, Persistent):
     """Logistic regression on the one-hot fields. ``crosses=True`` adds crossed one-hot features
     (pairs seen in training only) for the first field (user) with every later field from
     ``cross_from`` on (genres, for the ctr fields), and for the second (item) with fields 2-4
@@ -217,6 +210,8 @@ class LogisticCtr(Component):
     With ``history`` L > 0 the rows end in L earlier items and their ratings (see
     ``socialens.analyses.ctr.history``): they become one multi-hot block per rating, each row's
     entries ``history_weight / sqrt(its earlier items)``. ``C`` is the inverse L2 strength."""
+
+    state_file = "model.pkl"  # the name registry folders written before ``Persistent`` use
 
     def __init__(
         self,
@@ -363,7 +358,7 @@ def binary_cross_entropy(logits: torch.Tensor, labels: torch.Tensor) -> torch.Te
 
 
 def _valid_auc(model: nn.Module, loader: Any) -> float:
-    from socialens.training.trainer import predict
+    from socialens.training.evaluation import predict
 
     logits, labels = predict(model, loader)
     return auc(labels.numpy(), logits.squeeze(-1).numpy())

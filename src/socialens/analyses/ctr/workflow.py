@@ -12,7 +12,6 @@ early-stopped (neural ones) on the validation part, and scored once on the test 
 from __future__ import annotations
 
 import json
-import pickle
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -30,7 +29,6 @@ HISTORY = 50
 # dimensions are 1120 x 1120 per layer; rank 64 scored as well on validation at a fraction of the cost.
 BASE_SETTINGS: dict[str, dict[str, Any]] = {"dcnv2": {"low_rank": 64}}
 _ENCODER_FILE = "encoder.json"
-_MODEL_FILE = "model.pkl"
 
 
 def make_model(model: str, settings: Mapping[str, Any] | None = None) -> Any:
@@ -94,7 +92,7 @@ def train_ctr(
     metrics = fit_and_score(component, split)
 
     def write(folder: Path) -> None:
-        (folder / _MODEL_FILE).write_bytes(pickle.dumps(component))
+        component.save(folder)
         (folder / _ENCODER_FILE).write_text(json.dumps(split.encoders()), encoding="utf-8")
 
     card = ModelRegistry(models_dir).save(
@@ -121,6 +119,7 @@ def predict_ctr(
     ``occupation``, ``genres``, ``timestamp``), from a named model or the default ctr model.
     A model trained with history reads each record's history from the bundled MovieLens
     ratings strictly before its timestamp (none for a user or item MovieLens does not know)."""
+    from socialens.registry import get
     from socialens.training.model_registry import ModelRegistry
 
     if not records:
@@ -128,9 +127,9 @@ def predict_ctr(
     registry = ModelRegistry(models_dir)
     card = registry.load_card(name) if name else registry.default(TASK, "multi")
     folder = card.path
-    if folder is None or not (folder / _MODEL_FILE).is_file():
-        raise ModelNotFoundError(f"{card.name} v{card.version} has no {_MODEL_FILE}; train it again")
-    component = pickle.loads((folder / _MODEL_FILE).read_bytes())
+    if folder is None:
+        raise ModelNotFoundError(f"{card.name} v{card.version} has no folder; train it again")
+    component = get(card.architecture).load(folder)  # type: ignore[attr-defined]
     x = encode_records(records, json.loads((folder / _ENCODER_FILE).read_text(encoding="utf-8")))
     return [round(float(p), 6) for p in component.predict_proba(x)]
 

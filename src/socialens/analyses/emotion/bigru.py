@@ -25,13 +25,14 @@ import numpy as np
 from socialens.analyses.emotion.lexicons import check_lang, load_lexicon
 from socialens.analyses.emotion.weak_labels import label_vector, mask_tokens, match_tokens
 from socialens.analyses.sentiment.bigru import BiGRUSentiment, _torch
+from socialens.component import check_is_fitted
 from socialens.models.vocab import Vocab
 from socialens.registry import register
 
 _FORMAT = "socialens.emotion.bigru_attention.v1"
 
 
-@register("emotion.BiGRU.v1")
+@register("emotion.bigru.v1")
 class BiGRUEmotion(BiGRUSentiment):
     """``fit(texts, labels=None)``: ``labels`` are multi-hot rows ``(N, K)``; None = the lexicon's weak labels.
 
@@ -180,7 +181,7 @@ class BiGRUEmotion(BiGRUSentiment):
         torch = _torch()
         from socialens.models.bigru_attention import collate_ids
 
-        self._check_fitted()
+        check_is_fitted(self, "model_")
         if not len(token_lists):
             return np.zeros((0, len(self.label_names_)), dtype=np.float32)
         ids = [self.vocab_.encode_tokens(list(t)[: self.max_len]) for t in token_lists]
@@ -201,7 +202,7 @@ class BiGRUEmotion(BiGRUSentiment):
     def save(self, directory: str | Path) -> Path:
         """Write ``settings.json``, ``vocab.json`` and ``model.pt`` (weights only) into ``directory``."""
         torch = _torch()
-        self._check_fitted()
+        check_is_fitted(self, "model_")
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         meta = {
@@ -256,7 +257,7 @@ def _bce(logits: Any, labels: Any) -> Any:
 
 def _micro_f1_at(threshold: float) -> Any:
     def metric(model: Any, loader: Any) -> float:
-        from socialens.training.trainer import predict
+        from socialens.training.evaluation import predict
 
         logits, labels = predict(model, loader)
         guess = logits.sigmoid() >= threshold

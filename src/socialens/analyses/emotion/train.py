@@ -22,7 +22,6 @@ from socialens.errors import ConfigError
 from socialens.progress import NoProgress, Progress
 
 TASK = "emotion"
-MODELS = {"bigru": "emotion.BiGRU.v1"}
 _SPLIT = (
     "Weak labels: NRC (en, nrclex==4.1.0) / DUTIR (zh, cntext==2.2.1) lexicon hits with negation, over the "
     "texts of the sentiment reference split (sentiment labels unused). Train part for training (texts "
@@ -143,11 +142,9 @@ def run(
 
 
 def _build(model: str, lang: str, settings: dict[str, Any]) -> Any:
-    from socialens.registry import get
+    from socialens.registry import get, resolve
 
-    if model not in MODELS:
-        raise ConfigError(f"unknown emotion model {model!r}; choose one of {', '.join(MODELS)}")
-    cls = get(MODELS[model])
+    cls = get(resolve(model, "emotion"))
     unknown = sorted(set(settings) - set(cls._param_names()))
     if unknown:
         raise ConfigError(f"{model} has no setting {', '.join(unknown)}; its settings: {', '.join(cls._param_names())}")

@@ -85,7 +85,7 @@ def mask_tokens(tokens: Sequence[str], match: Match) -> list[str]:
     return [t for i, t in enumerate(tokens) if i not in drop]
 
 
-@register("emotion.Lexicon.v1")
+@register("emotion.lexicon.v1")
 class LexiconEmotion(Component):
     """The lexicon as a scorer: probability 1 for each emotion with a counted hit, else 0.
 

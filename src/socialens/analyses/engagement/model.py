@@ -17,13 +17,14 @@ from typing import Any
 
 import numpy as np
 
-from socialens.component import Component
+from socialens.component import Component, Persistent
 from socialens.errors import TrainingError
 from socialens.registry import register
 
 
 @register("engagement.gbdt.v1")
-class EngagementRegressor(Component):
+class EngagementRegressor(Component, Persistent):
+    state_file = "model.pkl"  # the name registry folders written before ``Persistent`` use
     requires = ("created_at", "author", "text")
     assigns = ("engagement",)
 

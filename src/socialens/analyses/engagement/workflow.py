@@ -105,8 +105,6 @@ def train_engagement(
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Train on the reference split, save to the model registry, return the card as a dict."""
-    import pickle
-
     from socialens.training.model_registry import ModelRegistry, fingerprint
 
     data = load_engagement_data(encoder, limit, progress)
@@ -114,7 +112,7 @@ def train_engagement(
     model = fitted["model"]
     card = ModelRegistry(models_dir).save(
         f"engagement-{encoder}",
-        lambda folder: (folder / _MODEL_FILE).write_bytes(pickle.dumps(model)),
+        model.save,
         {
             "task": TASK,
             "language": "en",
@@ -131,15 +129,14 @@ def train_engagement(
 
 def load_engagement_model(name: str | None = None, models_dir: Path | None = None) -> tuple[Any, str, str]:
     """``(model, text encoder, "name vN")``: a named model, else the default engagement model."""
-    import pickle
-
+    from socialens.registry import get
     from socialens.training.model_registry import ModelRegistry
 
     registry = ModelRegistry(models_dir)
     card = registry.load_card(name) if name else registry.default(TASK, "en")
-    if card.path is None or not (card.path / _MODEL_FILE).is_file():
-        raise ModelNotFoundError(f"{card.name} v{card.version} has no {_MODEL_FILE}; train it again")
-    model = pickle.loads((card.path / _MODEL_FILE).read_bytes())
+    if card.path is None:
+        raise ModelNotFoundError(f"{card.name} v{card.version} has no folder; train it again")
+    model = get(card.architecture).load(card.path)  # type: ignore[attr-defined]
     return model, str(card.settings.get("text_encoder", "minilm")), f"{card.name} v{card.version}"
 
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from PIL import Image
 
 TASK = "images"
-MODEL = "images.EfficientNetLite0.v1"
+MODEL = "images.efficientnet_lite0.v1"
 _DEFAULTS = {
     "ocr": "true",
     "nsfw": "false",

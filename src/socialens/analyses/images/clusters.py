@@ -17,7 +17,7 @@ from socialens.component import Component
 from socialens.registry import register
 
 
-@register("images.PHashClusters.v1")
+@register("images.phash_clusters.v1")
 class DuplicateClusters(Component):
     """``DuplicateClusters(max_distance=10).fit_predict(hashes)`` -> a group id per picture, None if alone.
 
@@ -63,7 +63,7 @@ class DuplicateClusters(Component):
         return out
 
 
-@register("images.VisualKMeans.v1")
+@register("images.visual_kmeans.v1")
 class VisualClusters(Component):
     """``VisualClusters(n_clusters=None).fit_predict(features)`` -> a cluster per row (``None``: about sqrt(n/2))."""
 

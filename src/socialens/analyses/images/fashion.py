@@ -136,7 +136,7 @@ def train_network(
 def evaluate_network(network: Any, x: np.ndarray, y: np.ndarray) -> dict[str, Any]:
     from torch.utils.data import DataLoader
 
-    from socialens.training.trainer import predict
+    from socialens.training.evaluation import predict
 
     logits, labels = predict(network, DataLoader(PixelDataset(x, y), batch_size=512))
     return classification_metrics(labels.numpy(), logits.argmax(-1).numpy())

@@ -103,7 +103,7 @@ def _topics(store: Store, posts: list[tuple[str, str, str, str | None]], models_
     topics = None
     for language in ("en", "multi"):
         try:
-            topics = load_fitted(models_dir, language)
+            topics = load_fitted(models_dir, language, store=store)
             break
         except SocialensError:
             continue

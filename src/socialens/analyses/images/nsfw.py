@@ -24,7 +24,7 @@ EXPOSED = (
 )
 
 
-@register("images.NudeNet.v1")
+@register("images.nudenet.v1")
 class NsfwScorer(Component):
     """``NsfwScorer().transform(pictures) -> list[float]`` in [0, 1]."""
 

@@ -57,7 +57,7 @@ def _keep(text: str, score: float, min_score: float) -> bool:
     return len(text.replace(" ", "")) >= 2 or score >= SINGLE_CHARACTER_SCORE
 
 
-@register("images.RapidOCR.v1")
+@register("images.rapidocr.v1")
 class TextReader(Component):
     """``TextReader().read(picture) -> ImageText``; lines below ``min_score`` are dropped."""
 

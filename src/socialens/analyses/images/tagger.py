@@ -28,7 +28,7 @@ class Tags:
     features: np.ndarray
 
 
-@register("images.EfficientNetLite0.v1")
+@register("images.efficientnet_lite0.v1")
 class ImageTagger(Component):
     """``ImageTagger(top_k=5).transform(pictures) -> Tags`` (pictures: RGB PIL images of any size)."""
 

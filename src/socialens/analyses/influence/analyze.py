@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from socialens.pipeline.context import Context
 
 TASK = "influence"
-MODEL = "influence.InfluenceRanker.v1"
+MODEL = "influence.influence_ranker.v1"
 DEFAULT_KINDS = "reply,mention,repost,quote"
 
 

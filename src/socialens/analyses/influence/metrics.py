@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from socialens.analyses.graph.build import InteractionGraph, undirected
 from socialens.errors import ConfigError
+from socialens.graph.build import InteractionGraph, undirected
 
 EXACT_BETWEENNESS_NODES = 5_000
 SAMPLED_SOURCES = 500

@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Self
 
-from socialens.analyses.graph.base import GraphAnalysis
-from socialens.analyses.graph.build import InteractionGraph, UserKey
 from socialens.analyses.influence import metrics
 from socialens.errors import ConfigError
+from socialens.graph.base import GraphAnalysis
+from socialens.graph.build import InteractionGraph, UserKey
 from socialens.registry import register
 
 _ENGAGEMENT = ("likes", "reposts", "replies", "quotes")
@@ -39,11 +39,11 @@ _REPORTED = (
 )
 
 
-@register("influence.InfluenceRanker.v1")
+@register("influence.influence_ranker.v1")
 class InfluenceRanker(GraphAnalysis):
     """Influencer ranking over an :class:`InteractionGraph`.
 
-    >>> from socialens.analyses.graph.build import InteractionGraph
+    >>> from socialens.graph.build import InteractionGraph
     >>> edges = [(("x", "a"), ("x", "hub"), "reply", 2), (("x", "b"), ("x", "hub"), "mention", 1)]
     >>> ranker = InfluenceRanker().fit(InteractionGraph.from_edges(edges))
     >>> ranker.rows()[0]["user_id"], ranker.rows()[0]["rank"]

@@ -58,7 +58,7 @@ class SegmentsTask(Task):
         ctx.progress.start("reading user profiles", None)
         profiles = [p for p in read_user_details(ctx.store, "profile") if p and p["events"] > 0]
         segments, rows = segment_accounts(ctx, profiles, self.settings)
-        written = score_accounts(ctx, TASK, rows, model="segments.KMeansSegments.v1")
+        written = score_accounts(ctx, TASK, rows, model="segments.kmeans_segments.v1")
         write_results(ctx.store, RESULTS, [(str(s["segment"]), s) for s in segments])
         from socialens.analyses.adequacy import MIN_ACCOUNTS_SEGMENTS, too_few_accounts, with_caveats
 

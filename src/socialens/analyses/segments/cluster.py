@@ -67,7 +67,7 @@ def standardise(X: np.ndarray) -> np.ndarray:
     return (X - X.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
 
 
-@register("segments.KMeansSegments.v1")
+@register("segments.kmeans_segments.v1")
 class KMeansSegments(Component):
     """k-means on standardised features; ``k=None`` picks 2..``max_k`` by silhouette (on at most
     ``sample`` accounts). ``fit(X, weights)`` multiplies each standardised column by its weight,

@@ -1,9 +1,9 @@
 """``socialens analyze sentiment``: score every selected post and write the scores back.
 
-Each post is scored by its language's default model (the language identified at ingest);
-posts in languages without a model are recorded with no label, so a re-run after training
-one knows what is missing. Scores go to ``post_scores`` with ``task = 'sentiment'`` and
-``score = P(positive) - P(negative)``.
+Each post is scored by its language's default model (the language identified at ingest; a
+version pinned in socialens.toml ``[models]`` wins); a post in a language without a model is
+scored by the fallback model and says so (see ``predict.py``). Scores go to ``post_scores``
+with ``task = 'sentiment'`` and ``score = P(positive) - P(negative)``.
 """
 
 from __future__ import annotations
@@ -37,15 +37,17 @@ class SentimentScorer:
     """The per-worker recipe: models are loaded (and cached) by the worker that scores."""
 
     models_dir: Path | None = None
+    pins: tuple[tuple[str, str], ...] = ()  # socialens.toml [models]
 
-    def __call__(self) -> Path | None:
-        return self.models_dir
+    def __call__(self) -> tuple[Path | None, dict[str, str]]:
+        return self.models_dir, dict(self.pins)
 
 
-def score_batch(models_dir: Path | None, batch: PostBatch) -> list[PostScore]:
+def score_batch(state: tuple[Path | None, dict[str, str]], batch: PostBatch) -> list[PostScore]:
     from socialens.analyses.sentiment.predict import predict_sentiment
 
-    results = predict_sentiment(batch.texts, registry_root=models_dir, langs=batch.langs)
+    models_dir, pins = state
+    results = predict_sentiment(batch.texts, registry_root=models_dir, langs=batch.langs, pins=pins)
     return [PostScore(r["label"], _polarity(r["probabilities"]), r["probabilities"], r["model"]) for r in results]
 
 
@@ -72,7 +74,11 @@ class SentimentTask(Task):
         from socialens.pipeline.runners import score_posts
 
         counts, written = score_posts(
-            ctx, self, SentimentScorer(ctx.models_dir), score_batch, batch_size=self.settings.batch_size
+            ctx,
+            self,
+            SentimentScorer(ctx.models_dir, tuple(sorted(ctx.model_pins.items()))),
+            score_batch,
+            batch_size=self.settings.batch_size,
         )
         shown = ", ".join(f"{label} {n:,}" for label, n in counts["labels"].items() if label != "None")
         data: dict[str, Any] = {

@@ -17,10 +17,11 @@ import math
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from socialens.analyses.sentiment.lexicons import PolarityLexicon, load_polarity_lexicon
-from socialens.component import Component
+from socialens.component import Component, Persistent, check_is_fitted
 from socialens.errors import MissingExtraError
 from socialens.registry import register
 from socialens.text.tokenize import tokenize
@@ -58,8 +59,12 @@ def _check_lang(lang: str) -> tuple[str, ...]:
     return LABELS[lang]
 
 
-class _SentimentBaseline(Component):
-    """Shared ``predict`` (argmax of ``predict_proba``) and the fitted check."""
+class _SentimentBaseline(Component, Persistent):
+    """Shared ``predict`` (argmax of ``predict_proba``); saved by pickling (``Persistent``).
+
+    ``fit`` takes the validation texts a neural model stops early on, and ignores them: every
+    sentiment model trains through the same call.
+    """
 
     labels_: tuple[str, ...]
 
@@ -113,7 +118,13 @@ class TfidfLogisticRegression(_SentimentBaseline):
             ]
         )
 
-    def fit(self, texts: Sequence[str], labels: Sequence[int | str]) -> Self:
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[int | str],
+        valid_texts: Sequence[str] | None = None,
+        valid_labels: Sequence[int | str] | None = None,
+    ) -> Self:
         try:
             from sklearn.linear_model import LogisticRegression
         except ImportError:
@@ -134,13 +145,31 @@ class TfidfLogisticRegression(_SentimentBaseline):
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         np = _numpy()
-        if not hasattr(self, "model_"):
-            raise ValueError(f"{type(self).__name__} is not fitted; call fit(texts, labels) first")
+        check_is_fitted(self, "model_")
         out = np.zeros((len(texts), len(self.labels_)), dtype=np.float64)
         if len(texts):
             # Classes missing from the training data keep probability 0.
             out[:, self.model_.classes_] = self.model_.predict_proba(self.vectorizer_.transform(list(texts)))
         return out
+
+    def save(self, directory: str | Path, float16: bool = False) -> Path:
+        """Write the fitted model as plain files (vocabularies, weights), not a pickle."""
+        from socialens.analyses.sentiment.tfidf_files import save_tfidf
+
+        check_is_fitted(self, "model_")
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        save_tfidf(self, directory, float16=float16)
+        return directory
+
+    @classmethod
+    def load(cls, directory: str | Path) -> Self:
+        """The model ``save`` wrote, ready to predict (a folder written before, as a pickle, too)."""
+        from socialens.analyses.sentiment.tfidf_files import SETTINGS, load_tfidf
+
+        if not (Path(directory) / SETTINGS).is_file():
+            return super().load(directory)
+        return load_tfidf(cls, Path(directory))  # type: ignore[no-any-return]
 
 
 @lru_cache(maxsize=1)
@@ -167,7 +196,13 @@ class VaderSentiment(_SentimentBaseline):
     def __init__(self, threshold: float = 0.05) -> None:
         self.threshold = threshold
 
-    def fit(self, texts: Sequence[str] = (), labels: Sequence[int | str] = ()) -> Self:
+    def fit(
+        self,
+        texts: Sequence[str] = (),
+        labels: Sequence[int | str] = (),
+        valid_texts: Sequence[str] | None = None,
+        valid_labels: Sequence[int | str] | None = None,
+    ) -> Self:
         """No-op: VADER is a fixed lexicon. Accepts the shared signature."""
         return self
 
@@ -234,7 +269,13 @@ class ChineseLexiconSentiment(_SentimentBaseline):
         self.scale = scale
         self.tie_label = tie_label
 
-    def fit(self, texts: Sequence[str] = (), labels: Sequence[int | str] = ()) -> Self:
+    def fit(
+        self,
+        texts: Sequence[str] = (),
+        labels: Sequence[int | str] = (),
+        valid_texts: Sequence[str] | None = None,
+        valid_labels: Sequence[int | str] | None = None,
+    ) -> Self:
         """No-op: the lexicon is fixed. Accepts the shared signature."""
         return self
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from socialens.component import Component
+from socialens.component import Component, Persistent, check_is_fitted
 from socialens.errors import MissingExtraError
 from socialens.models.vocab import Vocab, text_tokens
 from socialens.registry import register
@@ -43,7 +43,7 @@ def _torch() -> Any:
 
 
 @register("sentiment.bigru_attention.v1")
-class BiGRUSentiment(Component):
+class BiGRUSentiment(Component, Persistent):
     """``fit(texts, labels)`` with integer labels indexing ``labels``; ``predict_proba``; ``explain``.
 
     ``labels=None`` takes the language's default names (``DEFAULT_LABELS``). Training labels
@@ -157,17 +157,7 @@ class BiGRUSentiment(Component):
     def _train_config(self) -> TrainConfig:
         from socialens.training.trainer import TrainConfig
 
-        return TrainConfig(
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            lr=self.lr,
-            weight_decay=self.weight_decay,
-            patience=self.patience,
-            seed=self.seed,
-            num_threads=self.num_threads,
-            log_dir=Path(self.log_dir) if self.log_dir else None,
-            checkpoint_dir=Path(self.checkpoint_dir) if self.checkpoint_dir else None,
-        )
+        return TrainConfig.of(self)
 
     def _tokens(self, text: str) -> list[str]:
         """The first ``max_len`` tokens; a long post is cut first, as jieba's time grows with it."""
@@ -175,10 +165,6 @@ class BiGRUSentiment(Component):
 
     def _encode(self, text: str) -> list[int]:
         return self.vocab_.encode_tokens(self._tokens(text))
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "model_"):
-            raise ValueError(f"{type(self).__name__} is not trained yet: call fit(texts, labels) or load(directory)")
 
     @staticmethod
     def _check_labels(labels: Sequence[int] | np.ndarray, n: int) -> list[Any]:
@@ -207,7 +193,7 @@ class BiGRUSentiment(Component):
         Texts are scored in batches of similar length (then put back in input order) so
         little time goes to padding; only the first ``max_len`` tokens of a text count.
         """
-        self._check_fitted()
+        check_is_fitted(self, "model_")
         return self.proba_of_tokens(self.tokenize(texts), batch_size)
 
     def tokenize(self, texts: Sequence[str]) -> list[list[str]]:
@@ -220,7 +206,7 @@ class BiGRUSentiment(Component):
         torch = _torch()
         from socialens.models.bigru_attention import collate_ids
 
-        self._check_fitted()
+        check_is_fitted(self, "model_")
         if not len(tokens):
             return np.zeros((0, len(self.label_names_)), dtype=np.float32)
         ids = [self.vocab_.encode_tokens(t) for t in tokens]
@@ -247,7 +233,7 @@ class BiGRUSentiment(Component):
         torch = _torch()
         from socialens.models.bigru_attention import collate_ids
 
-        self._check_fitted()
+        check_is_fitted(self, "model_")
         tokens = self._tokens(text)
         if not tokens:
             return []
@@ -260,7 +246,7 @@ class BiGRUSentiment(Component):
     def save(self, directory: str | Path) -> Path:
         """Write ``settings.json``, ``vocab.json`` and ``model.pt`` (weights only) into ``directory``."""
         torch = _torch()
-        self._check_fitted()
+        check_is_fitted(self, "model_")
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         meta = {

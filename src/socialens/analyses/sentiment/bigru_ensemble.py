@@ -17,14 +17,14 @@ from typing import Any
 import numpy as np
 
 from socialens.analyses.sentiment.bigru import BiGRUSentiment
-from socialens.component import Component
+from socialens.component import Component, Persistent, check_is_fitted
 from socialens.registry import register
 
 _FORMAT = "socialens.sentiment.bigru_ensemble.v1"
 
 
 @register("sentiment.bigru_ensemble.v1")
-class BiGRUEnsembleSentiment(Component):
+class BiGRUEnsembleSentiment(Component, Persistent):
     """``members`` BiGRU models with seeds ``seed, seed + 1, ...``; ``bigru`` holds the settings
     every member shares (any ``BiGRUSentiment`` setting but ``seed``).
 
@@ -76,13 +76,9 @@ class BiGRUEnsembleSentiment(Component):
         self.label_names_ = self.models_[0].label_names_
         return self
 
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "models_"):
-            raise ValueError(f"{type(self).__name__} is not trained yet: call fit(texts, labels) or load(directory)")
-
     def predict_proba(self, texts: Sequence[str], batch_size: int = 256) -> np.ndarray:
         """The members' mean class probabilities (N, C), columns in ``label_names_`` order."""
-        self._check_fitted()
+        check_is_fitted(self, "models_")
         tokens = self.models_[0].tokenize(texts)  # members cut texts alike (``from_members`` checks)
         total = self.models_[0].proba_of_tokens(tokens, batch_size)
         for model in self.models_[1:]:
@@ -94,7 +90,7 @@ class BiGRUEnsembleSentiment(Component):
 
     def explain(self, text: str) -> list[tuple[str, float]]:
         """The tokens read, each with the members' mean attention weight (they sum to 1)."""
-        self._check_fitted()
+        check_is_fitted(self, "models_")
         explained = [model.explain(text) for model in self.models_]
         if not explained[0]:
             return []
@@ -103,7 +99,7 @@ class BiGRUEnsembleSentiment(Component):
 
     def save(self, directory: str | Path) -> Path:
         """``settings.json`` plus one ``member-<i>`` folder per model (``BiGRUSentiment.save``)."""
-        self._check_fitted()
+        check_is_fitted(self, "models_")
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         meta = {"format": _FORMAT, "settings": self.get_params(), "label_names": list(self.label_names_)}

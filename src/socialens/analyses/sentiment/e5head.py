@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Self
 
 from socialens.analyses.sentiment.baselines import _label_ids, _numpy, _SentimentBaseline
+from socialens.component import check_is_fitted
 from socialens.errors import MissingExtraError
 from socialens.registry import register
 
@@ -68,7 +69,13 @@ class E5HeadSentiment(_SentimentBaseline):
             sparse = self.vectorizer_.transform(list(texts))
         return hstack([sparse, csr_matrix(dense)]).tocsr()
 
-    def fit(self, texts: Sequence[str], labels: Sequence[int | str]) -> Self:
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[int | str],
+        valid_texts: Sequence[str] | None = None,
+        valid_labels: Sequence[int | str] | None = None,
+    ) -> Self:
         try:
             from sklearn.linear_model import LogisticRegression
         except ImportError:
@@ -84,8 +91,7 @@ class E5HeadSentiment(_SentimentBaseline):
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         np = _numpy()
-        if not hasattr(self, "model_"):
-            raise ValueError(f"{type(self).__name__} is not fitted; call fit(texts, labels) first")
+        check_is_fitted(self, "model_")
         out = np.zeros((len(texts), len(self.labels_)), dtype=np.float64)
         if len(texts):
             out[:, self.model_.classes_] = self.model_.predict_proba(self._features(texts))

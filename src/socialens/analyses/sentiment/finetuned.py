@@ -15,12 +15,12 @@ from typing import Any
 import numpy as np
 
 from socialens.analyses.sentiment.finetuning import hold_out, train_config
-from socialens.component import Component
+from socialens.component import Component, Persistent
 from socialens.registry import register
 
 
 @register("sentiment.minilm_finetuned.v1")
-class FineTunedMiniLMSentiment(Component):
+class FineTunedMiniLMSentiment(Component, Persistent):
     """Fine-tuned MiniLM classifier. ``fit(texts, labels, valid_texts, valid_labels)``."""
 
     def __init__(
@@ -115,7 +115,8 @@ class FineTunedMiniLMSentiment(Component):
         return [int(i) for i in self.predict_proba(texts).argmax(axis=1)] if len(texts) else []
 
     # -- persistence --------------------------------------------------------------
-    def save(self, directory: Path) -> Path:
+    def save(self, directory: str | Path) -> Path:
+        directory = Path(directory)
         import torch
 
         directory.mkdir(parents=True, exist_ok=True)
@@ -124,7 +125,8 @@ class FineTunedMiniLMSentiment(Component):
         return directory
 
     @classmethod
-    def load(cls, directory: Path) -> FineTunedMiniLMSentiment:
+    def load(cls, directory: str | Path) -> FineTunedMiniLMSentiment:
+        directory = Path(directory)
         import torch
 
         from socialens.models.encoders.minilm import load_encoder

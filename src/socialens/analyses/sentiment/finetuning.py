@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
@@ -27,15 +26,4 @@ def train_config(component: Any, batch_size: int) -> TrainConfig:
     """The generic trainer's settings from a fine-tuning component's same-named settings."""
     from socialens.training.trainer import TrainConfig
 
-    return TrainConfig(
-        epochs=component.epochs,
-        batch_size=batch_size,
-        lr=component.lr,
-        weight_decay=component.weight_decay,
-        warmup_ratio=component.warmup_ratio,
-        patience=component.patience,
-        seed=component.seed,
-        num_threads=component.num_threads,
-        checkpoint_dir=Path(component.checkpoint_dir) if component.checkpoint_dir else None,
-        log_dir=Path(component.log_dir) if component.log_dir else None,
-    )
+    return TrainConfig.of(component, batch_size=batch_size)

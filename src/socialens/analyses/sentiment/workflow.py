@@ -7,25 +7,13 @@ macro-F1) becomes the default unless another is chosen.
 
 from __future__ import annotations
 
-import pickle
 import time
 from pathlib import Path
 from typing import Any, Literal
 
 from socialens.errors import ConfigError
-from socialens.registry import get
+from socialens.registry import get, resolve
 
-# Short names for the command line -> registry names.
-MODELS = {
-    "tfidf": "sentiment.tfidf_lr.v1",
-    "vader": "sentiment.vader.v1",
-    "lexicon": "sentiment.hownet_lexicon.v1",
-    "bigru": "sentiment.bigru_attention.v1",
-    "minilm": "sentiment.minilm_finetuned.v1",
-    "e5": "sentiment.e5_head.v1",
-    "e5-finetuned": "sentiment.e5_finetuned.v1",
-}
-_PICKLED = "component.pkl"
 _LOADED: dict[Path, Any] = {}
 
 
@@ -40,52 +28,77 @@ def train_sentiment(
     """Fit ``model`` on the training split (its first ``limit`` texts), score the test split,
     register it; returns the card as a dict with ``seconds``."""
     from socialens.datasets.sentiment import load_sentiment_split
-    from socialens.training.model_registry import ModelRegistry
 
     component = _build(model, lang, settings or {})
     split = load_sentiment_split(_lang(lang))
     started = time.perf_counter()
     texts, labels = split.train_texts[:limit], split.train_labels[:limit]
-    if hasattr(component, "save"):
-        component.fit(texts, labels, split.valid_texts, split.valid_labels)
-    else:
-        component.fit(texts, labels)
+    component.fit(texts, labels, split.valid_texts, split.valid_labels)
     seconds = time.perf_counter() - started
+    note = f" Trained on the first {limit} training texts." if limit else ""
+    card = register_sentiment(component, lang, f"sentiment-{lang}-{model}", split, registry_root, make_default, note)
+    return {**card, "seconds": round(seconds, 1)}
+
+
+def register_sentiment(
+    component: Any,
+    lang: str,
+    name: str,
+    split: Any,
+    registry_root: Path | None = None,
+    make_default: bool | None = None,
+    extra_split: str = "",
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Score ``component`` on the test split, save it as a new version of ``name``, and make it the
+    language's default when asked, or when its test macro-F1 is at least the current default's
+    (a shipped default included); returns the card as a dict with ``default`` (True when it became one)."""
+    from socialens.training.model_registry import ModelRegistry
+
     metrics = _score(component, split)
     registry = ModelRegistry(registry_root)
+    current = _current_default(registry, lang)  # before saving: the newest model would be the default
     card = registry.save(
-        f"sentiment-{lang}-{model}",
-        lambda folder: _write(component, folder),
+        name,
+        component.save,
         {
             "task": "sentiment",
             "language": lang,
             "architecture": component.registry_name,
             "data_hash": split.data_hash,
-            "split": split.procedure + (f" Trained on the first {limit} training texts." if limit else ""),
+            "split": split.procedure + extra_split,
             "labels": list(split.labels),
             "metrics": metrics,
             "settings": {k: v for k, v in component.get_params().items() if _is_json(v)},
+            "extra": {**(extra or {}), "reference": reference(lang, metrics)},
         },
     )
-    if make_default or (make_default is None and _better_than_default(registry, lang, metrics)):
+    better = current is None or float(metrics["macro_f1"]) >= float(current.metrics.get("macro_f1", -1.0))
+    default = bool(make_default or (make_default is None and better))
+    if default:
         registry.set_default("sentiment", lang, card.name, card.version)
-    return {**card.to_dict(), "seconds": round(seconds, 1)}
+    elif current is not None:  # written down, or the newest model would silently become the default
+        shipped = bool(current.extra.get("shipped"))
+        registry.set_default("sentiment", lang, current.name, None if shipped else current.version)
+    return {**card.to_dict(), "default": default}
 
 
 def load_sentiment_model(
-    name: str | None = None, lang: str = "en", version: int | None = None, registry_root: Path | None = None
+    name: str | None = None,
+    lang: str = "en",
+    version: int | None = None,
+    registry_root: Path | None = None,
+    pins: dict[str, str] | None = None,
 ) -> tuple[Any, Any]:
-    """A registered model and its card (the language's default when no name is given)."""
+    """A registered (or shipped) model and its card (the language's default, or its pinned
+    version, when no name is given)."""
     from socialens.training.model_registry import ModelRegistry
 
-    registry = ModelRegistry(registry_root)
+    registry = ModelRegistry(registry_root, pins=pins)
     card = registry.load_card(name, version) if name else registry.default("sentiment", lang)
     assert card.path is not None
     if card.path not in _LOADED:  # a registered version never changes, so it can be kept
-        if (card.path / _PICKLED).exists():
-            _LOADED[card.path] = pickle.loads((card.path / _PICKLED).read_bytes())
-        else:
-            _LOADED[card.path] = get(card.architecture).load(card.path)  # type: ignore[attr-defined]
+        _LOADED[card.path] = get(card.architecture).load(card.path)  # type: ignore[attr-defined]
     return _LOADED[card.path], card
 
 
@@ -105,6 +118,26 @@ def evaluate_sentiment(
     return {"name": card.name, "version": card.version, **_score(component, split)}
 
 
+def reference(lang: str, metrics: dict[str, Any]) -> dict[str, Any]:
+    """The card's ``extra.reference``: how ``socialens models verify`` re-scores the model (the
+    floor's metric: macro-F1 for the English tweets, accuracy for the Chinese reviews)."""
+    metric = "macro_f1" if lang == "en" else "accuracy"
+    return {"evaluator": f"{__name__}:score_reference", "metric": metric, "value": float(metrics[metric])}
+
+
+def score_reference(component: Any, card: Any) -> dict[str, Any]:
+    """Test-split metrics of ``component`` on the reference split of ``card``'s language."""
+    from socialens.datasets.sentiment import load_sentiment_split
+
+    split = load_sentiment_split(_lang(card.language))
+    if card.data_hash and card.data_hash != split.data_hash:
+        raise ConfigError(
+            f"{card.name} v{card.version} was trained on other data ({card.data_hash[:12]}) "
+            f"than this split ({split.data_hash[:12]})"
+        )
+    return _score(component, split)
+
+
 def _lang(lang: str) -> Literal["en", "zh"]:
     if lang not in ("en", "zh"):
         raise ConfigError(f"no sentiment data for language {lang!r}; available: en, zh")
@@ -112,9 +145,7 @@ def _lang(lang: str) -> Literal["en", "zh"]:
 
 
 def _build(model: str, lang: str, settings: dict[str, Any]) -> Any:
-    if model not in MODELS:
-        raise ConfigError(f"unknown sentiment model {model!r}; choose one of {', '.join(MODELS)}")
-    cls = get(MODELS[model])
+    cls = get(resolve(model, "sentiment"))
     params = cls._param_names()
     if "lang" in params:
         settings = {"lang": lang, **settings}
@@ -138,21 +169,13 @@ def _score(component: Any, split: Any) -> dict[str, Any]:
     return {**report, "test_posts_per_second": round(rate, 1)}
 
 
-def _write(component: Any, folder: Path) -> None:
-    if hasattr(component, "save"):
-        component.save(folder)
-    else:
-        (folder / _PICKLED).write_bytes(pickle.dumps(component))
-
-
-def _better_than_default(registry: Any, lang: str, metrics: dict[str, Any]) -> bool:
+def _current_default(registry: Any, lang: str) -> Any:
     from socialens.errors import ModelNotFoundError
 
     try:
-        current = registry.default("sentiment", lang)
+        return registry.default("sentiment", lang)
     except ModelNotFoundError:
-        return True
-    return float(metrics["macro_f1"]) > float(current.metrics.get("macro_f1", -1.0))
+        return None
 
 
 def _is_json(value: Any) -> bool:

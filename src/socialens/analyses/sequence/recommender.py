@@ -1,4 +1,4 @@
-"""``sequence.NextItem.v1``: a next-item (and next-action) model over users' interaction sequences.
+"""``sequence.next_item.v1``: a next-item (and next-action) model over users' interaction sequences.
 
 The architecture is a stage chosen by name (``gru4rec``, ``lstm4rec``, ``sasrec``; one file
 each under ``socialens.models``); this component owns the item and action vocabularies,
@@ -34,7 +34,7 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
 SCORE_BATCH = 256
 
 
-@register("sequence.NextItem.v1")
+@register("sequence.next_item.v1")
 class NextItemRecommender(Component):
     """Learns from users' time-ordered item sequences which item (and action) comes next.
 

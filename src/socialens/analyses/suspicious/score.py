@@ -29,7 +29,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 
 
-@register("suspicious.BehaviourScore.v1")
+@register("suspicious.behaviour_score.v1")
 class BehaviourScore(Component):
     """Weighted mean of the known features, shrunk towards 0 by ``prior`` (a weight of evidence
     every account starts with at 0), so an account known by one feature cannot outrank one
@@ -75,7 +75,7 @@ def feature_matrix(rows: Sequence[Mapping[str, Any]]) -> np.ndarray:
     return values
 
 
-@register("suspicious.BotClassifier.v1")
+@register("suspicious.bot_classifier.v1")
 class BotClassifier(Component):
     """Logistic regression on :func:`feature_matrix`, bots and humans weighted
     equally (``balanced``: bots are rare). With ``monotone`` (the default) the weight of every

@@ -21,7 +21,6 @@ The defaults were chosen by ``benchmarks/bench_topics.py`` and ``bench_topics_la
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -33,6 +32,7 @@ if TYPE_CHECKING:
 
 TASK = "topic"
 MODEL_NAME = "topics"
+STORE_KEY = "model/topics"  # store meta: the topic model version fitted for that store
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,23 +54,23 @@ def choose_language(langs: list[str | None]) -> str:
     return "en" if not known or known["en"] >= 0.8 * sum(known.values()) else "multi"
 
 
-_EMBEDDERS: dict[str, Callable[[Any, int], Any]] = {
-    "wordllama": lambda module, seed: module.WordLlamaEmbedder(),
-    "minilm": lambda module, seed: module.MiniLMEmbedder(),
-    "e5": lambda module, seed: module.E5Embedder(),
-    "tfidf": lambda module, seed: module.TfidfSvdEmbedder(seed=seed),
-}
+def build_embedder(name: str, seed: int) -> Any:
+    """The embedder a short name (``wordllama``, ``tfidf``...) stands for in the registry, seeded if it takes a seed."""
+    from socialens.registry import get, resolve
+
+    cls: Any = get(resolve(name, "topics"))
+    return cls(seed=seed) if "seed" in cls._param_names() else cls()
 
 
 def build_topics(settings: TopicsSettings, language: str) -> Any:
     """The pipeline the settings describe."""
-    from socialens.analyses.topics import clusterers, embedders, reducers
+    from socialens.analyses.topics import clusterers, reducers
     from socialens.analyses.topics.model import Topics
 
     seed = settings.seed
     kmeans = settings.clusterer == "kmeans"
     stages: dict[str, Any] = {
-        "embedder": _EMBEDDERS[settings.embedder](embedders, seed),
+        "embedder": build_embedder(settings.embedder, seed),
         "reducer": (
             reducers.PCAReducer(n_components=50 if kmeans else 5, seed=seed)
             if settings.reducer == "pca"
@@ -107,7 +107,7 @@ class TopicsTask(Task):
         labels = topics.fit_transform(posts["text"], posts["created_at"], embeddings=embeddings)
         ctx.progress.advance(len(labels))
         results.write_all(ctx.store, topics, posts, labels)
-        card = save_fitted(topics, ctx.models_dir, language, len(labels))
+        card = save_fitted(topics, ctx.models_dir, language, len(labels), store=ctx.store)
         outliers = int((labels < 0).sum())
         data = {
             "posts": len(labels),
@@ -122,11 +122,13 @@ class TopicsTask(Task):
         return self.result(data, rows=len(labels))
 
 
-def save_fitted(topics: Any, models_dir: Path | None, language: str, posts: int) -> Any:
+def save_fitted(topics: Any, models_dir: Path | None, language: str, posts: int, store: Any = None) -> Any:
+    """Register the fitted model as a new version and record it in ``store`` (meta
+    ``model/topics/<lang>``): each store keeps its own topic model. It is not made the registry's
+    default, so one store's run never replaces the model another store's streams assign with."""
     from socialens.training.model_registry import ModelRegistry
 
-    registry = ModelRegistry(models_dir)
-    card = registry.save(
+    card = ModelRegistry(models_dir).save(
         MODEL_NAME,
         topics.save,
         {
@@ -137,15 +139,24 @@ def save_fitted(topics: Any, models_dir: Path | None, language: str, posts: int)
             "metrics": {"topics": len(topics.topics_), "posts": posts},
         },
     )
-    registry.set_default("topics", language, MODEL_NAME)
+    if store is not None:
+        store.set_meta(f"{STORE_KEY}/{language}", f"{card.name}@{card.version}")
     return card
 
 
-def load_fitted(models_dir: Path | None = None, language: str = "en") -> Any:
-    """The topic model ``analyze topics`` fitted last for ``language`` (raises ModelNotFoundError)."""
+def load_fitted(models_dir: Path | None = None, language: str = "en", store: Any = None) -> Any:
+    """The topic model ``analyze topics`` fitted for ``store`` in ``language``; without a store
+    (or for a store that has none recorded), the registry's default: the one set with
+    ``set_default``, else the latest fitted. Raises ModelNotFoundError."""
     from socialens.analyses.topics.model import Topics
     from socialens.training.model_registry import ModelRegistry
 
-    card = ModelRegistry(models_dir).default("topics", language)
+    registry = ModelRegistry(models_dir)
+    recorded = store.get_meta(f"{STORE_KEY}/{language}") if store is not None else None
+    if recorded:
+        name, _, version = recorded.partition("@")
+        card = registry.load_card(name, int(version))
+    else:
+        card = registry.default("topics", language)
     assert card.path is not None
     return Topics.load(card.path)

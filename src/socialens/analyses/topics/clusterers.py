@@ -18,7 +18,7 @@ class Clusterer(Component):
         return self
 
 
-@register("topics.HDBSCAN.v1")
+@register("topics.hdbscan.v1")
 class HDBSCANClusterer(Clusterer):
     """HDBSCAN: finds the number of topics itself and leaves noise as outliers (-1).
 
@@ -59,7 +59,7 @@ class HDBSCANClusterer(Clusterer):
         return self
 
 
-@register("topics.KMeans.v1")
+@register("topics.kmeans.v1")
 class KMeansClusterer(Clusterer):
     """Mini-batch k-means: a fixed number of topics, no outliers, linear time for huge samples."""
 
@@ -94,7 +94,7 @@ def default_topic_count(n: int) -> int:
     return int(min(30, max(2, round(n**0.5 / 5))))
 
 
-@register("topics.AutoKMeans.v1")
+@register("topics.auto_kmeans.v1")
 class AutoKMeansClusterer(Clusterer):
     """k-means (Lloyd, ``n_init`` seeded starts, best inertia kept) with ``n_clusters`` chosen
     from the number of posts when left ``None`` (:func:`default_topic_count`). No outliers.

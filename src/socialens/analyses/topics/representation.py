@@ -114,7 +114,7 @@ def class_tfidf(counts: np.ndarray) -> np.ndarray:
     return tf * idf
 
 
-@register("topics.CTfidf.v1")
+@register("topics.ctfidf.v1")
 class CTfidf(Representation):
     """Class-based TF-IDF keywords; ``min_df``: a keyword appears in at least that many posts."""
 
@@ -160,7 +160,7 @@ class CTfidf(Representation):
         return [int(i) for i in best if weights[i] > 0]
 
 
-@register("topics.CoherentCTfidf.v1")
+@register("topics.coherent_ctfidf.v1")
 class CoherentCTfidf(CTfidf):
     """c-TF-IDF keywords chosen to go together: from a topic's ``candidates`` best c-TF-IDF words,
     start with the best and repeatedly add the word with the highest mean NPMI (posts where both
@@ -191,7 +191,7 @@ class CoherentCTfidf(CTfidf):
         return [pool[i] for i in chosen]
 
 
-@register("topics.DistinctCTfidf.v1")
+@register("topics.distinct_ctfidf.v1")
 class DistinctCTfidf(CoherentCTfidf):
     """:class:`CoherentCTfidf` where a word can describe at most ``max_topics_per_word`` topics:
     those where its c-TF-IDF weight is highest. Three "flight" topics then read "cancelled,

@@ -9,7 +9,7 @@ import numpy as np
 from socialens.store import Store
 
 TASK = "topic"
-MODEL = "topics.Topics.v1"
+MODEL = "topics.topics.v1"
 
 
 def centroid_map(centroids: np.ndarray) -> np.ndarray:

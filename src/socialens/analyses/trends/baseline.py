@@ -42,7 +42,7 @@ def share_score(count: int, window_posts: int, baseline_share: float) -> tuple[f
     return expected, poisson_z(count, expected)
 
 
-@register("trends.SeasonalRate.v1")
+@register("trends.seasonal_rate.v1")
 class SeasonalRate(Component):
     """Expected events per bin, by hour of day and day of week; ``update((bin_start, count))``.
 

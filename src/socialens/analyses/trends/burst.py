@@ -34,7 +34,7 @@ def _cost(r: int, d: int, p: float) -> float:
     return -(r * math.log(p) + (d - r) * math.log1p(-p))
 
 
-@register("trends.Kleinberg.v1")
+@register("trends.kleinberg.v1")
 class KleinbergBursts(Component):
     """Two-state Kleinberg bursts over ``(relevant, totals)`` count series.
 

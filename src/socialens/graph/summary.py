@@ -12,8 +12,8 @@ if TYPE_CHECKING:
 def describe_graph(ctx: Context, kind: str, top: int = 10, export: Path | None = None) -> dict[str, Any]:
     """Counts, density, reciprocity, components and the most addressed accounts; with ``export``
     the graph is also written (GEXF or GraphML) with stored influence and community as attributes."""
-    from socialens.analyses.graph.build import graph_stats
-    from socialens.analyses.graph.export import export_graph
+    from socialens.graph.build import graph_stats
+    from socialens.graph.export import export_graph
     from socialens.pipeline.runners import load_graph
     from socialens.store.results import read_user_scores
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from socialens.errors import ConfigError
 
 if TYPE_CHECKING:
-    from socialens.analyses.graph.build import InteractionGraph
+    from socialens.graph.build import InteractionGraph
     from socialens.store import Store
 
 
@@ -41,7 +41,7 @@ def number(options: Mapping[str, str], key: str, default: float) -> float:
 
 def graph_from_options(store: Store, options: Mapping[str, str]) -> InteractionGraph:
     """Build the graph that ``kind``, ``since`` and ``until`` options ask for (``-o kind=reply,mention``)."""
-    from socialens.analyses.graph.build import build_graph
+    from socialens.graph.build import build_graph
 
     return build_graph(
         store,

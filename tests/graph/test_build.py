@@ -5,11 +5,11 @@ from datetime import UTC, datetime
 import networkx as nx
 import pytest
 
-from socialens.analyses.graph.build import GRAPH_KINDS, InteractionGraph, build_graph, graph_stats, parse_kinds
-from socialens.analyses.graph.export import export_graph
 from socialens.errors import ConfigError
-from tests.analyses.graph.network import DEFAULT_EDGES, FEB, edge_map, write_network
+from socialens.graph.build import GRAPH_KINDS, InteractionGraph, build_graph, graph_stats, parse_kinds
+from socialens.graph.export import export_graph
 from tests.conftest import FIXTURES, run_ingest
+from tests.graph.network import DEFAULT_EDGES, FEB, edge_map, write_network
 
 
 def test_graph_from_the_store_has_the_expected_edges(store):

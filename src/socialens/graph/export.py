@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from socialens.analyses.graph.build import InteractionGraph
 from socialens.errors import ConfigError
+from socialens.graph.build import InteractionGraph
 
 FORMATS = {".gexf": "gexf", ".graphml": "graphml"}
 

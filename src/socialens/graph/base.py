@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Self
 
-from socialens.analyses.graph.build import InteractionGraph
 from socialens.component import Component
+from socialens.graph.build import InteractionGraph
 
 
 class GraphAnalysis(Component):
