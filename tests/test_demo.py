@@ -5,6 +5,7 @@ import sys
 
 import pytest
 
+from socialens.datasets import recorded
 from socialens.demo import DEMO_PLAN, build_demo, repair_mojibake
 from socialens.errors import MissingExtraError
 from socialens.store import Store
@@ -60,14 +61,13 @@ def test_mojibake_is_repaired_only_where_the_bytes_are_utf8():
     assert repair_mojibake("plain ascii") == "plain ascii"
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(not all(recorded.available().values()), reason="run scripts/fetch-recordings (the demo's threads)")
 def test_the_demo_adds_recorded_reddit_and_x_threads_with_every_name_pseudonymised(tmp_path):
     from itertools import islice
 
     import orjson
 
-    from socialens.datasets import recorded
-
-    assert all(recorded.available().values()), "run scripts/fetch-recordings: the demo's many-author part needs them"
     raw: set[str] = set()
     for documents in (recorded.reddit_documents, recorded.x_v1_documents, recorded.x_graphql_documents):
         for _, document in islice(documents(), 20):
