@@ -44,6 +44,7 @@ def test_a_star_is_named_as_one():
     (caveat,) = graph_caveats(star)
     assert caveat.startswith("the interaction graph is a star: 100% of its 30 ties touch one account")
     two = graph_caveats({"accounts": 50, "ties": 100, "top1_share": 0.5, "top2_share": 0.9})
+    assert "star" not in " ".join(graph_caveats({"accounts": 6, "ties": 5, "top1_share": 0.8, "top2_share": 1.0}))
     assert len(two) == 1 and "90% of its 100 ties touch two accounts" in two[0]
     assert graph_caveats({"accounts": 50, "ties": 100, "top1_share": 0.1, "top2_share": 0.2}) == []
     few = graph_caveats({"accounts": 4, "ties": 5, "top1_share": 0.4, "top2_share": 0.6})

@@ -16,8 +16,10 @@ MIN_ACCOUNTS_SEGMENTS = 30
 MIN_ACCOUNTS_SUSPICIOUS = 20
 #: Fewer distinct accounts in the interaction graph than this, and rankings and communities are noise.
 MIN_ACCOUNTS_GRAPH = 20
-#: A graph where this share of all ties touch the one or two busiest accounts is a star.
+#: A graph where this share of all ties touch the one or two busiest accounts is a star...
 STAR_SHARE = 0.8
+#: ...once it has this many ties (below, "too few accounts" says what matters).
+MIN_TIES_FOR_STAR = 10
 #: An account with fewer activity events than this is not listed among the "most bot-like": one or
 #: two posts give every behavioural signal its extreme value (a lone reply is "never reciprocated").
 MIN_EVENTS_TO_JUDGE = 5
@@ -53,7 +55,9 @@ def graph_caveats(shape: dict[str, Any]) -> list[str]:
 
 def star_hubs(shape: dict[str, Any]) -> int:
     """1 or 2 when the graph is a star around that many accounts (``STAR_SHARE`` of its ties touch
-    them), else 0."""
+    them, and there are at least ``MIN_TIES_FOR_STAR`` ties), else 0."""
+    if int(shape.get("ties", 0)) < MIN_TIES_FOR_STAR:
+        return 0
     if shape.get("top1_share", 0.0) >= STAR_SHARE:
         return 1
     return 2 if shape.get("top2_share", 0.0) >= STAR_SHARE else 0
