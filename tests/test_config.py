@@ -20,6 +20,9 @@ key_file = "keys/pseudonym.key"
 
 [ingest]
 batch_size = 500
+
+[compare]
+brands = ["@united", "Delta"]
 """
 
 
@@ -39,6 +42,7 @@ def test_every_key_is_parsed_and_typed():
     assert config.privacy.key == "secret"
     assert config.privacy.key_file == Path("keys/pseudonym.key")
     assert config.ingest.batch_size == 500
+    assert config.compare_brands == ["@united", "Delta"]
 
 
 def test_lookup_order_flag_then_env_then_local_file(tmp_path, monkeypatch):
@@ -65,6 +69,9 @@ def test_lookup_order_flag_then_env_then_local_file(tmp_path, monkeypatch):
         ("[ingest]\nbatch_size = true", ["batch_size must be int"]),
         ("store = 5", ["store must be str"]),
         ('privacy = "off"', ["[privacy] must be a table"]),
+        ('[compare]\nbrands = "@united"', ["brands must be list"]),
+        ("[compare]\nbrands = [1, 2]", ["compare.brands", "@handles or names"]),
+        ("[compare]\nbrand = []", ["[compare]", "brand"]),
     ],
 )
 def test_mistakes_are_config_errors_naming_the_file_and_key(toml, needles):

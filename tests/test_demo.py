@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from socialens.datasets import recorded
-from socialens.demo import DEMO_PLAN, build_demo, repair_mojibake
+from socialens.demo import DEMO_PLAN, DEMO_PUBLIC_ACCOUNTS, build_demo, repair_mojibake
 from socialens.errors import MissingExtraError
 from socialens.store import Store
 from tests.conftest import rows
@@ -42,11 +42,14 @@ def test_demo_builds_a_fresh_store_from_both_corpora_and_a_report(tmp_path):
         assert rows(store, "SELECT count(*) FROM ingests WHERE status = 'ok'")[0][0] == 2
     page = report_path.read_text(encoding="utf-8")
     sections = ("summary", "volume", "languages", "hashtags", "mentions", "engaged", "sentiment", "offensive")
-    analyses = ("topics", "trends", "alerts", "influencers", "communities", "segments", "suspicious")
+    analyses = ("topics", "trends", "alerts", "influencers", "communities", "segments", "suspicious", "share-of-voice")
     assert set(result.analyses) == set(DEMO_PLAN)
     for section in (*sections, *analyses):
         assert f'<section id="{section}">' in page
     assert "<svg" in page and "600" in page
+    # the brands the tweets address are public accounts: shown by name in the share of voice
+    share = page[page.index('<section id="share-of-voice">') :]
+    assert "@united" in share[: share.index("</section>")]
 
 
 def test_demo_says_what_to_install_without_the_data_extra(tmp_path, monkeypatch):
@@ -74,6 +77,8 @@ def test_the_demo_adds_recorded_reddit_and_x_threads_with_every_name_pseudonymis
             text = orjson.dumps(document).decode()
             raw |= set(re.findall(r'"(?:author|screen_name)":"([A-Za-z0-9_-]{6,})"', text))
     raw -= {"deleted", "[deleted]"}
+    # the brand accounts the demo keeps readable on purpose (as [privacy] public_accounts would)
+    raw = {name for name in raw if name.lower() not in DEMO_PUBLIC_ACCOUNTS}
     assert len(raw) > 100
     report_path = tmp_path / "demo.html"
     result = build_demo(tmp_path / "demo.duckdb", report_path, limit=20)
@@ -91,7 +96,7 @@ def test_the_demo_adds_recorded_reddit_and_x_threads_with_every_name_pseudonymis
             if value
         }
         assert stored.isdisjoint(raw)
-        assert all(value.startswith(("u_", "h_")) for value in stored)
+        assert all(value.startswith(("u_", "h_")) or value in DEMO_PUBLIC_ACCOUNTS for value in stored)
     page = report_path.read_text(encoding="utf-8")
     leaked = sorted(name for name in raw if re.search(rf"(?<![\w/])(?:u/|@){re.escape(name)}\b", page))
     assert leaked == []

@@ -74,19 +74,31 @@ class Store:
         self.models_dir = Path(models_dir) if models_dir else None
         self.db = DuckStore(path)
 
-    def ingest(self, *paths: str | Path, format: str = "auto", **importer_settings: Any) -> IngestSummary:
-        """Read export files into the store (pseudonymised with your key); bad records go to the rejects file."""
-        from socialens.ingest.run import ingest
+    def ingest(
+        self,
+        *paths: str | Path,
+        format: str = "auto",
+        media: bool | None = None,
+        media_dir: str | Path | None = None,
+        **importer_settings: Any,
+    ) -> IngestSummary:
+        """Read export files into the store (pseudonymised with your key); bad records go to the
+        rejects file. Attachments of archives (and, with ``media_dir``, of any format) are copied
+        into the store's media library without EXIF/GPS, as ``socialens ingest`` does
+        (``media=False`` skips them); ``summary.media`` says what was found."""
+        from socialens.ingest.media_files import ingest_with_media
         from socialens.privacy import Pseudonymizer, load_or_create_key
 
         privacy = self.config.privacy
         key = load_or_create_key(privacy.key_file, privacy.key)
         pseudonymizer = Pseudonymizer(key, keep_identifiers=privacy.keep_identifiers)
-        return ingest(
-            list(paths),
+        return ingest_with_media(
+            [Path(p) for p in paths],
             self.db,
             format=format,
             pseudonymizer=pseudonymizer,
+            media=media,
+            media_dir=Path(media_dir) if media_dir else None,
             importer_settings=importer_settings or None,
         )
 
@@ -122,6 +134,25 @@ class Store:
         from socialens.store.runs import read_output
 
         return Results(read_output(self.db, task_class(task).assigns[0]))
+
+    def entities(self, **filters: Any) -> Results:
+        """The entity mentions ``run("entities")`` found in the selected posts, one row per mention."""
+        from socialens.pipeline.selection import Selection
+        from socialens.store.entity_queries import read_post_entities
+        from socialens.store.selection import scoped
+
+        selection = self.select(**filters) if filters else Selection()
+        with scoped(self.db, selection):
+            return Results(read_post_entities(self.db))
+
+    def compare(self, *brands: str, unit: str | None = None, **filters: Any) -> Any:
+        """Share of voice of brands or accounts (``"@united"``, ``"Delta"``; default ``[compare] brands``)
+        over the selected posts: a ``ShareOfVoiceView`` (``.as_dict()`` for JSON). Needs ``run("entities")``."""
+        from socialens.analyses.entities.share_of_voice import compare
+
+        return compare(
+            self.db, list(brands or self.config.compare_brands), self.select(**filters), self.config.privacy, unit
+        )
 
     def select(self, **filters: Any) -> Selection:
         """A selection to pass around (e.g. to ``socialens.report.write_report``)."""

@@ -15,6 +15,8 @@ optional::
     n_topics = 30
     [models]                        # pin the model versions this store's analyses use
     "sentiment/en" = "sentiment-en-production@2"   # NAME@VERSION, or NAME (its latest), or a shipped NAME
+    [compare]
+    brands = ["@united", "@Delta", "American"]   # share of voice: `socialens compare`, the report
 """
 
 from __future__ import annotations
@@ -66,6 +68,8 @@ class Config:
     tasks: dict[str, dict[str, Any]] = field(default_factory=dict)
     # "task/lang" -> "NAME@VERSION": the model versions this store's analyses use.
     models: dict[str, str] = field(default_factory=dict)
+    # [compare] brands: accounts (@handle) and names compared by `socialens compare` and the report.
+    compare_brands: list[str] = field(default_factory=list)
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -83,7 +87,7 @@ def load_config(path: Path | None = None) -> Config:
 
 
 def parse_config(data: dict[str, Any], source: str = "config") -> Config:
-    known = {"store", "privacy", "ingest", "tasks", "models"}
+    known = {"store", "privacy", "ingest", "tasks", "models", "compare"}
     unknown = set(data) - known
     if unknown:
         raise ConfigError(f"{source}: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
@@ -115,6 +119,12 @@ def parse_config(data: dict[str, Any], source: str = "config") -> Config:
         config.ingest.batch_size = size
     config.tasks = _tasks(data.get("tasks", {}), source)
     config.models = _model_pins(data.get("models", {}), source)
+    compare = _section(data, "compare", {"brands"}, source)
+    if "brands" in compare:
+        brands = _typed(compare, "brands", list, source)
+        if not all(isinstance(b, str) for b in brands):
+            raise ConfigError(f"{source}: compare.brands must be a list of @handles or names, got {brands!r}")
+        config.compare_brands = brands
     return config
 
 

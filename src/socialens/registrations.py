@@ -60,6 +60,7 @@ COMPONENTS: dict[str, Registration] = {
     "sentiment.vader.v1": Registration(f"{_ANALYSES}.sentiment.baselines:VaderSentiment", "ml"),
     "emotion.bigru.v1": Registration(f"{_ANALYSES}.emotion.bigru:BiGRUEmotion", "ml"),
     "emotion.lexicon.v1": Registration(f"{_ANALYSES}.emotion.weak_labels:LexiconEmotion", "ml"),
+    "emotion.stacked.v1": Registration(f"{_ANALYSES}.emotion.stacked:StackedEmotion", "ml"),
     "offensive.hatesonar.v1": Registration(f"{_ANALYSES}.offensive.hatesonar:HateSonarOffensive", "ml"),
     # Behaviour, accounts, engagement.
     "ctr.dcnv2.v1": Registration(f"{_ANALYSES}.ctr.models:DCNv2Ctr", "ml"),
@@ -122,6 +123,7 @@ ALIASES: dict[str, str] = {
     "models.Node2Vec.v1": "models.node2vec.v1",
     "emotion.BiGRU.v1": "emotion.bigru.v1",
     "emotion.Lexicon.v1": "emotion.lexicon.v1",
+    "emotion.Stacked.v1": "emotion.stacked.v1",  # the shipped emotion models' cards (models/)
     "segments.KMeansSegments.v1": "segments.kmeans_segments.v1",
     "sequence.NextItem.v1": "sequence.next_item.v1",
     "suspicious.BehaviourScore.v1": "suspicious.behaviour_score.v1",

@@ -48,4 +48,6 @@ def test_models_list_shows_each_task_headline_metric():
     assert _headline({"test_auc": 0.79, "valid_auc": 0.8}) == "AUC 0.790"
     assert _headline({"test": {"seen_excluded": {"ndcg@10": 0.1051}}}) == "NDCG@10 0.105"
     assert _headline({"weak": {"micro_f1": 0.835}}) == "weak micro-F1 0.835"
+    emotion = {"reference": {"macro_f1": 0.4032}, "weak": {"micro_f1": 0.835}}
+    assert _headline(emotion) == "annotated macro-F1 0.403"  # human labels before weak ones
     assert _headline({"topics": 30}) == ""

@@ -20,9 +20,10 @@ SCORE = ["happy trip", "terrible delay", "很满意", "", "😀"]
 
 def matches(component: Component) -> bool:
     from socialens.analyses.emotion.bigru import BiGRUEmotion
+    from socialens.analyses.emotion.stacked import StackedEmotion
     from socialens.analyses.emotion.weak_labels import LexiconEmotion
 
-    return isinstance(component, BiGRUEmotion | LexiconEmotion)
+    return isinstance(component, BiGRUEmotion | LexiconEmotion | StackedEmotion)
 
 
 def example(component: Component, tmp_path: Path) -> tuple[Any, Any]:

@@ -15,7 +15,7 @@ from tests.conftest import rows
 from tests.pipeline.corpus import ingest_corpus
 
 TASKS = {name: task_class(name) for name in task_names()}
-RECORD_TABLES = {"posts", "users", "interactions", "alerts"}
+RECORD_TABLES = {"posts", "users", "interactions", "alerts", "media"}  # media: ingest's media pass
 # Settings that keep the checks quick (the default topic embedder loads a transformer).
 QUICK = {"topics": {"embedder": "tfidf", "clusterer": "kmeans", "n_topics": 2, "sample": 100}}
 NOTHING = Selection(query="zzqqxx")
@@ -49,7 +49,8 @@ def _run(store, name, **kwargs):
 def test_every_catalogued_task_is_a_task():
     assert len(TASKS) >= 12
     for name, cls in TASKS.items():
-        assert issubclass(cls, Task) and cls.name == name and cls.kind in ("post", "account", "graph", "corpus")
+        assert issubclass(cls, Task) and cls.name == name
+        assert cls.kind in ("post", "media", "account", "graph", "corpus")
         assert cls.assigns, f"{name} declares no outputs"
 
 

@@ -14,6 +14,7 @@ from socialens.cli.main import app
 from socialens.privacy import Pseudonymizer
 from socialens.privacy.scan import Identifier, scan
 from socialens.store import Store
+from socialens.store.entity_queries import replace_post_entities
 from socialens.store.results import write_alerts, write_results, write_user_scores
 from socialens.store.runs import finish_run, start_run
 from socialens.store.scores import write_scores
@@ -23,7 +24,7 @@ P = Pseudonymizer(TEST_KEY)
 V1 = FIXTURES / "ingest" / "twitter-v1"
 LENA = ("lena_k", "1339835893")  # the fixture's first author: posted, mentioned, replied to, retweeted
 MARC = ("marc_dubois", "14512337")
-TABLES = ("posts", "users", "interactions", "post_scores", "user_scores")
+TABLES = ("posts", "users", "interactions", "post_scores", "post_entities", "user_scores", "media", "media_frames")
 
 
 def _counts(store: Store) -> dict[str, int]:
@@ -45,6 +46,11 @@ def _build(path: Path) -> None:
             "model": ["test"] * len(posts),
         }
         write_scores(store, pa.table(scores))
+        handle = P.handle("twitter", LENA[0])
+        # every post names her (as `analyze entities` stores a mention: its pseudonym)
+        entities = [{"platform": p, "post_id": i, "position": 0, "entity": f"@{handle}", "key": f"@{handle}",
+                     "kind": "account"} for p, i in posts]  # fmt: skip
+        replace_post_entities(store, posts, entities)
         lena, marc = P.user("twitter", LENA[1]), P.user("twitter", MARC[1])
         write_user_scores(
             store, "influence", [{"platform": "twitter", "user_id": u, "score": 1.0} for u in (lena, marc)]
@@ -82,7 +88,9 @@ def test_forget_removes_the_account_everywhere_and_counts_agree(tmp_path: Path) 
     with Store(store_file, read_only=True) as store:
         after = _counts(store)
         # the counts agree: what it says it deleted is exactly what is gone
-        assert {t: before[t] - after[t] for t in TABLES} == report["deleted"]
+        deleted = dict(report["deleted"])
+        assert deleted.pop("media_files") == 0  # no attachments here (tests/media/test_media_privacy.py has them)
+        assert {t: before[t] - after[t] for t in TABLES} == deleted
         assert report["deleted"]["posts"] == 3  # her two posts and marc's retweet of one
         assert report["deleted"]["users"] == 1 and report["deleted"]["user_scores"] == 1
         history = store.con.execute("SELECT source, format, read FROM ingests WHERE format = 'erasure'").fetchall()

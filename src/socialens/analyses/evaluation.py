@@ -27,9 +27,12 @@ def evaluate_model(
 def evaluate_emotion(
     name: str | None = None, lang: str = "en", version: int | None = None, models_dir: Path | None = None
 ) -> dict[str, Any]:
-    """Weak-label metrics of an emotion model on the held-out texts of its language's weak corpus."""
+    """An emotion model scored on the annotated reference test part of its language (``reference``),
+    the lexicon beside it (``lexicon``), and, for models that read tokens (the BiGRU), its
+    agreement with the lexicon's weak labels on the weak corpus's held-out texts (``weak``)."""
     from socialens.analyses.emotion.evaluation import evaluate_weak
     from socialens.analyses.emotion.predict import load_emotion_model
+    from socialens.analyses.emotion.scoring import score_on_reference
     from socialens.analyses.emotion.train import load_weak_corpus
     from socialens.training.model_registry import ModelRegistry
 
@@ -39,10 +42,15 @@ def evaluate_emotion(
     else:
         model, card = load_emotion_model(lang, models_dir, name=name)
     language = card.language or lang
-    corpus = load_weak_corpus(language)
-    if card.data_hash and card.data_hash != corpus.data_hash:
-        raise ConfigError(
-            f"{card.name} v{card.version} was trained on other data ({card.data_hash[:12]}) than this "
-            f"split ({corpus.data_hash[:12]}); its card keeps the metrics measured then"
-        )
-    return {"name": card.name, "version": card.version, **evaluate_weak(model, corpus.test_texts, language)}
+    scores = score_on_reference(model, language)
+    report: dict[str, Any] = {"name": card.name, "version": card.version, "reference": scores["model"]}
+    report["lexicon"] = scores["lexicon"]
+    if hasattr(model, "predict_proba_tokens"):
+        corpus = load_weak_corpus(language)
+        if card.data_hash and card.data_hash != corpus.data_hash:
+            raise ConfigError(
+                f"{card.name} v{card.version} was trained on other data ({card.data_hash[:12]}) than this "
+                f"split ({corpus.data_hash[:12]}); its card keeps the metrics measured then"
+            )
+        report.update(evaluate_weak(model, corpus.test_texts, language))
+    return report

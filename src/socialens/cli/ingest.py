@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -17,10 +17,6 @@ from socialens.cli.common import (
     resolve_config,
     store_path,
 )
-
-if TYPE_CHECKING:
-    from socialens.privacy import Pseudonymizer
-    from socialens.store import Store
 
 # --edge: None lets ingest choose (columnar for large twitter-v1 JSON lines).
 _EDGES: dict[str, bool | None] = {"auto": None, "columnar": True, "python": False}
@@ -66,7 +62,8 @@ def ingest_command(
     json: JsonOption = False,
 ) -> None:
     """Ingest platform exports into the store (idempotent: the same file twice changes nothing)."""
-    from socialens.ingest.run import IngestInterrupted, ingest
+    from socialens.ingest.media_files import ingest_with_media
+    from socialens.ingest.run import IngestInterrupted
     from socialens.privacy import pseudonymizer_from_config
     from socialens.store import Store
 
@@ -79,64 +76,32 @@ def ingest_command(
     settings = {**_generic_settings(format, record, map, platform), **_options(option)}
     total = sum(p.stat().st_size for p in paths if p.is_file())
     try:
-        with Store(store_path(store, cfg)) as db:
-            with _progress(total, quiet=json) as advance:
-                summary = ingest(
-                    paths,
-                    db,
-                    format=format,
-                    pseudonymizer=pseudonymizer,
-                    rejects_path=rejects,
-                    batch_size=batch_size or cfg.ingest.batch_size,
-                    importer_settings=settings,
-                    progress=advance,
-                    columnar=_EDGES[edge],
-                    max_text_chars=max_text_chars or None,
-                )
-            result = summary.as_dict()
-            if media is not False:
-                result["media"] = _ingest_media(
-                    paths, db, format, pseudonymizer, media_dir, rejects, settings, media, json
-                )
+        with Store(store_path(store, cfg)) as db, _progress(total, quiet=json) as (advance, media_progress):
+            summary = ingest_with_media(
+                paths,
+                db,
+                format=format,
+                pseudonymizer=pseudonymizer,
+                media=media,
+                media_dir=media_dir,
+                rejects_path=rejects,
+                importer_settings=settings,
+                media_progress=media_progress,
+                batch_size=batch_size or cfg.ingest.batch_size,
+                progress=advance,
+                columnar=_EDGES[edge],
+                max_text_chars=max_text_chars or None,
+            )
     except IngestInterrupted as stopped:
         _report_interrupted(stopped, json)
         raise typer.Exit(130) from None
+    result = summary.as_dict()
     if json:
         emit_json(result)
     else:
         _print_summary(result)
     if summary.errors:
         raise typer.Exit(1)
-
-
-def _ingest_media(
-    paths: list[Path],
-    db: Store,
-    format: str,
-    pseudonymizer: Pseudonymizer,
-    media_dir: Path | None,
-    rejects: Path | None,
-    settings: dict[str, object],
-    media: bool | None,
-    quiet: bool,
-) -> dict[str, object]:
-    """The media pass (``socialens.ingest.media_files``), with its own progress bar."""
-    from socialens.cli.common import progress_bars
-    from socialens.ingest.media_files import ingest_media
-
-    with progress_bars(quiet=quiet) as progress:
-        found = ingest_media(
-            paths,
-            db,
-            pseudonymizer=pseudonymizer,
-            format=format,
-            media_dir=media_dir,
-            rejects_path=rejects,
-            importer_settings=settings,
-            progress=progress,
-            all_formats=bool(media),
-        )
-    return found.as_dict()
 
 
 def _generic_settings(format: str, record: str, mapping: list[str] | None, platform: str | None) -> dict[str, object]:
@@ -184,21 +149,25 @@ def _progress(total: int, quiet: bool):  # type: ignore[no-untyped-def]
 
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
+    from socialens.cli.common import _RichProgress
+    from socialens.progress import NoProgress
+
     @contextmanager
     def bar():  # type: ignore[no-untyped-def]
+        """``(advance bytes read, the media pass's stages)``, drawn by one rich display."""
         if quiet:
-            yield None
+            yield None, NoProgress()
             return
         columns = (
-            TextColumn("ingesting"),
+            TextColumn("{task.description}"),
             BarColumn(),
             DownloadColumn(),
             TransferSpeedColumn(),
             TimeRemainingColumn(),
         )
         with Progress(*columns, console=console, transient=True) as progress:
-            task = progress.add_task("ingest", total=total or None)
-            yield lambda n: progress.advance(task, n)
+            task = progress.add_task("ingesting", total=total or None)
+            yield (lambda n: progress.advance(task, n)), _RichProgress(progress)
 
     return bar()
 

@@ -61,7 +61,9 @@ def train_command(
         return
     if task != "sentiment":
         options = {**parse_options(option), **({"data": str(data)} if data is not None else {})}
-        _train_task(_ALIASES.get(task, task), lang, model, limit, epochs, models_dir, store, options, json)
+        _train_task(
+            _ALIASES.get(task, task), lang, model, limit, epochs, models_dir, store, options, json, make_default
+        )
         return
     from socialens.analyses.sentiment.workflow import train_sentiment
 
@@ -86,15 +88,36 @@ def _train_recipe(
 ) -> None:
     from socialens.errors import ConfigError
 
+    say = (lambda line: console.print(line, style="dim")) if not json else (lambda line: None)
+    if task == "emotion":
+        from socialens.recipes.emotion import train_emotion_recipe
+
+        card = train_emotion_recipe(
+            lang, recipe, work_dir, models_dir, limit=limit, make_default=make_default or None, say=say
+        )
+        _show_emotion_card(card, json)
+        return
     if task != "sentiment":
-        raise ConfigError(f"--recipe is for sentiment; {task} has no recipes yet")
+        raise ConfigError(f"--recipe is for sentiment and emotion; {task} has no recipes yet")
     from socialens.recipes.sentiment import train_sentiment_recipe
 
-    say = (lambda line: console.print(line, style="dim")) if not json else (lambda line: None)
     card = train_sentiment_recipe(
         lang, recipe, work_dir, models_dir, limit=limit, make_default=make_default or None, say=say
     )
     _show_card(card, json)
+
+
+def _show_emotion_card(card: dict[str, Any], json: bool) -> None:
+    if json:
+        emit_json(card)
+        return
+    model, lexicon = card["metrics"]["reference"], card["metrics"]["lexicon"]
+    console.print(
+        f"{card['name']} v{card['version']}: macro-F1 {model['macro_f1']:.3f} (lexicon {lexicon['macro_f1']:.3f}), "
+        f"micro-F1 {model['micro_f1']:.3f} (lexicon {lexicon['micro_f1']:.3f}) on {model['n']} annotated test "
+        f"posts; {model['labels_per_text']:.2f} emotions a post (annotator {model['annotated_labels_per_text']:.2f}); "
+        + ("now the default" if card["default"] else f"not the default: {card['default_reason']}")
+    )
 
 
 def _show_card(card: dict[str, Any], json: bool) -> None:
@@ -119,6 +142,7 @@ def _train_task(
     store: Path | None,
     options: dict[str, str],
     json: bool,
+    make_default: bool = False,
 ) -> None:
     import inspect
     from contextlib import nullcontext
@@ -127,7 +151,10 @@ def _train_task(
 
     module = task_module(task, "train", ("sentiment", "image-classifier", *available_tasks("train")))
     # Tasks with per-language models take --lang; an explicit -o lang=... still wins.
-    extra = {"lang": lang} if "lang" in inspect.signature(module.run).parameters else {}
+    parameters = inspect.signature(module.run).parameters
+    extra: dict[str, Any] = {"lang": lang} if "lang" in parameters else {}
+    if make_default and "make_default" in parameters:  # tasks that decide defaults honestly
+        extra["make_default"] = True
     path = store_path(store, resolve_config(None))
     # Tasks trained on packaged data never read the store: don't create one as a side effect.
     uses_store = getattr(module, "USES_STORE", True)
@@ -164,9 +191,16 @@ def evaluate_command(
     if json:
         emit_json(report)
         return
-    metrics = report.get("weak", report)  # emotion models are scored against weak labels
+    # emotion models: the annotated reference test part when scored there, else weak labels
+    metrics = report.get("reference", report.get("weak", report))
     headline = {k: metrics[k] for k in ("accuracy", "macro_f1", "macro_recall", "micro_f1") if k in metrics}
     shown = ", ".join(f"{k.replace('_', '-')} {v:.3f}" for k, v in headline.items() if isinstance(v, float))
     console.print(f"{report['name']} v{report['version']} ({task}): {shown}")
-    for label, scores in report.get("per_class", {}).items():
+    if "lexicon" in report:
+        lexicon = report["lexicon"]
+        console.print(
+            f"  lexicon on the same {lexicon['n']} annotated posts: macro-F1 {lexicon['macro_f1']:.3f}, "
+            f"micro-F1 {lexicon['micro_f1']:.3f}"
+        )
+    for label, scores in report.get("per_class", metrics.get("per_emotion", {})).items():
         console.print(f"  {label:10s} P {scores['precision']:.3f}  R {scores['recall']:.3f}  F1 {scores['f1']:.3f}")

@@ -15,7 +15,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
@@ -28,6 +28,9 @@ from socialens.progress import NoProgress, Progress
 from socialens.schema import Media, Post
 from socialens.store import Store
 from socialens.store.media_queries import write_media
+
+if TYPE_CHECKING:
+    from socialens.ingest.summary import IngestSummary
 
 # Formats whose files are read for attachments by default (archives carry their media files).
 ARCHIVE_FORMATS = ("twitter-archive", "mastodon")
@@ -84,6 +87,50 @@ class FileFinder:
                 if candidate.is_file() and root in candidate.resolve().parents:
                     return candidate
         return next((self._by_name[n] for n in names if n in self._by_name), None)
+
+
+def ingest_with_media(
+    paths: Sequence[Path],
+    store: Store,
+    *,
+    pseudonymizer: Pseudonymizer,
+    format: str = "auto",
+    media: bool | None = None,
+    media_dir: Path | None = None,
+    rejects_path: Path | None = None,
+    importer_settings: dict[str, Any] | None = None,
+    media_progress: Progress | None = None,
+    **ingest_options: Any,
+) -> IngestSummary:
+    """An ingest as users ask for it: the posts pass (:func:`socialens.ingest.run.ingest`, which
+    takes ``ingest_options``), then the media pass, whose summary lands in ``summary.media``.
+
+    ``media``: None reads attachments of archives (and of any format with ``media_dir``), True
+    of every format, False skips the media pass. The CLI and the Python API both call this."""
+    from socialens.ingest.run import ingest
+
+    summary = ingest(
+        paths,
+        store,
+        format=format,
+        pseudonymizer=pseudonymizer,
+        rejects_path=rejects_path,
+        importer_settings=importer_settings,
+        **ingest_options,
+    )
+    if media is not False:
+        summary.media = ingest_media(
+            [Path(p) for p in paths],
+            store,
+            pseudonymizer=pseudonymizer,
+            format=format,
+            media_dir=media_dir,
+            rejects_path=rejects_path,
+            importer_settings=importer_settings,
+            progress=media_progress,
+            all_formats=bool(media),
+        )
+    return summary
 
 
 def ingest_media(

@@ -33,6 +33,8 @@ class IngestSummary:
     files: list[FileResult]
     seconds: float
     rejects_path: str
+    #: What the media pass found (``socialens.ingest.media_files.MediaSummary``), when it ran.
+    media: Any = None
 
     def _total(self, table: str, attr: str) -> int:
         return sum(getattr(f.counts.get(table, UpsertCounts()), attr) for f in self.files)
@@ -83,4 +85,5 @@ class IngestSummary:
                 }
                 for f in self.files
             ],
+            **({"media": self.media.as_dict()} if self.media is not None else {}),
         }

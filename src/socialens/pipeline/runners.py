@@ -7,6 +7,9 @@
   model is built once per worker by the scorer's ``setup``), and writes each batch's scores in
   its own transaction. A re-run after a crash skips the posts already scored with the same
   run key (task, settings, models).
+* :func:`analyse_media` is the same loop over attachments (``analyze images``): batches of the
+  selected posts' stored media not yet analysed with the run key, mapped over the executor
+  (models built once per worker), each batch's frames written in its own transaction.
 * :func:`score_accounts` writes account-level results; :func:`load_graph` gives graph-level
   tasks the interaction graph of the selection.
 """
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from socialens.engine.state import map_with
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
     from socialens.graph.build import InteractionGraph
     from socialens.pipeline.context import Context
     from socialens.pipeline.task import Task, TaskResult
+    from socialens.schema import Media
 
 
 def execute(ctx: Context, task: Task) -> TaskResult:
@@ -56,18 +60,36 @@ class PostScore:
     score: float | None
     probabilities: dict[str, float]
     model: str | None
+    #: Rows a task keeps beside the score (e.g. one per entity mention), written by its ``write_details``.
+    details: tuple[dict[str, Any], ...] = ()
 
 
 #: ``score(state, batch) -> one PostScore per text``; ``state`` is what the scorer's setup built.
 ScoreFunction = Callable[[Any, PostBatch], list[PostScore]]
+#: ``write_details(store, platforms, post_ids, run_key, scores)``: a batch's detail rows, before its scores.
+DetailsWriter = Callable[[Any, list[str], list[str], str, list[PostScore]], int]
 
 
 def score_posts(
-    ctx: Context, task: Task, setup: Callable[[], Any], score: ScoreFunction, batch_size: int = 2_000
+    ctx: Context,
+    task: Task,
+    setup: Callable[[], Any],
+    score: ScoreFunction,
+    batch_size: int = 2_000,
+    write_details: DetailsWriter | None = None,
+    source: str = "post",
+    output: str | None = None,
 ) -> tuple[dict[str, Any], int]:
     """Score every selected post not yet scored with this run key. Returns the label counts over
     the whole selection (``scored``: posts with a label; ``labels``: per label, ``"None"`` for
-    posts no model could read) and how many posts this call wrote."""
+    posts no model could read) and how many posts this call wrote.
+
+    ``write_details`` keeps each batch's :attr:`PostScore.details` first: a crash between the two
+    leaves posts unscored, so a re-run writes their details again.
+
+
+    ``source="image_text"`` scores the text read in the posts' pictures instead of their own
+    text, written under ``output`` (e.g. ``sentiment.image_text``), never mixed with the posts' scores."""
     import orjson
     import pyarrow as pa
 
@@ -75,9 +97,10 @@ def score_posts(
     from socialens.store.scores import write_scores
 
     run_key = task.run_key(ctx)
-    todo = count_unscored(ctx.store, task.name, run_key)
-    ctx.progress.start(f"scoring {task.name}", todo)
-    batches = iter_unscored(ctx.store, task.name, run_key, ("text", "lang"), batch_size)
+    name = output or task.name
+    todo = count_unscored(ctx.store, name, run_key, source)
+    ctx.progress.start(f"scoring {name}", todo)
+    batches = iter_unscored(ctx.store, name, run_key, ("text", "lang"), batch_size, source)
     keyed: list[tuple[list[str], list[str]]] = []
 
     def work() -> Any:
@@ -89,11 +112,13 @@ def score_posts(
     written = 0
     for scores in map_with(ctx.executor, setup, score, work()):
         platforms, ids = keyed.pop(0)
+        if write_details is not None:
+            write_details(ctx.store, platforms, ids, run_key, scores)
         table = pa.table(
             {
                 "platform": platforms,
                 "post_id": ids,
-                "task": [task.name] * len(scores),
+                "task": [name] * len(scores),
                 "label": [s.label for s in scores],
                 "score": [s.score for s in scores],
                 "probabilities": [orjson.dumps(s.probabilities).decode() for s in scores],
@@ -103,12 +128,65 @@ def score_posts(
         )
         written += write_scores(ctx.store, table)
         ctx.progress.advance(len(scores))
-    labels = label_counts_in_run(ctx.store, task.name, run_key)
+    labels = label_counts_in_run(ctx.store, name, run_key)
     counts = {
         "scored": sum(n for label, n in labels.items() if label),
         "labels": {str(k): v for k, v in labels.items()},
     }
     return counts, written
+
+
+@dataclass(frozen=True, slots=True)
+class MediaBatch:
+    """What a media analyser sees: attachments and the absolute paths of their clean copies (no store)."""
+
+    media: list[Media]
+    paths: list[str]
+
+
+@dataclass(slots=True)
+class AnalysedMedia:
+    """Frame rows (``media_frames`` columns, OCR text not yet scrubbed) and the media that could not be read."""
+
+    media_ids: list[str]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
+
+
+#: ``analyse(state, batch) -> AnalysedMedia`` (e.g. ``socialens.analyses.images.frames.analyse_batch``).
+MediaFunction = Callable[[Any, MediaBatch], AnalysedMedia]
+
+
+def analyse_media(
+    ctx: Context,
+    run_key: str,
+    setup: Callable[[], Any],
+    analyse: MediaFunction,
+    clean: Callable[[dict[str, Any]], dict[str, Any]],
+    batch_size: int = 16,
+) -> tuple[int, int, list[dict[str, Any]]]:
+    """Analyse every stored attachment of the selected posts not analysed with ``run_key``.
+    ``clean`` runs in this process on each frame row before it is written (OCR text scrubbed
+    and pseudonymised). Returns media analysed, frames written, and the media that failed."""
+    from socialens.media.library import MediaLibrary
+    from socialens.store.media_queries import count_unanalysed_media, iter_unanalysed_media, replace_frames
+
+    library = MediaLibrary.beside(ctx.store.path)
+    ctx.progress.start("analysing pictures", count_unanalysed_media(ctx.store, run_key))
+    batches = (
+        MediaBatch(chunk, [str(library.resolve(m.path or "")) for m in chunk])
+        for chunk in iter_unanalysed_media(ctx.store, run_key, batch_size)
+    )
+    media = frames = 0
+    failed: list[dict[str, Any]] = []
+    for done in map_with(ctx.executor, setup, analyse, batches):
+        rows = [{**clean(row), "run_key": run_key} for row in done.rows]
+        unreadable = {f["media"] for f in done.failed}  # their earlier frames, if any, stay
+        frames += replace_frames(ctx.store, [i for i in done.media_ids if i not in unreadable], rows)
+        media += len(done.media_ids) - len(done.failed)
+        failed += done.failed
+        ctx.progress.advance(len(done.media_ids))
+    return media, frames, failed
 
 
 def default_models(ctx: Context, task: str) -> str:

@@ -1,7 +1,7 @@
 """The task contract: one registered :class:`Task` per analysis.
 
-A task names itself (``"sentiment"``), says what kind of thing it looks at (``post``,
-``account``, ``graph`` or the whole ``corpus``), carries typed :attr:`Task.Settings` (a frozen
+A task names itself (``"sentiment"``), says what kind of thing it looks at (``post``, the
+posts' ``media``, ``account``, ``graph`` or the whole ``corpus``), carries typed :attr:`Task.Settings` (a frozen
 dataclass parsed by :mod:`socialens.pipeline.settings`), and declares what it reads and writes:
 
 * ``requires``: outputs that must exist before it runs (in the store, or produced earlier in
@@ -28,7 +28,7 @@ from socialens.pipeline.settings import parse_settings, settings_dict
 if TYPE_CHECKING:
     from socialens.pipeline.context import Context
 
-Kind = Literal["post", "account", "graph", "corpus"]
+Kind = Literal["post", "media", "account", "graph", "corpus"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,13 @@
 """Erasure: forget accounts, by raw handle, raw id or pseudonym.
 
-What goes: the account's posts and reposts of them (their content), its interactions in both
-directions (likes, replies, reposts, quotes, mentions and follows, by and of it), its post
-and user scores, its user row, its lines in the rejects file. What is redacted, not
+What goes: the account's posts and reposts of them (their content), their attachments
+(``media`` rows, what image analysis found in them, and the store's copies of the files, unless
+another post still uses the same file), its interactions in both directions (likes, replies,
+reposts, quotes, mentions and follows, by and of it), its post and user scores, its user row,
+its lines in the rejects file. What is redacted, not
 recomputed: its handle in other posts' mention lists (removed), its pseudonym (or readable
-handle) in other posts' text, titles, URLs and media, other posts' links to its deleted
+handle) in other posts' text, titles, URLs, media URLs, alt text and text read in their pictures,
+other posts' links to its deleted
 posts (emptied), and every analysis result and alert that names it or its posts (the name
 replaced by ``[forgotten]``). Figures those analyses computed with the account (influence,
 communities, trends) keep their values until the analyses run again.
@@ -90,21 +93,39 @@ def forget(store: Store, names: list[str], pseudo: Pseudonymizer, rejects: Path 
         con.register("_forget_users", q.pairs_table(found_ids, "id"))
         con.register("_forget_handles", q.pairs_table(found_handles, "handle"))
         try:
+            media_paths = q.forgotten_media_paths(store)
             result.deleted = q.delete_accounts(store)
+            files = q.unreferenced_paths(store, media_paths)
             posts = set(q.forgotten_post_ids(store))
             result.redacted = {"links": q.unlink_posts(store), "posts": q.redact_posts(store, found_handles, tokens)}
             result.redacted.update(q.redact_results(store, tokens | posts))
         finally:
             con.unregister("_forget_users")
             con.unregister("_forget_handles")
-        result.seconds = time.perf_counter() - started
         store.log_ingest(_history_entry(result))
+    result.deleted["media_files"] = remove_media_files(store, files)
+    result.seconds = time.perf_counter() - started
     if rejects is not None and rejects.exists():
         # Rejects are masked now, but files written by older versions (or with --keep-identifiers)
         # hold raw excerpts: the names as given are looked for too.
         raw = {n.strip().lstrip("@").partition(":")[2] if ":" in n and not n.startswith("did:") else n for n in names}
         result.rejects_removed = remove_reject_lines(rejects, tokens | {r.strip().lstrip("@") for r in raw})
     return result
+
+
+def remove_media_files(store: Store, relative_paths: list[str]) -> int:
+    """Delete the store's clean copies of the forgotten attachments (after the commit: a failed
+    erasure leaves the files its rows still point to)."""
+    from socialens.media.library import MediaLibrary
+
+    library = MediaLibrary.beside(store.path)
+    removed = 0
+    for relative in relative_paths:
+        path = library.resolve(relative)
+        if path.is_file() and library.root.resolve() in path.resolve().parents:
+            path.unlink()
+            removed += 1
+    return removed
 
 
 def _resolved(

@@ -34,6 +34,14 @@ SHOWN = 20
 KINDS = ("id", "handle", "name", "email", "phone", "given")
 _WORD = "0-9a-z_"
 _DATA_URI = re.compile(rb"data:[\w/+.\-]+;base64,[A-Za-z0-9+/=]+")
+# Metadata blocks that can carry a camera serial, a GPS position or an author, as they appear in
+# the bytes of a file: a JPEG/WebP EXIF block, a PNG eXIf chunk, XMP, an MP4/MOV location atom.
+MEDIA_METADATA = {
+    b"Exif\x00\x00": "EXIF",
+    b"eXIf": "EXIF (PNG)",
+    b"http://ns.adobe.com/xap/1.0/": "XMP",
+    b"\xa9xyz": "location (MP4)",
+}
 # Key columns that name a row in each table the store holds.
 ROW_KEYS = {
     "posts": ("platform", "id"),
@@ -43,6 +51,8 @@ ROW_KEYS = {
     "user_scores": ("platform", "user_id", "task"),
     "analysis_results": ("task", "item"),
     "alerts": ("id",),
+    "media": ("platform", "id"),
+    "media_frames": ("platform", "media_id", "frame_ms"),
     "ingests": ("run_id",),
     "meta": ("key",),
 }
@@ -233,6 +243,17 @@ class Scanner:
         finally:
             self.con.unregister("_text_lines")
 
+    def scan_media_library(self, root: Path) -> None:
+        """Every file of a store's media library (``<store>.media/``): the copies must hold pixels
+        and streams only, so any metadata block found is a finding (kind ``metadata``)."""
+        self.report.scanned.append(f"media {root}")
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            data = path.read_bytes()
+            for marker, name in MEDIA_METADATA.items():
+                if marker in data:
+                    self.report.matches += 1
+                    self.report.findings.append(Finding("metadata", name, "media", str(path), "file"))
+
     def scan_export(self, directory: Path) -> None:
         """Every Parquet table and text file of an export folder."""
         for path in sorted(p for p in directory.rglob("*") if p.is_file()):
@@ -304,11 +325,15 @@ def scan(
     reports: Iterable[Path] = (),
     public: Iterable[str] = (),
 ) -> ScanReport:
-    """Look for ``identifiers`` in each place given; the rejects file beside ``store`` too."""
+    """Look for ``identifiers`` in each place given; the rejects file and the media library
+    (metadata left in the stored copies) beside ``store`` too."""
     scanner = Scanner(identifiers, public)
     try:
         if store is not None:
             scanner.scan_store(store)
+            library = store.with_suffix(".media")
+            if library.is_dir():
+                scanner.scan_media_library(library)
             beside = store.with_suffix(".rejects.jsonl")
             if rejects is None and beside.exists():
                 rejects = beside

@@ -87,11 +87,15 @@ def delete_accounts(store: Store) -> dict[str, int]:
         "(SELECT (platform, handle) FROM _forget_handles)",
         "(SELECT (platform, id) FROM _forget_posts)",
     )
+    media = f"(SELECT (platform, id) FROM media WHERE (platform, post) IN {posts})"
     statements = {
+        "media_frames": f"DELETE FROM media_frames WHERE (platform, media_id) IN {media}",
+        "media": f"DELETE FROM media WHERE (platform, post) IN {posts}",
         "interactions": f"""DELETE FROM interactions WHERE (platform, actor) IN {users}
                OR (platform, target_user) IN {users} OR (platform, target_user) IN {handles}
                OR (platform, target_post) IN {posts}""",
         "post_scores": f"DELETE FROM post_scores WHERE (platform, post_id) IN {posts}",
+        "post_entities": f"DELETE FROM post_entities WHERE (platform, post_id) IN {posts}",
         "user_scores": f"DELETE FROM user_scores WHERE (platform, user_id) IN {users}",
         "posts": f"DELETE FROM posts WHERE (platform, id) IN {posts}",
         "users": f"DELETE FROM users WHERE (platform, id) IN {users}",
@@ -101,6 +105,29 @@ def delete_accounts(store: Store) -> dict[str, int]:
         row = con.execute(sql).fetchone()
         deleted[table] = int(row[0]) if row else 0
     return deleted
+
+
+def forgotten_media_paths(store: Store) -> list[str]:
+    """Library paths of the forgotten posts' attachments (call before :func:`delete_accounts`)."""
+    rows = store.con.execute(
+        """SELECT DISTINCT path FROM media WHERE path IS NOT NULL
+           AND (platform, post) IN (SELECT (platform, id) FROM posts
+                WHERE (platform, author) IN (SELECT (platform, id) FROM _forget_users))"""
+    ).fetchall()
+    return [p for (p,) in rows]
+
+
+def unreferenced_paths(store: Store, paths: list[str]) -> list[str]:
+    """Of ``paths``, those no media row refers to any more (a picture another account also posted stays)."""
+    if not paths:
+        return []
+    kept = {
+        p
+        for (p,) in store.con.execute(
+            "SELECT DISTINCT path FROM media WHERE list_contains(?, path)", [paths]
+        ).fetchall()
+    }
+    return [p for p in paths if p not in kept]
 
 
 def forgotten_post_ids(store: Store) -> list[str]:
@@ -152,18 +179,23 @@ def redact_posts(store: Store, handles: set[tuple[str, str]], tokens: set[str]) 
         changed += _redact_column(store, "posts", ("platform", "id"), column, pattern, tokens)
     for column in ("urls", "media"):
         changed += _redact_list(store, column, pattern, tokens)
+    for column in ("url", "alt_text"):  # other posts' attachments: URLs and alt text that name the account
+        changed += _redact_column(store, "media", ("platform", "id"), column, pattern, tokens)
     return changed
 
 
 def redact_results(store: Store, tokens: set[str]) -> dict[str, int]:
-    """Replace ``tokens`` in analysis results, alerts (JSON payloads, summaries) and the task runs'
-    records (a run selected with ``--author`` names the account in its selection) by ``[forgotten]``."""
+    """Replace ``tokens`` in analysis results, alerts (JSON payloads, summaries), text read in
+    other posts' pictures (``media_frames.ocr_text``) and the task runs' records (a run selected
+    with ``--author`` names the account in its selection) by ``[forgotten]``."""
     pattern = word_pattern(tokens)
     if not pattern:
         return {}
     out = {}
     for table, key, columns in (("analysis_results", ("task", "item"), ("item", "payload")),
                                  ("alerts", ("id",), ("summary", "payload")),
+                                 ("post_entities", ("platform", "post_id", "position"), ("entity", "key")),
+                                 ("media_frames", ("platform", "media_id", "frame_ms"), ("ocr_text",)),
                                  ("task_runs", ("task",), ("selection", "settings", "summary"))):  # fmt: skip
         if table in RESULT_TABLES or table == "task_runs":
             out[table] = sum(_redact_column(store, table, key, c, pattern, tokens) for c in columns)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from typing import Any
 
@@ -28,6 +28,7 @@ FRAME_COLUMNS = (
     "visual_cluster",
     "nsfw",
     "model",
+    "run_key",
 )
 _FRAME_TYPES = {
     "frame_ms": pa.int64(),
@@ -65,9 +66,66 @@ def read_media(store: Store, *, only_stored: bool = False) -> list[Media]:
     return [Media(**dict(zip(MEDIA_COLUMNS, row, strict=True))) for row in cursor.fetchall()]
 
 
+# Media and frames of the selected posts (``posts`` is the selection's view inside a scope).
+_SELECTED_MEDIA = "media m JOIN posts p ON p.platform = m.platform AND p.id = m.post"
+_SELECTED_FRAMES = f"media_frames f JOIN {_SELECTED_MEDIA} ON m.platform = f.platform AND m.id = f.media_id"
+_UNANALYSED = """NOT EXISTS (SELECT 1 FROM media_frames f WHERE f.platform = m.platform AND f.media_id = m.id
+                   AND f.run_key = ?)"""
+
+
+def count_unanalysed_media(store: Store, run_key: str) -> int:
+    """Stored media of the selected posts without frames analysed with ``run_key``."""
+    row = store.one(f"SELECT count(*) FROM {_SELECTED_MEDIA} WHERE m.path IS NOT NULL AND {_UNANALYSED}", [run_key])
+    return int(row[0]) if row else 0
+
+
+def iter_unanalysed_media(store: Store, run_key: str, batch_size: int) -> Iterator[list[Media]]:
+    """Those media in key order, ``batch_size`` at a time, read on a cursor of their own (the
+    caller writes each batch's frames before reading the next)."""
+    names = ", ".join(f"m.{c}" for c in MEDIA_COLUMNS)
+    cursor = store.cursor()
+    reader = cursor.sql(
+        f"""SELECT {names} FROM {_SELECTED_MEDIA} WHERE m.path IS NOT NULL AND {_UNANALYSED}
+            ORDER BY m.platform, m.id""",
+        params=[run_key],
+    ).to_arrow_reader(batch_size)
+    for batch in reader:
+        yield [Media(**row) for row in batch.to_pylist()]
+
+
+def clear_run_keys(store: Store) -> None:
+    """Mark the frames of the selected posts as not analysed (``reanalyse``): kept until replaced."""
+    with store.transaction():
+        store.con.execute(
+            f"""UPDATE media_frames SET run_key = NULL WHERE (platform, media_id) IN
+                (SELECT (m.platform, m.id) FROM {_SELECTED_MEDIA})"""
+        )
+
+
+def replace_frames(store: Store, media_ids: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> int:
+    """The frames of ``media_ids`` replaced by ``rows``, in one transaction (a video analysed
+    again may yield other key frames)."""
+    data = pa.table(
+        {name: pa.array([r.get(name) for r in rows], type=_FRAME_TYPES.get(name)) for name in FRAME_COLUMNS}
+    )
+    names = ", ".join(FRAME_COLUMNS)
+    store.con.register("_clear_ids", pa.table({"id": pa.array(list(media_ids), pa.string())}))
+    store.con.register("_media_input", data)
+    try:
+        with store.transaction():
+            store.con.execute("DELETE FROM media_frames WHERE media_id IN (SELECT id FROM _clear_ids)")
+            store.con.execute(f"INSERT OR REPLACE INTO media_frames ({names}) SELECT {names} FROM _media_input")
+    finally:
+        store.con.unregister("_clear_ids")
+        store.con.unregister("_media_input")
+    return data.num_rows
+
+
 def media_counts(store: Store) -> dict[str, int]:
-    """Attachments by kind, and how many have a stored copy."""
-    rows = store.con.execute("SELECT kind, count(*), count(path) FROM media GROUP BY kind ORDER BY kind").fetchall()
+    """Attachments of the selected posts by kind, and how many have a stored copy."""
+    rows = store.con.execute(
+        f"SELECT m.kind, count(*), count(m.path) FROM {_SELECTED_MEDIA} GROUP BY m.kind ORDER BY m.kind"
+    ).fetchall()
     counts = {f"{kind}": int(n) for kind, n, _ in rows}
     counts["stored"] = sum(int(stored) for _, _, stored in rows)
     return counts
@@ -79,22 +137,6 @@ def write_frames(store: Store, rows: Sequence[Mapping[str, Any]]) -> int:
         {name: pa.array([r.get(name) for r in rows], type=_FRAME_TYPES.get(name)) for name in FRAME_COLUMNS}
     )
     return _replace(store, "media_frames", FRAME_COLUMNS, data)
-
-
-def clear_frames(store: Store, media_ids: Sequence[str]) -> None:
-    """Forget earlier results for these media (a video re-analysed may yield other key frames)."""
-    if not media_ids:
-        return
-    store.con.register("_clear_ids", pa.table({"id": list(media_ids)}))
-    try:
-        with store.transaction():
-            store.con.execute("DELETE FROM media_frames WHERE media_id IN (SELECT id FROM _clear_ids)")
-    finally:
-        store.con.unregister("_clear_ids")
-
-
-def analysed_media_ids(store: Store) -> set[str]:
-    return {row[0] for row in store.con.execute("SELECT DISTINCT media_id FROM media_frames").fetchall()}
 
 
 def read_frame_vectors(store: Store) -> dict[str, list[Any]]:
@@ -130,11 +172,11 @@ def set_frame_groups(store: Store, keys: dict[str, list[Any]], duplicate: list[s
 
 
 def image_texts_by_post(store: Store) -> list[tuple[str, str, str, str | None]]:
-    """``(platform, post, text, lang)``: the text read in each post's pictures, frames in order."""
+    """``(platform, post, text, lang)``: the text read in each selected post's pictures, frames in order."""
     rows = store.con.execute(
-        """SELECT f.platform, m.post, string_agg(f.ocr_text, '\n' ORDER BY m.position, f.frame_ms),
+        f"""SELECT f.platform, m.post, string_agg(f.ocr_text, '\n' ORDER BY m.position, f.frame_ms),
                   mode(f.ocr_lang)
-           FROM media_frames f JOIN media m ON m.platform = f.platform AND m.id = f.media_id
+           FROM {_SELECTED_FRAMES}
            WHERE f.ocr_text IS NOT NULL AND f.ocr_text <> ''
            GROUP BY f.platform, m.post ORDER BY f.platform, m.post"""
     ).fetchall()
@@ -142,12 +184,12 @@ def image_texts_by_post(store: Store) -> list[tuple[str, str, str, str | None]]:
 
 
 def frame_summary(store: Store) -> dict[str, Any]:
-    """Counts for the report and the JSON output."""
+    """Counts over the frames of the selected posts, for the report and the JSON output."""
     row = store.con.execute(
-        """SELECT count(*), count(DISTINCT media_id), count(*) FILTER (WHERE m.kind = 'video'),
-                  count(*) FILTER (WHERE ocr_text IS NOT NULL AND ocr_text <> ''), count(nsfw),
-                  count(*) FILTER (WHERE nsfw >= 0.5)
-           FROM media_frames f LEFT JOIN media m ON m.platform = f.platform AND m.id = f.media_id"""
+        f"""SELECT count(*), count(DISTINCT f.media_id), count(*) FILTER (WHERE m.kind = 'video'),
+                  count(*) FILTER (WHERE f.ocr_text IS NOT NULL AND f.ocr_text <> ''), count(f.nsfw),
+                  count(*) FILTER (WHERE f.nsfw >= 0.5)
+           FROM {_SELECTED_FRAMES}"""
     ).fetchone()
     assert row is not None
     keys = ("frames", "media", "video_frames", "with_text", "nsfw_scored", "nsfw_flagged")
@@ -156,8 +198,8 @@ def frame_summary(store: Store) -> dict[str, Any]:
 
 def top_labels(store: Store, limit: int = 15) -> list[tuple[str, int]]:
     rows = store.con.execute(
-        """SELECT top_label, count(*) AS n FROM media_frames WHERE top_label IS NOT NULL
-           GROUP BY top_label ORDER BY n DESC, top_label LIMIT ?""",
+        f"""SELECT f.top_label, count(*) AS n FROM {_SELECTED_FRAMES} WHERE f.top_label IS NOT NULL
+           GROUP BY f.top_label ORDER BY n DESC, f.top_label LIMIT ?""",
         [limit],
     ).fetchall()
     return [(str(label), int(n)) for label, n in rows]
@@ -166,11 +208,9 @@ def top_labels(store: Store, limit: int = 15) -> list[tuple[str, int]]:
 def duplicate_groups(store: Store, limit: int = 10) -> list[dict[str, Any]]:
     """The largest near-duplicate groups: how many pictures and posts, the most common label, a text sample."""
     rows = store.con.execute(
-        """SELECT f.duplicate_cluster, count(*) AS n, count(DISTINCT m.post) AS posts, mode(f.top_label),
+        f"""SELECT f.duplicate_cluster, count(*) AS n, count(DISTINCT m.post) AS posts, mode(f.top_label),
                   max(f.ocr_text) FILTER (WHERE f.ocr_text <> ''), min(p.created_at), max(p.created_at)
-           FROM media_frames f
-           JOIN media m ON m.platform = f.platform AND m.id = f.media_id
-           LEFT JOIN posts p ON p.platform = m.platform AND p.id = m.post
+           FROM {_SELECTED_FRAMES}
            WHERE f.duplicate_cluster IS NOT NULL
            GROUP BY f.duplicate_cluster ORDER BY posts DESC, n DESC, f.duplicate_cluster LIMIT ?""",
         [limit],
@@ -182,8 +222,8 @@ def duplicate_groups(store: Store, limit: int = 10) -> list[dict[str, Any]]:
 def visual_groups(store: Store) -> list[dict[str, Any]]:
     """Each visual cluster's size and its three most common labels."""
     rows = store.con.execute(
-        """SELECT visual_cluster, count(*) AS n, list(top_label ORDER BY top_label) FROM media_frames
-           WHERE visual_cluster IS NOT NULL GROUP BY visual_cluster ORDER BY n DESC, visual_cluster"""
+        f"""SELECT f.visual_cluster, count(*) AS n, list(f.top_label ORDER BY f.top_label) FROM {_SELECTED_FRAMES}
+           WHERE f.visual_cluster IS NOT NULL GROUP BY f.visual_cluster ORDER BY n DESC, f.visual_cluster"""
     ).fetchall()
     out = []
     for cluster, n, labels in rows:

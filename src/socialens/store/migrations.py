@@ -13,7 +13,7 @@ KEYS: dict[str, tuple[str, ...]] = {
 }
 
 # Tables analyses write back; exported and imported with the records (replaced by key on import).
-RESULT_TABLES = ("post_scores", "user_scores", "analysis_results", "alerts", "media", "media_frames")
+RESULT_TABLES = ("post_scores", "user_scores", "analysis_results", "alerts", "media", "media_frames", "post_entities")
 
 MIGRATIONS: list[list[str]] = [
     # 1: canonical tables, ingest log, metadata
@@ -122,6 +122,26 @@ MIGRATIONS.append(
             analysed_at TIMESTAMP DEFAULT current_localtimestamp(),
             PRIMARY KEY (platform, media_id, frame_ms))""",
     ]
+)
+
+MIGRATIONS.append(
+    # 7: named entities and account mentions found in each post (``socialens analyze entities``), with
+    # the sentiment of the clause around each one. ``entity`` is the text as stored in the post (an
+    # account mention is already its ``@h_`` pseudonym there); ``key`` joins mentions of one entity.
+    [
+        """CREATE TABLE post_entities (
+            platform VARCHAR NOT NULL, post_id VARCHAR NOT NULL, position INTEGER NOT NULL,
+            entity VARCHAR NOT NULL, key VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+            start_char INTEGER, end_char INTEGER, clause_start INTEGER, clause_end INTEGER,
+            sentiment VARCHAR, polarity DOUBLE, model VARCHAR, run_key VARCHAR,
+            PRIMARY KEY (platform, post_id, position))""",
+    ]
+)
+
+MIGRATIONS.append(
+    # 8: media_frames.run_key: which settings and model analysed a frame (``analyze images`` then
+    # re-reads only media not analysed with the settings of this run: OCR on after a run without).
+    ["ALTER TABLE media_frames ADD COLUMN run_key VARCHAR"]
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -70,27 +70,48 @@ def count_posts(store: Store) -> int:
 # Posts without content of their own (``content_state``: a deleted or removed body, a bare
 # repost) are not scored: their text is a placeholder or someone else's.
 _SCORABLE = "p.content_state IS NULL"
+# What a post-level task reads as each post's text: the post's own (``post``), or the text read
+# in its pictures (``image_text``: every frame's OCR text in order, the most common OCR language).
+# ``changed_at``: a score older than it is stale (the pictures were analysed again since).
+_SOURCES = {
+    "post": f"(SELECT *, NULL::TIMESTAMP AS changed_at FROM posts p WHERE {_SCORABLE})",
+    "image_text": """(SELECT f.platform, m.post AS id, string_agg(f.ocr_text, chr(10) ORDER BY m.position, f.frame_ms)
+                        AS text, mode(f.ocr_lang) AS lang, max(f.analysed_at) AS changed_at
+                      FROM media_frames f JOIN media m ON m.platform = f.platform AND m.id = f.media_id
+                      JOIN posts p ON p.platform = m.platform AND p.id = m.post
+                      WHERE f.ocr_text IS NOT NULL AND f.ocr_text <> '' GROUP BY f.platform, m.post)""",
+}
 
 
-def count_unscored(store: Store, task: str, run_key: str) -> int:
+def _source(name: str) -> str:
+    try:
+        return _SOURCES[name]
+    except KeyError:
+        raise ValueError(f"unknown text source {name!r}; known: {sorted(_SOURCES)}") from None
+
+
+def count_unscored(store: Store, task: str, run_key: str, source: str = "post") -> int:
     row = store.one(
-        f"""SELECT count(*) FROM posts p WHERE {_SCORABLE} AND NOT EXISTS (SELECT 1 FROM post_scores s
-           WHERE s.platform = p.platform AND s.post_id = p.id AND s.task = ? AND s.run_key = ?)""",
+        f"""SELECT count(*) FROM {_source(source)} p WHERE NOT EXISTS (SELECT 1 FROM post_scores s
+           WHERE s.platform = p.platform AND s.post_id = p.id AND s.task = ? AND s.run_key = ?
+           AND (p.changed_at IS NULL OR s.scored_at >= p.changed_at))""",
         [task, run_key],
     )
     return int(row[0]) if row else 0
 
 
 def iter_unscored(
-    store: Store, task: str, run_key: str, columns: tuple[str, ...], batch_size: int
+    store: Store, task: str, run_key: str, columns: tuple[str, ...], batch_size: int, source: str = "post"
 ) -> Iterator[pa.RecordBatch]:
     """The selected posts ``task`` has not scored with ``run_key`` yet, in key order, on a cursor
-    of its own so the caller can write each batch's scores before reading the next."""
+    of its own so the caller can write each batch's scores before reading the next. ``source``:
+    the posts' own text (``post``) or the text in their pictures (``image_text``)."""
     wanted = ", ".join(f"p.{c}" for c in ("platform", "id", *columns))
     cursor = store.cursor()
     yield from cursor.sql(
-        f"""SELECT {wanted} FROM posts p WHERE {_SCORABLE} AND NOT EXISTS (SELECT 1 FROM post_scores s
-            WHERE s.platform = p.platform AND s.post_id = p.id AND s.task = ? AND s.run_key = ?)
+        f"""SELECT {wanted} FROM {_source(source)} p WHERE NOT EXISTS (SELECT 1 FROM post_scores s
+            WHERE s.platform = p.platform AND s.post_id = p.id AND s.task = ? AND s.run_key = ?
+           AND (p.changed_at IS NULL OR s.scored_at >= p.changed_at))
             ORDER BY p.platform, p.id""",
         params=[task, run_key],
     ).to_arrow_reader(batch_size)
@@ -109,13 +130,13 @@ def label_counts_in_run(store: Store, task: str, run_key: str) -> dict[str | Non
 # -- what a plan checks ----------------------------------------------------------------------
 def has_output(store: Store, output: str) -> bool:
     """Whether the store holds ``output``, a declared name: ``post_scores.TASK``,
-    ``user_scores.TASK``, ``results.TASK``, ``alerts`` or a record table."""
+    ``user_scores.TASK``, ``results.TASK``, ``alerts``, ``media_frames`` or a record table."""
     table, _, task = output.partition(".")
     if table in ("post_scores", "user_scores"):
         row = store.one(f"SELECT count(*) FROM {table} WHERE task = ?", [task])
     elif table == "results":
         row = store.one("SELECT count(*) FROM analysis_results WHERE task = ?", [task])
-    elif table in ("alerts", "posts", "users", "interactions"):
+    elif table in _RECORD_TABLES:
         row = store.one(f"SELECT count(*) > 0 FROM {table}")
     else:
         raise ValueError(f"unknown declared output {output!r}")
@@ -138,7 +159,10 @@ def read_output(store: Store, output: str) -> pa.Table:
     return store.con.sql(sql, params=[task]).to_arrow_table()
 
 
+_RECORD_TABLES = ("alerts", "posts", "users", "interactions", "media", "media_frames")
+
+
 def _checked_table(table: str) -> str:
-    if table not in ("alerts", "posts", "users", "interactions"):
+    if table not in _RECORD_TABLES:
         raise ValueError(f"unknown declared output table {table!r}")
     return table

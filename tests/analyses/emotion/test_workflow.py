@@ -25,8 +25,10 @@ TINY = {"epochs": 1, "w2v_epochs": 1, "embed_dim": 16, "hidden": 8, "attention_d
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory):
     root = tmp_path_factory.mktemp("models")
-    card = train_emotion("en", limit=300, settings=TINY, registry_root=root)
+    card = train_emotion("en", limit=300, settings=TINY, registry_root=root, make_default=True)
     assert card["metrics"]["weak"]["n"] == 3720 and card["metrics"]["masked"]["n"] > 1000
+    assert card["metrics"]["reference"]["n"] == card["metrics"]["lexicon"]["n"] == 400  # the annotated test posts
+    assert card["extra"]["reference"]["value"] == card["metrics"]["reference"]["macro_f1"]  # models verify
     assert card["task"] == "emotion" and card["extra"]["weakly_supervised"] and len(card["labels"]) == 8
     return root
 
@@ -92,6 +94,8 @@ def test_train_run_reads_its_language_and_settings_from_options(tmp_path):
     result = train_run(None, options=options, models_dir=tmp_path, limit=200, lang="zh")
     assert result["language"] == "en" and "micro-F1" in result["summary"] and result["settings"]["hidden"] == 8
     assert "0.2 per text with one" in result["split"]
+    # a tiny weakly supervised model does not beat NRC on the annotated posts: not made the default
+    assert not result["default"] and "does not beat the lexicon" in result["summary"]
 
 
 def test_cli_predict_writes_jsonl(registry, tmp_path):

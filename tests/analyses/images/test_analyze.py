@@ -5,8 +5,8 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from socialens.analyses.images.analyze import run
-from socialens.report.sections import build_sections
+from socialens.pipeline import run_task
+from socialens.report.sections import build_sections, build_views
 from socialens.store import Store
 from tests.conftest import rows
 
@@ -27,7 +27,7 @@ def _frames(store: Store) -> dict[str, list[dict[str, object]]]:
 @pytest.mark.timeout(1200)
 def test_analyze_images_end_to_end(picture_store: Store) -> None:
     store = picture_store
-    result = run(store, options={"nsfw": "true"})
+    result = run_task(store, "images", nsfw=True).data
     assert result["analysed_media"] == 5 and result["failed"] == 0
     frames = _frames(store)
     assert {"Egyptian cat", "tabby", "tiger cat"} & set(frames["2001"][0]["labels"][:3])
@@ -48,9 +48,30 @@ def test_analyze_images_end_to_end(picture_store: Store) -> None:
 
 @pytest.mark.timeout(900)
 def test_second_run_only_analyses_new_media_and_report_section(picture_store: Store) -> None:
-    run(picture_store, options={"ocr": "false"})
-    again = run(picture_store, options={"ocr": "false"})
+    run_task(picture_store, "images", ocr=False)
+    again = run_task(picture_store, "images", ocr=False).data
     assert again["analysed_media"] == 0 and again["frames"] == 6
+    view = build_views(picture_store, only=["images"])["images"]
+    assert view["frames"]["frames"] == 6 and view["stored"] == 5 and view["top_labels"]
     (section,) = build_sections(picture_store, only=["images"])
     assert "Most common labels" in section.html and "Near-duplicate" in section.html
     assert "espresso" in section.html or "cup" in section.html
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1500)
+def test_local_and_process_engines_write_the_same_frames(picture_store: Store) -> None:
+    from socialens.pipeline import run_tasks
+
+    def frames() -> list[tuple[object, ...]]:
+        return rows(
+            picture_store,
+            "SELECT media_id, frame_ms, top_label, round(top_score, 4), phash, duplicate_cluster FROM media_frames "
+            "ORDER BY ALL",
+        )
+
+    run_tasks(picture_store, ["images"], {"images": {"ocr": False}}, engine="local")
+    local = frames()
+    picture_store.con.execute("DELETE FROM media_frames")
+    run_tasks(picture_store, ["images"], {"images": {"ocr": False, "batch_size": 2}}, engine="process")
+    assert frames() == local and len(local) == 6

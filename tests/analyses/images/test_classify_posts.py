@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from socialens.analyses.images.analyze import ImageSettings
+from socialens.analyses.images.analyze import ImagesTask
 from socialens.analyses.images.classifier import CLASS_TASK, EfficientNetClassifier, classify_posts
 from socialens.errors import ConfigError
 from socialens.schema import Media
@@ -52,7 +52,7 @@ def test_posts_get_the_classifier_label(store: Store, tmp_path: Path) -> None:
     assert result["classified"] == 3 and result["labels"] == {"big": 2, "small": 1}
     labels = dict(rows(store, "SELECT post_id, label FROM post_scores WHERE task = ?", [CLASS_TASK]))
     assert labels == {"p0": "big", "p1": "small", "p2": "big"}
-    assert ImageSettings.from_options({"classifier": "default"}).classifier == "default"
+    assert ImagesTask.from_values({"classifier": "default"}).settings.classifier == "default"
 
 
 def test_a_body_tuned_model_is_refused(store: Store, tmp_path: Path) -> None:

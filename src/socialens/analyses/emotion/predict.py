@@ -63,12 +63,15 @@ def predict(
             _explain(
                 results,
                 indices,
-                f"no {code} emotion model registered; train one: socialens train emotion --lang {code}",
+                f"no {code} emotion model registered or shipped; train one: socialens train emotion --lang {code}",
             )
             continue
+        from socialens.training.shipped import describe as name_model
+
+        answered_by = name_model(card)  # "emotion-en v1 (shipped)" when the shipped model answered
         proba = model.predict_proba([cleaned[i] for i in indices])
         for row, i in zip(proba, indices, strict=True):
-            results[i].update(describe(row, card.labels, model.thresholds_), model=f"{card.name} v{card.version}")
+            results[i].update(describe(row, card.labels, model.thresholds_), model=answered_by)
     return results
 
 

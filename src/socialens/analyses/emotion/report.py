@@ -54,8 +54,11 @@ def emotion_section(store: Store) -> Section | None:
                 )
             )
     note = (
-        '<p class="note">Weakly supervised: the models learned from NRC (English) and DUTIR (Chinese) '
-        "lexicon hits, not from hand-labelled emotions; see docs/emotion.md for how far they agree.</p>"
+        '<p class="note">Weakly supervised, plus a few hundred annotated posts: the shipped models learned from '
+        "NRC (English) and DUTIR (Chinese) lexicon hits on many posts and were fitted on posts annotated by one "
+        "annotator (an AI model); on 400 annotated test posts per language they beat the lexicons in macro-F1 "
+        "(English 0.40 vs 0.20, Chinese 0.50 vs 0.46), and rare emotions (fear, surprise) stay unreliable. "
+        "See docs/emotion.md.</p>"
     )
     return Section(title="Emotions", html="".join(parts) + note)
 

@@ -64,11 +64,16 @@ def train_emotion(
     limit: int | None = None,
     settings: dict[str, Any] | None = None,
     registry_root: Path | None = None,
-    make_default: bool = True,
+    make_default: bool | None = None,
     none_ratio: float = 0.5,
 ) -> dict[str, Any]:
-    """Train on weak labels, score the held-out test texts, register; returns the card with ``seconds``."""
+    """Train on weak labels, score the held-out test texts (weak labels) and the annotated
+    reference test part (with the lexicon beside it), register; returns the card with ``seconds``,
+    ``default`` and ``default_reason``. ``make_default=None``: the default only when it beats the
+    lexicon and the current default on the reference part (``workflow.settle_default``)."""
     from socialens.analyses.emotion.evaluation import evaluate_weak
+    from socialens.analyses.emotion.scoring import score_on_reference
+    from socialens.analyses.emotion.workflow import current_default, settle_default
     from socialens.training.model_registry import ModelRegistry
 
     component = _build(model, lang, settings or {})
@@ -78,7 +83,10 @@ def train_emotion(
     seconds = time.perf_counter() - started
     metrics = evaluate_weak(component, corpus.test_texts, lang)
     metrics["train_texts"] = len(corpus.train_texts)
+    scores = score_on_reference(component, lang)
+    metrics.update(reference=scores["model"], lexicon=scores["lexicon"])
     registry = ModelRegistry(registry_root)
+    current = current_default(registry, lang)
     card = registry.save(
         f"emotion-{lang}-{model}",
         component.save,
@@ -92,15 +100,19 @@ def train_emotion(
             "metrics": metrics,
             "settings": {k: v for k, v in component.get_params().items() if _is_json(v)},
             "weakly_supervised": True,
+            "reference": {  # how `socialens models verify` re-scores it (extra.reference)
+                "evaluator": "socialens.analyses.emotion.scoring:score_reference",
+                "metric": "macro_f1",
+                "value": float(scores["model"]["macro_f1"]),
+            },
             "training": _history(component),
             "thresholds": {
                 name: round(float(t), 2) for name, t in zip(component.label_names_, component.thresholds_, strict=True)
             },
         },
     )
-    if make_default:
-        registry.set_default(TASK, lang, card.name, card.version)
-    return {**card.to_dict(), "seconds": round(seconds, 1)}
+    default, reason = settle_default(registry, lang, card, scores, current, make_default)
+    return {**card.to_dict(), "seconds": round(seconds, 1), "default": default, "default_reason": reason}
 
 
 # Trained on packaged data: `socialens train` opens no store for it.
@@ -117,6 +129,7 @@ def run(
     epochs: int | None = None,
     limit: int | None = None,
     lang: str | None = None,
+    make_default: bool = False,
 ) -> dict[str, Any]:
     """``socialens train emotion --lang en|zh`` (the store is not used: the corpora are packaged).
 
@@ -131,12 +144,17 @@ def run(
         settings["epochs"] = epochs
     bar = progress or NoProgress()
     bar.start(f"training emotion {model or 'bigru'} ({code})", None)
-    card = train_emotion(code, model or "bigru", limit, settings, models_dir, none_ratio=none_ratio)
+    card = train_emotion(
+        code, model or "bigru", limit, settings, models_dir, make_default=make_default or None, none_ratio=none_ratio
+    )
     weak, masked = card["metrics"]["weak"], card["metrics"]["masked"]
+    reference, lexicon = card["metrics"]["reference"], card["metrics"]["lexicon"]
     card["summary"] = (
         f"{card['name']} v{card['version']} (weak labels): held-out micro-F1 {weak['micro_f1']:.3f}, "
         f"macro-F1 {weak['macro_f1']:.3f}; lexicon words masked: micro-F1 {masked['micro_f1']:.3f} "
-        f"({card['seconds']} s); default {TASK} model for {code}"
+        f"({card['seconds']} s); annotated test posts: macro-F1 {reference['macro_f1']:.3f} "
+        f"(lexicon {lexicon['macro_f1']:.3f}); "
+        + (f"default {TASK} model for {code}" if card["default"] else f"not the default: {card['default_reason']}")
     )
     return card
 

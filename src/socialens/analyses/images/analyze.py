@@ -1,249 +1,151 @@
 """``socialens analyze images``: labels, features, text, groups and an optional NSFW score per picture.
 
-Every stored attachment (``media`` rows with a clean copy in the store's media library) is
-turned into frames: a still picture is one frame (``frame_ms = 0``), a video or animated GIF
-gives one key frame per shot with its time. Each frame gets EfficientNet-lite0 features and
-ImageNet labels, the text OCR reads in it (scrubbed and pseudonymised like post text), and with
-``nsfw=true`` a NudeNet score; results go to ``media_frames``. Then, over all frames in the
-store: near-duplicate/meme groups by pHash and visual clusters over the features. The text in
-a post's pictures is scored for sentiment (``post_scores`` task ``sentiment.image_text``) and,
-when ``analyze topics`` has fitted a model, assigned a topic (``topic.image_text``).
+The task reads the stored attachments of the selected posts (``media`` rows with a clean copy
+in the store's media library) and hands them to the media runner
+(:func:`socialens.pipeline.runners.analyse_media`), which maps :mod:`.frames` over the executor:
+each frame (a still picture, or one key frame per shot of a video) gets EfficientNet-lite0
+features and ImageNet labels, the text OCR reads in it (scrubbed and pseudonymised here, like
+post text, before it is written) and, with ``nsfw=true``, a NudeNet score; rows go to
+``media_frames``. Then, over every frame in the store: near-duplicate/meme groups by pHash and
+visual clusters over the features. With ``classifier`` set, a model trained with ``socialens
+train image-classifier`` labels each post's pictures (``post_scores`` task ``image_class``); with
+a late-fusion model registered (``socialens train fusion``), posts with both text and a picture
+get its label (``post_scores`` task ``fusion``).
 
-Options (``-o key=value``): ``ocr`` (true), ``nsfw`` (false), ``max_distance`` (10 bits),
-``clusters`` (visual clusters; default about sqrt(frames / 2)), ``batch_size`` (32),
-``threads`` (2), ``reanalyse`` (false: only media not analysed yet), ``classifier`` (a model
-trained with ``train image-classifier``, or ``default``: each post's pictures get its class,
-``post_scores`` task ``image_class``).
+The text read in pictures is *image text*: ``analyze sentiment`` and ``analyze topics`` score it
+beside the posts' own text, under ``sentiment.image_text`` and ``topic.image_text``
+(``socialens run images sentiment topics`` runs them in that order).
+
+Settings (``-o key=value``): ``ocr`` (true), ``nsfw`` (false), ``max_distance`` (10 bits),
+``clusters`` (visual clusters; default about sqrt(frames / 2)), ``batch_size`` (16 pictures per
+batch sent to a worker), ``threads`` (2 per worker), ``reanalyse`` (false: only media not
+analysed with these settings), ``classifier`` (a model name, or ``default``), ``fusion``
+(``auto``: the default fusion model when one is registered; ``none``; or a model name).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from socialens.errors import ConfigError, MediaError, SocialensError
-from socialens.progress import NoProgress, Progress
-from socialens.schema import Media
-from socialens.store import Store
+from socialens.analyses.images.frames import MODEL, ImageStages, analyse_batch
+from socialens.errors import ConfigError, SocialensError
+from socialens.pipeline.task import Task, TaskResult
 
 if TYPE_CHECKING:
-    from PIL import Image
+    from collections.abc import Callable
+
+    from socialens.pipeline.context import Context
+    from socialens.store import Store
 
 TASK = "images"
-MODEL = "images.efficientnet_lite0.v1"
-_DEFAULTS = {
-    "ocr": "true",
-    "nsfw": "false",
-    "max_distance": "10",
-    "clusters": "",
-    "batch_size": "32",
-    "threads": "2",
-    "reanalyse": "false",
-    "classifier": "",
-}
-# Pictures handled per store write: bounded memory whatever the library's size.
-_CHUNK = 64
 
 
-@dataclass
-class ImageSettings:
+@dataclass(frozen=True, slots=True)
+class ImagesSettings:
     ocr: bool = True
     nsfw: bool = False
-    max_distance: int = 10
-    clusters: int | None = None
-    batch_size: int = 32
-    threads: int = 2
+    max_distance: int = 10  # pHash bits two near-duplicates may differ in
+    clusters: int | None = None  # visual clusters; None: about sqrt(frames / 2)
+    batch_size: int = 16  # pictures per batch sent to a worker
+    threads: int = 2  # ONNX Runtime threads per worker
     reanalyse: bool = False
-    classifier: str = ""
+    classifier: str = ""  # a registered image classifier, "default", or "" for none
+    fusion: str = "auto"  # "auto": the default fusion model if one is registered; "none"; or a name
 
-    @classmethod
-    def from_options(cls, options: dict[str, str]) -> ImageSettings:
-        unknown = sorted(set(options) - set(_DEFAULTS))
-        if unknown:
-            raise ConfigError(f"unknown option(s) for images: {unknown}; known: {sorted(_DEFAULTS)}")
-        merged = {**_DEFAULTS, **options}
+    def __post_init__(self) -> None:
+        for name in ("batch_size", "threads"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"images setting {name}={getattr(self, name)}: must be at least 1")
+        if not 0 <= self.max_distance <= 64:
+            raise ConfigError(f"images setting max_distance={self.max_distance}: must be 0 to 64 (bits of a pHash)")
+        if self.clusters is not None and self.clusters < 1:
+            raise ConfigError(f"images setting clusters={self.clusters}: must be at least 1 (or auto)")
+
+
+class ImagesTask(Task):
+    name = TASK
+    kind = "media"
+    Settings = ImagesSettings
+    requires = ("posts",)
+    uses = ("media",)
+    assigns = ("media_frames", "post_scores.image_class", "post_scores.fusion")
+    volatile: ClassVar[tuple[str, ...]] = ("batch_size", "threads", "reanalyse", "max_distance", "clusters")
+
+    def frame_key(self) -> str:
+        """What decides a frame's row: the models and the per-frame settings (not the grouping)."""
+        import hashlib
+
+        return hashlib.sha256(f"{MODEL};ocr={self.settings.ocr};nsfw={self.settings.nsfw}".encode()).hexdigest()[:16]
+
+    def run(self, ctx: Context) -> TaskResult:
+        from socialens.pipeline.runners import analyse_media
+        from socialens.store.media_queries import clear_run_keys, frame_summary, top_labels
+
+        s = self.settings
+        key = self.frame_key()
+        if s.reanalyse:
+            clear_run_keys(ctx.store)
+        stages = ImageStages(ocr=s.ocr, nsfw=s.nsfw, batch_size=s.batch_size, threads=s.threads)
         try:
-            return cls(
-                ocr=_flag(merged["ocr"]),
-                nsfw=_flag(merged["nsfw"]),
-                max_distance=int(merged["max_distance"]),
-                clusters=int(merged["clusters"]) if merged["clusters"] else None,
-                batch_size=int(merged["batch_size"]),
-                threads=int(merged["threads"]),
-                reanalyse=_flag(merged["reanalyse"]),
-                classifier=merged["classifier"],
+            media, frames, failed = analyse_media(
+                ctx, key, stages, analyse_batch, frame_cleaner(ctx.store), s.batch_size
             )
-        except ValueError as exc:
-            raise ConfigError(f"images options: {exc}") from None
+        except ImportError as exc:  # an optional package missing below the components' own checks
+            raise missing_extra(exc) from None
+        note_failures(ctx.store, failed)
+        ctx.progress.start("grouping pictures", None)
+        groups = group_frames(ctx.store, s.max_distance, s.clusters)
+        summary = frame_summary(ctx.store)
+        data: dict[str, Any] = {
+            "analysed_media": media,
+            "new_frames": frames,
+            "failed": len(failed),
+            **summary,
+            **groups,
+            "top_labels": [{"label": label, "frames": n} for label, n in top_labels(ctx.store, 10)],
+            "model": MODEL,
+        }
+        if s.classifier and summary["frames"]:
+            from socialens.analyses.images.classifier import classify_posts
 
+            data["image_class"] = classify_posts(ctx.store, ctx.models_dir, s.classifier)
+        if s.fusion != "none" and summary["frames"]:
+            from socialens.analyses.images.fusion_posts import fuse_posts
 
-def _flag(value: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered not in ("true", "false", "1", "0", "yes", "no"):
-        raise ValueError(f"expected true or false, got {value!r}")
-    return lowered in ("true", "1", "yes")
-
-
-@dataclass(slots=True)
-class Frame:
-    media: Media
-    ms: int
-    picture: Image.Image
-    phash: str | None
-
-
-@dataclass
-class _Counts:
-    media: int = 0
-    frames: int = 0
-    failed: list[dict[str, Any]] = field(default_factory=list)
-
-
-def analyze_images(
-    store: Store,
-    settings: ImageSettings | None = None,
-    models_dir: Path | None = None,
-    progress: Progress | None = None,
-) -> dict[str, Any]:
-    """Analyse the store's stored media; returns counts, top labels and what the text scores did."""
-    from socialens.analyses.images.image_text import score_image_texts, text_scrubber
-    from socialens.media.library import MediaLibrary
-    from socialens.store.media_queries import analysed_media_ids, frame_summary, read_media, top_labels
-
-    settings = settings or ImageSettings()
-    bar = progress or NoProgress()
-    media = read_media(store, only_stored=True)
-    if not settings.reanalyse:
-        done = analysed_media_ids(store)
-        media = [m for m in media if m.id not in done]
-    stages = _stages(settings)
-    scrub = text_scrubber(store)
-    library = MediaLibrary.beside(store.path)
-    counts = _Counts()
-    bar.start("analysing pictures", len(media))
-    for start in range(0, len(media), _CHUNK):
-        chunk = media[start : start + _CHUNK]
-        _analyse_chunk(store, chunk, library, stages, scrub, counts)
-        bar.advance(len(chunk))
-    bar.start("grouping pictures", None)
-    groups = group_frames(store, settings)
-    _note_failures(store, counts.failed)
-    texts = score_image_texts(store, models_dir) if settings.ocr else {"skipped": "ocr=false"}
-    classes = _classify(store, models_dir, settings.classifier)
-    summary = frame_summary(store)
-    return {
-        "analysed_media": counts.media,
-        "new_frames": counts.frames,
-        "failed": len(counts.failed),
-        **summary,
-        **groups,
-        "top_labels": top_labels(store, 10),
-        "image_text": texts,
-        **({"image_class": classes} if classes else {}),
-        "summary": (
-            f"analysed {counts.media:,} media ({counts.frames:,} frames, {len(counts.failed):,} unreadable); "
-            f"store: {summary['frames']:,} frames, {summary['with_text']:,} with text, "
+            data["fusion"] = fuse_posts(ctx.store, ctx.models_dir, s.fusion)
+        data["summary"] = (
+            f"analysed {media:,} media ({frames:,} frames, {len(failed):,} unreadable); "
+            f"selection: {summary['frames']:,} frames, {summary['with_text']:,} with text, "
             f"{groups['duplicate_groups']:,} near-duplicate groups, {groups['visual_clusters']:,} visual clusters"
-        ),
-    }
-
-
-def _classify(store: Store, models_dir: Path | None, name: str) -> dict[str, Any] | None:
-    if not name:
-        return None
-    from socialens.analyses.images.classifier import classify_posts
-
-    return classify_posts(store, models_dir, name)
-
-
-def _stages(settings: ImageSettings) -> dict[str, Any]:
-    from socialens.analyses.images.nsfw import NsfwScorer
-    from socialens.analyses.images.ocr import TextReader
-    from socialens.analyses.images.tagger import ImageTagger
-
-    return {
-        "tagger": ImageTagger(batch_size=settings.batch_size, threads=settings.threads),
-        "reader": TextReader(threads=settings.threads) if settings.ocr else None,
-        "nsfw": NsfwScorer(threads=settings.threads) if settings.nsfw else None,
-    }
-
-
-def frames_of(media: Media, path: Path) -> list[Frame]:
-    """A still picture as one frame; a video (or GIF clip) as one key frame per shot."""
-    from socialens.media.hashing import perceptual_hash
-    from socialens.media.images import clean_image, open_image
-
-    if path.suffix.lower() in (".mp4", ".webm", ".avi", ".mov") or media.kind == "video":
-        from socialens.media.video import key_frames
-
-        return [Frame(media, k.ms, k.image, perceptual_hash(k.image)) for k in key_frames(path)]
-    picture = clean_image(open_image(path, name=media.path))
-    return [Frame(media, 0, picture, media.phash or perceptual_hash(picture))]
-
-
-def _analyse_chunk(
-    store: Store,
-    chunk: list[Media],
-    library: Any,
-    stages: dict[str, Any],
-    scrub: Callable[[str, str], str],
-    counts: _Counts,
-) -> None:
-    from socialens.store.media_queries import clear_frames, write_frames
-
-    frames: list[Frame] = []
-    for media in chunk:
-        try:
-            frames.extend(frames_of(media, library.resolve(media.path or "")))
-            counts.media += 1
-        except MediaError as exc:
-            counts.failed.append({"media": media.id, "path": media.path, "reason": exc.reason})
-    pictures = [f.picture for f in frames]
-    tags = stages["tagger"].transform(pictures)
-    texts = stages["reader"].transform(pictures) if stages["reader"] else None
-    nsfw = stages["nsfw"].transform(pictures) if stages["nsfw"] else None
-    rows = []
-    for i, frame in enumerate(frames):
-        best = tags.labels[i][0] if tags.labels[i] else (None, None)
-        text = texts[i] if texts else None
-        rows.append(
-            {
-                "platform": frame.media.platform,
-                "media_id": frame.media.id,
-                "frame_ms": frame.ms,
-                "post": frame.media.post,
-                "phash": frame.phash,
-                "labels": _labels_json(tags.labels[i]),
-                "top_label": best[0],
-                "top_score": best[1],
-                "features": tags.features[i].tolist(),
-                "ocr_text": scrub(frame.media.platform, text.text) if text and text.text else None,
-                "ocr_lang": text.lang if text else None,
-                "nsfw": nsfw[i] if nsfw else None,
-                "model": MODEL,
-            }
         )
-    clear_frames(store, [m.id for m in chunk])
-    write_frames(store, rows)
-    counts.frames += len(rows)
+        return self.result(data, rows=frames)
 
 
-def _labels_json(labels: list[tuple[str, float]]) -> str:
-    import orjson
+def frame_cleaner(store: Store) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A frame row with its OCR text scrubbed and pseudonymised like post text."""
+    from socialens.analyses.images.image_text import text_scrubber
 
-    return orjson.dumps([{"label": name, "p": p} for name, p in labels]).decode()
+    scrub = text_scrubber(store)
+
+    def clean(row: dict[str, Any]) -> dict[str, Any]:
+        text = row.get("ocr_text")
+        return {**row, "ocr_text": scrub(row["platform"], text) if text else None}
+
+    return clean
 
 
-def group_frames(store: Store, settings: ImageSettings) -> dict[str, int]:
+def group_frames(store: Store, max_distance: int = 10, clusters: int | None = None) -> dict[str, int]:
     """Near-duplicate groups and visual clusters over every frame in the store."""
-    from socialens.analyses.images.clusters import DuplicateClusters, VisualClusters
     from socialens.store.media_queries import read_frame_vectors, set_frame_groups
 
     keys = read_frame_vectors(store)
-    duplicate = DuplicateClusters(max_distance=settings.max_distance).fit_predict(keys["phash"])
-    visual = VisualClusters(n_clusters=settings.clusters).fit_predict(keys["features"])
+    if not keys["media_id"]:
+        return {"duplicate_groups": 0, "in_duplicate_groups": 0, "visual_clusters": 0}
+    from socialens.analyses.images.clusters import DuplicateClusters, VisualClusters
+
+    duplicate = DuplicateClusters(max_distance=max_distance).fit_predict(keys["phash"])
+    visual = VisualClusters(n_clusters=clusters).fit_predict(keys["features"])
     set_frame_groups(store, keys, duplicate, visual)
     return {
         "duplicate_groups": len({d for d in duplicate if d}),
@@ -252,7 +154,7 @@ def group_frames(store: Store, settings: ImageSettings) -> dict[str, int]:
     }
 
 
-def _note_failures(store: Store, failed: list[dict[str, Any]]) -> None:
+def note_failures(store: Store, failed: list[dict[str, Any]]) -> None:
     """Unreadable stored copies go to the store's rejects file, like ingest's bad records."""
     if not failed:
         return
@@ -264,14 +166,5 @@ def _note_failures(store: Store, failed: list[dict[str, Any]]) -> None:
             rejects.write(orjson.dumps({**row, "excerpt": item["path"] or ""}, option=orjson.OPT_APPEND_NEWLINE))
 
 
-def run(
-    store: Store, *, options: dict[str, str], models_dir: Path | None = None, progress: Progress | None = None
-) -> dict[str, Any]:
-    """``socialens analyze images``."""
-    settings = ImageSettings.from_options(options)
-    try:
-        return analyze_images(store, settings, models_dir, progress)
-    except ImportError as exc:  # an optional package missing below the components' own checks
-        raise SocialensError(
-            f"analyze images needs the images extra: pip install 'socialens[images]' ({exc})"
-        ) from None
+def missing_extra(exc: ImportError) -> SocialensError:
+    return SocialensError(f"analyze images needs the images extra: pip install 'socialens[images]' ({exc})")

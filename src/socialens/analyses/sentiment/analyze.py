@@ -4,6 +4,9 @@ Each post is scored by its language's default model (the language identified at 
 version pinned in socialens.toml ``[models]`` wins); a post in a language without a model is
 scored by the fallback model and says so (see ``predict.py``). Scores go to ``post_scores``
 with ``task = 'sentiment'`` and ``score = P(positive) - P(negative)``.
+
+Text read in the posts' pictures (``analyze images``, OCR) is scored too, as *image text*:
+under ``sentiment.image_text``, beside and never mixed with the score of the post's own text.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ if TYPE_CHECKING:
     from socialens.pipeline.context import Context
 
 TASK = "sentiment"
+IMAGE_TEXT_TASK = "sentiment.image_text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +66,8 @@ class SentimentTask(Task):
     kind = "post"
     Settings = SentimentSettings
     requires = ("posts",)
-    assigns = ("post_scores.sentiment",)
+    uses = ("media_frames",)  # text in pictures, when ``analyze images`` has read some
+    assigns = ("post_scores.sentiment", "post_scores.sentiment.image_text")
     volatile: ClassVar[tuple[str, ...]] = ("batch_size",)
 
     def model_identity(self, ctx: Context) -> str:
@@ -73,16 +78,15 @@ class SentimentTask(Task):
     def run(self, ctx: Context) -> TaskResult:
         from socialens.pipeline.runners import score_posts
 
-        counts, written = score_posts(
-            ctx,
-            self,
-            SentimentScorer(ctx.models_dir, tuple(sorted(ctx.model_pins.items()))),
-            score_batch,
-            batch_size=self.settings.batch_size,
+        scorer = SentimentScorer(ctx.models_dir, tuple(sorted(ctx.model_pins.items())))
+        size = self.settings.batch_size
+        counts, written = score_posts(ctx, self, scorer, score_batch, batch_size=size)
+        images, image_written = score_posts(
+            ctx, self, scorer, score_batch, batch_size=size, source="image_text", output=IMAGE_TEXT_TASK
         )
         shown = ", ".join(f"{label} {n:,}" for label, n in counts["labels"].items() if label != "None")
-        data: dict[str, Any] = {
-            **counts,
-            "summary": f"scored sentiment of {counts['scored']:,} posts ({shown or 'no model for their languages'})",
-        }
-        return self.result(data, rows=written)
+        summary = f"scored sentiment of {counts['scored']:,} posts ({shown or 'no model for their languages'})"
+        if images["labels"]:
+            summary += f" and of the text in {images['scored']:,} posts' pictures"
+        data: dict[str, Any] = {**counts, "image_text": images, "summary": summary}
+        return self.result(data, rows=written + image_written)

@@ -2,7 +2,9 @@
 
 Writes ``post_scores`` (task ``topic``: label = topic id, ``-1`` an outlier; score = cosine
 similarity to the topic centroid), ``analysis_results`` ``topics`` (one item per topic) and
-``topics_over_time`` (posts per topic and period), and saves the fitted model in the model
+``topics_over_time`` (posts per topic and period), assigns the text read in the posts' pictures
+(``analyze images``) to those topics as *image text* (``post_scores`` task ``topic.image_text``,
+kept apart from the posts' own), and saves the fitted model in the model
 registry (task ``topics``) so later batches and streams are assigned incrementally
 (:func:`load_fitted`, :class:`socialens.analyses.topics.incremental.TopicTracker`).
 
@@ -90,7 +92,8 @@ class TopicsTask(Task):
     kind = "corpus"
     Settings = TopicsSettings
     requires = ("posts",)
-    assigns = ("post_scores.topic", "results.topics")
+    uses = ("media_frames",)  # text in pictures, assigned to the topics found in the posts' text
+    assigns = ("post_scores.topic", "results.topics", "post_scores.topic.image_text")
 
     def run(self, ctx: Context) -> TaskResult:
         from socialens.analyses.topics import results
@@ -109,6 +112,9 @@ class TopicsTask(Task):
         results.write_all(ctx.store, topics, posts, labels)
         card = save_fitted(topics, ctx.models_dir, language, len(labels), store=ctx.store)
         outliers = int((labels < 0).sum())
+        from socialens.analyses.images.image_text import assign_topics
+
+        image_texts = assign_topics(ctx.store, topics)
         data = {
             "posts": len(labels),
             "topics": len(topics.topics_),
@@ -116,10 +122,11 @@ class TopicsTask(Task):
             "language": language,
             "model": f"{card.name} v{card.version}",
             "top": [t.label for t in topics.topics_[:10]],
+            "image_text": {"assigned": image_texts},
             "summary": f"{len(topics.topics_)} topics in {len(labels):,} posts "
             f"({outliers:,} outliers); model saved as {card.name} v{card.version}",
         }
-        return self.result(data, rows=len(labels))
+        return self.result(data, rows=len(labels) + image_texts)
 
 
 def save_fitted(topics: Any, models_dir: Path | None, language: str, posts: int, store: Any = None) -> Any:

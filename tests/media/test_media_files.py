@@ -7,21 +7,22 @@ from pathlib import Path
 import orjson
 import pytest
 
-from socialens.ingest.media_files import ingest_media
+from socialens.ingest.media_files import ingest_media, ingest_with_media
 from socialens.media.library import MediaLibrary
 from socialens.privacy import Pseudonymizer
 from socialens.store import Store
 from socialens.store.media_queries import read_media
-from tests.conftest import TEST_KEY, rows, run_ingest
+from tests.conftest import TEST_KEY, rows
 from tests.media.exports import BSKY_CID, BSKY_DID, bluesky_jetstream, mastodon_archive, twitter_archive
 from tests.media.photos import has_gps, photo_with_gps, synthesise_clip
 
 
 def _ingest_all(store: Store, path: Path, media_dir: Path | None = None) -> dict[str, object]:
-    summary = run_ingest(store, path)
+    """Posts and media passes through the one function the CLI and the Python API call."""
+    summary = ingest_with_media([path], store, pseudonymizer=Pseudonymizer(TEST_KEY), media_dir=media_dir)
     assert not summary.errors
-    media = ingest_media([path], store, pseudonymizer=Pseudonymizer(TEST_KEY), media_dir=media_dir)
-    return media.as_dict()
+    media: dict[str, object] = summary.as_dict()["media"]
+    return media
 
 
 def _store_dump(store: Store) -> str:
@@ -127,3 +128,17 @@ def test_ingest_cli_reports_media_and_no_media_skips_them(tmp_path: Path) -> Non
     assert media["rejects_file"] and Path(media["rejects_file"]).exists()
     skipped = run_cli(tmp_path, "ingest", tweets, "--store", tmp_path / "t.duckdb", "--no-media", "--json", timeout=180)
     assert skipped.code == 0 and "media" not in skipped.json()
+
+
+def test_python_api_ingest_takes_the_media_pass_as_the_cli_does(tmp_path: Path) -> None:
+    import socialens as sl
+
+    outbox = mastodon_archive(tmp_path / "mastodon")
+    with sl.Store(tmp_path / "api.duckdb") as api:
+        summary = api.ingest(outbox)
+        assert summary.media is not None and (summary.media.stored, summary.media.missing) == (1, 1)
+        assert summary.as_dict()["media"]["attachments"] == 2
+        (stored,) = [m for m in read_media(api.db) if m.path]
+        assert not has_gps(MediaLibrary.beside(api.db.path).resolve(stored.path or ""))
+        again = api.ingest(outbox, media=False)
+        assert again.media is None and "media" not in again.as_dict()

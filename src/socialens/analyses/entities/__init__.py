@@ -1,0 +1,1 @@
+"""Entities, entity-level sentiment and share of voice (``socialens analyze entities``, ``socialens compare``)."""

@@ -1,0 +1,64 @@
+"""``socialens compare @united @Delta``: share of voice of brands or accounts, over time, with sentiment."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from socialens.cli.common import (
+    AuthorOption,
+    ConfigOption,
+    JsonOption,
+    LangOption,
+    PlatformOption,
+    QueryOption,
+    SinceOption,
+    StoreOption,
+    UntilOption,
+    console,
+    emit_json,
+    guarded,
+    resolve_config,
+    selection_from,
+    store_path,
+)
+
+
+@guarded
+def compare_command(
+    brands: Annotated[list[str] | None, typer.Argument(help="@handles or names; default: [compare] brands.")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="day, week, month or year (default: by the span).")] = None,
+    store: StoreOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    platform: PlatformOption = None,
+    lang: LangOption = None,
+    author: AuthorOption = None,
+    query: QueryOption = None,
+    config: ConfigOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Mentions of each brand or account over time and their sentiment (needs `socialens analyze entities`)."""
+    from socialens.analyses.entities.share_of_voice import compare
+    from socialens.store import Store
+
+    cfg = resolve_config(config)
+    with Store(store_path(store, cfg)) as db:
+        selection = selection_from(db, cfg, since, until, platform, lang, author, query)
+        view = compare(db, list(brands or cfg.compare_brands), selection, cfg.privacy, unit)
+    if json:
+        emit_json(view.as_dict())
+        return
+    for b in view.brands:
+        net = "-" if b.net is None else f"{b.net:+.2f}"
+        console.print(
+            f"{b.brand}: {b.mentions:,} mentions ({b.share}%), positive {b.positive}, neutral {b.neutral}, "
+            f"negative {b.negative}, net {net}",
+            highlight=False,
+        )
+    if view.note:
+        console.print(view.note, highlight=False)
+
+
+COMMANDS = {"compare": compare_command}
