@@ -61,8 +61,14 @@ def new_figure(height: float) -> Any:
 
 
 def to_svg(figure: Any, label: str) -> str:
+    import warnings
+
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    with warnings.catch_warnings():
+        # Text stays text in the SVG (svg.fonttype none): the browser's fonts draw any script and
+        # emoji; a glyph missing from matplotlib's own font only affects its size estimate.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
     svg = _METADATA.sub("", _XML_PREAMBLE.sub("", buffer.getvalue(), count=1))
     # Drop the fixed size on the root element only: the plot then scales with the page.
     head, sep, rest = svg.partition(">")
