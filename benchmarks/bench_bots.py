@@ -10,7 +10,7 @@ follows give it away).
 The model's feature weights are kept non-negative (``monotone``, its default); the same model
 with free signs is reported beside it, as it can exploit quirks of the injection recipe.
 
-Protocol: the humans are halved with seed 0. The model (``suspicious.BotClassifier.v1``) is
+Protocol: the humans are halved with seed 0. The model (``suspicious.bot_classifier.v1``) is
 trained on the first half with 8 bots of each level injected under seed 0; its regularisation C
 is chosen on two more injections (seeds 100, 101) into that same half. Each test run
 injects bots under another seed (1..N) into the *other* half: 5 bots of one level (about 1%

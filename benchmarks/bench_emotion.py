@@ -2,7 +2,7 @@
 
 For each language: the default emotion model of ``--models-dir`` (trained there first with
 ``train_emotion`` and its default settings if there is none) and the lexicon itself
-(``emotion.Lexicon.v1``) are scored on the held-out test texts of the sentiment reference split:
+(``emotion.lexicon.v1``) are scored on the held-out test texts of the sentiment reference split:
 
 * agreement with the lexicon's weak labels (micro/macro-F1, exact set agreement, none-vs-some);
 * the same with every lexicon word removed from the texts (``masked``): the lexicon scores 0 there
@@ -141,7 +141,7 @@ def main() -> None:
             )
         )
         agreement.append(
-            agreement_row(lang, "lexicon itself (`emotion.Lexicon.v1`)", results["lexicon"], rates["lexicon"])
+            agreement_row(lang, "lexicon itself (`emotion.lexicon.v1`)", results["lexicon"], rates["lexicon"])
         )
         per_emotion += per_emotion_rows(lang, results["model"], results["lexicon"])
         samples += sample_rows(lang, model, test, args.sample)

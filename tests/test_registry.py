@@ -162,7 +162,7 @@ def test_short_names_and_old_names_resolve_to_the_registered_class():
     assert registry.resolve("tfidf", "topics") == "topics.tfidf_svd.v1"  # a short name belongs to its family
     assert "tfidf" in registry.short_names("sentiment") and "bigru" in registry.short_names("emotion")
     # A name published before the lower-case rule still loads (stored model cards name it).
-    assert registry.get("emotion.BiGRU.v1") is registry.get("emotion.bigru.v1")
+    assert registry.get("alerts.NegativeSurge.v1") is registry.get("alerts.negative_surge.v1")
     assert registry.registration("topics.TfidfSVD.v1") == COMPONENTS["topics.tfidf_svd.v1"]
     assert "emotion.BiGRU.v1" not in registry.names()  # listings show each component once
 

@@ -17,7 +17,9 @@ class Registration(NamedTuple):
     #: The optional-dependency group (``pip install 'socialens[EXTRA]'``) the component needs;
     #: ``None`` for the core install.
     extra: str | None = None
-    #: ``"slow"``: its first use takes minutes (the conformance checks carry the ``slow`` marker).
+    #: ``"slow"``: loading or fitting it even on the conformance suite's few inputs takes tens of
+    #: seconds or more (a transformer, an OCR model, numba kernels): its conformance checks carry
+    #: the ``slow`` marker, so they run in CI and not in ``scripts/test --fast``.
     tags: tuple[str, ...] = ()
 
 
@@ -52,10 +54,14 @@ COMPONENTS: dict[str, Registration] = {
     "sentiment.bigru_attention.v1": Registration(f"{_ANALYSES}.sentiment.bigru:BiGRUSentiment", "ml"),
     "sentiment.bigru_ensemble.v1": Registration(f"{_ANALYSES}.sentiment.bigru_ensemble:BiGRUEnsembleSentiment", "ml"),
     "sentiment.blend.v1": Registration(f"{_ANALYSES}.sentiment.blend:BlendSentiment", "ml"),
-    "sentiment.e5_finetuned.v1": Registration(f"{_ANALYSES}.sentiment.e5_finetuned:E5FineTunedSentiment", "ml"),
+    "sentiment.e5_finetuned.v1": Registration(
+        f"{_ANALYSES}.sentiment.e5_finetuned:E5FineTunedSentiment", "ml", ("slow",)
+    ),
     "sentiment.e5_head.v1": Registration(f"{_ANALYSES}.sentiment.e5head:E5HeadSentiment", "ml"),
     "sentiment.hownet_lexicon.v1": Registration(f"{_ANALYSES}.sentiment.baselines:ChineseLexiconSentiment", "ml"),
-    "sentiment.minilm_finetuned.v1": Registration(f"{_ANALYSES}.sentiment.finetuned:FineTunedMiniLMSentiment", "ml"),
+    "sentiment.minilm_finetuned.v1": Registration(
+        f"{_ANALYSES}.sentiment.finetuned:FineTunedMiniLMSentiment", "ml", ("slow",)
+    ),
     "sentiment.tfidf_lr.v1": Registration(f"{_ANALYSES}.sentiment.baselines:TfidfLogisticRegression", "ml"),
     "sentiment.vader.v1": Registration(f"{_ANALYSES}.sentiment.baselines:VaderSentiment", "ml"),
     "emotion.bigru.v1": Registration(f"{_ANALYSES}.emotion.bigru:BiGRUEmotion", "ml"),
@@ -63,7 +69,7 @@ COMPONENTS: dict[str, Registration] = {
     "emotion.stacked.v1": Registration(f"{_ANALYSES}.emotion.stacked:StackedEmotion", "ml"),
     "offensive.hatesonar.v1": Registration(f"{_ANALYSES}.offensive.hatesonar:HateSonarOffensive", "ml"),
     # Behaviour, accounts, engagement.
-    "ctr.dcnv2.v1": Registration(f"{_ANALYSES}.ctr.models:DCNv2Ctr", "ml"),
+    "ctr.dcnv2.v1": Registration(f"{_ANALYSES}.ctr.models:DCNv2Ctr", "ml", ("slow",)),
     "ctr.deepfm.v1": Registration(f"{_ANALYSES}.ctr.models:DeepFMCtr", "ml"),
     "ctr.din.v1": Registration(f"{_ANALYSES}.ctr.models:DINCtr", "ml"),
     "ctr.logistic.v1": Registration(f"{_ANALYSES}.ctr.models:LogisticCtr", "ml"),
@@ -76,7 +82,7 @@ COMPONENTS: dict[str, Registration] = {
     "images.efficientnet_lite0.v1": Registration(f"{_ANALYSES}.images.tagger:ImageTagger", "images"),
     "images.nudenet.v1": Registration(f"{_ANALYSES}.images.nsfw:NsfwScorer", "images"),
     "images.phash_clusters.v1": Registration(f"{_ANALYSES}.images.clusters:DuplicateClusters", "images"),
-    "images.rapidocr.v1": Registration(f"{_ANALYSES}.images.ocr:TextReader", "images"),
+    "images.rapidocr.v1": Registration(f"{_ANALYSES}.images.ocr:TextReader", "images", ("slow",)),
     "images.visual_kmeans.v1": Registration(f"{_ANALYSES}.images.clusters:VisualClusters", "images"),
     # Topics: embedders, reducers, clusterers, representations and the model that joins them.
     "topics.auto_kmeans.v1": Registration(f"{_ANALYSES}.topics.clusterers:AutoKMeansClusterer", "topics"),
@@ -107,6 +113,10 @@ ALIASES: dict[str, str] = {
     "sentiment.e5": "sentiment.e5_head.v1",
     "sentiment.e5-finetuned": "sentiment.e5_finetuned.v1",
     "emotion.bigru": "emotion.bigru.v1",
+    "ctr.din": "ctr.din.v1",
+    "ctr.deepfm": "ctr.deepfm.v1",
+    "ctr.dcnv2": "ctr.dcnv2.v1",
+    "ctr.logistic": "ctr.logistic.v1",
     "topics.wordllama": "topics.wordllama.v1",
     "topics.minilm": "topics.minilm.v1",
     "topics.e5": "topics.e5.v1",

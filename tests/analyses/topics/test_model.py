@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import pytest
 
 from socialens.analyses.topics.clusterers import HDBSCANClusterer, KMeansClusterer
 from socialens.analyses.topics.embedders import TfidfSvdEmbedder
@@ -92,3 +93,11 @@ def test_saved_model_assigns_new_posts_like_the_original(tmp_path):
     assert [t.to_dict() for t in loaded.topics_] == [t.to_dict() for t in model.topics_]
     new = ["Obama and the debt ceiling", "Trump Tower golf course in Scotland"]
     assert loaded.transform(new)[0].tolist() == model.transform(new)[0].tolist()
+
+
+@pytest.mark.parametrize("texts", [["cats cats", "cats", "cats again"], ["a", "b"]])
+def test_tfidf_topics_on_too_little_text_is_a_clear_error(texts):
+    from socialens.errors import TrainingError
+
+    with pytest.raises(TrainingError, match="too little text for TF-IDF topics"):
+        TfidfSvdEmbedder().fit(texts)

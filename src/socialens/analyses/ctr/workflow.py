@@ -22,7 +22,7 @@ import numpy as np
 from socialens.errors import ConfigError, ModelNotFoundError
 
 TASK = "ctr"
-MODELS = ("din", "deepfm", "dcnv2", "logistic", "logistic-crossed")
+MODELS = ("din", "deepfm", "dcnv2", "logistic", "logistic-crossed")  # the registry's ctr short names + one variant
 DEFAULT_MODEL = "dcnv2"  # the best validation AUC in benchmarks/bench_ctr.py (by 0.0008 over DIN)
 HISTORY = 50
 # Settings the workflow starts from, under the caller's: full-rank crosses over 35 fields x 32
@@ -32,25 +32,27 @@ _ENCODER_FILE = "encoder.json"
 
 
 def make_model(model: str, settings: Mapping[str, Any] | None = None) -> Any:
-    """A fresh component; ``settings`` may hold ``history`` (earlier items per row, default 50)."""
-    from socialens.analyses.ctr.models import DCNv2Ctr, DeepFMCtr, DINCtr, LogisticCtr
+    """A fresh component; ``settings`` may hold ``history`` (earlier items per row, default 50).
 
+    ``model`` is a short name of the registry's ``ctr`` family (``din``, ``dcnv2``...) or
+    ``logistic-crossed``: the logistic model with crossed fields and no history.
+    """
+    from socialens.errors import UnknownComponentError
+    from socialens.registry import get, resolve
+
+    crossed = model == "logistic-crossed"
     settings = {
-        "history": 0 if model == "logistic-crossed" else HISTORY,
+        "history": 0 if crossed else HISTORY,
+        **({"crosses": True} if crossed else {}),
         **BASE_SETTINGS.get(model, {}),
         **(settings or {}),
     }
-    factories: dict[str, Any] = {
-        "din": lambda: DINCtr(**settings),
-        "deepfm": lambda: DeepFMCtr(**settings),
-        "dcnv2": lambda: DCNv2Ctr(**settings),
-        "logistic": lambda: LogisticCtr(**settings),
-        "logistic-crossed": lambda: LogisticCtr(**{"crosses": True, **settings}),
-    }
-    if model not in factories:
-        raise ConfigError(f"unknown ctr model {model!r}; available: {', '.join(MODELS)}")
     try:
-        return factories[model]()
+        cls: Any = get(resolve("logistic" if crossed else model, TASK))
+    except UnknownComponentError:
+        raise ConfigError(f"unknown ctr model {model!r}; available: {', '.join(MODELS)}") from None
+    try:
+        return cls(**settings)
     except TypeError as exc:
         raise ConfigError(f"ctr model {model!r}: {exc}") from None
 

@@ -90,7 +90,6 @@ def score_rows(rows: list[dict[str, Any]], classifier: Any, threshold: float) ->
 def load_model(choice: str, models_dir: Path | None) -> tuple[Any, str | None]:
     """(classifier, 'name vN') for ``choice``: 'none', 'auto' (the default model if there is one),
     or a registered model name (an error when missing)."""
-    import json
 
     from socialens.analyses.suspicious.score import BotClassifier
     from socialens.errors import ModelNotFoundError
@@ -105,10 +104,4 @@ def load_model(choice: str, models_dir: Path | None) -> tuple[Any, str | None]:
         if choice == "auto":
             return None, None
         raise
-    from socialens.errors import ModelCardError
-
-    path = (card.path or registry.path(card.name, card.version)) / "model.json"
-    if not path.is_file():
-        raise ModelCardError(f"{path}: missing; the folder is not a bot model (train one: socialens train suspicious)")
-    state = json.loads(path.read_text(encoding="utf-8"))
-    return BotClassifier.from_state(state), f"{card.name} v{card.version}"
+    return BotClassifier.load(card.path or registry.path(card.name, card.version)), f"{card.name} v{card.version}"

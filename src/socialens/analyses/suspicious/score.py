@@ -8,13 +8,15 @@ activity (``benchmarks/bench_bots.py``), not on real bots.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from socialens.analyses.suspicious.features import FEATURES
-from socialens.component import Component
+from socialens.component import Component, Persistent
 from socialens.registry import register
 
 # Content and coordination count most; a lone young account or a lopsided follow list is common among humans.
@@ -76,7 +78,7 @@ def feature_matrix(rows: Sequence[Mapping[str, Any]]) -> np.ndarray:
 
 
 @register("suspicious.bot_classifier.v1")
-class BotClassifier(Component):
+class BotClassifier(Component, Persistent):
     """Logistic regression on :func:`feature_matrix`, bots and humans weighted
     equally (``balanced``: bots are rare). With ``monotone`` (the default) the weight of every
     feature is kept at or above zero: each feature is oriented so that more is more suspicious,
@@ -88,6 +90,8 @@ class BotClassifier(Component):
     other store's accounts land dozens of deviations away and swamp the score. Its state is a few numbers
     (``to_state``/``from_state``), saved as JSON in the model registry: no pickle to trust.
     """
+
+    state_file = "model.json"
 
     def __init__(self, C: float = 1.0, balanced: bool = True, monotone: bool = True, max_iter: int = 1000) -> None:
         self.C = C
@@ -157,3 +161,20 @@ class BotClassifier(Component):
         model.coef_ = np.asarray(state["coef"], dtype=np.float64)
         model.intercept_ = float(state["intercept"])
         return model
+
+    def save(self, directory: str | Path) -> Path:
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / self.state_file).write_text(json.dumps(self.to_state(), indent=1), encoding="utf-8")
+        return directory
+
+    @classmethod
+    def load(cls, directory: str | Path) -> BotClassifier:
+        from socialens.errors import ModelCardError
+
+        path = Path(directory) / cls.state_file
+        if not path.is_file():
+            raise ModelCardError(
+                f"{path}: missing; the folder is not a bot model (train one: socialens train suspicious)"
+            )
+        return cls.from_state(json.loads(path.read_text(encoding="utf-8")))

@@ -10,7 +10,6 @@ recall among the top 1% of accounts. The model goes into the model registry as t
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -137,14 +136,13 @@ def save_model(result: dict[str, Any], models_dir: Path | None, name: str) -> An
     from socialens.analyses.suspicious.score import BotClassifier
     from socialens.training.model_registry import ModelRegistry
 
-    state = result["classifier"].to_state()
     registry = ModelRegistry(models_dir)
     split = "MovieLens-100K users halved by seed; train half + injected bots (seed), test half + bots (seed + 1)" + (
         "; follow layer from pgp-strong-2009" if result["social_layer"] else "; no follow layer"
     )
     card = registry.save(
         name,
-        lambda folder: (folder / "model.json").write_text(json.dumps(state, indent=1), encoding="utf-8"),
+        result["classifier"].save,
         {
             "task": TASK,
             "language": LANGUAGE,

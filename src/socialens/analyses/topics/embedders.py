@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 
 from socialens.component import Component
-from socialens.errors import MissingExtraError
+from socialens.errors import MissingExtraError, TrainingError
 from socialens.registry import register
 
 
@@ -262,7 +262,15 @@ class TfidfSvdEmbedder(Embedder):
         if not texts:
             return self
         self.vectorizer_ = TfidfVectorizer(analyzer=analyzer, min_df=min(self.min_df, max(len(texts), 1)))
-        matrix = self.vectorizer_.fit_transform(texts)
+        try:
+            matrix = self.vectorizer_.fit_transform(texts)
+        except ValueError:  # no word at all survived min_df ("empty vocabulary")
+            matrix = None
+        if matrix is None or matrix.shape[1] < 2:
+            raise TrainingError(
+                f"the {len(texts):,} texts share fewer than two words used in at least {self.vectorizer_.min_df} "
+                "of them: too little text for TF-IDF topics; select more posts or use the default embedder"
+            )
         width = max(1, min(self.dimensions, matrix.shape[1] - 1, len(texts) - 1))
         self.svd_ = TruncatedSVD(n_components=width, random_state=self.seed).fit(matrix)
         return self

@@ -24,7 +24,7 @@ from socialens.analyses.topics.clusterers import AutoKMeansClusterer, Clusterer
 from socialens.analyses.topics.embedders import Embedder, WordLlamaEmbedder, normalize_rows
 from socialens.analyses.topics.reducers import PCAReducer, Reducer
 from socialens.analyses.topics.representation import CoherentCTfidf, Representation, analyzer, has_content_word
-from socialens.component import Component
+from socialens.component import Component, Persistent
 from socialens.errors import ModelNotFoundError
 from socialens.registry import register
 
@@ -87,7 +87,7 @@ def distinct_labels(keywords: Sequence[Sequence[str]], words: int = 3) -> list[s
 
 
 @register("topics.topics.v1")
-class Topics(Component):
+class Topics(Component, Persistent):
     """Topic discovery pipeline; ``None`` stages mean the defaults: WordLlama static embeddings,
     PCA to 50 dimensions, k-means with a topic count from the corpus size, coherent c-TF-IDF.
 
@@ -266,12 +266,13 @@ class Topics(Component):
             yield self._nearest(self._embed(rows, texts, embeddings))
 
     # -- persistence -----------------------------------------------------------------------
-    def save(self, folder: Path) -> Path:
+    def save(self, folder: str | Path) -> Path:
         """Write what assigning new posts needs: centroids, topics, settings, the embedder."""
         import pickle
 
         import orjson
 
+        folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         np.save(folder / ARRAYS_FILE, self.centroids_)
         state = {
@@ -286,11 +287,12 @@ class Topics(Component):
         return folder
 
     @classmethod
-    def load(cls, folder: Path) -> Topics:
+    def load(cls, folder: str | Path) -> Topics:
         import pickle
 
         import orjson
 
+        folder = Path(folder)
         if not (folder / MODEL_FILE).exists():
             raise ModelNotFoundError(f"no fitted topic model in {folder}; run `socialens analyze topics` first")
         state = orjson.loads((folder / MODEL_FILE).read_bytes())
