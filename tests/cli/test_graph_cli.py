@@ -45,3 +45,26 @@ def test_influencers_and_communities_are_saved_and_listed(tmp_path, network_stor
 def test_bad_kind_is_one_error_line(tmp_path, network_store):
     done = run_cli(tmp_path, "influencers", "-s", network_store, "--kind", "likes")
     assert done.code == 2 and len(done.error_lines) == 1 and "likes" in done.error_lines[0]
+
+
+def test_influencers_and_communities_on_a_star_say_so(tmp_path):
+    from tests.analyses.test_adequacy import _star
+
+    path = tmp_path / "star.duckdb"
+    with Store(path) as store:
+        _star(store)
+    text = run_cli(tmp_path, "influencers", "-s", path, "--kind", "all")
+    assert text.code == 0, text.stderr
+    said = " ".join(text.stderr.split())
+    assert "note: the interaction graph is a star: 100% of its 30 ties touch one account" in said
+    data = run_cli(tmp_path, "influencers", "-s", path, "--kind", "all", "--json").json()
+    assert len(data["caveats"]) == 1 and "star" in data["caveats"][0]
+    for save in ("--save", "--no-save"):
+        found = run_cli(tmp_path, "communities", "-s", path, save, "--json")
+        assert found.code == 0, found.stderr
+        assert "star" in found.json()["caveats"][0]
+    report = run_cli(tmp_path, "report", "-s", path, "-o", tmp_path / "star.html", "--json")
+    assert report.code == 0, report.stderr
+    caveats = report.json()["caveats"]
+    assert "star" in caveats["influencers"][0] and "star" in caveats["communities"][0]
+    assert "Read with care" in (tmp_path / "star.html").read_text(encoding="utf-8")

@@ -44,3 +44,21 @@ def test_segments_json(tmp_path, tiny):
 def test_unknown_account_is_one_red_line(tmp_path, tiny):
     out = run_cli(tmp_path, "profile", "nobody", "--store", tiny)
     assert out.code == 2 and len(out.error_lines) == 1 and "nobody" in out.error_lines[0]
+
+
+def test_an_account_known_only_from_mentions_can_be_profiled(tmp_path):
+    from tests.cli.test_cli import tweet, write_jsonl
+
+    # Bob_0 never posts: three accounts mention him in their text.
+    source = write_jsonl(tmp_path / "tweets.jsonl", [tweet(i) for i in range(6)])
+    path = tmp_path / "mentions.duckdb"
+    assert run_cli(tmp_path, "ingest", source, "--store", path).code == 0
+    out = run_cli(tmp_path, "profile", "@Bob_0", "--store", path, "--json")
+    assert out.code == 0, out.stderr
+    profile = out.json()
+    assert profile["known_from"] == "others" and profile["posts"] == 0
+    assert profile["addressed"]["by_kind"] == {"mention": 3} and profile["addressed"]["accounts"] == 3
+    assert profile["user_id"].startswith("h_") and "bob" not in out.stdout.lower()
+    text = run_cli(tmp_path, "profile", "@Bob_0", "--store", path)
+    assert text.code == 0 and "known only from others" in text.stderr and "addressed by 3 account(s)" in text.stderr
+    assert "bob" not in (text.stdout + text.stderr).lower()

@@ -169,6 +169,12 @@ def selection_from(
     )
 
 
+def print_caveats(caveats: list[str]) -> None:
+    """What makes a result weak (``socialens.analyses.adequacy``), one 'note:' line each."""
+    for caveat in caveats:
+        console.print(f"[yellow]note:[/] {caveat}", highlight=False, soft_wrap=True)
+
+
 def print_result(result: Any, json: bool) -> None:
     """A task result: JSON on stdout, or its one-line summary."""
     if json:

@@ -14,14 +14,19 @@ from socialens.cli.common import JsonOption, console, emit_json, guarded
 def demo_command(
     store: Annotated[Path, typer.Option("--store", "-s", help="Store to (re)create.")] = Path("demo.duckdb"),
     out: Annotated[Path, typer.Option("--out", "-o", help="HTML report to write.")] = Path("socialens-report.html"),
-    limit: Annotated[int | None, typer.Option(help="Use only the first N texts of each corpus.")] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="Use only the first N texts of each corpus (N responses of each recording).")
+    ] = None,
+    recordings: Annotated[
+        bool, typer.Option(help="Add the Reddit and X responses recorded by client libraries (many real authors).")
+    ] = True,
     json: JsonOption = False,
 ) -> None:
     """Build a fresh store from bundled real tweets and write the HTML report."""
     from socialens.demo import build_demo
 
     if json:
-        emit_json(build_demo(store, out, limit=limit).as_dict())
+        emit_json(build_demo(store, out, limit=limit, recordings=recordings).as_dict())
         return
     with console.status("socialens demo") as status:
 
@@ -29,9 +34,11 @@ def demo_command(
             console.print(f"· {message}")
             status.update(message)
 
-        result = build_demo(store, out, limit=limit, progress=step)
+        result = build_demo(store, out, limit=limit, progress=step, recordings=recordings)
     summary = result.as_dict()
     console.print(
         f"store:  {store} ({summary['posts_in_store']:,} posts, {summary['rejected']:,} rejected, "
         f"{summary['seconds']} s)\nreport: {out}"
     )
+    for note in result.notes:
+        console.print(f"note: {note}")

@@ -20,6 +20,7 @@ from socialens.cli.common import (
     console,
     emit_json,
     guarded,
+    print_caveats,
     progress_bars,
     resolve_config,
     selection_from,
@@ -102,9 +103,11 @@ def influencers_command(
     json: JsonOption = False,
 ) -> None:
     """Rank accounts by influence (reach, engagement, PageRank), each with its reasons."""
+    from socialens.analyses.adequacy import graph_caveats
     from socialens.analyses.influence.analyze import InfluenceSettings, rank_influencers
     from socialens.pipeline import open_context, run_tasks
     from socialens.store import Store
+    from socialens.store.user_queries import graph_shape
 
     cfg = resolve_config(config)
     with Store(store_path(store, cfg)) as db, progress_bars(quiet=json) as progress:
@@ -113,18 +116,20 @@ def influencers_command(
             (result,) = run_tasks(
                 db, ["influence"], {"influence": {"kind": kind}}, selection=selection, progress=progress
             )
-            rows, ranked = result["top"], result["ranked"]
+            rows, ranked, caveats = result["top"], result["ranked"], result["caveats"]
             if top > len(rows):  # the result keeps ten; more come from the store
                 rows = _stored_ranking(db, top)
         else:
             with open_context(db, selection, progress=progress) as ctx:
                 rows = rank_influencers(ctx, InfluenceSettings(kind=kind))
+                caveats = graph_caveats(graph_shape(ctx.store))
             ranked = len(rows)
     rows = rows[:top]
     if json:
-        emit_json({"ranked": ranked, "saved": save, "influencers": rows})
+        emit_json({"ranked": ranked, "saved": save, "influencers": rows, "caveats": caveats})
         return
     _print_influencers(rows, ranked)
+    print_caveats(caveats)
 
 
 def _stored_ranking(db: Any, top: int) -> list[dict[str, Any]]:
@@ -175,10 +180,12 @@ def communities_command(
     json: JsonOption = False,
 ) -> None:
     """Find communities (Leiden or Louvain) and summarise each: members, hashtags, topics, sentiment."""
+    from socialens.analyses.adequacy import graph_caveats
     from socialens.analyses.communities import analyze
     from socialens.pipeline import open_context, run_tasks
     from socialens.store import Store
     from socialens.store.results import read_results
+    from socialens.store.user_queries import graph_shape
 
     cfg = resolve_config(config)
     settings = {"method": method, "resolution": resolution, "seed": seed, "kind": kind}
@@ -192,6 +199,7 @@ def communities_command(
             with open_context(db, selection, progress=progress) as ctx:
                 found = analyze.detect_communities(ctx, analyze.CommunitiesSettings(**settings))  # type: ignore[arg-type]
             result = analyze.describe_result(found)
+            result["caveats"] = graph_caveats(graph_shape(ctx.store))
             summaries = found["summaries"][:top]
     result.pop("summary")
     result.pop("top", None)
@@ -211,6 +219,7 @@ def _print_communities(result: dict[str, Any], summaries: list[dict[str, Any]]) 
     for summary in summaries:
         leaders = ", ".join(m["handle"] or m["user_id"] for m in summary["top_members"][:3])
         console.print(f"  {describe(summary)}; top: {leaders}", highlight=False)
+    print_caveats(result["caveats"])
 
 
 COMMANDS = {"graph": graph_command, "influencers": influencers_command, "communities": communities_command}

@@ -16,6 +16,7 @@ from socialens.cli.common import (
     emit_json,
     guarded,
     parse_options,
+    print_caveats,
     progress_bars,
     resolve_config,
     store_path,
@@ -52,7 +53,17 @@ def _print_profile(p: dict[str, Any]) -> None:
     from socialens.analyses.profiles.build import WEEKDAYS
 
     console.print(f"[bold]{p['platform']}:{p['user_id']}[/] {p['handle'] or ''}", highlight=False)
-    console.print(f"  {p['posts']:,} posts, {p['events']:,} activity events, {p['first_seen']} .. {p['last_seen']}")
+    addressed = p.get("addressed") or {"by_kind": {}, "accounts": 0}
+    reached = ", ".join(f"{n:,} {kind}" for kind, n in addressed["by_kind"].items())
+    if p.get("known_from") == "others":
+        console.print(
+            "  known only from others: no posts or activity of its own in this store; "
+            f"addressed by {addressed['accounts']:,} account(s) ({reached}), {p['first_seen']} .. {p['last_seen']}"
+        )
+    else:
+        console.print(f"  {p['posts']:,} posts, {p['events']:,} activity events, {p['first_seen']} .. {p['last_seen']}")
+        if addressed["accounts"]:
+            console.print(f"  addressed by {addressed['accounts']:,} account(s) ({reached})")
     if p["peak_hour"] is not None:
         console.print(f"  most active at {p['peak_hour']:02d}h UTC; busiest weekday {p['peak_weekday']}")
         console.print("  weekdays " + " ".join(f"{d} {n}" for d, n in zip(WEEKDAYS, p["weekdays"], strict=True)))
@@ -108,6 +119,7 @@ def segments_command(
             str(s["segment"]), s["name"], f"{s['size']:,}", f"{s['share']:.0%}", ", ".join(s["interests"][:3])
         )
     console.print(table)
+    print_caveats(result["caveats"])
 
 
 @guarded
@@ -138,7 +150,7 @@ def suspicious_command(
         return
     from rich.table import Table
 
-    table = Table(title=result["summary"])
+    table = Table(title=result["summary"].split("; note:")[0])
     for column in ("account", "score", "label", "reasons"):
         table.add_column(column)
     for r in top:
@@ -146,6 +158,7 @@ def suspicious_command(
             f"{r['platform']}:{r['user_id']}", f"{r['score']:.3f}", r["label"], ", ".join(r["details"]["reasons"])
         )
     console.print(table)
+    print_caveats(result["caveats"])
 
 
 COMMANDS = {"profile": profile_command, "segments": segments_command, "suspicious": suspicious_command}

@@ -61,8 +61,14 @@ def new_figure(height: float) -> Any:
 
 
 def to_svg(figure: Any, label: str) -> str:
+    import warnings
+
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    with warnings.catch_warnings():
+        # Text stays text in the SVG (svg.fonttype none): the browser's fonts draw any script and
+        # emoji; a glyph missing from matplotlib's own font only affects its size estimate.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
     svg = _METADATA.sub("", _XML_PREAMBLE.sub("", buffer.getvalue(), count=1))
     # Drop the fixed size on the root element only: the plot then scales with the page.
     head, sep, rest = svg.partition(">")
@@ -77,8 +83,14 @@ def shorten(label: str) -> str:
     return label if len(label) <= _MAX_LABEL else label[: _MAX_LABEL - 1] + "…"
 
 
-def line_chart(series: Mapping[str, Sequence[tuple[datetime, int]]], ylabel: str, label: str) -> str:
-    """One line per key of ``series`` (e.g. posts per week per platform), as an SVG string."""
+def line_chart(
+    series: Mapping[str, Sequence[tuple[datetime, float]]], ylabel: str, label: str, unit: str | None = None
+) -> str:
+    """One line per key of ``series`` (e.g. posts per week per platform), as an SVG string.
+
+    With ``unit`` (day, week, month, year) a period missing from a series is a gap in its line,
+    not a straight line drawn across it; a point alone between gaps is drawn as a dot.
+    """
     matplotlib = matplotlib_module()
     with matplotlib.rc_context(RC):
         from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
@@ -86,10 +98,13 @@ def line_chart(series: Mapping[str, Sequence[tuple[datetime, int]]], ylabel: str
         figure = new_figure(3.2)
         axes = figure.add_subplot()
         for i, (name, points) in enumerate(sorted(series.items())):
-            xs = [p[0] for p in points]
-            ys = [p[1] for p in points]
+            color = COLORS[i % len(COLORS)]
+            xs, ys = with_gaps(sorted(points), unit) if unit else ([p[0] for p in points], [p[1] for p in points])
             marker = "o" if len(points) < 40 else None
-            axes.plot(xs, ys, color=COLORS[i % len(COLORS)], linewidth=1.4, marker=marker, markersize=3, label=name)
+            axes.plot(xs, ys, color=color, linewidth=1.4, marker=marker, markersize=3, label=name)
+            alone = [(x, y) for j, (x, y) in enumerate(zip(xs, ys, strict=True)) if _alone(ys, j)]
+            if alone and marker is None:
+                axes.scatter([x for x, _ in alone], [y for _, y in alone], color=color, s=6)
         locator = AutoDateLocator()
         axes.xaxis.set_major_locator(locator)
         axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
@@ -99,6 +114,62 @@ def line_chart(series: Mapping[str, Sequence[tuple[datetime, int]]], ylabel: str
         if len(series) > 1:
             axes.legend(frameon=False)
         return to_svg(figure, label)
+
+
+def next_period(moment: datetime, unit: str) -> datetime:
+    """The start of the period after the one starting at ``moment``.
+
+    >>> next_period(datetime(2019, 12, 1), "month"), next_period(datetime(2020, 1, 6), "week")
+    (datetime.datetime(2020, 1, 1, 0, 0), datetime.datetime(2020, 1, 13, 0, 0))
+    """
+    from datetime import timedelta
+
+    if unit == "hour":
+        return moment + timedelta(hours=1)
+    if unit == "day":
+        return moment + timedelta(days=1)
+    if unit == "week":
+        return moment + timedelta(days=7)
+    if unit == "month":
+        return moment.replace(year=moment.year + moment.month // 12, month=moment.month % 12 + 1)
+    if unit == "year":
+        return moment.replace(year=moment.year + 1)
+    raise ValueError(f"unknown time unit {unit!r}")
+
+
+def with_gaps(points: Sequence[tuple[datetime, float]], unit: str) -> tuple[list[datetime], list[float]]:
+    """x and y with a NaN wherever periods are missing, so matplotlib breaks the line there."""
+    xs: list[datetime] = []
+    ys: list[float] = []
+    for moment, value in points:
+        if xs and moment > next_period(xs[-1], unit):
+            xs.append(next_period(xs[-1], unit))
+            ys.append(float("nan"))
+        xs.append(moment)
+        ys.append(float(value))
+    return xs, ys
+
+
+def with_zeros(points: Sequence[tuple[datetime, int]], unit: str) -> list[tuple[datetime, int]]:
+    """Counts with every missing period as 0: an empty period had no posts, so the line drops to 0
+    there instead of cutting straight across it.
+
+    >>> with_zeros([(datetime(2020, 1, 1), 3), (datetime(2020, 3, 1), 1)], "month")[1]
+    (datetime.datetime(2020, 2, 1, 0, 0), 0)
+    """
+    out: list[tuple[datetime, int]] = []
+    for moment, value in points:
+        while out and next_period(out[-1][0], unit) < moment:
+            out.append((next_period(out[-1][0], unit), 0))
+        out.append((moment, value))
+    return out
+
+
+def _alone(ys: Sequence[float], j: int) -> bool:
+    def missing(k: int) -> bool:
+        return k < 0 or k >= len(ys) or ys[k] != ys[k]  # NaN
+
+    return not missing(j) and missing(j - 1) and missing(j + 1)
 
 
 def bar_chart(items: Sequence[tuple[str, int]], xlabel: str, label: str) -> str:

@@ -137,6 +137,12 @@ def build_views(store: Store, selection: Selection | None = None, only: list[str
     return out
 
 
+def report_caveats(store: Store, selection: Selection | None = None) -> dict[str, list[str]]:
+    """Section id -> why its numbers may mean little (the ``caveats`` of each view that has any)."""
+    views = build_views(store, selection)
+    return {name: data["caveats"] for name, data in views.items() if isinstance(data, dict) and data.get("caveats")}
+
+
 def view_json(data: Any) -> Any:
     """A view dataclass as JSON values (times as ISO text)."""
     import dataclasses

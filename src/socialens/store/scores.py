@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -50,6 +51,23 @@ def label_shares_over_time(store: Store, task: str, unit: str) -> dict[str, list
     return series
 
 
+def label_counts_over_time(store: Store, task: str, unit: str) -> dict[str, list[tuple[datetime, int]]]:
+    """Scored posts per label and period (periods with no scored post are left out)."""
+    if unit not in ("day", "week", "month", "year"):
+        raise ValueError(f"unknown time unit {unit!r}")
+    rows = store.con.execute(
+        """SELECT date_trunc(?, p.created_at) AS bucket, s.label, count(*) AS n
+           FROM post_scores s JOIN posts p ON p.platform = s.platform AND p.id = s.post_id
+           WHERE s.task = ? AND s.label IS NOT NULL AND p.created_at IS NOT NULL
+           GROUP BY ALL ORDER BY s.label, bucket""",
+        [unit, task],
+    ).fetchall()
+    series: dict[str, list[tuple[datetime, int]]] = {}
+    for bucket, label, n in rows:
+        series.setdefault(str(label), []).append((bucket, int(n)))
+    return series
+
+
 def score_span(store: Store, task: str) -> tuple[Any, Any, int]:
     row = store.one(
         """SELECT min(p.created_at), max(p.created_at), count(*) FROM post_scores s
@@ -70,15 +88,18 @@ def label_counts(store: Store, task: str) -> list[tuple[str, int]]:
     return [(str(label), int(n)) for label, n in rows]
 
 
-def extreme_posts(store: Store, task: str, limit: int = 5, highest: bool = True) -> list[dict[str, Any]]:
-    """Posts with the highest (or lowest) score for a task, with their text and time."""
+def extreme_posts(
+    store: Store, task: str, limit: int = 5, highest: bool = True, exclude_labels: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """Posts with the highest (or lowest) score for a task, with their text and time; posts labelled
+    one of ``exclude_labels`` are left out (e.g. 'neither' for the most offensive posts)."""
     order = "DESC" if highest else "ASC"
     cursor = store.con.execute(
         f"""SELECT p.text, p.created_at, s.label, s.score FROM post_scores s
             JOIN posts p ON p.platform = s.platform AND p.id = s.post_id
-            WHERE s.task = ? AND s.score IS NOT NULL
+            WHERE s.task = ? AND s.score IS NOT NULL AND coalesce(s.label, '') NOT IN (SELECT unnest(?::VARCHAR[]))
             ORDER BY s.score {order}, p.platform, p.id LIMIT ?""",
-        [task, limit],
+        [task, list(exclude_labels), limit],
     )
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -27,6 +27,20 @@ _EDGES = """
     WHERE coalesce(i.target_user, p.author) IS NOT NULL AND coalesce(i.target_user, p.author) <> i.actor
 """
 
+# The same edges with their kind and time, a mentioned handle resolved to the account that has it
+# (as the graph analyses resolve it: ``graph_queries``), else the handle stands for the account.
+_TIMED_EDGES = """
+    SELECT * FROM (
+        SELECT i.platform, i.actor AS src, i.kind, i.timestamp AS ts,
+               CASE WHEN i.kind = 'mention' THEN coalesce(h.id, i.target_user)
+                    ELSE coalesce(i.target_user, p.author) END AS dst
+        FROM interactions i
+        LEFT JOIN posts p ON i.target_user IS NULL AND p.platform = i.platform AND p.id = i.target_post
+        LEFT JOIN (SELECT platform, handle, min(id) AS id FROM users WHERE handle IS NOT NULL GROUP BY ALL) h
+               ON i.kind = 'mention' AND h.platform = i.platform AND h.handle = i.target_user
+    ) WHERE dst IS NOT NULL AND dst <> src
+"""
+
 
 def _rows(store: Store, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
     return store.con.execute(sql, params or []).fetchall()
@@ -223,10 +237,48 @@ def find_accounts(store: Store, names: list[str]) -> list[tuple[str, str]]:
             store,
             """SELECT DISTINCT platform, id FROM users WHERE id IN (SELECT unnest(?)) OR handle IN (SELECT unnest(?))
                UNION SELECT DISTINCT platform, author FROM posts WHERE author IN (SELECT unnest(?))
+               UNION SELECT DISTINCT platform, target_user FROM interactions WHERE target_user IN (SELECT unnest(?))
+               UNION SELECT DISTINCT platform, actor FROM interactions WHERE actor IN (SELECT unnest(?))
                ORDER BY ALL""",
-            [names, names, names],
+            [names, names, names, names, names],
         )
     ]
+
+
+def addressed(store: Store, platform: str, user_id: str) -> dict[str, Any]:
+    """How others reached one account: interactions per kind, distinct accounts, first and last time
+    (for accounts known only because others mention, reply to or repost them)."""
+    edges = f"SELECT src, kind, ts FROM ({_TIMED_EDGES}) WHERE platform = ? AND dst = ?"
+    kinds = _rows(store, f"SELECT kind, count(*) FROM ({edges}) GROUP BY kind ORDER BY 2 DESC, 1", [platform, user_id])
+    ((accounts, first, last),) = _rows(
+        store, f"SELECT count(DISTINCT src), min(ts), max(ts) FROM ({edges})", [platform, user_id]
+    )
+    return {"by_kind": {str(k): int(n) for k, n in kinds}, "accounts": int(accounts), "first": first, "last": last}
+
+
+def graph_shape(store: Store) -> dict[str, Any]:
+    """The account graph in a few numbers: accounts, ties (distinct pairs, directions dropped) and the
+    share of ties that touch the best-connected account and the best-connected two."""
+    ((accounts, ties, top1, top2),) = _rows(
+        store,
+        f"""WITH pairs AS (SELECT DISTINCT platform, least(src, dst) AS a, greatest(src, dst) AS b
+                       FROM ({_TIMED_EDGES}) WHERE kind IN ('reply', 'mention', 'repost', 'quote')),
+                ends AS (SELECT platform, a AS user_id FROM pairs UNION ALL SELECT platform, b FROM pairs),
+                degree AS (SELECT platform, user_id, count(*) AS n FROM ends GROUP BY ALL),
+                hubs AS (SELECT platform, user_id, row_number() OVER (ORDER BY n DESC, user_id) AS r FROM degree)
+            SELECT (SELECT count(*) FROM degree), (SELECT count(*) FROM pairs),
+                   (SELECT count(*) FROM pairs p WHERE EXISTS (SELECT 1 FROM hubs h WHERE h.r = 1
+                        AND h.platform = p.platform AND h.user_id IN (p.a, p.b))),
+                   (SELECT count(*) FROM pairs p WHERE EXISTS (SELECT 1 FROM hubs h WHERE h.r <= 2
+                        AND h.platform = p.platform AND h.user_id IN (p.a, p.b)))""",
+    )
+    ties = int(ties)
+    return {
+        "accounts": int(accounts),
+        "ties": ties,
+        "top1_share": round(top1 / ties, 4) if ties else 0.0,
+        "top2_share": round(top2 / ties, 4) if ties else 0.0,
+    }
 
 
 def platforms(store: Store) -> list[str]:

@@ -75,3 +75,7 @@ def test_report_sections(store):
     segments, flagged = segments_section(store), suspicious_section(store)
     assert segments is not None and "What sets it apart" in segments.html
     assert flagged is not None and "x:bot" in flagged.html and "not on real bots" in flagged.html
+    # five accounts: both sections say plainly that this is too few, and draw no segment chart
+    assert "Only 5 accounts to compare: bot-likeness rankings need at least 20" in flagged.html
+    assert "Only 5 accounts to compare: segments need at least 30" in segments.html
+    assert '<p class="explain">No chart of segment sizes is drawn' in segments.html and "<svg" not in segments.html

@@ -29,7 +29,7 @@ def alerts_section(view: AlertsView) -> Section | None:
     parts = [
         stat_grid([(kind.replace("_", " "), n, "") for kind, n in counts]),
         f"<h3>Latest {len(rows)} of {total:,}</h3>",
-        table(["Raised (UTC)", "Kind", "Reason", "Top terms", "Top post"], rows, text=4),
+        table(["Raised (UTC)", "Kind", "Reason", "Top terms", "Top post"], rows, text=4, fold_after=8),
     ]
     note = (
         '<p class="note">Raised by <code>socialens alerts</code> (a replay of the store) or '

@@ -121,6 +121,11 @@ class CommunitiesTask(Task):
     def run(self, ctx: Context) -> TaskResult:
         found = detect_communities(ctx, self.settings)
         written = save_communities(ctx, found)
+        from socialens.analyses.adequacy import graph_caveats, with_caveats
+        from socialens.store.user_queries import graph_shape
+
         data = describe_result(found)
         data["top"] = found["summaries"][:10]
+        data["caveats"] = graph_caveats(graph_shape(ctx.store))
+        data["summary"] = with_caveats(data["summary"], data["caveats"])
         return self.result(data, rows=written)

@@ -4,11 +4,38 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from socialens.report.analysis_views import ItemsView, communities_view
 from socialens.report.sections import Section, report_view
+from socialens.store import Store
+
+if TYPE_CHECKING:
+    from socialens.pipeline.selection import Selection
+
+TOP = 12
+
+
+@dataclass(frozen=True, slots=True)
+class CommunitiesView:
+    """The largest communities' summaries, and why they may mean little (``caveats``)."""
+
+    summaries: list[dict[str, Any]]
+    caveats: list[str]
+    star: bool = False  # a star's "communities" are whom its hub addressed: no picture is drawn
+
+
+def communities_view(store: Store, selection: Selection | None = None) -> CommunitiesView | None:
+    from socialens.analyses.adequacy import graph_caveats, star_hubs
+    from socialens.store.results import read_results
+    from socialens.store.user_queries import graph_shape
+
+    summaries = [payload for _, payload in read_results(store, "communities", limit=TOP)]
+    if not summaries:
+        return None
+    shape = graph_shape(store)
+    return CommunitiesView(summaries, graph_caveats(shape), star=star_hubs(shape) > 0)
 
 
 def community_picture(summaries: list[dict[str, Any]]) -> str:
@@ -48,10 +75,10 @@ def community_picture(summaries: list[dict[str, Any]]) -> str:
 
 
 @report_view("communities", communities_view, order=85)
-def communities_section(view: ItemsView) -> Section | None:
-    from socialens.report.html import chart, table
+def render_communities(view: CommunitiesView) -> Section:
+    from socialens.report.html import caveat_note, chart, explanation, table
 
-    summaries = view.items
+    summaries = view.summaries
     rows = [
         (
             f"C{s['community']}",
@@ -66,14 +93,24 @@ def communities_section(view: ItemsView) -> Section | None:
     ]
     data = table(["Community", "Accounts", "Posts", "Top members", "Hashtags", "Topics", "Sentiment"], rows, [1, 2])
     links = [(f"C{s['community']}", f"C{link['community']}", link["weight"]) for s in summaries for link in s["links"]]
-    picture = chart(
-        lambda: community_picture(summaries),
-        table(["Community", "Tied to", "Interactions"], links, [2]),
-        f"The {len(summaries)} largest communities; circle area grows with accounts, line width with the "
-        "interactions between two communities.",
-    )
+    if view.star:
+        # A picture of a star's "communities" would suggest structure that is not there.
+        picture = explanation(view.caveats[0], "picture of the communities")
+    else:
+        picture = chart(
+            lambda: community_picture(summaries),
+            table(["Community", "Tied to", "Interactions"], links, [2]),
+            f"The {len(summaries)} largest communities; circle area grows with accounts, line width with the "
+            "interactions between two communities.",
+        )
     note = (
         '<p class="note">Communities: Leiden (or Louvain) on the account graph with directions dropped '
         f"(<code>socialens communities</code>). {escape('Topics and sentiment appear once those analyses ran.')}</p>"
     )
-    return Section(title="Communities", html=picture + data + note)
+    return Section(title="Communities", html=caveat_note(view.caveats) + picture + data + note)
+
+
+def communities_section(store: Store) -> Section | None:
+    """The section as the report builds it (view, then renderer)."""
+    view = communities_view(store)
+    return None if view is None else render_communities(view)

@@ -2,43 +2,55 @@
 
 from __future__ import annotations
 
-from socialens.report.analysis_views import ScoresView, emotion_view
-from socialens.report.sections import Section, report_view
+from socialens.report.sections import Section, report_section
 from socialens.store import Store
 
 
+@report_section("emotion", order=42)
 def emotion_section(store: Store) -> Section | None:
-    """The section built from the store directly (the report goes through the registration)."""
-    view = emotion_view(store)
-    return None if view is None else render_emotion(view)
-
-
-@report_view("emotion", emotion_view, order=42)
-def render_emotion(view: ScoresView) -> Section | None:
     from socialens.report import plots
-    from socialens.report.html import chart, table
+    from socialens.report.html import chart, explanation, table
+    from socialens.report.overview import choose_time_unit
+    from socialens.report.shares import caption as share_caption
+    from socialens.report.shares import rows as share_rows
+    from socialens.report.shares import shares_over_time
+    from socialens.store import scores
 
-    counts = view.counts
-    shown = [(_name(label), n) for label, n in counts if label != "unscored"]
+    counts = scores.label_counts(store, "emotion")
+    if not counts:
+        return None
+    shown = [(_name(label), n) for label, n in counts if label not in ("unscored", "none") and n > 0]
+    data = table(["Dominant emotion", "Posts"], [(_name(label), n) for label, n in counts], numeric=[1])
+    if not shown:
+        # An empty chart says nothing: say why there is none.
+        reason = "no post has an emotion above the model's threshold, or no post is in a language with a model"
+        return Section(title="Emotions", html=explanation(reason, "emotion chart") + data)
     parts = [
         chart(
             lambda: plots.bar_chart(shown, xlabel="posts", label="Dominant emotion"),
-            table(["Dominant emotion", "Posts"], [(_name(label), n) for label, n in counts], numeric=[1]),
+            data,
             "Posts per dominant emotion ('none': no emotion above the model's threshold; "
             "'unscored': no emotion model for the post's language).",
         )
     ]
-    unit = view.unit
-    if unit is not None:
-        everything = view.series
-        series = {_name(label): points for label, points in everything.items() if label != "none"}
-        rows = sorted((bucket, label, share) for label, points in series.items() for bucket, share in points)
+    first, last, _ = scores.score_span(store, "emotion")
+    if first is not None and last is not None:
+        unit = choose_time_unit(first, last)
+        counted = {
+            _name(label): points
+            for label, points in scores.label_counts_over_time(store, "emotion", unit).items()
+            if label != "unscored"
+        }
+        shares = shares_over_time(counted, unit)
+        series = {label: points for label, points in shares.series.items() if label != "none"}
         if series:
             parts.append(
                 chart(
-                    lambda: plots.line_chart(series, ylabel=f"% of posts per {unit}", label="Emotions over time"),
-                    table(["Period", "Dominant emotion", "% of posts"], rows, numeric=[2]),
-                    f"Share of the scored posts of each {unit} (UTC) whose dominant emotion is each one.",
+                    lambda: plots.line_chart(
+                        series, ylabel=f"% of posts per {unit}", label="Emotions over time", unit=unit
+                    ),
+                    table(["Period", "Dominant emotion", "Posts", "Share"], share_rows(shares), numeric=[2]),
+                    share_caption(shares, "dominant emotion"),
                 )
             )
     note = (

@@ -86,5 +86,10 @@ class InfluenceTask(Task):
         rows = rank_influencers(ctx, self.settings)
         written = score_accounts(ctx, TASK, ranking_rows(rows), MODEL)
         top = rows[0]["user_id"] if rows else None
+        from socialens.analyses.adequacy import graph_caveats, with_caveats
+        from socialens.store.user_queries import graph_shape
+
+        caveats = graph_caveats(graph_shape(ctx.store))
         summary = f"ranked {len(rows):,} accounts by influence" + (f"; most influential: {top}" if top else "")
-        return self.result({"ranked": len(rows), "top": rows[:10], "summary": summary}, rows=written)
+        data = {"ranked": len(rows), "top": rows[:10], "caveats": caveats, "summary": with_caveats(summary, caveats)}
+        return self.result(data, rows=written)

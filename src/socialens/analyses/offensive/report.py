@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from socialens.report.analysis_views import ScoresView, offensive_view
-from socialens.report.sections import Section, report_view
+from socialens.report.sections import Section, report_section
+from socialens.store import Store
+
+#: Labels that are not a finding: the model's "neither" and posts it could not score.
+NOT_OFFENSIVE = ("neither", "unscored")
 
 
-@report_view("offensive", offensive_view, order=45)
-def offensive_section(view: ScoresView) -> Section | None:
+@report_section("offensive", order=45)
+def offensive_section(store: Store) -> Section | None:
     from socialens.report import plots
     from socialens.report.html import chart, table
+    from socialens.store import scores
 
-    counts = view.counts
+    counts = scores.label_counts(store, "offensive")
+    if not counts:
+        return None
     labelled = [(label, n) for label, n in counts if label != "unscored"]
     parts = [
         chart(
@@ -20,15 +26,19 @@ def offensive_section(view: ScoresView) -> Section | None:
             "Posts per HateSonar label (English posts only; others are 'unscored').",
         )
     ]
-    worst = view.highest
+    # Only posts the model labelled offensive or hateful: a high score on a 'neither' post is not a finding.
+    worst = scores.extreme_posts(store, "offensive", limit=5, highest=True, exclude_labels=NOT_OFFENSIVE)
     parts.append("<h3>Most likely offensive or hateful</h3>")
-    parts.append(
-        table(
-            ["Text", "Time", "Label", "Score"],
-            [(str(p["text"] or ""), p["created_at"], p["label"], round(p["score"], 3)) for p in worst],
-            numeric=[3],
-            text=0,
+    if worst:
+        parts.append(
+            table(
+                ["Text", "Time", "Label", "Score"],
+                [(str(p["text"] or ""), p["created_at"], p["label"], round(p["score"], 3)) for p in worst],
+                numeric=[3],
+                text=0,
+            )
         )
-    )
+    else:
+        parts.append('<p class="explain">No post was labelled offensive or hateful, so none is listed.</p>')
     parts.append('<p class="note">Score = 1 - P(neither) from <code>offensive.hatesonar.v1</code>.</p>')
     return Section(title="Offensive language", html="".join(parts))

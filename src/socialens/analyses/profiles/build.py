@@ -50,10 +50,22 @@ def build_profiles(store: Store, user_id: str | None = None, interests: int = 5)
 
 def account_profile(store: Store, account: tuple[str, str]) -> dict[str, Any]:
     """One account's profile with its stored segment and suspicion (``None`` where not run)."""
+    from socialens.store import user_queries
     from socialens.store.results import read_user_scores
 
     platform, user_id = account
-    profile = next(p for p in build_profiles(store, user_id=user_id) if p["platform"] == platform)
+    built = [p for p in build_profiles(store, user_id=user_id) if p["platform"] == platform]
+    addressed = user_queries.addressed(store, platform, user_id)
+    if built:
+        profile = built[0]
+        profile["known_from"] = "activity"
+    else:
+        # Known only because others mention, reply to or repost it: say what is known, not fail.
+        profile = _empty_profile(platform, user_id, 0, 0, addressed["first"], addressed["last"], None)
+        profile["account"] = {"created_at": None, "followers": None, "following": None}
+        profile["known_from"] = "others"
+        _add_influence(store, {(platform, user_id): profile})
+    profile["addressed"] = addressed
     for task in ("segment", "suspicious"):
         scored = [r for r in read_user_scores(store, task, user_id=user_id) if r["platform"] == platform]
         profile[task] = scored[0] if scored else None

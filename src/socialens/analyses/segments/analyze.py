@@ -60,14 +60,17 @@ class SegmentsTask(Task):
         segments, rows = segment_accounts(ctx, profiles, self.settings)
         written = score_accounts(ctx, TASK, rows, model="segments.kmeans_segments.v1")
         write_results(ctx.store, RESULTS, [(str(s["segment"]), s) for s in segments])
+        from socialens.analyses.adequacy import MIN_ACCOUNTS_SEGMENTS, too_few_accounts, with_caveats
+
         listing = "; ".join(f"{s['segment']}: {s['name']} ({s['size']})" for s in segments)
+        caveats = too_few_accounts(len(rows), MIN_ACCOUNTS_SEGMENTS, "segments")
+        summary = f"{len(segments)} segments of {len(rows):,} accounts: {listing}" if rows else "no active accounts"
         data = {
             "task": TASK,
             "users": len(rows),
             "segments": segments,
-            "summary": f"{len(segments)} segments of {len(rows):,} accounts: {listing}"
-            if rows
-            else "no active accounts",
+            "caveats": caveats,
+            "summary": with_caveats(summary, caveats),
         }
         return self.result(data, rows=written)
 

@@ -45,14 +45,19 @@ class SuspiciousTask(Task):
         scorer = model_name or BehaviourScore.registry_name
         written = score_accounts(ctx, TASK, out, model=scorer)
         flagged = sum(r["label"] == "suspicious" for r in out)
+        from socialens.analyses.adequacy import MIN_ACCOUNTS_SUSPICIOUS, thin_activity, too_few_accounts, with_caveats
+
         described = f"model {model_name}" if model_name else "the heuristic score"
+        caveats = too_few_accounts(len(out), MIN_ACCOUNTS_SUSPICIOUS, "bot-likeness rankings")
+        caveats += thin_activity([int(r["events"]) for r in rows])
+        summary = f"scored {written:,} accounts with {described}: {flagged:,} at or above {self.settings.threshold}"
         data = {
             "task": TASK,
             "users": written,
             "suspicious": flagged,
             "scorer": scorer,
-            "summary": f"scored {written:,} accounts with {described}: "
-            f"{flagged:,} at or above {self.settings.threshold}",
+            "caveats": caveats,
+            "summary": with_caveats(summary, caveats),
         }
         return self.result(data, rows=written)
 

@@ -6,21 +6,29 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from socialens.report.analysis_views import TrendsView, trends_view
-from socialens.report.sections import Section, report_view
+from socialens.report.sections import Section, report_section
+from socialens.store import Store
 
 SPANS_SHOWN = 8
 
 
-@report_view("trends", trends_view, order=75)
-def trends_section(view: TrendsView) -> Section | None:
+@report_section("trends", order=75)
+def trends_section(store: Store) -> Section | None:
+    from socialens.report import plots
     from socialens.report.html import chart, table
+    from socialens.report.overview import choose_time_unit
+    from socialens.store.results import read_results
+    from socialens.store.trend_queries import posts_per_bin, timed_post_span
 
-    trends = view.trends
-    name = _topic_namer({topic: {"label": label} for topic, label in view.topic_labels.items()})
+    trends = [payload for _, payload in read_results(store, "trends")]
+    if not trends:
+        return None
+    name = _topic_namer(dict(read_results(store, "topics")))
+    first, last, _ = timed_post_span(store)
     parts = []
-    if view.unit is not None:
-        unit, volume = view.unit, view.volume
+    if first is not None and last is not None:
+        unit = choose_time_unit(first, last)
+        volume = plots.with_zeros(posts_per_bin(store, unit), unit)  # no post in a period: 0, not a line across
         spans = trends[:SPANS_SHOWN]
         rows = [(name(t["term"]), t["start"][:10], t["end"][:10], t["weight"]) for t in spans]
         parts.append(
@@ -33,8 +41,8 @@ def trends_section(view: TrendsView) -> Section | None:
     burst_rows = [
         (
             name(t["term"]),
-            t["start"][:16].replace("T", " "),
-            t["end"][:16].replace("T", " "),
+            _when(t["start"]),
+            _when(t["end"]),
             t["posts"],
             t["expected"],
             t["z"],
@@ -45,12 +53,18 @@ def trends_section(view: TrendsView) -> Section | None:
         for t in trends[:20]
     ]
     headers = ["Term", "From", "To", "Posts", "Expected", "z", "Weight", "With", "Top post"]
-    parts.append(table(headers, burst_rows, numeric=[3, 4, 5, 6], text=8))
+    parts.append(table(headers, burst_rows, numeric=[3, 4, 5, 6], text=8, fold_after=8))
     note = (
         "<p class=\"note\">Expected = the term's share of posts before the burst times the burst's actual volume "
         "(so daily and weekly rhythm is accounted for); z = (posts - expected) / sqrt(expected).</p>"
     )
     return Section(title="Trends and bursts", html="".join(parts) + note)
+
+
+def _when(moment: str) -> str:
+    """An ISO time as the table shows it: the date alone at midnight, else date and minutes."""
+    shown = moment[:16].replace("T", " ")
+    return shown[:10] if shown.endswith("00:00") else shown
 
 
 def _topic_namer(topics: dict[str, Any]) -> Callable[[str], str]:
