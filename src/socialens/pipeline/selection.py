@@ -151,11 +151,15 @@ def resolve_account(store: Store, user: str, privacy: PrivacyConfig | None = Non
             for platform in user_queries.platforms(store):
                 for raw in {user, user.lstrip("@")}:
                     names += [pseudo.user(platform, raw) or "", pseudo.handle(platform, raw) or ""]
-    found = user_queries.find_accounts(store, [n for n in names if n])
-    if not found:
+    candidates = user_queries.find_accounts(store, [n for n in names if n])
+    if not candidates:
         raise ConfigError(
             f"no account {user!r} in {store.path}; give a stored id or handle (see 'socialens suspicious')"
         )
+    # A raw name pseudonymises to an id and to a handle; without a user row joining the two, the
+    # account that posted or acted is the one meant, not the handle others mentioned.
+    active = [(p, u) for p, u, is_active in candidates if is_active]
+    found = active if len(active) == 1 else [(p, u) for p, u, _ in candidates]
     if len(found) > 1:
         listed = ", ".join(f"{p}:{u}" for p, u in found)
         raise ConfigError(f"{user!r} names several accounts ({listed}); give the stored id of one")

@@ -227,19 +227,26 @@ def user_edges(store: Store) -> list[tuple[Any, ...]]:
     return _rows(store, f"SELECT platform, src, dst, count(*) FROM ({_EDGES}) GROUP BY ALL ORDER BY ALL")
 
 
-def find_accounts(store: Store, names: list[str]) -> list[tuple[str, str]]:
-    """(platform, user_id) of accounts whose stored id or handle is one of ``names``."""
+def find_accounts(store: Store, names: list[str]) -> list[tuple[str, str, bool]]:
+    """(platform, user_id, active) of accounts whose stored id or handle is one of ``names``;
+    ``active``: the account has a user row, posts or actions of its own (not only others'
+    mentions of it). A mention target is stored as the handle; where a user row has that
+    handle, the account is that user."""
     if not names:
         return []
     return [
-        (str(p), str(u))
-        for p, u in _rows(
+        (str(p), str(u), bool(active))
+        for p, u, active in _rows(
             store,
-            """SELECT DISTINCT platform, id FROM users WHERE id IN (SELECT unnest(?)) OR handle IN (SELECT unnest(?))
-               UNION SELECT DISTINCT platform, author FROM posts WHERE author IN (SELECT unnest(?))
-               UNION SELECT DISTINCT platform, target_user FROM interactions WHERE target_user IN (SELECT unnest(?))
-               UNION SELECT DISTINCT platform, actor FROM interactions WHERE actor IN (SELECT unnest(?))
-               ORDER BY ALL""",
+            """WITH hits AS (
+                   SELECT platform, id, true AS active FROM users
+                   WHERE id IN (SELECT unnest(?)) OR handle IN (SELECT unnest(?))
+                   UNION SELECT platform, author, true FROM posts WHERE author IN (SELECT unnest(?))
+                   UNION SELECT platform, actor, true FROM interactions WHERE actor IN (SELECT unnest(?))
+                   UNION SELECT platform, target_user, false FROM interactions WHERE target_user IN (SELECT unnest(?)))
+               SELECT h.platform, coalesce(u.id, h.id) AS account, bool_or(h.active OR u.id IS NOT NULL)
+               FROM hits h LEFT JOIN users u ON u.platform = h.platform AND u.handle = h.id
+               GROUP BY ALL ORDER BY ALL""",
             [names, names, names, names, names],
         )
     ]
