@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,11 @@ from socialens.ingest.run import ingest
 from socialens.ingest.summary import IngestSummary
 from socialens.privacy import Pseudonymizer
 from socialens.store import Store
+
+# Module- and session-scoped fixtures run before the per-test environment below: they too must
+# see only the models the tests register (with socialens-models installed, as in CI, a model a
+# fixture trains would otherwise not become the default, being below the shipped one).
+os.environ["SOCIALENS_SHIPPED_MODELS"] = "off"
 
 FIXTURES = Path(__file__).parent / "fixtures"
 #: The shipped models of this checkout (the socialens-models distribution's model folders).

@@ -75,7 +75,7 @@ def test_recommend_on_the_demo_store(tmp_path: Path):
     from socialens.demo import build_demo
     from socialens.store import Store
 
-    build_demo(tmp_path / "demo.duckdb", tmp_path / "demo.html", limit=100)
+    build_demo(tmp_path / "demo.duckdb", tmp_path / "demo.html", limit=100, recordings=False)  # the tweets only
     with Store(tmp_path / "demo.duckdb", read_only=True) as db:
         (author,) = all_users(db)
         own = {row[0] for row in db.con.execute("SELECT id FROM posts WHERE author = ?", [author]).fetchall()}

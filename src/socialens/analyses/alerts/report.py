@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from socialens.report.analysis_views import AlertsView, alerts_view
 from socialens.report.sections import Section, report_view
+from socialens.store import Store
 
 
 @report_view("alerts", alerts_view, order=76)
-def alerts_section(view: AlertsView) -> Section | None:
+def render_alerts(view: AlertsView) -> Section | None:
     from socialens.report.html import stat_grid, table
 
     counts = view.counts
@@ -36,3 +37,9 @@ def alerts_section(view: AlertsView) -> Section | None:
         "<code>socialens watch --store</code> (live); each reason gives the window's numbers against its baseline.</p>"
     )
     return Section(title="Alerts", html="".join(parts) + note)
+
+
+def alerts_section(store: Store) -> Section | None:
+    """The section as the report builds it (view, then renderer)."""
+    view = alerts_view(store)
+    return None if view is None else render_alerts(view)
