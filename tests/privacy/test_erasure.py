@@ -57,6 +57,8 @@ def _build(path: Path) -> None:
         )
         handle = P.handle("twitter", LENA[0])
         write_results(store, "communities", [("c1", {"members": [lena, marc], "top": [f"@{handle}"]})])
+        # results keyed by the account itself (two would collide if both were redacted to one key)
+        write_results(store, "membership", [(lena, {"c": "c1"}), (handle, {"c": "c1"}), (marc, {"c": "c1"})])
         when = datetime(2023, 3, 30, 9)
         write_alerts(store, [{"id": "a1", "kind": "burst", "raised_at": when, "summary": f"@{handle} surges"}])
         # a task run selected by her pseudonym (`--author`) names her in its record
@@ -96,6 +98,8 @@ def test_forget_removes_the_account_everywhere_and_counts_agree(tmp_path: Path) 
         history = store.con.execute("SELECT source, format, read FROM ingests WHERE format = 'erasure'").fetchall()
         assert len(history) == 1 and "lena" not in str(history).lower()
         assert P.user("twitter", MARC[1]) in str(store.con.execute("SELECT payload FROM analysis_results").fetchall())
+        items = store.con.execute("SELECT item FROM analysis_results WHERE task = 'membership'").fetchall()
+        assert items == [(P.user("twitter", MARC[1]),)]  # hers deleted, not redacted; his kept
         selection, summary = store.con.execute("SELECT selection, summary FROM task_runs").fetchone()
         assert "[forgotten]" in selection and '"en"' in selection and "[forgotten]" in summary
     found = scan(wanted, store=store_file)

@@ -192,13 +192,18 @@ def redact_results(store: Store, tokens: set[str]) -> dict[str, int]:
     if not pattern:
         return {}
     out = {}
-    for table, key, columns in (("analysis_results", ("task", "item"), ("item", "payload")),
+    # A result item keyed by the account (its community membership, its profile) is a result
+    # about it: deleted, not redacted (several such items would collide on one "[forgotten]" key).
+    row = store.con.execute("DELETE FROM analysis_results WHERE regexp_matches(item, ?)", [pattern]).fetchone()
+    about = int(row[0]) if row else 0
+    for table, key, columns in (("analysis_results", ("task", "item"), ("payload",)),
                                  ("alerts", ("id",), ("summary", "payload")),
                                  ("post_entities", ("platform", "post_id", "position"), ("entity", "key")),
                                  ("media_frames", ("platform", "media_id", "frame_ms"), ("ocr_text",)),
                                  ("task_runs", ("task",), ("selection", "settings", "summary"))):  # fmt: skip
         if table in RESULT_TABLES or table == "task_runs":
             out[table] = sum(_redact_column(store, table, key, c, pattern, tokens) for c in columns)
+    out["analysis_results"] = out.get("analysis_results", 0) + about
     return out
 
 
