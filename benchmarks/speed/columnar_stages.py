@@ -30,7 +30,7 @@ from socialens.ingest.twitter_v1 import TwitterV1Importer
 from socialens.privacy import Pseudonymizer
 from socialens.store import columnar_queries
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 SPENT: dict[str, float] = defaultdict(float)
 
 

@@ -30,7 +30,9 @@ from typing import Any
 
 import orjson
 
-HERE = Path(__file__).parent
+from benchmarks.harness import child_env, module_command
+
+HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 DATA = HERE / "data"
 BATCH = 2_000
 WORKERS = 2
@@ -133,7 +135,7 @@ def build_store(posts: int) -> Path:
         return path
     corpus = DATA / f"tweets-{posts}.jsonl"
     if not corpus.exists():
-        subprocess.run([sys.executable, str(HERE / "corpus.py"), str(posts), str(corpus)], check=True)
+        subprocess.run(module_command("benchmarks.corpus", str(posts), str(corpus)), check=True, env=child_env())
     with Store(path) as store:
         ingest([corpus], store, format="twitter-v1", pseudonymizer=Pseudonymizer(b"bench-engines"))
     return path

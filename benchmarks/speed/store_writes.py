@@ -26,7 +26,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 CHUNK = 2_000  # rows per chunk result: the ingest's CHUNK_LINES
 
 RUN = """
@@ -65,7 +65,7 @@ def posts_arrow(n: int) -> Path:
         return target
     import pyarrow as pa
 
-    from corpus import write_corpus
+    from benchmarks.corpus import write_corpus
     from socialens.ingest.run import ingest
     from socialens.privacy import Pseudonymizer
     from socialens.store import Store
@@ -112,7 +112,7 @@ def main() -> None:
 
 
 def render(runs: dict[str, list[dict[str, float]]], args: argparse.Namespace, load: float) -> str:
-    from machine import describe
+    from benchmarks.machine import describe
 
     def median(mode: str, key: str) -> float:
         return statistics.median(r[key] for r in runs[mode])

@@ -26,7 +26,7 @@ def throughput(predict: Any, texts: list[str]) -> float:
 
 
 def main() -> None:
-    from machine import describe
+    from benchmarks.machine import describe
     from socialens.analyses.emotion.predict import load_emotion_model
     from socialens.analyses.emotion.scoring import score_on_reference
     from socialens.analyses.emotion.weak_labels import weak_labels

@@ -20,15 +20,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).parent))
-from machine import describe
+from benchmarks.machine import describe
 from socialens.analyses.entities.extract import EntityExtractor, Mention
 from socialens.analyses.entities.sentiment import _ACCOUNT as ACCOUNT
 from socialens.analyses.entities.sentiment import entity_sentiments
@@ -37,7 +35,7 @@ from socialens.datasets.sentiment import EN_LABELS, load_sentiment_split
 from socialens.registry import get
 from socialens.text.normalize import normalize_text
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 ANNOTATIONS = HERE / "entity_sentiment" / "annotations.tsv"
 INSPECTED = HERE / "entity_sentiment" / "inspected_rows.txt"
 

@@ -45,7 +45,7 @@ SURGES = HASHTAG_BURSTS = 6
 
 
 def machine() -> str:
-    from machine import describe
+    from benchmarks.machine import describe
 
     return describe("vaderSentiment")
 

@@ -23,8 +23,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-HERE = Path(__file__).parent
-sys.path.insert(0, str(HERE))
+HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 
 SOCIALENS = """
 import glob, json, os, resource, sys, threading, time
@@ -106,7 +105,7 @@ def _run(code: str, *args: str) -> dict[str, float]:
 
 
 def machine() -> str:
-    from machine import describe
+    from benchmarks.machine import describe
 
     return describe("duckdb")
 
@@ -123,7 +122,7 @@ def main() -> None:
     )
     parser.add_argument("--write", action="store_true", help="append the results to benchmarks/RESULTS.md")
     args = parser.parse_args()
-    from corpus import write_corpus
+    from benchmarks.corpus import write_corpus
 
     workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
     rows = []

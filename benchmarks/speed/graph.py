@@ -41,7 +41,7 @@ from socialens.graph.build import InteractionGraph, edge_arrays_of
 
 
 def machine() -> str:
-    from machine import describe
+    from benchmarks.machine import describe
 
     return describe("igraph", "leidenalg", "networkx", "scipy")
 

@@ -37,13 +37,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).parent))
-
 CLIENTS = 50
 
 
 def build(folder: Path, posts: int) -> dict[str, Any]:
-    from corpus import write_corpus
+    from benchmarks.corpus import write_corpus
     from socialens.analyses.sentiment.workflow import train_sentiment
     from socialens.ingest.run import ingest
     from socialens.pipeline.run import run_tasks
@@ -266,7 +264,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120, help="per phase")
     parser.add_argument("--port", type=int, default=8791)
     args = parser.parse_args()
-    from machine import describe
+    from benchmarks.machine import describe
 
     os.environ.setdefault("SOCIALENS_HOME", tempfile.mkdtemp(prefix="bench-serve-home-"))
     folder = Path(tempfile.mkdtemp(prefix="bench-serve-"))

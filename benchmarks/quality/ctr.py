@@ -27,7 +27,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).parent
+from benchmarks.harness import child_env, module_command
+
+HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 DIN_GRID: list[dict[str, Any]] = [{}, {"lr": 1e-3, "batch_size": 512, "dropout": 0.4}]
 LR_GRID = [{"C": c, "history_weight": w} for w in (0.0, 0.3) for c in (0.1, 0.3, 1.0)]
 # (row name, key, workflow model, settings); each grid is scored on validation, the best is reported.
@@ -66,8 +68,7 @@ def run_one(key: str) -> dict[str, Any]:
 
 
 def render(results: list[tuple[str, dict[str, Any]]]) -> str:
-    sys.path.insert(0, str(HERE))
-    from machine import describe
+    from benchmarks.machine import describe
 
     reference, same = results[0][1]["best"], results[SAME_INPUT][1]["best"]
     first = results[SAME_INPUT][1]
@@ -121,8 +122,9 @@ def main() -> None:
     while waiting or running:
         while waiting and len(running) < args.jobs:
             name, key, _, _ = waiting.pop(0)
-            command = [sys.executable, __file__, "--model", key]
-            running.append((name, key, subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)))
+            command = module_command(__spec__.name, "--model", key)
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=child_env(env))
+            running.append((name, key, process))
         finished = next((r for r in running if r[2].poll() is not None), None)
         if finished is None:
             time.sleep(2)

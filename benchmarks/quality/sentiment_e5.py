@@ -21,7 +21,7 @@ from socialens.analyses.sentiment.e5head import E5HeadSentiment
 from socialens.datasets import load_sentiment_split
 from socialens.evaluate import classification_report
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 CACHE = str(HERE / "data" / "e5cache")
 GRID = (0.5, 2.0, 8.0, 32.0)
 
@@ -68,7 +68,7 @@ def main() -> None:
             lambda C: E5HeadSentiment(lang=args.lang, labels=split.labels, C=C, tfidf=True, cache_dir=CACHE),
         ),
     ]
-    from machine import describe
+    from benchmarks.machine import describe
 
     table = (
         f"\n### Issue 3, multilingual-e5 head ({args.lang}), {datetime.now(UTC):%Y-%m-%d %H:%M} UTC "

@@ -30,7 +30,7 @@ from socialens.text.langid import detect_language
 from socialens.text.normalize import normalize_text
 from socialens.text.scrub import scrub_contacts
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 
 
 def main() -> None:
@@ -39,7 +39,7 @@ def main() -> None:
     args = parser.parse_args()
     corpus = HERE / "data" / "tweets-100000.jsonl"
     if not corpus.exists():
-        from corpus import write_corpus
+        from benchmarks.corpus import write_corpus
 
         write_corpus(100_000, corpus)
     importer, pseudo = TwitterV1Importer(), Pseudonymizer(b"bench-key")

@@ -24,11 +24,11 @@ from typing import Any
 
 import numpy as np
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 
 
 def machine() -> str:
-    from machine import describe
+    from benchmarks.machine import describe
 
     return describe("torch")
 

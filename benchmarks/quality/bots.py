@@ -44,7 +44,7 @@ TEST_BOTS = 5
 
 
 def machine() -> str:
-    from machine import describe
+    from benchmarks.machine import describe
 
     return describe("scikit-learn", "duckdb")
 

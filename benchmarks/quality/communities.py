@@ -25,7 +25,7 @@ from collections.abc import Callable
 from statistics import mean, pstdev
 from typing import Any
 
-from machine import describe
+from benchmarks.machine import describe
 from socialens.analyses.communities.detect import Leiden, Louvain
 from socialens.datasets.graphtool import load_collection_graph
 from socialens.graph.build import InteractionGraph

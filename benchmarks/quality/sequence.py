@@ -31,13 +31,14 @@ import json
 import os
 import resource
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).parent
+from benchmarks.harness import child_env, module_command
+
+HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 RECBOLE = HERE / "peers" / "recbole"
 OURS = ("sasrec", "gru4rec", "lstm4rec")
 PEERS = ("SASRec", "GRU4Rec")
@@ -105,7 +106,7 @@ def commands(workdir: Path, store: Path, args: argparse.Namespace) -> dict[str, 
         for seed in seeds:
             name = f"socialens {arch}" + (f" seed {seed}" if len(seeds) > 1 else "")
             extra = ",".join(p for p in (args.options, f"seed={seed}") if p)
-            cmds[name] = [sys.executable, __file__, "--worker", arch, "--store", str(store), "--options", extra]
+            cmds[name] = module_command(__spec__.name, "--worker", arch, "--store", str(store), "--options", extra)
             cmds[name] += ["--models", str(_model_dir(workdir, arch, seed, seeds))]
             cmds[name] += ["--epochs", str(args.epochs), "--cpu-budget", str(args.cpu_budget)]
     python = RECBOLE / ".venv" / "bin" / "python"
@@ -126,7 +127,7 @@ def commands(workdir: Path, store: Path, args: argparse.Namespace) -> dict[str, 
 
 def run_all(workdir: Path, cmds: dict[str, list[str]], jobs: int) -> dict[str, dict[str, Any]]:
     """Run the commands, at most ``jobs`` at a time, and parse each one's last line of JSON."""
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    env = child_env({**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"})
     waiting, running, outputs = list(cmds.items()), {}, {}
     while waiting or running:
         while waiting and len(running) < jobs:
@@ -335,8 +336,7 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(1)
-    sys.path.insert(0, str(HERE))
-    from machine import describe
+    from benchmarks.machine import describe
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-sequence-"))
     store, users, items = prepare(workdir)

@@ -22,7 +22,9 @@ from pathlib import Path
 
 import orjson
 
-HERE = Path(__file__).parent
+from benchmarks.harness import child_env, module_command
+
+HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 SAMPLE = 20_000
 BATCH = 10_000
 
@@ -30,8 +32,7 @@ BATCH = 10_000
 def corpus(n: int) -> Path:
     path = HERE / "data" / f"tweets-{n}.jsonl"
     if not path.exists():
-        sys.path.insert(0, str(HERE))
-        from corpus import write_corpus
+        from benchmarks.corpus import write_corpus
 
         write_corpus(n, path)
     return path
@@ -92,14 +93,15 @@ def run_one(n: int) -> None:
 
 
 def main(sizes: list[int]) -> None:
-    sys.path.insert(0, str(HERE))
-    from machine import describe
+    from benchmarks.machine import describe
 
     print(f"Machine: {describe('scikit-learn', 'hdbscan')}")
     print("| posts | topics | fit on 20k sample (s) | total (s) | s per 100k posts | peak memory (GiB) |")
     print("|---:|---:|---:|---:|---:|---:|")
     for n in sizes:
-        done = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            module_command(__spec__.name, "--one", str(n)), capture_output=True, text=True, check=True, env=child_env()
+        )
         r = orjson.loads(done.stdout.strip().splitlines()[-1])
         print(
             f"| {r['n']:,} | {r['topics']} | {r['fit_s']:.0f} | {r['total_s']:.0f} "

@@ -24,7 +24,7 @@ from socialens.analyses.sentiment.baselines import ChineseLexiconSentiment, Tfid
 from socialens.datasets import SentimentSplit, load_sentiment_split
 from socialens.evaluate import classification_report
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 
 # (row name, language, factory); each row is fitted on train and scored on test.
 BASELINES: list[tuple[str, str, Callable[[], Any]]] = [
@@ -37,7 +37,7 @@ BASELINES: list[tuple[str, str, Callable[[], Any]]] = [
 
 
 def machine() -> str:
-    from machine import describe
+    from benchmarks.machine import describe
 
     return describe("scikit-learn")
 

@@ -38,7 +38,7 @@ def main() -> None:
     from scipy.sparse.linalg import svds
     from sklearn.linear_model import LogisticRegression
 
-    from machine import describe
+    from benchmarks.machine import describe
     from socialens.analyses.ctr.data import load_history_split, load_ratings
     from socialens.analyses.ctr.models import auc
     from socialens.analyses.ctr.workflow import make_model

@@ -46,7 +46,7 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from machine import describe
+from benchmarks.machine import describe
 from socialens.evaluate.coherence import npmi_coherence, topic_diversity
 
 WORD = re.compile(r"(?u)\b\w\w+\b")

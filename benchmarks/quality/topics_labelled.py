@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from machine import describe
+from benchmarks.machine import describe
 from socialens.datasets.topic_corpora import LabelledCorpus, fortunes_zh, womens_reviews
 
 SEEDS = range(5)

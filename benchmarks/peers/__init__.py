@@ -1,0 +1,1 @@
+"""Peer systems the benchmarks compare with, when they need an environment of their own (RecBole)."""

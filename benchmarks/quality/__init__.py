@@ -1,0 +1,1 @@
+"""Quality benchmarks: held-out metrics (split and seed written down), each against a peer or baseline."""

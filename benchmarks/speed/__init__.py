@@ -1,0 +1,1 @@
+"""Speed benchmarks: throughput, latency and memory, each against a peer measured in the same run."""
