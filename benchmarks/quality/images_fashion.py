@@ -1,6 +1,6 @@
 """Issue 15: Fashion-MNIST, logistic regression vs MLP vs small CNN in one run (floors: MLP >= 0.88, CNN >= 0.91).
 
-    nice -n 10 .venv/bin/python benchmarks/bench_images_fashion.py --epochs 10 --out fashion.json
+    nice -n 10 .venv/bin/python -m benchmarks.quality.images_fashion --epochs 10 --out fashion.json
 
 Official 60k/10k split from Debian's dataset-fashion-mnist; 5,000 training pictures held out
 (stratified, seed 42) for early stopping; every figure on the official test set. The three
@@ -95,7 +95,7 @@ def markdown(report: dict) -> str:
     return "\n".join(
         [
             f"### Issue 15, Fashion-MNIST classifiers, {report['started']} UTC "
-            f"(`nice -n 10 .venv/bin/python benchmarks/bench_images_fashion.py --epochs {report['epochs']}`)",
+            f"(`nice -n 10 .venv/bin/python -m benchmarks.quality.images_fashion --epochs {report['epochs']}`)",
             "",
             f"{report['machine']}; load average before/after {report['load']}; {report['threads']} torch thread(s); "
             f"peak RSS {report['peak_rss_mb']} MB (largest worker). {report['protocol']}",

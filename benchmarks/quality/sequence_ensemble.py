@@ -13,7 +13,7 @@ every 3-member combination, the disjoint triples and all seeds, on validation an
 the training CPU time summed over members, and (validation only) the 3-seed ensembles with
 the GRU4Rec and LSTM4Rec added.
 
-    python benchmarks/bench_sequence_ensemble.py [--seeds 2020,...,2025] [--jobs 2] [--cache DIR]
+    python -m benchmarks.quality.sequence_ensemble [--seeds 2020,...,2025] [--jobs 2] [--cache DIR]
 """
 
 from __future__ import annotations

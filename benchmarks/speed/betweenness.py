@@ -1,13 +1,13 @@
 """Approximate betweenness on real graphs: the sampled-source estimate against exact (issue 6).
 
-Graphs as in ``bench_graph.py`` (graph-tool collection, read by socialens' ``.gt`` reader).
+Graphs as in ``benchmarks/speed/graph.py`` (graph-tool collection, read by socialens' ``.gt`` reader).
 Exact: igraph's Brandes over every source. socialens's estimate above 5,000 accounts:
 ``metrics.betweenness`` with 500 sources drawn at random (seeds 0-4), scaled by n / 500.
 Shown beside it, the range-limited measure (paths of at most 3 hops, every source) that socialens
 used before. Quality: share of the exact top 100 found in the estimate's top 100, and Spearman
 correlation over the accounts with nonzero exact betweenness.
 
-    python benchmarks/bench_betweenness.py [--graphs email-Enron pgp-strong-2009] [--seeds 5]
+    python -m benchmarks.speed.betweenness [--graphs email-Enron pgp-strong-2009] [--seeds 5]
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ profits from the other's caches; a first chunk warms both up (regex classes, fas
 not counted. ``--steady`` warms up with the measuring key, so that pseudonyms and languages
 are found in the caches as far into a long ingest.
 
-    python benchmarks/columnar_stages.py [--lines 100000] [--steady]
+    python -m benchmarks.speed.columnar_stages [--lines 100000] [--steady]
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ rows must be identical across engines. Reported: posts/s, peak memory of the who
 (the benchmark, its workers, a local Dask cluster), and the 2-process CPU ceiling of this
 machine measured in the same run (two CPU-bound processes against one).
 
-    python benchmarks/bench_engines.py --posts 100000 [--engines local process dask] [--json out.jsonl]
+    python -m benchmarks.speed.engines --posts 100000 [--engines local process dask] [--json out.jsonl]
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ PageRank) from graph-tool's collection (``scripts/fetch-graphs``), read by socia
 * Memory: each step runs in a forked child; peak = the child's ``ru_maxrss`` at the end minus
   its resident set size at the start (so C allocations of igraph are counted, unlike tracemalloc).
 
-    python benchmarks/bench_graph.py [--graphs pgp-strong-2009 email-Enron] [--repeat 3]
+    python -m benchmarks.speed.graph [--graphs pgp-strong-2009 email-Enron] [--repeat 3]
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ Peak RSS is each process's own maximum (socialens: the main process and its larg
 CPU us/post is the CPU time of all socialens processes per post (less sensitive than posts/s
 to other work on a shared machine); load avg is the 1-minute load when the run started.
 
-    python benchmarks/bench_ingest.py --sizes 250000 1000000 [--workers 2] [--edge python] [--write]
+    python -m benchmarks.speed.ingest --sizes 250000 1000000 [--workers 2] [--edge python] [--write]
 """
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ def main() -> None:
 def render(rows: list[dict], workers: int, edge: str) -> str:
     lines = [
         f"\n### Ingest, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC "
-        f"(`benchmarks/bench_ingest.py --edge {edge}`, {workers} workers)\n",
+        f"(`benchmarks/speed/ingest.py --edge {edge}`, {workers} workers)\n",
         f"Machine: {machine()}\n",
         "| posts | file MB | socialens posts/s | DuckDB read_json posts/s | ratio | socialens s | read_json s "
         "| socialens peak RSS MB (main / worker) | read_json peak RSS MB | socialens CPU us/post | load avg |",

@@ -5,7 +5,7 @@ corpus (benchmarks/corpus.py) and reports microseconds per post, so the cost of 
 step is visible next to the whole worker path. Times are CPU time of this process (the
 machine is shared, so wall time would measure the neighbours too).
 
-    python benchmarks/ingest_stages.py [--write]
+    python -m benchmarks.speed.ingest_stages [--write]
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def main() -> None:
     rows.append(("whole worker path (process_lines)", (time.process_time() - started) / n * 1e6))
     table = "\n".join(
         [
-            f"\n### Ingest worker stages, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC (`benchmarks/ingest_stages.py`, "
+            f"\n### Ingest worker stages, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC (`benchmarks/speed/ingest_stages.py`, "
             f"{n:,} statuses)\n",
             "| stage | us per post |",
             "|---|---:|",

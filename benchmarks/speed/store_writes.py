@@ -11,7 +11,7 @@ the same real posts, in the same run, in fresh processes, alternating the two:
    `--batch` posts (as `socialens ingest` does), through the real BatchWriter (upserts, implied
    interactions, transactions); CPU s of the process, wall s, file size, peak RSS.
 
-    python benchmarks/store_writes.py --posts 1000000 --batch 150000 --repeat 3 [--write]
+    python -m benchmarks.speed.store_writes --posts 1000000 --batch 150000 --repeat 3 [--write]
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def render(runs: dict[str, list[dict[str, float]]], args: argparse.Namespace, lo
 
     lines = [
         f"\n### Ingest writer: posts in whole row groups vs batch-sized commits, {datetime.now(UTC):%Y-%m-%d %H:%M} "
-        f"UTC (`benchmarks/store_writes.py --posts {args.posts} --batch {args.batch} --repeat {args.repeat}`)\n",
+        f"UTC (`benchmarks/speed/store_writes.py --posts {args.posts} --batch {args.batch} --repeat {args.repeat}`)\n",
         f"Machine: {describe('duckdb')}; load average {load:.1f} at the start; medians of {args.repeat} "
         "alternating runs, each in a fresh process.\n",
         "| commits | writer CPU us/post | wall s | store file MB | peak RSS MB | posts | interactions |",

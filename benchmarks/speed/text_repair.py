@@ -10,7 +10,7 @@ pattern over an Arrow column), the share of posts the gate sends to ftfy, the sh
 changes, and, as the peer, ftfy's own ``fix_encoding`` on every non-ASCII post (what calling
 it without the gate would cost).
 
-    python benchmarks/bench_text_repair.py [--posts 200000] [--write]
+    python -m benchmarks.speed.text_repair [--posts 200000] [--write]
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def main() -> None:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
     lines = [
         f"\n### Issue 16, text repair cost (ftfy 6.3.1 behind a gate), {when} UTC "
-        f"(`.venv/bin/python benchmarks/bench_text_repair.py --posts {args.posts}`)\n",
+        f"(`.venv/bin/python -m benchmarks.speed.text_repair --posts {args.posts}`)\n",
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} logical cores, Python "
         f"{platform.python_version()}; 1-minute load average {load:.1f} at the start (CPU time per post "
         "is measured, not wall time).\n",

@@ -6,7 +6,7 @@ process, which reports its own peak resident memory; the corpus is streamed twic
 reservoir sample to fit on, then batches of 10,000 to assign) and never held in memory.
 The embedder is the TF-IDF + SVD stage: MiniLM at 1M posts would take hours on 2 cores.
 
-    .venv/bin/python benchmarks/bench_topics_scaling.py 100000 1000000
+    .venv/bin/python -m benchmarks.speed.topics_scaling 100000 1000000
 """
 
 from __future__ import annotations

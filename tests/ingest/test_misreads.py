@@ -132,7 +132,7 @@ def test_repeated_ratings_without_time_are_counted_as_duplicates(store):
 
 
 def test_fuzz_regression_reddit_kind_that_is_not_a_name_is_a_reject(store, tmp_path):
-    """benchmarks/fuzz_importers.py found ``{"kind": {...}}`` raising TypeError out of ``split``."""
+    """benchmarks/quality/fuzz_importers.py found ``{"kind": {...}}`` raising TypeError out of ``split``."""
     path = tmp_path / "odd.jsonl"
     path.write_bytes(b'{"kind": {"a": 1}, "data": {}}\n' + (INGEST / "reddit" / "valid.ndjson").read_bytes())
     summary = run_ingest(store, path, format="reddit")
@@ -140,7 +140,7 @@ def test_fuzz_regression_reddit_kind_that_is_not_a_name_is_a_reject(store, tmp_p
 
 
 def test_fuzz_regression_a_reject_excerpt_of_what_json_cannot_hold():
-    """benchmarks/fuzz_importers.py: an item with an integer past 64 bits (the Python API) made
+    """benchmarks/quality/fuzz_importers.py: an item with an integer past 64 bits (the Python API) made
     the reject's excerpt raise instead of the record being rejected."""
     from socialens.ingest.bluesky import BlueskyImporter
     from socialens.ingest.readers import Reject

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# RecBole 1.2.1, the peer of benchmarks/bench_sequence.py, in its own environment: it needs
+# RecBole 1.2.1, the peer of benchmarks/quality/sequence.py, in its own environment: it needs
 # NumPy 1.x, which the project's environment (NumPy 2) cannot give it.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -28,7 +28,7 @@ class BatchWriter:
     rest into the next commit: DuckDB writes whole row groups of a large transaction straight
     to the file, compressed once, where a partial one goes through the write-ahead log and is
     recompressed at every checkpoint that follows (measured on 1M posts: a quarter less writer
-    CPU per post, a sixth smaller file, ~180 MB less peak memory; ``benchmarks/store_writes.py``).
+    CPU per post, a sixth smaller file, ~180 MB less peak memory; ``benchmarks/speed/store_writes.py``).
     Every commit still holds whole records; the carried posts are committed, in order, before
     anything read after them.
     """

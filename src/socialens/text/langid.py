@@ -11,7 +11,7 @@ together. Two cheap rules answer first where they are as good as the model:
   2,894 more texts, and of the 18 where fastText says otherwise all 18 are English that
   fastText calls und/de/fr ("NO GAMES! HOUSE @GOP MUST DEFUND OBAMACARE! IF THEY DON’T...").
 - Text written mostly in Han characters, with no kana or hangul, is Chinese.
-Everything else goes to the model. ``benchmarks/langid_agreement.py`` measures the rule.
+Everything else goes to the model. ``benchmarks/quality/langid_agreement.py`` measures the rule.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Fashion-MNIST through the shared trainer, on a slice (the full run is benchmarks/bench_images_fashion.py)."""
+"""Fashion-MNIST through the shared trainer, on a slice (the full run is benchmarks/quality/images_fashion.py)."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ from socialens.errors import ConfigError, ModelNotFoundError
 
 TASK = "ctr"
 MODELS = ("din", "deepfm", "dcnv2", "logistic", "logistic-crossed")  # the registry's ctr short names + one variant
-DEFAULT_MODEL = "dcnv2"  # the best validation AUC in benchmarks/bench_ctr.py (by 0.0008 over DIN)
+DEFAULT_MODEL = "dcnv2"  # the best validation AUC in benchmarks/quality/ctr.py (by 0.0008 over DIN)
 HISTORY = 50
 # Settings the workflow starts from, under the caller's: full-rank crosses over 35 fields x 32
 # dimensions are 1120 x 1120 per layer; rank 64 scored as well on validation at a fraction of the cost.

@@ -5,7 +5,7 @@ registry (task ``fusion``, with its labels and the picture size its image featur
 at); :func:`fuse_posts` is the path ``analyze images`` takes for every post with text and an
 analysed picture: the post's text through :func:`socialens.analyses.images.fusion.embed_texts`,
 its first frame's stored 1,280-d features, the model, ``post_scores`` task ``fusion``. The
-evaluation (``socialens train fusion``, ``benchmarks/bench_images_fusion.py``) calls the same
+evaluation (``socialens train fusion``, ``benchmarks/quality/images_fusion.py``) calls the same
 :func:`predict_fusion` on its test split.
 """
 

@@ -3,7 +3,7 @@
 Speed on two cores comes from ONNX Runtime (the network exported once to ONNX from the
 packaged weights; about five times the images per CPU-second of PyTorch eager here), batches
 of 32 and one intra-op thread per core; ``backend="torch"`` (channels-last, inference mode)
-is the fallback and what sizes other than 224 px use. ``benchmarks/bench_images.py``
+is the fallback and what sizes other than 224 px use. ``benchmarks/quality/images.py``
 measures both. The network is built once per process and reused.
 """
 

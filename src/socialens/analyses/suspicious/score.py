@@ -3,7 +3,7 @@
 Both take rows as :func:`socialens.analyses.suspicious.features.behaviour_features` gives them
 (dicts holding each feature, ``None`` where unknown). No labelled bot data installs offline,
 so the classifier ships with its training API and is evaluated on bots injected into real
-activity (``benchmarks/bench_bots.py``), not on real bots.
+activity (``benchmarks/quality/bots.py``), not on real bots.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ for HDBSCAN; ``umap``), ``clusterer`` (``kmeans``, the default; ``hdbscan``), ``
 (k-means: ``auto`` = sqrt(posts in the sample) / 5, 2 to 30; or a number), ``min_topic_size``
 (HDBSCAN only, 40), ``reassign_outliers`` (``false``). Pretrained embedders' vectors are kept
 in the store (``socialens.store.embedding_cache``), so a second run embeds only new posts.
-The defaults were chosen by ``benchmarks/bench_topics.py`` and ``bench_topics_labelled.py``
+The defaults were chosen by ``benchmarks/quality/topics.py`` and ``benchmarks/quality/topics_labelled.py``
 (see ``docs/topics.md``).
 """
 

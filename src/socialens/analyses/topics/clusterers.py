@@ -99,7 +99,7 @@ class AutoKMeansClusterer(Clusterer):
     """k-means (Lloyd, ``n_init`` seeded starts, best inertia kept) with ``n_clusters`` chosen
     from the number of posts when left ``None`` (:func:`default_topic_count`). No outliers.
 
-    Measured against HDBSCAN on static embeddings (``benchmarks/bench_topics_labelled.py``):
+    Measured against HDBSCAN on static embeddings (``benchmarks/quality/topics_labelled.py``):
     HDBSCAN found 2 topics in 10,000 tweets, k-means agreed better with true categories.
     """
 

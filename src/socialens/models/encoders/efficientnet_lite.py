@@ -106,7 +106,7 @@ def onnx_model() -> bytes:
     weights once per process (a few seconds; nothing is written to disk).
 
     ONNX Runtime runs it about five times faster per CPU-second than PyTorch eager here
-    (``benchmarks/bench_images.py``); the outputs agree to 1e-5.
+    (``benchmarks/quality/images.py``); the outputs agree to 1e-5.
     """
     import io
     import warnings
