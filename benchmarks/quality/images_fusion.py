@@ -86,7 +86,7 @@ def markdown(report: dict, args: argparse.Namespace) -> str:
     return "\n".join(
         [
             f"### Issue 15, late fusion on a constructed pairing, {report['started']} UTC "
-            f"(`nice -n 10 .venv/bin/python -m benchmarks.quality.images_fusion --size {args.size} --keep {args.keep}`)",
+            f"(`nice -n 10 python -m benchmarks.quality.images_fusion --size {args.size} --keep {args.keep}`)",
             "",
             f"{report['machine']}; load average before/after {report['load']}; peak RSS {report['peak_rss_mb']} MB; "
             f"embedding {report['pairs']:,} texts took {report['embed_seconds']['text']} s, "
