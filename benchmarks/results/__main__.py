@@ -1,6 +1,6 @@
 """Write benchmarks/RESULTS.md from the JSON lines; ``--check`` fails instead when it is out of date.
 
-    python -m benchmarks.results [--check]
+python -m benchmarks.results [--check]
 """
 
 from __future__ import annotations

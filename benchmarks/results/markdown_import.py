@@ -144,7 +144,14 @@ def record(heading: str, body: str, level: int) -> tuple[str, dict[str, Any]]:
     paragraphs = [p.strip() for p in body.split("\n\n") if p.strip() and not p.lstrip().startswith("|")]
     machine = next((p for p in paragraphs if "logical core" in p or p.startswith("Machine:")), "")
     machine = "" if summary else " ".join(machine.split())
-    load = None if summary else re.search(r"load(?: average)?(?: before/after)?[^0-9]{0,12}(\d+(?:\.\d+)?)(?:\s*(?:->|-|to)\s*(\d+(?:\.\d+)?))?", body + " " + heading)  # noqa: E501
+    load = (
+        None
+        if summary
+        else re.search(
+            r"load(?: average)?(?: before/after)?[^0-9]{0,12}(\d+(?:\.\d+)?)(?:\s*(?:->|-|to)\s*(\d+(?:\.\d+)?))?",
+            body + " " + heading,
+        )
+    )  # noqa: E501
     seed = None if summary else re.search(r"\bseed (\d+)", body)
     split = None if summary else re.search(r"[^.\n]*\b(?:split|held[- ]out|test part)\b[^.\n]*", body)
     floor = re.search(r"[^.\n]*\bfloor\b[^.\n]*?\b(met|missed|not met)\b[^.\n]*", body, re.IGNORECASE)
@@ -199,6 +206,7 @@ def import_markdown(path: Path, folder: Path = HERE, write: bool = False) -> lis
     levels = {m.group(2).strip(): len(m.group(1)) for r in raw if (m := HEADING.match(r))}
     new = [record(h, b, levels[h]) for h, b in found if h not in done]
     if write:
+        folder.mkdir(parents=True, exist_ok=True)
         if not (folder / "PREAMBLE.md").exists():
             (folder / "PREAMBLE.md").write_text(preamble, encoding="utf-8")
         for area, line in new:

@@ -1,0 +1,56 @@
+"""The benchmark harness: a real (tiny) measurement appended as one JSON line, at once, with every key."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from benchmarks.harness import KEYS, Run, child_env, module_command
+from benchmarks.machine import describe
+
+
+def _sum_squares(n: int) -> int:
+    return sum(i * i for i in range(n))
+
+
+def test_each_record_is_on_disk_before_the_next_measurement(tmp_path: Path) -> None:
+    run = Run("tests.tiny_sum", area="tiny", issue=19, seed=7, split="none: a CPU loop", results=tmp_path)
+    rates = {}
+    for name, n in (("ours", 20_000), ("peer", 40_000)):
+        started = time.process_time()
+        _sum_squares(n)
+        rates[name] = n / max(time.process_time() - started, 1e-9)
+    first = run.record({"items_per_cpu_s": rates["ours"]}, peers={"double work": {"items_per_cpu_s": rates["peer"]}})
+    on_disk = (tmp_path / "tiny.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(x) for x in on_disk] == [first]  # written by record(), not at exit
+    with pytest.raises(ZeroDivisionError):  # a crash after the first measurement
+        run.record({"items_per_cpu_s": 1 / 0})
+    lines = [json.loads(x) for x in (tmp_path / "tiny.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 1
+    line = lines[0]
+    assert set(KEYS) <= set(line)
+    assert line["machine"] == describe()
+    assert line["seed"] == 7 and line["issue"] == 19 and line["split"] == "none: a CPU loop"
+    assert len(line["load"]) == 2 and all(x >= 0 for x in line["load"])
+    assert line["metrics"]["items_per_cpu_s"] > 0 and line["peers"]["double work"]["items_per_cpu_s"] > 0
+
+
+def test_a_second_record_appends(tmp_path: Path) -> None:
+    run = Run("tests.tiny", area="tiny", issue=None, results=tmp_path)
+    run.record({"a": 1}, floor={"text": "a >= 1", "met": True})
+    run.record({"a": 2}, notes="second")
+    lines = [json.loads(x) for x in (tmp_path / "tiny.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [x["metrics"]["a"] for x in lines] == [1, 2]
+    assert lines[0]["floor"] == {"text": "a >= 1", "met": True} and "floor" not in lines[1]
+
+
+def test_a_benchmark_module_runs_in_a_child_from_any_directory(tmp_path: Path) -> None:
+    import subprocess
+
+    code = "import benchmarks.harness, socialens; print('ok')"
+    command = module_command("benchmarks.machine")[:-2] + ["-c", code]
+    done = subprocess.run(command, cwd=tmp_path, env=child_env(), capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "ok"
