@@ -151,7 +151,7 @@ def record(heading: str, body: str, level: int) -> tuple[str, dict[str, Any]]:
             r"load(?: average)?(?: before/after)?[^0-9]{0,12}(\d+(?:\.\d+)?)(?:\s*(?:->|-|to)\s*(\d+(?:\.\d+)?))?",
             body + " " + heading,
         )
-    )  # noqa: E501
+    )
     seed = None if summary else re.search(r"\bseed (\d+)", body)
     split = None if summary else re.search(r"[^.\n]*\b(?:split|held[- ]out|test part)\b[^.\n]*", body)
     floor = re.search(r"[^.\n]*\bfloor\b[^.\n]*?\b(met|missed|not met)\b[^.\n]*", body, re.IGNORECASE)

@@ -55,7 +55,8 @@ def test_hand_written_paragraphs_import_once_with_their_table_and_peer(tmp_path:
     markdown = tmp_path / "RESULTS.md"
     markdown.write_text(
         "# Benchmark results\n\nPreamble.\n\n"
-        "### Issue 6, graph analytics vs networkx, 2026-11-22 09:45 UTC (`python benchmarks/bench_graph.py --repeat 5`)\n\n"
+        "### Issue 6, graph analytics vs networkx, 2026-11-22 09:45 UTC "
+        "(`python benchmarks/bench_graph.py --repeat 5`)\n\n"
         "AMD EPYC, 2 logical cores, 24 GiB RAM; load average 1.5 -> 2.0.\n\n"
         "| library | PageRank s |\n|---|---:|\n| socialens | 0.50 |\n| networkx | 2.00 |\n\n"
         "Floor (3x networkx): **not met** here.\n"
