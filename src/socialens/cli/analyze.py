@@ -7,42 +7,33 @@ from typing import Annotated
 import typer
 
 from socialens.cli.common import (
-    AuthorOption,
     ConfigOption,
     EngineOption,
+    Filters,
     JsonOption,
-    LangOption,
     ModelsDirOption,
     OptionsOption,
-    PlatformOption,
-    QueryOption,
-    SinceOption,
     StoreOption,
-    UntilOption,
     emit_json,
     guarded,
     parse_options,
     print_result,
     progress_bars,
     resolve_config,
-    selection_from,
     store_path,
+    with_filters,
 )
 
 
 @guarded
+@with_filters
 def analyze_command(
     task: Annotated[str, typer.Argument(help="What to analyse, e.g. sentiment, offensive, topics.")],
     store: StoreOption = None,
     models_dir: ModelsDirOption = None,
     option: OptionsOption = None,
     engine: EngineOption = "local",
-    since: SinceOption = None,
-    until: UntilOption = None,
-    platform: PlatformOption = None,
-    lang: LangOption = None,
-    author: AuthorOption = None,
-    query: QueryOption = None,
+    filters: Filters = Filters(),
     config: ConfigOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -52,7 +43,7 @@ def analyze_command(
 
     cfg = resolve_config(config)
     with Store(store_path(store, cfg)) as db, progress_bars(quiet=json) as progress:
-        selection = selection_from(db, cfg, since, until, platform, lang, author, query)
+        selection = filters.selection(db, cfg)
         settings = {task: parse_options(option)}
         (result,) = run_tasks(
             db, [task], settings, selection=selection, engine=engine, models_dir=models_dir,
@@ -62,6 +53,7 @@ def analyze_command(
 
 
 @guarded
+@with_filters
 def run_command(
     tasks: Annotated[list[str], typer.Argument(help="Tasks to run; what they require runs first.")],
     store: StoreOption = None,
@@ -70,12 +62,7 @@ def run_command(
         list[str] | None, typer.Option("--option", "-o", help="TASK.KEY=VALUE setting of one task (repeatable).")
     ] = None,
     engine: EngineOption = "local",
-    since: SinceOption = None,
-    until: UntilOption = None,
-    platform: PlatformOption = None,
-    lang: LangOption = None,
-    author: AuthorOption = None,
-    query: QueryOption = None,
+    filters: Filters = Filters(),
     config: ConfigOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -85,7 +72,7 @@ def run_command(
 
     cfg = resolve_config(config)
     with Store(store_path(store, cfg)) as db, progress_bars(quiet=json) as progress:
-        selection = selection_from(db, cfg, since, until, platform, lang, author, query)
+        selection = filters.selection(db, cfg)
         results = run_tasks(
             db, tasks, task_settings(parse_options(option)), selection=selection, engine=engine,
             models_dir=models_dir, progress=progress, with_prerequisites=True, defaults=cfg.tasks,

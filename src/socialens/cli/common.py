@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -151,22 +152,59 @@ EngineOption = Annotated[str, typer.Option("--engine", help="Where batches run: 
 ModelsDirOption = Annotated[Path | None, typer.Option("--models-dir", help="Model registry folder.")]
 
 
-def selection_from(
-    db: Any,
-    config: Config,
-    since: str | None = None,
-    until: str | None = None,
-    platform: list[str] | None = None,
-    lang: list[str] | None = None,
-    author: list[str] | None = None,
-    query: str | None = None,
-) -> Any:
-    """The :class:`~socialens.pipeline.selection.Selection` the filter options describe."""
-    from socialens.pipeline.selection import selection_from_options
+@dataclass(frozen=True)
+class Filters:
+    """The selection options of one command line, as :func:`with_filters` collects them."""
 
-    return selection_from_options(
-        db, since=since, until=until, platform=platform, lang=lang, author=author, query=query, privacy=config.privacy
-    )
+    since: str | None = None
+    until: str | None = None
+    platform: list[str] | None = None
+    lang: list[str] | None = None
+    author: list[str] | None = None
+    query: str | None = None
+
+    def selection(self, db: Any, config: Config) -> Any:
+        """The :class:`~socialens.pipeline.selection.Selection` these options describe."""
+        from socialens.pipeline.selection import selection_from_options
+
+        return selection_from_options(db, **vars(self), privacy=config.privacy)
+
+
+_FILTER_OPTIONS: dict[str, Any] = {
+    "since": SinceOption,
+    "until": UntilOption,
+    "platform": PlatformOption,
+    "lang": LangOption,
+    "author": AuthorOption,
+    "query": QueryOption,
+}
+
+
+def with_filters(fn: Callable[..., T]) -> Callable[..., T]:
+    """Offer the selection options where ``fn`` has its ``filters: Filters`` parameter.
+
+    Typer reads the options from the signature, so each command's ``--help`` lists --since ...
+    --query in that place, declared once here; the command receives them as one :class:`Filters`.
+    """
+    import functools
+    import inspect
+
+    signature = inspect.signature(fn, eval_str=True)  # Typer reads the Annotated options from the signature
+    place = signature.parameters["filters"]
+    options = [
+        inspect.Parameter(name, place.kind, default=None, annotation=annotation)
+        for name, annotation in _FILTER_OPTIONS.items()
+    ]
+    parameters = [q for p in signature.parameters.values() for q in (options if p is place else [p])]
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        filters = Filters(**{name: kwargs.pop(name, None) for name in _FILTER_OPTIONS})
+        return fn(*args, filters=filters, **kwargs)
+
+    wrapper.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": signature.return_annotation}
+    wrapper.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    return wrapper
 
 
 def print_caveats(caveats: list[str]) -> None:

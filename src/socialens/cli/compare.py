@@ -7,35 +7,26 @@ from typing import Annotated
 import typer
 
 from socialens.cli.common import (
-    AuthorOption,
     ConfigOption,
+    Filters,
     JsonOption,
-    LangOption,
-    PlatformOption,
-    QueryOption,
-    SinceOption,
     StoreOption,
-    UntilOption,
     console,
     emit_json,
     guarded,
     resolve_config,
-    selection_from,
     store_path,
+    with_filters,
 )
 
 
 @guarded
+@with_filters
 def compare_command(
     brands: Annotated[list[str] | None, typer.Argument(help="@handles or names; default: [compare] brands.")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="day, week, month or year (default: by the span).")] = None,
     store: StoreOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    platform: PlatformOption = None,
-    lang: LangOption = None,
-    author: AuthorOption = None,
-    query: QueryOption = None,
+    filters: Filters = Filters(),
     config: ConfigOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -45,7 +36,7 @@ def compare_command(
 
     cfg = resolve_config(config)
     with Store(store_path(store, cfg)) as db:
-        selection = selection_from(db, cfg, since, until, platform, lang, author, query)
+        selection = filters.selection(db, cfg)
         view = compare(db, list(brands or cfg.compare_brands), selection, cfg.privacy, unit)
     if json:
         emit_json(view.as_dict())

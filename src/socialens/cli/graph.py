@@ -8,23 +8,18 @@ from typing import Annotated, Any
 import typer
 
 from socialens.cli.common import (
-    AuthorOption,
     ConfigOption,
+    Filters,
     JsonOption,
-    LangOption,
-    PlatformOption,
-    QueryOption,
-    SinceOption,
     StoreOption,
-    UntilOption,
     console,
     emit_json,
     guarded,
     print_caveats,
     progress_bars,
     resolve_config,
-    selection_from,
     store_path,
+    with_filters,
 )
 
 KindOption = Annotated[
@@ -37,14 +32,10 @@ DEFAULT_KIND = "reply,mention,repost,quote"
 
 
 @guarded
+@with_filters
 def graph_command(
     kind: KindOption = DEFAULT_KIND,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    platform: PlatformOption = None,
-    lang: LangOption = None,
-    author: AuthorOption = None,
-    query: QueryOption = None,
+    filters: Filters = Filters(),
     export: Annotated[
         Path | None, typer.Option("--export", help="Also write the graph to FILE.gexf or FILE.graphml (Gephi).")
     ] = None,
@@ -60,7 +51,7 @@ def graph_command(
 
     cfg = resolve_config(config)
     with Store(store_path(store, cfg), read_only=True) as db:
-        selection = selection_from(db, cfg, since, until, platform, lang, author, query)
+        selection = filters.selection(db, cfg)
         with open_context(db, selection) as ctx:
             stats = describe_graph(ctx, kind, top, export)
     if json:
@@ -88,14 +79,10 @@ def _print_graph(stats: dict[str, Any]) -> None:
 
 
 @guarded
+@with_filters
 def influencers_command(
     kind: KindOption = DEFAULT_KIND,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    platform: PlatformOption = None,
-    lang: LangOption = None,
-    author: AuthorOption = None,
-    query: QueryOption = None,
+    filters: Filters = Filters(),
     top: Annotated[int, typer.Option("-k", "--top", help="How many accounts to show.")] = 20,
     save: Annotated[bool, typer.Option("--save/--no-save", help="Store the ranking (user_scores 'influence').")] = True,
     store: StoreOption = None,
@@ -111,7 +98,7 @@ def influencers_command(
 
     cfg = resolve_config(config)
     with Store(store_path(store, cfg)) as db, progress_bars(quiet=json) as progress:
-        selection = selection_from(db, cfg, since, until, platform, lang, author, query)
+        selection = filters.selection(db, cfg)
         if save:
             (result,) = run_tasks(
                 db, ["influence"], {"influence": {"kind": kind}}, selection=selection, progress=progress
@@ -162,17 +149,13 @@ def _print_influencers(rows: list[dict[str, Any]], ranked: int) -> None:
 
 
 @guarded
+@with_filters
 def communities_command(
     method: Annotated[str, typer.Option("--method", help="leiden or louvain.")] = "leiden",
     resolution: Annotated[float, typer.Option("--resolution", help="Modularity resolution (>1: smaller).")] = 1.0,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same communities).")] = 0,
     kind: KindOption = DEFAULT_KIND,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    platform: PlatformOption = None,
-    lang: LangOption = None,
-    author: AuthorOption = None,
-    query: QueryOption = None,
+    filters: Filters = Filters(),
     top: Annotated[int, typer.Option("-k", "--top", help="How many communities to show.")] = 10,
     save: Annotated[bool, typer.Option("--save/--no-save", help="Store communities and their summaries.")] = True,
     store: StoreOption = None,
@@ -190,7 +173,7 @@ def communities_command(
     cfg = resolve_config(config)
     settings = {"method": method, "resolution": resolution, "seed": seed, "kind": kind}
     with Store(store_path(store, cfg)) as db, progress_bars(quiet=json) as progress:
-        selection = selection_from(db, cfg, since, until, platform, lang, author, query)
+        selection = filters.selection(db, cfg)
         if save:
             (run,) = run_tasks(db, ["communities"], {"communities": settings}, selection=selection, progress=progress)
             result = dict(run.data)

@@ -8,33 +8,24 @@ from typing import Annotated
 import typer
 
 from socialens.cli.common import (
-    AuthorOption,
     ConfigOption,
+    Filters,
     JsonOption,
-    LangOption,
-    PlatformOption,
-    QueryOption,
-    SinceOption,
     StoreOption,
-    UntilOption,
     console,
     emit_json,
     guarded,
     resolve_config,
-    selection_from,
     store_path,
+    with_filters,
 )
 
 
 @guarded
+@with_filters
 def report_command(
     out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path("socialens-report.html"),
-    since: SinceOption = None,
-    until: UntilOption = None,
-    platform: PlatformOption = None,
-    lang: LangOption = None,
-    author: AuthorOption = None,
-    query: QueryOption = None,
+    filters: Filters = Filters(),
     store: StoreOption = None,
     config: ConfigOption = None,
     json: JsonOption = False,
@@ -46,7 +37,7 @@ def report_command(
 
     cfg = resolve_config(config)
     with Store(store_path(store, cfg), read_only=True) as db:
-        selection = selection_from(db, cfg, since, until, platform, lang, author, query)
+        selection = filters.selection(db, cfg)
         path = write_report(db, out, selection=selection)
         caveats = report_caveats(db, selection) if json else {}
     if json:

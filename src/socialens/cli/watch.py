@@ -9,24 +9,19 @@ from typing import Annotated, Any
 import typer
 
 from socialens.cli.common import (
-    AuthorOption,
     ConfigOption,
+    Filters,
     JsonOption,
-    LangOption,
     OptionsOption,
-    PlatformOption,
-    QueryOption,
-    SinceOption,
     StoreOption,
-    UntilOption,
     console,
     emit_json,
     guarded,
     parse_options,
     progress_bars,
     resolve_config,
-    selection_from,
     store_path,
+    with_filters,
 )
 
 _SINK_HELP = "Where alerts go: terminal, jsonl:PATH or webhook:URL (repeatable)."
@@ -112,22 +107,18 @@ def watch_command(
 
 
 @guarded
+@with_filters
 def trends_command(
     store: StoreOption = None,
     option: OptionsOption = None,
     top: Annotated[int, typer.Option("--top", help="Bursts to show.")] = 15,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    platform: PlatformOption = None,
-    lang: LangOption = None,
-    author: AuthorOption = None,
-    query: QueryOption = None,
+    filters: Filters = Filters(),
     config: ConfigOption = None,
     json: JsonOption = False,
 ) -> None:
     """Bursts of hashtags, terms and topics over the store, ranked; written to the store (task 'trends')."""
     cfg = resolve_config(config)
-    result = _run_task("trends", store, option, cfg, json, since, until, platform, lang, author, query)
+    result = _run_task("trends", store, option, cfg, json, filters)
     if json:
         emit_json(result)
         return
@@ -142,17 +133,13 @@ def trends_command(
 
 
 @guarded
+@with_filters
 def alerts_command(
     store: StoreOption = None,
     option: OptionsOption = None,
     show: ShowOption = False,
     limit: Annotated[int, typer.Option("--limit", help="Alerts to list.")] = 20,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    platform: PlatformOption = None,
-    lang: LangOption = None,
-    author: AuthorOption = None,
-    query: QueryOption = None,
+    filters: Filters = Filters(),
     config: ConfigOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -165,7 +152,7 @@ def alerts_command(
         with Store(store_path(store, cfg), read_only=True) as db:
             result: dict[str, Any] = {"items": read_alerts(db, limit=limit)}
     else:
-        result = _run_task("alerts", store, option, cfg, json, since, until, platform, lang, author, query)
+        result = _run_task("alerts", store, option, cfg, json, filters)
     if json:
         emit_json(result)
         return
@@ -177,12 +164,12 @@ def alerts_command(
     )
 
 
-def _run_task(task: str, store: Path | None, option: list[str] | None, cfg: Any, json: bool, *filters: Any) -> Any:
+def _run_task(task: str, store: Path | None, option: list[str] | None, cfg: Any, json: bool, filters: Filters) -> Any:
     from socialens.pipeline import run_tasks
     from socialens.store import Store
 
     with Store(store_path(store, cfg)) as db, progress_bars(quiet=json) as progress:
-        selection = selection_from(db, cfg, *filters)
+        selection = filters.selection(db, cfg)
         (result,) = run_tasks(
             db, [task], {task: parse_options(option)}, selection=selection, progress=progress, defaults=cfg.tasks
         )
