@@ -9,7 +9,8 @@ those every result carries::
      "metrics": {...}, "peers": {"<peer>": {...same metrics...}}, "notes", "command"}
 
 ``python -m benchmarks.results`` turns the lines into benchmarks/RESULTS.md. Benchmarks run as
-modules from the repository root (``python -m benchmarks.speed.engines``); a benchmark that starts
+modules from the repository root (``python -m benchmarks.speed.engines``; ``SOCIALENS_BENCH_RESULTS=DIR``
+sends a trial run's lines elsewhere); a benchmark that starts
 copies of itself uses :func:`module_command` and :func:`child_env`, never a ``sys.path`` edit.
 """
 
@@ -64,7 +65,7 @@ class Run:
     seed: int | None = None
     split: str = ""
     packages: tuple[str, ...] = ()
-    results: Path = RESULTS
+    results: Path = field(default_factory=lambda: Path(os.environ.get("SOCIALENS_BENCH_RESULTS", RESULTS)))
     command: str = field(default_factory=lambda: " ".join(["python -m", _module_of_main(), *sys.argv[1:]]))
     machine: str = field(init=False)
     load_at_start: float = field(init=False)
@@ -104,6 +105,19 @@ class Run:
         line.update(extra)
         append_line(self.path, line)
         return line
+
+
+    def record_table(self, markdown: str, notes: str = "", **extra: Any) -> dict[str, Any]:
+        """Record a benchmark's printed Markdown table: rows naming a known peer become ``peers``, the
+        others ``metrics`` (``{row: {column: value}}``); the table itself is kept under ``text``."""
+        from benchmarks.results.markdown_import import PEERS, tables
+
+        metrics: dict[str, Any] = {}
+        peers: dict[str, Any] = {}
+        for table in tables(markdown):
+            for label, row in table.items():
+                (peers if PEERS.search(label) else metrics)[label] = row
+        return self.record(metrics, peers, notes=notes, text=markdown.strip(), **extra)
 
 
 def _module_of_main() -> str:

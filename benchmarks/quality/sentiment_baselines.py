@@ -8,7 +8,7 @@ matrix, fit seconds and scoring speed (`predict` over the whole test part, after
 Nothing is tuned on the test part: TF-IDF + LR's C was picked on the validation part (see
 `socialens/analyses/sentiment/baselines.py`).
 
-    python -m benchmarks.quality.sentiment_baselines [--write]
+    python -m benchmarks.quality.sentiment_baselines
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.harness import Run
 from socialens.analyses.sentiment.baselines import ChineseLexiconSentiment, TfidfLogisticRegression, VaderSentiment
 from socialens.datasets import SentimentSplit, load_sentiment_split
 from socialens.evaluate import classification_report
@@ -88,8 +89,8 @@ def render(rows: list[dict[str, Any]], splits: dict[str, SentimentSplit]) -> str
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--write", action="store_true", help="append the results to benchmarks/RESULTS.md")
-    args = parser.parse_args()
+    parser.parse_args()
+    run = Run(__spec__.name, area="sentiment", issue=3)
     splits = {lang: load_sentiment_split(lang) for lang in ("en", "zh")}
     rows = []
     for name, lang, factory in BASELINES:
@@ -98,9 +99,7 @@ def main() -> None:
         print(f"{name} ({lang}): macro-F1 {r['macro_f1']:.4f}, accuracy {r['accuracy']:.4f}, fit {r['fit_s']:.1f} s")
     table = render(rows, splits)
     print(table)
-    if args.write:
-        with open(HERE / "RESULTS.md", "a", encoding="utf-8") as out:
-            out.write(table)
+    run.record_table(table)
 
 
 if __name__ == "__main__":

@@ -4,15 +4,16 @@ Trains `sentiment.bigru_attention.v1` with its default settings on the training 
 early-stops on the validation split, and scores the test split, with batch-scoring
 throughput at one torch thread (the setting for one worker process).
 
-    python -m benchmarks.quality.sentiment_bigru --lang en [--write]
+    python -m benchmarks.quality.sentiment_bigru --lang en
 """
 
 from __future__ import annotations
 
 import argparse
 import time
-from datetime import UTC, datetime
 from pathlib import Path
+
+from benchmarks.harness import Run
 
 HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 
@@ -20,8 +21,8 @@ HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lang", choices=["en", "zh"], default="en")
-    parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
+    run = Run(__spec__.name, area="sentiment", issue=3, seed=42, split="the seed-42 test split of socialens.datasets")
 
     import torch
 
@@ -47,17 +48,14 @@ def main() -> None:
     )
     print(line)
     print("confusion (rows true, columns predicted):", report["confusion_matrix"])
-    if args.write:
-        with open(HERE / "RESULTS.md", "a", encoding="utf-8") as out:
-            out.write(
-                f"\n### Issue 3, BiGRU sentiment, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC "
-                f"(`benchmarks/quality/sentiment_bigru.py --lang {args.lang}`; data hash {split.data_hash[:12]})\n\n"
-                "| lang | model | accuracy | macro-F1 | macro-recall | per-class F1 | ECE | fit s "
-                "| test posts/s (1 thread) |\n"
-                "|---|---|---:|---:|---:|---|---:|---:|---:|\n" + line + "\n"
-                f"\nConfusion matrix (rows true, columns predicted; {', '.join(split.labels)}): "
-                f"{report['confusion_matrix']}\n"
-            )
+    run.record(
+        {"accuracy": report["accuracy"], "macro_f1": report["macro_f1"], "macro_recall": report["macro_recall"],
+         "ece": report["ece"], "fit_s": fit_seconds, "test_posts_per_s_1_thread": rate,
+         "per_class_f1": {name: v["f1"] for name, v in report["per_class"].items()}},
+        notes=f"Confusion matrix (rows true, columns predicted; {', '.join(split.labels)}): "
+        f"{report['confusion_matrix']}; data hash {split.data_hash[:12]}.",
+        variant=f"--lang {args.lang}",
+    )  # fmt: skip
 
 
 if __name__ == "__main__":

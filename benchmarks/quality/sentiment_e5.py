@@ -5,7 +5,7 @@ the logistic-regression head's C is picked on the validation split (grid below),
 is scored once with the chosen C. Rows: e5 head alone, and e5 + character TF-IDF stacked; the
 TF-IDF + LR baseline is measured in the same run for the ratio.
 
-    python -m benchmarks.quality.sentiment_e5 --lang zh [--write]
+    python -m benchmarks.quality.sentiment_e5 --lang zh
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.harness import Run
 from socialens.analyses.sentiment.baselines import TfidfLogisticRegression
 from socialens.analyses.sentiment.e5head import E5HeadSentiment
 from socialens.datasets import load_sentiment_split
@@ -48,8 +49,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lang", choices=["en", "zh"], default="zh")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
+    run = Run(__spec__.name, area="sentiment", issue=3)
     split = load_sentiment_split(args.lang)
     from socialens.models.encoders.e5 import embed_passages
 
@@ -84,9 +85,7 @@ def main() -> None:
         + "\n"
     )
     print(table)
-    if args.write:
-        with open(HERE / "RESULTS.md", "a", encoding="utf-8") as out:
-            out.write(table)
+    run.record_table(table)
 
 
 if __name__ == "__main__":

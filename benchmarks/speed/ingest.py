@@ -120,9 +120,12 @@ def main() -> None:
         default="columnar",
         help="columnar: DuckDB edge processing where the format allows (the default); python: per record",
     )
-    parser.add_argument("--write", action="store_true", help="append the results to benchmarks/RESULTS.md")
     args = parser.parse_args()
     from benchmarks.corpus import write_corpus
+    from benchmarks.harness import Run
+
+    run = Run(__spec__.name, area="ingest", issue=2, seed=42, split="corpus.py real tweets (seed 42), no held-out part",
+              packages=("duckdb",))  # fmt: skip
 
     workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
     rows = []
@@ -147,11 +150,17 @@ def main() -> None:
         }
         rows.append(row)
         print(json.dumps(row))
-    table = render(rows, workers, args.edge)
-    print(table)
-    if args.write:
-        with open(HERE / "RESULTS.md", "a", encoding="utf-8") as out:
-            out.write(table)
+        run.record(
+            {"posts": size, "posts_per_s": row["ours_rate"], "seconds": ours["seconds"],
+             "peak_rss_main_mb": ours["rss_main_mb"], "peak_rss_worker_mb": ours["rss_worker_mb"],
+             "cpu_us_per_post": ours["cpu_s"] / size * 1e6},
+            peers={"DuckDB read_json": {"posts": size, "posts_per_s": row["base_rate"], "seconds": base["seconds"],
+                                        "peak_rss_main_mb": base["rss_main_mb"]}},
+            floor={"text": "30,000 posts/s end to end on 2 cores", "met": row["ours_rate"] >= 30_000},
+            notes=f"{workers} workers, {args.edge} edge.",
+            variant=f"{size:,} posts, {args.edge} edge",
+        )  # fmt: skip
+    print(render(rows, workers, args.edge))
 
 
 def render(rows: list[dict], workers: int, edge: str) -> str:

@@ -5,7 +5,7 @@ corpus (benchmarks/corpus.py) and reports microseconds per post, so the cost of 
 step is visible next to the whole worker path. Times are CPU time of this process (the
 machine is shared, so wall time would measure the neighbours too).
 
-    python -m benchmarks.speed.ingest_stages [--write]
+    python -m benchmarks.speed.ingest_stages
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.harness import Run
 from socialens.ingest.chunks import line_chunks, process_lines
 from socialens.ingest.edge import EdgeProcessor
 from socialens.ingest.readers import Source
@@ -35,8 +36,8 @@ HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--write", action="store_true")
-    args = parser.parse_args()
+    parser.parse_args()
+    run = Run(__spec__.name, area="ingest", issue=2)
     corpus = HERE / "data" / "tweets-100000.jsonl"
     if not corpus.exists():
         from benchmarks.corpus import write_corpus
@@ -93,9 +94,7 @@ def main() -> None:
         ]
     )
     print(table)
-    if args.write:
-        with open(HERE / "RESULTS.md", "a", encoding="utf-8") as out:
-            out.write(table + "\n")
+    run.record_table(table + "\n")
 
 
 if __name__ == "__main__":

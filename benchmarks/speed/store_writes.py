@@ -11,7 +11,7 @@ the same real posts, in the same run, in fresh processes, alternating the two:
    `--batch` posts (as `socialens ingest` does), through the real BatchWriter (upserts, implied
    interactions, transactions); CPU s of the process, wall s, file size, peak RSS.
 
-    python -m benchmarks.speed.store_writes --posts 1000000 --batch 150000 --repeat 3 [--write]
+    python -m benchmarks.speed.store_writes --posts 1000000 --batch 150000 --repeat 3
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+
+from benchmarks.harness import Run
 
 HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 CHUNK = 2_000  # rows per chunk result: the ingest's CHUNK_LINES
@@ -95,8 +97,8 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=150_000, help="posts per batch (socialens ingest's default)")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--write", action="store_true", help="append the results to benchmarks/RESULTS.md")
     args = parser.parse_args()
+    run = Run(__spec__.name, area="ingest", issue=2)
     arrow = posts_arrow(args.posts)
     load = os.getloadavg()[0]
     runs: dict[str, list[dict[str, float]]] = {"aligned": [], "batch-sized": []}
@@ -106,9 +108,7 @@ def main() -> None:
             print(mode, json.dumps(runs[mode][-1]), file=sys.stderr)
     table = render(runs, args, load)
     print(table)
-    if args.write:
-        with open(HERE / "RESULTS.md", "a", encoding="utf-8") as out:
-            out.write(table)
+    run.record_table(table)
 
 
 def render(runs: dict[str, list[dict[str, float]]], args: argparse.Namespace, load: float) -> str:

