@@ -16,10 +16,12 @@ copies of itself uses :func:`module_command` and :func:`child_env`, never a ``sy
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager, nullcontext, redirect_stdout
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -118,6 +120,38 @@ class Run:
             for label, row in table.items():
                 (peers if PEERS.search(label) else metrics)[label] = row
         return self.record(metrics, peers, notes=notes, text=markdown.strip(), **extra)
+
+
+    @contextmanager
+    def printed(self, notes: str = "") -> Iterator[None]:
+        """Record what the block prints (its Markdown tables, via :meth:`record_table`) when it ends,
+        also when it ends in an error: what was measured and printed before a crash is kept."""
+        buffer = io.StringIO()
+
+        class Tee(io.TextIOBase):
+            def write(self, text: str) -> int:
+                buffer.write(text)
+                return sys.__stdout__.write(text) if sys.__stdout__ else len(text)
+
+        try:
+            with redirect_stdout(Tee()):
+                yield
+        finally:
+            if buffer.getvalue().strip():
+                self.record_table(buffer.getvalue(), notes=notes)
+
+
+def recording(
+    benchmark: str, area: str, issue: int | None, worker_flag: str | None = None, **settings: Any
+) -> AbstractContextManager[None]:
+    """``with recording(__spec__.name, "graph", 6): main()``: a run whose printed tables are recorded.
+
+    A benchmark that starts copies of itself as workers (``worker_flag`` on their command line)
+    records only in the parent: a worker's output is the parent's input, not a result.
+    """
+    if worker_flag is not None and worker_flag in sys.argv:
+        return nullcontext()
+    return Run(benchmark, area=area, issue=issue, **settings).printed()
 
 
 def _module_of_main() -> str:

@@ -35,6 +35,7 @@ from typing import Any
 
 import orjson
 
+from benchmarks.harness import recording
 from socialens.analyses.alerts.analyze import replay
 from socialens.analyses.alerts.detectors import default_detectors
 from socialens.analyses.alerts.evaluation import inject, quiet_days, score, trump_events
@@ -261,4 +262,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recording(__spec__.name, "alerts", 4):
+        main()

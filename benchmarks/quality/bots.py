@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.harness import recording
 from socialens.analyses.suspicious import synthetic
 from socialens.analyses.suspicious.evaluate import population_features, top_share_metrics
 from socialens.analyses.suspicious.score import BehaviourScore, BotClassifier, feature_matrix
@@ -158,4 +159,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recording(__spec__.name, "suspicious", 6):
+        main()

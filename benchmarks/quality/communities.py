@@ -25,6 +25,7 @@ from collections.abc import Callable
 from statistics import mean, pstdev
 from typing import Any
 
+from benchmarks.harness import recording
 from benchmarks.machine import describe
 from socialens.analyses.communities.detect import Leiden, Louvain
 from socialens.datasets.graphtool import load_collection_graph
@@ -117,4 +118,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recording(__spec__.name, "graph", 16):
+        main()

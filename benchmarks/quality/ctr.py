@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import child_env, module_command
+from benchmarks.harness import child_env, module_command, recording
 
 HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 DIN_GRID: list[dict[str, Any]] = [{}, {"lr": 1e-3, "batch_size": 512, "dropout": 0.4}]
@@ -140,4 +140,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recording(__spec__.name, "ctr", 5, worker_flag="--model"):
+        main()

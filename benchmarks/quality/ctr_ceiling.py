@@ -18,6 +18,8 @@ import time
 
 import numpy as np
 
+from benchmarks.harness import recording
+
 RANKS = (10, 20, 40)
 
 
@@ -107,4 +109,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recording(__spec__.name, "ctr", 5):
+        main()

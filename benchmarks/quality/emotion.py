@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.harness import recording
+
 HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 
 
@@ -175,4 +177,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recording(__spec__.name, "emotion", 3):
+        main()

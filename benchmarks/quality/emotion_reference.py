@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.harness import recording
+
 
 def throughput(predict: Any, texts: list[str]) -> float:
     predict(texts[:64])  # warm-up: lexicon files, jieba's dictionary, ONNX session
@@ -60,4 +62,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recording(__spec__.name, "emotion", 20):
+        main()

@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.harness import recording
+
 HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 ENCODERS = ("minilm", "hashing")
 
@@ -72,4 +74,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recording(__spec__.name, "engagement", 5):
+        main()

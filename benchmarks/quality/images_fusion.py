@@ -21,6 +21,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.harness import recording
+
 
 def machine() -> str:
     lines = Path("/proc/cpuinfo").read_text().splitlines()
@@ -104,4 +106,5 @@ def markdown(report: dict, args: argparse.Namespace) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    with recording(__spec__.name, "images", 15):
+        main()

@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import child_env, module_command
+from benchmarks.harness import child_env, module_command, recording
 
 HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 RECBOLE = HERE / "peers" / "recbole"
@@ -359,4 +359,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recording(__spec__.name, "sequence", 5, worker_flag="--worker"):
+        main()

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.harness import child_env, module_command
+from benchmarks.harness import child_env, module_command, recording
 
 HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 REFERENCE_NDCG, REFERENCE_CPU = 0.1103, 14 * 160  # DATA.md's fully trained RecBole SASRec
@@ -304,4 +304,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recording(__spec__.name, "sequence", 5, worker_flag="--worker"):
+        main()

@@ -30,6 +30,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from benchmarks.harness import recording
 from socialens.analyses.adequacy import MIN_EVENTS_TO_JUDGE
 from socialens.analyses.suspicious.analyze import score_rows
 from socialens.analyses.suspicious.features import behaviour_features
@@ -152,8 +153,9 @@ def main(train: bool, with_x: bool) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--train", action="store_true", help="also score the trained model (trains it first)")
-    parser.add_argument("--with-x", action="store_true", help="ingest the X recordings too (they share no accounts)")
-    args = parser.parse_args()
-    main(args.train, args.with_x)
+    with recording(__spec__.name, "suspicious", 16):
+        parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+        parser.add_argument("--train", action="store_true", help="also score the trained model (trains it first)")
+        parser.add_argument("--with-x", action="store_true", help="ingest the X recordings too (no shared accounts)")
+        args = parser.parse_args()
+        main(args.train, args.with_x)

@@ -46,6 +46,7 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+from benchmarks.harness import recording
 from benchmarks.machine import describe
 from socialens.evaluate.coherence import npmi_coherence, topic_diversity
 
@@ -275,4 +276,5 @@ def print_table(rows: list[tuple[str, dict[str, float], float]], speed: dict[str
 
 
 if __name__ == "__main__":
-    main()
+    with recording(__spec__.name, "topics", 4):
+        main()

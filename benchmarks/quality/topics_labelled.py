@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.harness import recording
 from benchmarks.machine import describe
 from socialens.datasets.topic_corpora import LabelledCorpus, fortunes_zh, womens_reviews
 
@@ -103,4 +104,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recording(__spec__.name, "topics", 16):
+        main()

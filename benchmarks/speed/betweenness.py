@@ -17,6 +17,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+from benchmarks.harness import recording
 from benchmarks.speed.graph import _load, directed_edges, machine, to_interaction_graph
 from socialens.analyses.influence import metrics
 
@@ -71,4 +72,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recording(__spec__.name, "graph", 6):
+        main()

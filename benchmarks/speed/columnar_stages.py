@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import socialens.ingest.columnar as columnar
+from benchmarks.harness import recording
 from socialens.ingest.chunks import process_lines
 from socialens.ingest.edge import EdgeProcessor
 from socialens.ingest.line_blocks import as_pairs, line_blocks
@@ -126,4 +127,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recording(__spec__.name, "ingest", 2):
+        main()

@@ -30,7 +30,7 @@ from typing import Any
 
 import orjson
 
-from benchmarks.harness import child_env, module_command
+from benchmarks.harness import child_env, module_command, recording
 
 HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 DATA = HERE / "data"
@@ -260,4 +260,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recording(__spec__.name, "engines", 17):
+        main()

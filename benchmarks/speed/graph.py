@@ -36,6 +36,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from benchmarks.harness import recording
 from socialens.datasets.graphtool import GtGraph
 from socialens.graph.build import InteractionGraph, edge_arrays_of
 
@@ -234,4 +235,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recording(__spec__.name, "graph", 6):
+        main()

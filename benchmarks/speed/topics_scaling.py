@@ -22,7 +22,7 @@ from pathlib import Path
 
 import orjson
 
-from benchmarks.harness import child_env, module_command
+from benchmarks.harness import child_env, module_command, recording
 
 HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 SAMPLE = 20_000
@@ -111,7 +111,8 @@ def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "--one":
-        run_one(int(sys.argv[2]))
-    else:
-        main([int(a) for a in sys.argv[1:]])
+    with recording(__spec__.name, "topics", 4, worker_flag="--one"):
+        if sys.argv[1] == "--one":
+            run_one(int(sys.argv[2]))
+        else:
+            main([int(a) for a in sys.argv[1:]])

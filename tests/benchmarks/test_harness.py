@@ -53,3 +53,33 @@ def test_a_benchmark_module_runs_in_a_child_from_any_directory(tmp_path: Path) -
     command = module_command("benchmarks.results", "--check")
     done = subprocess.run(command, cwd=tmp_path, env=child_env(), capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_printed_tables_are_recorded_even_when_the_run_then_crashes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from benchmarks.harness import recording
+
+    monkeypatch.setenv("SOCIALENS_BENCH_RESULTS", str(tmp_path))
+    with pytest.raises(RuntimeError), recording("tests.printing", "tiny", 19):
+        started = time.process_time()
+        total = _sum_squares(30_000)
+        seconds = time.process_time() - started
+        print(f"| library | sum | cpu s |\n|---|---:|---:|\n| socialens | {total} | {seconds:.4f} |")
+        print("| networkx | 1 | 2.5 |")
+        raise RuntimeError("a missing leidenalg after all the work")
+    [line] = [json.loads(x) for x in (tmp_path / "tiny.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert line["metrics"]["socialens"]["sum"] == _sum_squares(30_000)
+    assert line["peers"] == {"networkx": {"sum": 1, "cpu s": 2.5}}
+
+
+def test_a_worker_copy_records_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from benchmarks.harness import recording
+
+    monkeypatch.setenv("SOCIALENS_BENCH_RESULTS", str(tmp_path))
+    monkeypatch.setattr(sys, "argv", ["x", "--worker", "sasrec"])
+    with recording("tests.worker", "tiny", 5, worker_flag="--worker"):
+        print("| a | b |\n|---|---|\n| x | 1 |")
+    assert not (tmp_path / "tiny.jsonl").exists()
