@@ -77,10 +77,15 @@ def trainable() -> tuple[str, ...]:
 
 
 def train(
-    task: str, request: TrainRequest, progress: Progress | None = None, say: Callable[[str], None] | None = None
+    task: str,
+    request: TrainRequest,
+    progress: Progress | None = None,
+    say: Callable[[str], None] | None = None,
+    store: Any = None,
 ) -> Trained:
     """Train ``task``'s model as ``request`` says and register it (see the module text).
-    ``say`` receives a recipe's stage lines."""
+    ``say`` receives a recipe's stage lines; ``store`` is an open store for tasks that read one
+    (otherwise ``request.store`` is opened, only for them)."""
     if request.recipe is not None:
         return _train_recipe(task, request, say or (lambda line: None))
     module = _trainer(ALIASES.get(task, task))
@@ -90,7 +95,8 @@ def train(
     if request.make_default and "make_default" in parameters:  # tasks that decide defaults honestly
         extra["make_default"] = True
     uses_store = getattr(module, "USES_STORE", True)
-    with _open_store(request.store) if uses_store else nullcontext() as db:
+    opened = _open_store(request.store) if uses_store and store is None else nullcontext(store)
+    with opened as db:
         result: dict[str, Any] = module.run(
             db,
             options=request.options,
