@@ -179,10 +179,9 @@ class Store:
 
     def profile(self, user: str) -> dict[str, Any]:
         """One account's profile (``socialens profile``), named by its stored or raw id or handle."""
-        from socialens.analyses.profiles.build import account_profile
-        from socialens.pipeline.selection import resolve_account
+        from socialens.analyses.profiles.build import profile_of
 
-        return account_profile(self.db, resolve_account(self.db, user, self.config.privacy))
+        return profile_of(self.db, user, self.config.privacy)
 
     def train(self, task: str, **request: Any) -> dict[str, Any]:
         """Train ``task``'s model (``socialens train``) into this store's model registry; keywords
