@@ -124,7 +124,7 @@ def render_result(area: str, line: Mapping[str, Any], count: int) -> list[str]:
     if line.get("split"):
         facts.append(f"split: {line['split']}")
     out = [f"### {title}", "", f"{issue}{line.get('date') or 'undated'}. " + "; ".join(facts) + "."]
-    if line.get("command"):
+    if line.get("command") and not line.get("imported_from"):  # an imported line's command names the old paths
         out += ["", f"`{line['command']}`"]
     table = metrics_table(line)
     if table:

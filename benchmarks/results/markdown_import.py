@@ -190,7 +190,8 @@ def record(heading: str, body: str, level: int) -> tuple[str, dict[str, Any]]:
     if summary:
         line["kind"] = "summary"
     if benchmark in ("where it stands", heading) or level == 2:
-        line["variant"] = re.sub(r",? *\(?20\d\d-\d\d-\d\d.*$", "", heading)
+        title = re.sub(r",? *\(?20\d\d-\d\d-\d\d.*$", "", heading)
+        line["variant"] = re.sub(r"\s*\(?`[^`]*`\)?", "", title).strip(" :,")
     elif lang := re.search(r"--lang (\w+)", command):
         line["variant"] = f"--lang {lang.group(1)}"
     if floor:
