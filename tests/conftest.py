@@ -25,6 +25,24 @@ SHIPPED_MODELS = Path(__file__).resolve().parents[1] / "models" / "src" / "socia
 TEST_KEY = b"socialens-test-key"
 
 
+SLOW_TESTS = Path(__file__).with_name("slow_tests.txt")
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m "not slow" deselects
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests listed in slow_tests.txt ``slow``; a listed test gone from its collected file is an error."""
+    listed = {line.strip() for line in SLOW_TESTS.read_text().splitlines() if line.strip() and not line.startswith("#")}
+    collected = {item.nodeid for item in items}
+    files = {nodeid.split("::")[0] for nodeid in collected}
+    for item in items:
+        if item.nodeid in listed:
+            item.add_marker(pytest.mark.slow)
+    whole_files = not config.option.keyword and not any("::" in arg for arg in config.args)
+    gone = sorted(n for n in listed - collected if whole_files and n.split("::")[0] in files)
+    if gone:
+        raise pytest.UsageError(f"tests/slow_tests.txt lists tests that no longer exist: {gone}")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # Never touch the real user's key file or config; never reach a model hub.
