@@ -123,6 +123,7 @@ class Trainer:
         metric_fn: MetricFn | None = None,
         resume: bool = False,
         progress: bool = True,
+        on_epoch: Callable[[dict[str, Any]], None] | None = None,
     ) -> TrainResult:
         """Train ``model`` (a module, or a zero-argument factory built under the run's seed) in
         place; it ends holding the weights of its best validation epoch (``result.model``).
@@ -132,7 +133,8 @@ class Trainer:
         valid_loader)`` (higher is better) to macro-F1. Without ``valid`` a ``metric_fn`` scores
         the model its own way (it gets ``None`` as the loader); with neither, no epoch is
         validated and the model keeps its last weights. ``resume=True`` continues from
-        ``checkpoint_dir/last.pt`` when there is one.
+        ``checkpoint_dir/last.pt`` when there is one. ``on_epoch(record)`` hears of each epoch's
+        record (a caller's own progress display, for instance).
         """
         cfg = self.config
         started = time.perf_counter()
@@ -149,6 +151,8 @@ class Trainer:
                         tracker.log_epoch(state.history[-1])
                         self._save(run, state)
                         bar.end_epoch(state.history[-1])
+                        if on_epoch is not None:
+                            on_epoch(state.history[-1])
             finally:
                 tracker.close()
         if state.best_weights is not None:
