@@ -68,7 +68,7 @@ class TrainResult:
     seconds: float
     stopped_early: bool
     cpu_seconds: float = 0.0  # CPU time of this process spent in the epochs (a fair measure on shared cores)
-    model: nn.Module | None = field(default=None, repr=False, compare=False)  # the trained network
+    model: Any = field(default=None, repr=False, compare=False)  # the trained network (an nn.Module)
 
     @property
     def seconds_per_epoch(self) -> float:
