@@ -6,20 +6,23 @@ shared trainer, batched scoring and the files a component saves. A head says wha
 mean: one class of several (:class:`SingleLabelHead`: softmax, cross-entropy, macro-F1) or
 independent labels (:class:`MultiLabelHead`: sigmoids, binary cross-entropy, micro-F1 at a
 threshold). A component composes the two (``analyses/sentiment/bigru.py``,
-``analyses/emotion/bigru.py``).
+``analyses/emotion/bigru.py``); :class:`BiGRUTextComponent` holds what such components share
+besides: the body's settings, the run's (``train``), the learned body and the saved files.
 
 torch is imported inside the functions: importing this module (the registry does) stays cheap.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
 
+from socialens.component import Component, Persistent, check_is_fitted
 from socialens.errors import MissingExtraError
 from socialens.models.vocab import Vocab, text_tokens
 
@@ -97,6 +100,30 @@ class BodySettings:
     @classmethod
     def of(cls, component: Any) -> BodySettings:
         return cls(**{name: getattr(component, name) for name in cls.__dataclass_fields__})
+
+
+def resolved_train(component: Any, **defaults: Any) -> TrainConfig:
+    """A component's ``train`` setting (a TrainConfig, a dict of its fields over ``defaults``, or
+    None: the defaults) as the run's settings; the component's ``seed`` seeds the run too."""
+    from socialens.training.config import train_setting
+
+    return train_setting(component.train, **defaults).replace(seed=component.seed)
+
+
+def saved_settings(component: Any, config: TrainConfig) -> dict[str, Any]:
+    """The settings a component writes to settings.json: as given, with ``train`` in full."""
+    return {**component.get_params(), "train": config.to_dict()}
+
+
+def settings_from_saved(settings: dict[str, Any]) -> dict[str, Any]:
+    """Settings read back from settings.json; a folder saved before ``train`` was one setting
+    (``epochs``, ``lr``... written flat) loads the same."""
+    from socialens.training.config import fold_train_settings
+
+    settings = fold_train_settings(settings)
+    if settings.get("labels") is not None:
+        settings["labels"] = tuple(settings["labels"])
+    return settings
 
 
 class BiGRUText:
@@ -182,6 +209,114 @@ class BiGRUText:
         model = BiGRUAttention(BiGRUAttentionConfig(**model_config))
         model.load_state_dict(torch.load(directory / "model.pt", map_location="cpu", weights_only=True))
         return cls(Vocab.load(directory / "vocab.json"), model.eval(), max_len, word2vec_loss)
+
+
+class BiGRUTextComponent(Component, Persistent):
+    """Settings, learned body and files of a component built on the BiGRU text body.
+
+    A subclass names its saved ``FORMAT`` and its ``TRAIN_DEFAULTS`` (what ``train``, a
+    ``TrainConfig`` or a dict of its fields, leaves out), and composes the body with its head
+    in ``fit`` and scoring; ``seed`` seeds everything, the run included. Learned state:
+    ``body_`` (``model_``, ``vocab_`` and ``word2vec_loss_`` are its), ``label_names_``,
+    ``training_``.
+    """
+
+    FORMAT: ClassVar[str] = ""
+    TRAIN_DEFAULTS: ClassVar[dict[str, Any]] = {}
+
+    def __init__(
+        self,
+        lang: str = "en",
+        labels: Sequence[str] | None = None,
+        embed_dim: int = 100,
+        hidden: int = 64,
+        attention_dim: int = 64,
+        dropout: float = 0.3,
+        seed: int = 42,
+        max_len: int = 64,
+        min_count: int = 2,
+        max_vocab: int = 30_000,
+        w2v_epochs: int = 5,
+        w2v_window: int = 5,
+        train: TrainConfig | dict[str, Any] | None = None,
+    ) -> None:
+        self.lang = lang
+        self.labels = labels
+        self.embed_dim = embed_dim
+        self.hidden = hidden
+        self.attention_dim = attention_dim
+        self.dropout = dropout
+        self.seed = seed
+        self.max_len = max_len
+        self.min_count = min_count
+        self.max_vocab = max_vocab
+        self.w2v_epochs = w2v_epochs
+        self.w2v_window = w2v_window
+        self.train = train
+
+    @property
+    def model_(self) -> BiGRUAttention:
+        return self.body_.model
+
+    @property
+    def vocab_(self) -> Vocab:
+        return self.body_.vocab
+
+    @property
+    def word2vec_loss_(self) -> list[float]:
+        return self.body_.word2vec_loss
+
+    def train_config(self) -> TrainConfig:
+        """The settings of the training run: ``train`` over ``TRAIN_DEFAULTS``, seeded by ``seed``."""
+        return resolved_train(self, **self.TRAIN_DEFAULTS)
+
+    def _fit_body(
+        self,
+        train: tuple[list[list[str]], list[Any]],
+        valid: tuple[list[list[str]], list[Any]],
+        names: tuple[str, ...],
+        head: Head,
+        progress: bool,
+    ) -> None:
+        self.body_, self.training_ = BiGRUText.fit(
+            BodySettings.of(self), train, valid, len(names), head, self.train_config(), progress
+        )
+        self.label_names_ = names
+
+    def _saved_state(self) -> dict[str, Any]:
+        """What a subclass keeps in settings.json beside the settings (e.g. thresholds)."""
+        return {}
+
+    def _load_state(self, meta: dict[str, Any]) -> None:
+        """Inverse of :meth:`_saved_state`."""
+
+    def save(self, directory: str | Path) -> Path:
+        """Write ``settings.json``, ``vocab.json`` and ``model.pt`` (weights only) into ``directory``."""
+        check_is_fitted(self, "body_")
+        directory = Path(directory)
+        meta = {
+            "format": self.FORMAT,
+            "settings": saved_settings(self, self.train_config()),
+            "label_names": list(self.label_names_),
+            "model_config": self.body_.save(directory),
+            **self._saved_state(),
+        }
+        (directory / "settings.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+        return directory
+
+    @classmethod
+    def load(cls, directory: str | Path) -> Self:
+        """The component ``save`` wrote, ready to predict (its training history is not kept)."""
+        directory = Path(directory)
+        meta = json.loads((directory / "settings.json").read_text(encoding="utf-8"))
+        if meta.get("format") != cls.FORMAT:
+            raise ValueError(f"{directory}: not a saved {cls.registry_name} model (format {meta.get('format')!r})")
+        component = cls(**settings_from_saved(meta["settings"]))
+        loss = list(meta.get("word2vec_loss", []))
+        component.body_ = BiGRUText.load(directory, meta["model_config"], component.max_len, loss)
+        component.label_names_ = tuple(meta["label_names"])
+        component._load_state(meta)
+        return component
 
 
 def _new_network(

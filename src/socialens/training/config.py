@@ -98,5 +98,19 @@ def train_setting(train: TrainConfig | dict[str, Any] | None, **defaults: Any) -
     return TrainConfig.from_dict({**defaults, **(train or {})})
 
 
+def fold_train_settings(settings: dict[str, Any], keep: tuple[str, ...] = ("seed",)) -> dict[str, Any]:
+    """``settings`` with the run settings written flat (``epochs=3``, ``lr=...``: the saved form
+    before ``train`` was one setting, and command-line options) moved under ``train``; the names
+    in ``keep`` stay where they are."""
+    names = {f.name for f in fields(TrainConfig)} - set(keep)
+    flat = {k: v for k, v in settings.items() if k in names}
+    if not flat:
+        return dict(settings)
+    rest = {k: v for k, v in settings.items() if k not in names}
+    given = rest.get("train")
+    base = given.to_dict() if isinstance(given, TrainConfig) else dict(given or {})
+    return {**rest, "train": {**base, **flat}}
+
+
 def _folder(value: Path | str | None) -> Path | None:
     return Path(value).expanduser() if value not in (None, "") else None

@@ -15,32 +15,36 @@ validation texts (``thresholds_``); an emotion without validation positives keep
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from socialens.analyses.emotion.lexicons import check_lang, load_lexicon
 from socialens.analyses.emotion.weak_labels import label_vector, mask_tokens, match_tokens
-from socialens.component import Component, Persistent, check_is_fitted
-from socialens.models.bigru_text import BiGRUText, BodySettings, MultiLabelHead, cut_tokens
+from socialens.component import check_is_fitted
+from socialens.models.bigru_text import BiGRUTextComponent, MultiLabelHead, cut_tokens
 from socialens.registry import register
 
-_FORMAT = "socialens.emotion.bigru_attention.v1"
+if TYPE_CHECKING:
+    from socialens.training.config import TrainConfig
 
 
 @register("emotion.bigru.v1")
-class BiGRUEmotion(Component, Persistent):
+class BiGRUEmotion(BiGRUTextComponent):
     """``fit(texts, labels=None)``: ``labels`` are multi-hot rows ``(N, K)``; None = the lexicon's weak labels.
 
+    The shared BiGRU text body (``socialens.models.bigru_text``) with a multi-label head.
     ``labels`` (the settings) name the emotions; None takes the language's lexicon classes.
     ``predict_proba`` gives independent per-emotion probabilities (rows need not sum to 1).
+    ``train`` holds the run's settings (a ``TrainConfig``, or a dict of its fields over
+    ``TRAIN_DEFAULTS``); ``seed`` seeds everything, the run included.
     """
 
     requires = ("text",)
     assigns = ("emotion",)
+    FORMAT = "socialens.emotion.bigru_attention.v1"
+    TRAIN_DEFAULTS: ClassVar[dict[str, Any]] = {"epochs": 6, "batch_size": 64, "lr": 2e-3, "patience": 2}
 
     def __init__(
         self,
@@ -50,56 +54,35 @@ class BiGRUEmotion(Component, Persistent):
         hidden: int = 64,
         attention_dim: int = 64,
         dropout: float = 0.3,
-        epochs: int = 6,
-        batch_size: int = 64,
-        lr: float = 2e-3,
-        weight_decay: float = 0.0,
-        patience: int = 2,
         seed: int = 42,
         max_len: int = 64,
         min_count: int = 2,
         max_vocab: int = 30_000,
         w2v_epochs: int = 5,
         w2v_window: int = 5,
-        num_threads: int = 1,
-        log_dir: str | None = None,
-        checkpoint_dir: str | None = None,
+        train: TrainConfig | dict[str, Any] | None = None,
         mask_prob: float = 0.5,
         threshold: float = 0.5,
         tune_thresholds: bool = True,
     ) -> None:
-        self.lang = lang
-        self.labels = labels
-        self.embed_dim = embed_dim
-        self.hidden = hidden
-        self.attention_dim = attention_dim
-        self.dropout = dropout
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.patience = patience
-        self.seed = seed
-        self.max_len = max_len
-        self.min_count = min_count
-        self.max_vocab = max_vocab
-        self.w2v_epochs = w2v_epochs
-        self.w2v_window = w2v_window
-        self.num_threads = num_threads
-        self.log_dir = log_dir
-        self.checkpoint_dir = checkpoint_dir
+        super().__init__(
+            lang=lang,
+            labels=labels,
+            embed_dim=embed_dim,
+            hidden=hidden,
+            attention_dim=attention_dim,
+            dropout=dropout,
+            seed=seed,
+            max_len=max_len,
+            min_count=min_count,
+            max_vocab=max_vocab,
+            w2v_epochs=w2v_epochs,
+            w2v_window=w2v_window,
+            train=train,
+        )
         self.mask_prob = mask_prob
         self.threshold = threshold
         self.tune_thresholds = tune_thresholds
-
-    @property
-    def model_(self) -> Any:
-        """The trained network (the shared body's)."""
-        return self.body_.model
-
-    @property
-    def vocab_(self) -> Any:
-        return self.body_.vocab
 
     # -- training -------------------------------------------------------------------
     def fit(
@@ -111,8 +94,6 @@ class BiGRUEmotion(Component, Persistent):
         progress: bool = False,
     ) -> BiGRUEmotion:
         """Learn word vectors and the network; ``labels=None`` labels ``texts`` with the lexicon."""
-        from socialens.training.config import TrainConfig
-
         names = tuple(self.labels) if self.labels is not None else load_lexicon(check_lang(self.lang)).emotions
         tokens, rows = self._masked_examples(texts, labels, len(names), self.seed)
         if valid_texts is None:  # a seeded tenth held out for early stopping
@@ -122,16 +103,7 @@ class BiGRUEmotion(Component, Persistent):
             tokens, rows = [tokens[i] for i in order[cut:]], [rows[i] for i in order[cut:]]
         else:
             valid_tokens, valid_rows = self._masked_examples(valid_texts, valid_labels, len(names), self.seed + 1)
-        self.body_, self.training_ = BiGRUText.fit(
-            BodySettings.of(self),
-            (tokens, rows),
-            (valid_tokens, valid_rows),
-            len(names),
-            MultiLabelHead(self.threshold),
-            TrainConfig.of(self),
-            progress,
-        )
-        self.label_names_ = names
+        self._fit_body((tokens, rows), (valid_tokens, valid_rows), names, MultiLabelHead(self.threshold), progress)
         self.thresholds_ = np.full(len(names), self.threshold, dtype=np.float32)
         if self.tune_thresholds:
             self.thresholds_ = self._tuned_thresholds(valid_tokens, valid_rows)
@@ -186,37 +158,12 @@ class BiGRUEmotion(Component, Persistent):
         return (self.predict_proba(texts) >= self.thresholds_).astype(int).tolist() if len(texts) else []
 
     # -- persistence ----------------------------------------------------------------
-    def save(self, directory: str | Path) -> Path:
-        """Write ``settings.json``, ``vocab.json`` and ``model.pt`` (weights only) into ``directory``."""
-        check_is_fitted(self, "body_")
-        directory = Path(directory)
-        model_config = self.body_.save(directory)
-        meta = {
-            "format": _FORMAT,
-            "settings": self.get_params(),
-            "label_names": list(self.label_names_),
-            "model_config": model_config,
-            "thresholds": [float(t) for t in self.thresholds_],
-        }
-        (directory / "settings.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
-        return directory
+    def _saved_state(self) -> dict[str, Any]:
+        return {"thresholds": [float(t) for t in self.thresholds_]}
 
-    @classmethod
-    def load(cls, directory: str | Path) -> BiGRUEmotion:
-        """The component ``save`` wrote, ready to predict."""
-        directory = Path(directory)
-        meta = json.loads((directory / "settings.json").read_text(encoding="utf-8"))
-        if meta.get("format") != _FORMAT:
-            raise ValueError(f"{directory}: not a saved {cls.registry_name} model (format {meta.get('format')!r})")
-        settings = dict(meta["settings"])
-        if settings.get("labels") is not None:
-            settings["labels"] = tuple(settings["labels"])
-        component = cls(**settings)
-        component.body_ = BiGRUText.load(directory, meta["model_config"], component.max_len, [])
-        component.label_names_ = tuple(meta["label_names"])
-        default = [component.threshold] * len(component.label_names_)
-        component.thresholds_ = np.asarray(meta.get("thresholds", default), dtype=np.float32)
-        return component
+    def _load_state(self, meta: dict[str, Any]) -> None:
+        default = [self.threshold] * len(self.label_names_)
+        self.thresholds_ = np.asarray(meta.get("thresholds", default), dtype=np.float32)
 
 
 def _check_rows(labels: Any, n: int, count: int) -> list[list[float]]:

@@ -11,97 +11,37 @@ torch is imported inside the methods: importing this module (the registry does) 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from socialens.component import Component, Persistent, check_is_fitted
-from socialens.models.bigru_text import BiGRUText, BodySettings, SingleLabelHead, cut_tokens
+from socialens.component import check_is_fitted
+from socialens.models.bigru_text import BiGRUTextComponent, SingleLabelHead, cut_tokens
 from socialens.registry import register
-
-if TYPE_CHECKING:
-    from socialens.models.bigru_attention import BiGRUAttention
-    from socialens.models.vocab import Vocab
-    from socialens.training.trainer import TrainConfig
 
 # Label names by language, in the order of the integer labels of socialens.datasets.sentiment.
 DEFAULT_LABELS = {"en": ("negative", "neutral", "positive"), "zh": ("negative", "positive")}
-_FORMAT = "socialens.sentiment.bigru_attention.v1"
 HEAD = SingleLabelHead()
 
 
 @register("sentiment.bigru_attention.v1")
-class BiGRUSentiment(Component, Persistent):
+class BiGRUSentiment(BiGRUTextComponent):
     """``fit(texts, labels)`` with integer labels indexing ``labels``; ``predict_proba``; ``explain``.
 
+    The shared BiGRU text body (``socialens.models.bigru_text``) with a single-label head.
     ``labels=None`` takes the language's default names (``DEFAULT_LABELS``). Training labels
     may also be class probabilities ``(N, C)``, e.g. a teacher's, to distil it. Without
     validation texts, a seeded random tenth of the training texts is held out for early
-    stopping. ``w2v_epochs=0`` skips word2vec (random word vectors), for ablations.
+    stopping. ``train`` holds the run's settings (a ``TrainConfig``, or a dict of its fields
+    over ``TRAIN_DEFAULTS``); ``seed`` seeds everything, the run included.
+    ``w2v_epochs=0`` skips word2vec (random word vectors), for ablations.
     """
 
     requires = ("text",)
     assigns = ("sentiment",)
-
-    def __init__(
-        self,
-        lang: str = "en",
-        labels: Sequence[str] | None = None,
-        embed_dim: int = 100,
-        hidden: int = 64,
-        attention_dim: int = 64,
-        dropout: float = 0.3,
-        epochs: int = 8,
-        batch_size: int = 64,
-        lr: float = 2e-3,
-        weight_decay: float = 0.0,
-        patience: int = 2,
-        seed: int = 42,
-        max_len: int = 64,
-        min_count: int = 2,
-        max_vocab: int = 30_000,
-        w2v_epochs: int = 5,
-        w2v_window: int = 5,
-        num_threads: int = 1,
-        log_dir: str | None = None,
-        checkpoint_dir: str | None = None,
-    ) -> None:
-        self.lang = lang
-        self.labels = labels
-        self.embed_dim = embed_dim
-        self.hidden = hidden
-        self.attention_dim = attention_dim
-        self.dropout = dropout
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.patience = patience
-        self.seed = seed
-        self.max_len = max_len
-        self.min_count = min_count
-        self.max_vocab = max_vocab
-        self.w2v_epochs = w2v_epochs
-        self.w2v_window = w2v_window
-        self.num_threads = num_threads
-        self.log_dir = log_dir
-        self.checkpoint_dir = checkpoint_dir
-
-    # -- learned state (the shared body's) --------------------------------------------
-    @property
-    def model_(self) -> BiGRUAttention:
-        return self.body_.model
-
-    @property
-    def vocab_(self) -> Vocab:
-        return self.body_.vocab
-
-    @property
-    def word2vec_loss_(self) -> list[float]:
-        return self.body_.word2vec_loss
+    FORMAT = "socialens.sentiment.bigru_attention.v1"
+    TRAIN_DEFAULTS: ClassVar[dict[str, Any]] = {"epochs": 8, "batch_size": 64, "lr": 2e-3, "patience": 2}
 
     # -- training -------------------------------------------------------------------
     def fit(
@@ -121,22 +61,8 @@ class BiGRUSentiment(Component, Persistent):
             valid = self._check_labels(valid_labels, len(names))
         if len(texts) != len(train_labels):
             raise ValueError(f"{len(texts)} texts but {len(train_labels)} labels")
-        self.body_, self.training_ = BiGRUText.fit(
-            BodySettings.of(self),
-            (self.tokenize(texts), train_labels),
-            (self.tokenize(valid_texts), valid),
-            len(names),
-            HEAD,
-            self._train_config(),
-            progress,
-        )
-        self.label_names_ = names
+        self._fit_body((self.tokenize(texts), train_labels), (self.tokenize(valid_texts), valid), names, HEAD, progress)
         return self
-
-    def _train_config(self) -> TrainConfig:
-        from socialens.training.trainer import TrainConfig
-
-        return TrainConfig.of(self)
 
     def _tokens(self, text: str) -> list[str]:
         return cut_tokens(text, self.lang, self.max_len)
@@ -196,36 +122,3 @@ class BiGRUSentiment(Component, Persistent):
         if not tokens:
             return []
         return list(zip(tokens, self.body_.attention(tokens), strict=False))
-
-    # -- persistence ----------------------------------------------------------------
-    def save(self, directory: str | Path) -> Path:
-        """Write ``settings.json``, ``vocab.json`` and ``model.pt`` (weights only) into ``directory``."""
-        check_is_fitted(self, "body_")
-        directory = Path(directory)
-        model_config = self.body_.save(directory)
-        meta = {
-            "format": _FORMAT,
-            "settings": self.get_params(),
-            "label_names": list(self.label_names_),
-            "model_config": model_config,
-            "word2vec_loss": self.word2vec_loss_,
-        }
-        (directory / "settings.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
-        return directory
-
-    @classmethod
-    def load(cls, directory: str | Path) -> BiGRUSentiment:
-        """The component ``save`` wrote, ready to predict (its training history is not kept)."""
-        directory = Path(directory)
-        meta = json.loads((directory / "settings.json").read_text(encoding="utf-8"))
-        if meta.get("format") != _FORMAT:
-            raise ValueError(f"{directory}: not a saved {cls.registry_name} model (format {meta.get('format')!r})")
-        settings = dict(meta["settings"])
-        if settings.get("labels") is not None:
-            settings["labels"] = tuple(settings["labels"])
-        component = cls(**settings)
-        component.body_ = BiGRUText.load(
-            directory, meta["model_config"], component.max_len, list(meta["word2vec_loss"])
-        )
-        component.label_names_ = tuple(meta["label_names"])
-        return component
