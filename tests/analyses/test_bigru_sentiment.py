@@ -82,18 +82,17 @@ def test_saved_and_loaded_model_predicts_identically(english, english_model, tmp
     texts = english.test_texts[:300] + BAD_INPUT
     assert np.array_equal(loaded.predict_proba(texts), english_model.predict_proba(texts))
     assert loaded.explain(texts[0]) == english_model.explain(texts[0])
-    assert loaded.label_names_ == english_model.label_names_
-    # The run's settings are one setting, ``train``, saved in full and read back as given.
-    assert loaded.train_config() == english_model.train_config()
-    assert loaded.train_config().epochs == 5 and loaded.train_config().lr == 5e-3
-    rest = lambda m: {k: v for k, v in m.get_params().items() if k != "train"}  # noqa: E731
-    assert rest(loaded) == rest(english_model)
+    assert loaded.get_params() == english_model.get_params() and loaded.label_names_ == english_model.label_names_
+    # The run's settings are one setting, ``train``, saved and read back as given.
+    assert loaded.train == {"epochs": 5, "lr": 5e-3} and loaded.train_config() == english_model.train_config()
+    assert loaded.train_config().epochs == 5 and loaded.train_config().patience == 2  # the model's default
 
 
 def test_a_folder_saved_before_train_was_one_setting_still_loads(english, tiny_model, tmp_path):
     folder = tiny_model.save(tmp_path / "old")
     meta = json.loads((folder / "settings.json").read_text())
     # The old form: the run's settings written flat beside the others.
+    assert meta["settings"]["train"] == {"epochs": 2}
     meta["settings"] = {k: v for k, v in meta["settings"].items() if k != "train"}
     meta["settings"].update(epochs=2, batch_size=64, lr=0.002, weight_decay=0.0, patience=2, num_threads=1)
     meta["settings"].update(log_dir=None, checkpoint_dir=None)

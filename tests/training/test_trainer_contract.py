@@ -140,3 +140,17 @@ def test_resume_with_a_weight_average_and_cosine_schedule_is_exact(tmp_path: Pat
     assert straight.model is not None and resumed.model is not None
     assert _same(_weights(resumed.model), _weights(straight.model))
     assert [r["valid_metric"] for r in resumed.history] == [r["valid_metric"] for r in straight.history]
+
+
+def test_run_settings_written_flat_fold_into_one_train_setting() -> None:
+    from socialens.errors import ConfigError
+    from socialens.training.config import fold_train_settings, train_setting
+
+    folded = fold_train_settings({"epochs": 3, "lr": 0.01, "seed": 1, "hidden": 8, "train": {"patience": 5}})
+    assert folded == {"seed": 1, "hidden": 8, "train": {"patience": 5, "epochs": 3, "lr": 0.01}}
+    assert fold_train_settings({"hidden": 8}) == {"hidden": 8}
+    config = train_setting(folded["train"], epochs=8, batch_size=64)
+    assert (config.epochs, config.lr, config.patience, config.batch_size) == (3, 0.01, 5, 64)
+    assert TrainConfig.from_dict(config.to_dict()) == config
+    with pytest.raises(ConfigError, match=r"unknown setting.*epoch"):
+        train_setting({"epoch": 3})

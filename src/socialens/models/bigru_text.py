@@ -110,9 +110,12 @@ def resolved_train(component: Any, **defaults: Any) -> TrainConfig:
     return train_setting(component.train, **defaults).replace(seed=component.seed)
 
 
-def saved_settings(component: Any, config: TrainConfig) -> dict[str, Any]:
-    """The settings a component writes to settings.json: as given, with ``train`` in full."""
-    return {**component.get_params(), "train": config.to_dict()}
+def saved_settings(component: Any) -> dict[str, Any]:
+    """The settings a component writes to settings.json, as given (a ``TrainConfig`` as its dict)."""
+    from socialens.training.config import TrainConfig
+
+    train = component.train
+    return {**component.get_params(), "train": train.to_dict() if isinstance(train, TrainConfig) else train}
 
 
 def settings_from_saved(settings: dict[str, Any]) -> dict[str, Any]:
@@ -296,7 +299,7 @@ class BiGRUTextComponent(Component, Persistent):
         directory = Path(directory)
         meta = {
             "format": self.FORMAT,
-            "settings": saved_settings(self, self.train_config()),
+            "settings": saved_settings(self),
             "label_names": list(self.label_names_),
             "model_config": self.body_.save(directory),
             **self._saved_state(),
