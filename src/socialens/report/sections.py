@@ -137,6 +137,16 @@ def build_views(store: Store, selection: Selection | None = None, only: list[str
     return out
 
 
+def view_function(section_id: str) -> ViewFunction:
+    """The view ``(store, selection) -> dataclass | None`` registered for ``section_id``
+    (the REST API serves it; the report renders it)."""
+    _load_providers()
+    try:
+        return _VIEWS[section_id]
+    except KeyError:
+        raise ValueError(f"report section {section_id!r} has no view; those with one: {sorted(_VIEWS)}") from None
+
+
 def report_caveats(store: Store, selection: Selection | None = None) -> dict[str, list[str]]:
     """Section id -> why its numbers may mean little (the ``caveats`` of each view that has any)."""
     views = build_views(store, selection)
