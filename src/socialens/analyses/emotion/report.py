@@ -36,9 +36,7 @@ def emotion_view(store: Store, selection: Selection | None = None) -> EmotionVie
         return None
     caveats = []
     if not any(label not in NOT_AN_EMOTION and n > 0 for label, n in counts):
-        caveats.append(
-            "no post has an emotion above the model's threshold, or no post is in a language with a model"
-        )
+        caveats.append("no post has an emotion above the model's threshold, or no post is in a language with a model")
     over_time = None
     first, last, _ = scores.score_span(store, "emotion")
     if first is not None and last is not None:

@@ -62,7 +62,10 @@ def render_offensive(view: OffensiveView) -> Section:
         parts.append(
             table(
                 ["Text", "Time", "Label", "Score"],
-                [(str(p["text"] or ""), p["created_at"], p["label"], round(p["score"], 3)) for p in view.most_offensive],
+                [
+                    (str(p["text"] or ""), p["created_at"], p["label"], round(p["score"], 3))
+                    for p in view.most_offensive
+                ],
                 numeric=[3],
                 text=0,
             )

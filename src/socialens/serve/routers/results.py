@@ -49,7 +49,8 @@ RESULT_ROUTES = (
                 "The most bot-like accounts with enough activity to judge, and how many were scored and flagged."),
     ResultRoute("communities", "communities", schemas.CommunitiesResult,
                 "The largest communities: members, hashtags, topics, sentiment and ties to other communities."),
-    ResultRoute("segments", "segments", schemas.SegmentsResult, "User segments: size, what sets each apart, interests."),
+    ResultRoute("segments", "segments", schemas.SegmentsResult,
+                "User segments: their size, what sets each apart and their common interests."),
 )  # fmt: skip
 
 
