@@ -23,6 +23,7 @@ from socialens.cli.common import (
     print_caveats,
     progress_bars,
     resolve_config,
+    section_view,
     selection_from,
     store_path,
 )
@@ -119,14 +120,15 @@ def influencers_command(
             rows, ranked, caveats = result["top"], result["ranked"], result["caveats"]
             if top > len(rows):  # the result keeps ten; more come from the store
                 rows = _stored_ranking(db, top)
+            view = section_view(db, "influencers", selection) if json else None
         else:
             with open_context(db, selection, progress=progress) as ctx:
                 rows = rank_influencers(ctx, InfluenceSettings(kind=kind))
                 caveats = graph_caveats(graph_shape(ctx.store))
-            ranked = len(rows)
+            ranked, view = len(rows), None
     rows = rows[:top]
     if json:
-        emit_json({"ranked": ranked, "saved": save, "influencers": rows, "caveats": caveats})
+        emit_json({"ranked": ranked, "saved": save, "influencers": rows, "caveats": caveats, "view": view})
         return
     _print_influencers(rows, ranked)
     print_caveats(caveats)
@@ -195,16 +197,17 @@ def communities_command(
             (run,) = run_tasks(db, ["communities"], {"communities": settings}, selection=selection, progress=progress)
             result = dict(run.data)
             summaries = [payload for _, payload in read_results(db, "communities", limit=top)]
+            view = section_view(db, "communities", selection) if json else None
         else:
             with open_context(db, selection, progress=progress) as ctx:
                 found = analyze.detect_communities(ctx, analyze.CommunitiesSettings(**settings))  # type: ignore[arg-type]
             result = analyze.describe_result(found)
             result["caveats"] = graph_caveats(graph_shape(ctx.store))
-            summaries = found["summaries"][:top]
+            summaries, view = found["summaries"][:top], None
     result.pop("summary")
     result.pop("top", None)
     if json:
-        emit_json({**result, "saved": save, "top": summaries})
+        emit_json({**result, "saved": save, "top": summaries, "view": view})
         return
     _print_communities(result, summaries)
 

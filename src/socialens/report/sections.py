@@ -147,9 +147,8 @@ def view_function(section_id: str) -> ViewFunction:
         raise ValueError(f"report section {section_id!r} has no view; those with one: {sorted(_VIEWS)}") from None
 
 
-def report_caveats(store: Store, selection: Selection | None = None) -> dict[str, list[str]]:
-    """Section id -> why its numbers may mean little (the ``caveats`` of each view that has any)."""
-    views = build_views(store, selection)
+def view_caveats(views: dict[str, Any]) -> dict[str, list[str]]:
+    """Section id -> why its numbers may mean little, for the views (``build_views``) that have any."""
     return {name: data["caveats"] for name, data in views.items() if isinstance(data, dict) and data.get("caveats")}
 
 
