@@ -117,10 +117,11 @@ def test_the_sentiment_view_keeps_thin_months_counted_but_without_a_share(store)
     assert view is not None and view.over_time is not None and view.over_time.unit == "day"
     assert view.over_time.thin == [(datetime(2020, 2, 2), 2)]
     assert view.over_time.series["positive"] == [(datetime(2020, 1, 2), 80.0)]
-    assert view.caveats == ["1 of 2 days have fewer than 20 scored posts: they get no share over time (their "
-                            "counts are kept)"]  # fmt: skip
+    assert view.caveats == ["1 of 2 days have fewer than 20 scored posts: they get no share over time and are "
+                            "drawn grey with their counts"]  # fmt: skip
     html = render_sentiment(view).html
     assert "too few (2)" in html and "80% of 25" in html
+    assert "2020-02-02: too few posts to show a share (2 posts)" in html  # the grey mark's tooltip
     assert build_views(store, only=["sentiment"])["sentiment"]["caveats"] == view.caveats
 
 

@@ -73,7 +73,7 @@ def thin_caveat(shares: SharesOverTime) -> list[str]:
         return []
     return [
         f"{len(thin):,} of {len(shares.totals):,} {shares.unit}s have fewer than {shares.minimum} scored posts: "
-        "they get no share over time (their counts are kept)"
+        "they get no share over time and are drawn grey with their counts"
     ]
 
 

@@ -72,7 +72,7 @@ function chart(id, option) {
 
 function lines(series, yName) {
   return {
-    tooltip: { trigger: "axis" }, legend: {}, grid: { left: 50, right: 20, bottom: 30 },
+    tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 50, right: 20, top: 50, bottom: 30 },
     xAxis: { type: "time" }, yAxis: { type: "value", name: yName },
     series: Object.entries(series).map(([name, points]) => ({ name, type: "line", showSymbol: false, data: points })),
   };
