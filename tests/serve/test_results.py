@@ -57,3 +57,18 @@ def test_results_carry_the_views_caveats_and_thin_periods(server):
     assert influencers["caveats"] and "accounts interact" in " ".join(influencers["caveats"])
     text = raw.decode()
     assert not any(name in text for name in ('"ann"', '"bob"', '"cy"', "@ann", "@bob"))  # pseudonyms only
+
+
+def test_the_api_answers_exactly_the_views_the_report_renders(server, template):
+    from socialens.report.sections import build_views
+    from socialens.store import Store
+
+    served = [r for r in RESULT_ROUTES if r.section in ("sentiment", "topics", "trends", "influencers", "communities")]
+    with client(server["url"], server["tokens"]["read"]) as http:
+        got = {r.section: http.get(f"/api/v1/results/{r.path}") for r in served}
+    answers = {section: answer.json() for section, answer in got.items() if answer.status_code == 200}
+    with Store(template["store"], read_only=True) as store:  # the same analysed store, unserved
+        views = build_views(store, only=[r.section for r in served])
+    assert set(views) == set(answers) and len(answers) >= 4  # a 404 exactly where there is no view
+    for section, view in views.items():
+        assert answers[section] == view, section
