@@ -187,6 +187,46 @@ class SegmentsResult(ViewResult):
     accounts: int
 
 
+class ProfilesResult(BaseModel):
+    profiles: list[dict[str, Any]] = Field(description="Profiles of the top accounts of the influence ranking.")
+
+
+class ImagesResult(BaseModel):
+    attachments: dict[str, int] = Field(description="Attachments by kind.")
+    stored: int = Field(description="Clean copies (no EXIF/GPS) in the media library.")
+    frames: dict[str, int]
+    top_labels: Counts
+    duplicate_groups: list[dict[str, Any]]
+    visual_clusters: list[dict[str, Any]]
+    image_text_scores: dict[str, dict[str, int]] = Field(description="Task -> label -> posts, from text in pictures.")
+
+
+class BrandVoice(BaseModel):
+    brand: str
+    keys: list[str]
+    mentions: int
+    share: float
+    positive: int
+    neutral: int
+    negative: int
+    net: float | None
+
+
+class VoicePeriod(BaseModel):
+    period: str
+    mentions: dict[str, int]
+    share: dict[str, float]
+    net: dict[str, float | None]
+    thin: bool
+
+
+class ShareOfVoiceResult(BaseModel):
+    brands: list[BrandVoice]
+    unit: str
+    periods: list[VoicePeriod]
+    note: str
+
+
 class Profile(BaseModel):
     model_config = ConfigDict(extra="allow")
     platform: str

@@ -51,6 +51,12 @@ RESULT_ROUTES = (
                 "The largest communities: members, hashtags, topics, sentiment and ties to other communities."),
     ResultRoute("segments", "segments", schemas.SegmentsResult,
                 "User segments: their size, what sets each apart and their common interests."),
+    ResultRoute("profiles", "profiles", schemas.ProfilesResult,
+                "Profiles of the most influential accounts (one account: GET /accounts/{user}/profile)."),
+    ResultRoute("images", "images", schemas.ImagesResult,
+                "Attachments, picture labels, text in pictures and near-duplicate groups of the selected posts."),
+    ResultRoute("share-of-voice", "share-of-voice", schemas.ShareOfVoiceResult,
+                "Mentions and entity-level sentiment of the compared brands, in all and per period."),
 )  # fmt: skip
 
 
@@ -84,10 +90,10 @@ def add_result_route(route: ResultRoute) -> None:
     def endpoint(ctx: Ctx) -> Response:
         return serve_view(ctx, route)
 
-    endpoint.__name__ = endpoint.__qualname__ = f"results_{route.path}"
+    endpoint.__name__ = endpoint.__qualname__ = "results_" + route.path.replace("-", "_")
     router.add_api_route(
         f"/{route.path}", endpoint, methods=["GET"], response_model=route.model, summary=route.summary,
-        name=f"results_{route.path}",
+        name=endpoint.__name__,
     )  # fmt: skip
 
 
