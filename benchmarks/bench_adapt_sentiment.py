@@ -111,9 +111,11 @@ def main() -> None:
     with out.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(record) + "\n")
     print(json.dumps(record, indent=2))
-    print(f"\n| model | reviews macro-F1 | accuracy |\n|---|---:|---:|\n| {record['adapted_model']} (adapted) | "
-          f"{adapted['macro_f1']:.4f} | {adapted['accuracy']:.4f} |\n| {before[0]['model']} (unadapted) | "
-          f"{unadapted['macro_f1']:.4f} | {unadapted['accuracy']:.4f} |")
+    print(
+        f"\n| model | reviews macro-F1 | accuracy |\n|---|---:|---:|\n| {record['adapted_model']} (adapted) | "
+        f"{adapted['macro_f1']:.4f} | {adapted['accuracy']:.4f} |\n| {before[0]['model']} (unadapted) | "
+        f"{unadapted['macro_f1']:.4f} | {unadapted['accuracy']:.4f} |"
+    )
 
 
 if __name__ == "__main__":

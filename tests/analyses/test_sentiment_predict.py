@@ -57,7 +57,9 @@ def test_explain_falls_back_like_predict_and_names_the_model(registry):
     result = explain_sentiment("Le vol était en retard, service horrible", registry_root=registry)
     predicted = predict_sentiment(["Le vol était en retard, service horrible"], registry_root=registry)[0]
     assert result["lang"] == "fr" and result["label"] == predicted["label"]
-    assert result["fallback"] == predicted["fallback"] == "no sentiment model for language 'fr'; answered by the en model"
+    assert (
+        result["fallback"] == predicted["fallback"] == "no sentiment model for language 'fr'; answered by the en model"
+    )
     assert result["model"] == predicted["model"] and result["model"].startswith("sentiment-en-bigru v")
     assert "retard" in [t["token"] for t in result["tokens"]]
     with pytest.raises(ModelNotFoundError, match="no sentiment model for language 'zh'"):  # Han text, no zh model

@@ -15,7 +15,9 @@ _ACTIONS = ("list", "verify", "ship", "unpin")
 
 @guarded
 def models_command(
-    action: Annotated[str, typer.Argument(help="list, verify, ship NAME --to FOLDER, or unpin TASK/LANG --store S")] = "list",
+    action: Annotated[
+        str, typer.Argument(help="list, verify, ship NAME --to FOLDER, or unpin TASK/LANG --store S")
+    ] = "list",
     name: Annotated[str | None, typer.Argument(help="ship: the registered model; unpin: e.g. sentiment/en.")] = None,
     version: Annotated[int | None, typer.Option(help="ship: the version (default: latest).")] = None,
     to: Annotated[Path | None, typer.Option("--to", help="ship: the shipped folder to write.")] = None,

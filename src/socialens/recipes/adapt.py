@@ -57,7 +57,8 @@ def adapt_model(
             f"the store has {len(texts):,} distinct posts in {lang!r}; adapting needs at least {min_posts:,}: "
             "ingest more posts, or choose the store's main language with --lang"
         )
-    teacher, card = load_sentiment_model(None, lang, registry_root=registry_root, pins=dict(configured_pins or {}))
+    configured = dict(configured_pins or {})
+    teacher, card = load_sentiment_model(None, lang, registry_root=registry_root, pins=configured)
     say(f"adapting {describe(card)} to {len(texts):,} posts of this store ({lang})")
     split = _sliced(load_sentiment_split(lang), limit)  # type: ignore[arg-type]
     adaptation = self_train(teacher, texts, split, lang, rounds=rounds, precision=precision, say=say)
@@ -90,8 +91,8 @@ def adapt_model(
     pin = f"{registered['name']}@{registered['version']}"
     pin_model(store, f"sentiment/{lang}", pin)
     key = f"sentiment/{lang}"
-    if key in (configured_pins or {}):
-        say(f"note: socialens.toml pins {key} = {configured_pins[key]!r}, which wins over this store's pin")  # type: ignore[index]
+    if key in configured:
+        say(f"note: socialens.toml pins {key} = {configured[key]!r}, which wins over this store's pin")
     say(f"pinned {pin} for this store; other stores keep {describe(card)}")
     return {**registered, "pin": pin, "seconds": round(time.perf_counter() - started, 1)}
 
