@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -53,10 +53,10 @@ def models_command(
 
 
 def _list(models_dir: Path | None, json: bool, store: Path | None) -> None:
-    from socialens.training.model_registry import ModelRegistry
-    from socialens.training.shipped import describe, shipped_cards
+    from socialens.training.catalogue import headline_metric, model_cards
+    from socialens.training.shipped import describe
 
-    cards = ModelRegistry(models_dir, shipped=False).list() + shipped_cards()
+    cards = model_cards(models_dir)
     pins = _store_pins(store) if store is not None else {}
     pinned = {value: key for key, value in pins.items()}
     if json:
@@ -75,7 +75,7 @@ def _list(models_dir: Path | None, json: bool, store: Path | None) -> None:
     for c in cards:
         key = pinned.get(f"{c.name}@{c.version}") or pinned.get(c.name)
         shown = describe(c) + (f" [pinned by the store for {key}]" if key else "")
-        table.add_row(shown, c.task, c.language, c.architecture, _headline(c.metrics), c.created_at)
+        table.add_row(shown, c.task, c.language, c.architecture, headline_metric(c.metrics), c.created_at)
     console.print(table)
 
 
@@ -114,24 +114,3 @@ def _verify(models_dir: Path | None, shipped_only: bool, json: bool) -> None:
             console.print(line.rstrip(), soft_wrap=True)
     if any(row["status"] == "failed" for row in rows):
         raise typer.Exit(1)
-
-
-# Where each task's cards keep their headline test metric: (label, path into ``metrics``).
-_HEADLINES = (
-    ("macro-F1", ("macro_f1",)),
-    ("AUC", ("test_auc",)),
-    ("NDCG@10", ("test", "seen_excluded", "ndcg@10")),
-    ("annotated macro-F1", ("reference", "macro_f1")),  # emotion: the annotated test posts
-    ("weak micro-F1", ("weak", "micro_f1")),
-)
-
-
-def _headline(metrics: dict[str, Any]) -> str:
-    """The card's main test metric as "label value", or "" when it has none of the known ones."""
-    for label, path in _HEADLINES:
-        value: Any = metrics
-        for key in path:
-            value = value.get(key) if isinstance(value, dict) else None
-        if isinstance(value, float):
-            return f"{label} {value:.3f}"
-    return ""
