@@ -117,3 +117,19 @@ def _all_text(folder: Path) -> str:
     text = "\n".join(parts)
     assert json.loads((folder / "card.json").read_text())["name"] == "sentiment-en-adapted"
     return text
+
+
+def test_chinese_posts_adapt_the_chinese_default(tmp_path, shipped):
+    from socialens.datasets.sentiment import load_sentiment_split
+
+    texts = list(dict.fromkeys(load_sentiment_split("zh").train_texts))[:240]  # labels never read
+    with reviews_store(tmp_path / "zh.duckdb", texts) as store:
+        rows(store, "UPDATE posts SET lang = 'zh'")
+        card = adapt_model(store, "sentiment", "zh", registry_root=tmp_path / "models", limit=1500, rounds=1)
+        assert (card["name"], card["language"], card["labels"]) == (
+            "sentiment-zh-adapted",
+            "zh",
+            ["negative", "positive"],
+        )
+        assert card["extra"]["adaptation"]["teacher"] == "sentiment-zh v1 (shipped)"
+        assert store_pins(store) == {"sentiment/zh": card["pin"]}
