@@ -7,6 +7,7 @@ import pytest
 from socialens.errors import ConfigError, StoreError
 from socialens.store import Store
 from socialens.store.model_pins import merged_pins, pin_model, store_pins, unpin_model
+from socialens.store.stats import store_stats
 
 
 def test_pins_persist_in_the_store_file_and_only_there(tmp_path):
@@ -15,8 +16,9 @@ def test_pins_persist_in_the_store_file_and_only_there(tmp_path):
         pin_model(a, "sentiment/en", "sentiment-en-adapted@3")
         pin_model(a, "sentiment/zh", "sentiment-zh-adapted@1")
         assert store_pins(b) == {}
-    with Store(tmp_path / "a.duckdb", read_only=True) as a:
+    with Store(tmp_path / "a.duckdb", read_only=True) as a, Store(tmp_path / "b.duckdb", read_only=True) as b:
         assert store_pins(a) == {"sentiment/en": "sentiment-en-adapted@3", "sentiment/zh": "sentiment-zh-adapted@1"}
+        assert store_stats(a)["model_pins"] == store_pins(a) and store_stats(b)["model_pins"] == {}
 
 
 def test_the_configuration_wins_and_unpin_undoes(store):
