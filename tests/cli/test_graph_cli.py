@@ -65,7 +65,7 @@ def test_influencers_and_communities_on_a_star_say_so(tmp_path):
         found = run_cli(tmp_path, "communities", "-s", path, save, "--json")
         assert found.code == 0, found.stderr
         assert "star" in found.json()["caveats"][0]
-        view = found.json()["view"]
+        view = found.json().get("view")
         assert view["star"] is True if save == "--save" else view is None  # nothing stored: no view
     report = run_cli(tmp_path, "report", "-s", path, "-o", tmp_path / "star.html", "--json")
     assert report.code == 0, report.stderr
