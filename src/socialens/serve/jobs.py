@@ -3,6 +3,10 @@
 Ingests, analyses, erasures and token changes are jobs; readers never wait for them (they read
 their own snapshot through ``Store.reader``). A job's progress is the pipeline's ``Progress``
 protocol, kept on the job so ``GET /runs/{id}`` and its event stream can show it.
+
+Every job is also recorded in the store (``store.server_jobs``) through the writer's connection,
+so its status survives a restart; a job that was queued or running when the server stopped is
+``interrupted`` when the next server starts.
 """
 
 from __future__ import annotations
@@ -17,11 +21,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from socialens.errors import SocialensError, StoreError, WriterBusyError
+from socialens.errors import JobInterruptedError, SocialensError, StoreError, WriterBusyError
 from socialens.store import Store
 
 Work = Callable[[Store, "JobProgress"], Any]
-KEEP = 500  # finished jobs remembered
+KEEP = 500  # finished jobs remembered (in memory; the store keeps more)
+PROGRESS_EVERY = 1.0  # seconds between progress records in the store
 SHORT, LONG = 0, 1  # a short write (a token, an alert) goes before queued long jobs
 
 
@@ -30,7 +35,7 @@ class Job:
     id: str
     kind: str
     params: dict[str, Any]
-    status: str = "queued"  # queued, running, done, failed
+    status: str = "queued"  # queued, running, done, failed, interrupted
     stage: str = ""
     done: int = 0
     total: int | None = None
@@ -46,18 +51,88 @@ class Job:
         times = ("created_at", "started_at", "finished_at")
         return {**{k: getattr(self, k) for k in keys}, **{k: getattr(self, k) for k in times}}
 
+    @classmethod
+    def from_record(cls, row: dict[str, Any]) -> Job:
+        """A job as the store recorded it (finished, or interrupted by a stop)."""
+        error = {"code": row["error_code"], "message": row["error_message"] or ""} if row["error_code"] else None
+        keys = ("id", "kind", "params", "status", "stage", "done", "total", "result")
+        job = cls(**{k: row[k] for k in keys}, error=error)
+        job.created_at, job.started_at, job.finished_at = row["created_at"], row["started_at"], row["finished_at"]
+        job.finished.set()
+        return job
+
+
+class JobLog:
+    """Records jobs in the store. It writes through a cursor of the writer's own connection (the one
+    writing process; readers never write), so a record lands even while a job's transaction is open."""
+
+    INTERRUPTED_RUNNING = "the server stopped while this job ran; what it committed before is kept: submit it again"
+    INTERRUPTED_QUEUED = "the server stopped before this job started: submit it again"
+
+    def __init__(self, writer: Store) -> None:
+        self._store = writer.reader()
+        self._lock = threading.Lock()
+        self._progress_at: dict[str, float] = {}
+
+    def recover(self, limit: int) -> list[Job]:
+        """Mark what a stopped server left unfinished as interrupted; the newest ``limit`` jobs."""
+        from socialens.store.server_jobs import forget_old_jobs, load_jobs, mark_interrupted
+
+        with self._lock:
+            mark_interrupted(self._store, JobInterruptedError.code, self.INTERRUPTED_RUNNING, self.INTERRUPTED_QUEUED)
+            forget_old_jobs(self._store)
+            return [Job.from_record(row) for row in load_jobs(self._store, limit)]
+
+    def save(self, job: Job, keep_result: bool) -> None:
+        from socialens.store.server_jobs import save_job
+
+        record = job.as_dict() | {"params": without_secrets(job.params)}
+        record["result"] = record["result"] if keep_result and job.status == "done" else None
+        error = record.pop("error") or {}
+        record["error_code"], record["error_message"] = error.get("code"), error.get("message")
+        with self._lock:
+            save_job(self._store, record)
+
+    def progress(self, job: Job) -> None:
+        """At most one progress record a second per job."""
+        from socialens.store.server_jobs import update_progress
+
+        now = time.monotonic()
+        if now - self._progress_at.get(job.id, 0.0) < PROGRESS_EVERY:
+            return
+        self._progress_at[job.id] = now
+        with self._lock:
+            update_progress(self._store, job.id, job.stage, job.done, job.total)
+
+    def close(self) -> None:
+        self._store.close()
+
+
+def without_secrets(params: dict[str, Any]) -> dict[str, Any]:
+    """A job's parameters as recorded: a value that is an API token (someone revoking by pasting the
+    whole token) is withheld."""
+    return {
+        k: "[withheld]" if isinstance(v, str) and v.startswith("slt_") and "." in v else v for k, v in params.items()
+    }
+
 
 class JobProgress:
     """``socialens.progress.Progress`` that records on the job."""
 
-    def __init__(self, job: Job) -> None:
-        self.job = job
+    def __init__(self, job: Job, log: JobLog | None = None) -> None:
+        self.job, self.log = job, log
 
     def start(self, description: str, total: int | None = None) -> None:
         self.job.stage, self.job.total, self.job.done = description, total, 0
+        self._record()
 
     def advance(self, n: int = 1) -> None:
         self.job.done += n
+        self._record()
+
+    def _record(self) -> None:
+        if self.log is not None:
+            self.log.progress(self.job)
 
 
 class JobQueue:
@@ -65,7 +140,8 @@ class JobQueue:
 
     def __init__(self, writer: Store, on_error: Callable[[str], None] | None = None) -> None:
         self.writer = writer
-        self.jobs: dict[str, Job] = {}
+        self.log = JobLog(writer)
+        self.jobs: dict[str, Job] = {job.id: job for job in self.log.recover(KEEP)}
         self.version = 0  # moves on after every job: read answers computed before are not reused
         self._queue: queue.PriorityQueue[tuple[int, int, Job | None, Work | None]] = queue.PriorityQueue()
         self._order = itertools.count()
@@ -75,6 +151,7 @@ class JobQueue:
 
     def submit(self, kind: str, params: dict[str, Any], work: Work, priority: int = LONG) -> Job:
         job = Job(uuid.uuid4().hex[:16], kind, params)
+        self.log.save(job, keep_result=False)
         self.jobs[job.id] = job
         self._forget_old()
         self._queue.put((priority, next(self._order), job, work))
@@ -99,15 +176,17 @@ class JobQueue:
     def stop(self, timeout: float = 30.0) -> None:
         self._queue.put((-1, -1, None, None))  # before anything queued: the running job finishes, no other starts
         self._thread.join(timeout)
+        self.log.close()
 
     def _work(self) -> None:
         while True:
-            _, _, job, work = self._queue.get()
+            priority, _, job, work = self._queue.get()
             if job is None or work is None:
                 return
             job.status, job.started_at = "running", time.time()
+            self._record(job, priority)
             try:
-                job.result = work(self.writer, JobProgress(job))
+                job.result = work(self.writer, JobProgress(job, self.log))
                 job.status = "done"
             except SocialensError as exc:
                 job.status, job.error = "failed", {"code": exc.code, "message": exc.message}
@@ -116,8 +195,17 @@ class JobQueue:
                 if self._on_error:
                     self._on_error(traceback.format_exc())
             job.finished_at = time.time()
+            # A short write's result is what its request answers (a new token): never recorded.
+            self._record(job, priority)
             self.version += 1
             job.finished.set()
+
+    def _record(self, job: Job, priority: int) -> None:
+        try:
+            self.log.save(job, keep_result=priority == LONG)
+        except Exception:  # the record is lost, the job is not: logged on the server
+            if self._on_error:
+                self._on_error(traceback.format_exc())
 
     def _forget_old(self) -> None:
         done = [j for j in self.jobs.values() if j.finished.is_set()]

@@ -219,7 +219,7 @@ class JobOut(BaseModel):
     id: str
     kind: str
     params: dict[str, Any]
-    status: Literal["queued", "running", "done", "failed"]
+    status: Literal["queued", "running", "done", "failed", "interrupted"]
     stage: str
     done: int
     total: int | None

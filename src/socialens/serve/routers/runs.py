@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 from socialens.errors import ConfigError, NotFoundError
 from socialens.serve.dependencies import ServerState, State, as_json, require
 from socialens.serve.events import SSE_RESPONSE, job_stream
-from socialens.serve.jobs import Job, JobProgress
+from socialens.serve.jobs import KEEP, Job, JobProgress
 from socialens.serve.schemas import AnalysisRun, IngestRun, JobOut
 from socialens.store import Store
 
@@ -77,7 +77,7 @@ def start_ingest(body: IngestRun, state: State) -> JobOut:
 
 @router.get("", dependencies=_read)
 def list_runs(state: State, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[JobOut]:
-    """The latest jobs, newest first (kept in memory while the server runs)."""
+    """The latest jobs, newest first (also those of earlier server runs on this store)."""
     jobs = sorted(state.jobs.jobs.values(), key=lambda j: -j.created_at)[:limit]
     return [_out(job) for job in jobs]
 
@@ -101,7 +101,7 @@ async def run_events(job_id: str, request: Request, state: State) -> StreamingRe
 def _job(state: ServerState, job_id: str) -> Job:
     job = state.jobs.get(job_id)
     if job is None:
-        raise NotFoundError(f"no job {job_id!r} (jobs are kept while the server runs)")
+        raise NotFoundError(f"no job {job_id!r} (the store keeps the latest {KEEP} jobs)")
     return job
 
 
