@@ -57,6 +57,7 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
         from socialens.store.holder import clear_holder, write_holder
 
         app.state.socialens = state or ServerState.open(settings)
+        app.state.socialens.keep_answers_fresh(app)
         write_holder(settings.store, settings.description)
         try:
             yield

@@ -52,3 +52,8 @@ class AnswerCache:
         finally:
             with self._lock:
                 self._pending.pop(wanted).set()
+
+    def recent(self, version: int, limit: int) -> list[str]:
+        """The keys kept under ``version``, most recently used first."""
+        with self._lock:
+            return [key for kept, key in reversed(self._kept) if kept == version][:limit]

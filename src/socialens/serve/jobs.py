@@ -45,6 +45,7 @@ class Job:
     started_at: float | None = None
     finished_at: float | None = None
     finished: threading.Event = field(default_factory=threading.Event, repr=False)
+    changes_answers: bool = field(default=True, repr=False)  # a token change does not: readers' answers stay
 
     def as_dict(self) -> dict[str, Any]:
         keys = ("id", "kind", "params", "status", "stage", "done", "total", "result", "error")
@@ -83,11 +84,11 @@ class JobLog:
             forget_old_jobs(self._store)
             return [Job.from_record(row) for row in load_jobs(self._store, limit)]
 
-    def save(self, job: Job, keep_result: bool) -> None:
+    def save(self, job: Job, keep_result: bool, status: str | None = None) -> None:
         from socialens.store.server_jobs import save_job
 
-        record = job.as_dict() | {"params": without_secrets(job.params)}
-        record["result"] = record["result"] if keep_result and job.status == "done" else None
+        record = job.as_dict() | {"params": without_secrets(job.params), "status": status or job.status}
+        record["result"] = record["result"] if keep_result and record["status"] == "done" else None
         error = record.pop("error") or {}
         record["error_code"], record["error_message"] = error.get("code"), error.get("message")
         with self._lock:
@@ -146,22 +147,29 @@ class JobQueue:
         self._queue: queue.PriorityQueue[tuple[int, int, Job | None, Work | None]] = queue.PriorityQueue()
         self._order = itertools.count()
         self._on_error = on_error
+        # Set by the server when it keeps answers (serve.refresh): called with the store version
+        # after a job that changes answers, and with what finishes the job once they are published.
+        self.publish: Callable[[int, Callable[[], None]], None] | None = None
         self._thread = threading.Thread(target=self._work, name="socialens-writer", daemon=True)
         self._thread.start()
 
-    def submit(self, kind: str, params: dict[str, Any], work: Work, priority: int = LONG) -> Job:
-        job = Job(uuid.uuid4().hex[:16], kind, params)
+    def submit(
+        self, kind: str, params: dict[str, Any], work: Work, priority: int = LONG, changes_answers: bool = True
+    ) -> Job:
+        job = Job(uuid.uuid4().hex[:16], kind, params, changes_answers=changes_answers)
         self.log.save(job, keep_result=False)
         self.jobs[job.id] = job
         self._forget_old()
         self._queue.put((priority, next(self._order), job, work))
         return job
 
-    def run(self, kind: str, params: dict[str, Any], work: Work, timeout: float = 5.0) -> Any:
+    def run(
+        self, kind: str, params: dict[str, Any], work: Work, timeout: float = 5.0, changes_answers: bool = True
+    ) -> Any:
         """Submit a short write ahead of the queued long jobs, wait and return its result (what a
         request answers directly: a token). A writer still busy after ``timeout`` seconds is a
         ``WriterBusyError`` (the write still happens when its turn comes); a failure a ``StoreError``."""
-        job = self.submit(kind, params, work, priority=SHORT)
+        job = self.submit(kind, params, work, priority=SHORT, changes_answers=changes_answers)
         if not job.finished.wait(timeout):
             raise WriterBusyError(
                 f"the store's writer is busy with a long job (see GET /api/v1/runs); job {job.id} runs after it"
@@ -176,7 +184,6 @@ class JobQueue:
     def stop(self, timeout: float = 30.0) -> None:
         self._queue.put((-1, -1, None, None))  # before anything queued: the running job finishes, no other starts
         self._thread.join(timeout)
-        self.log.close()
 
     def _work(self) -> None:
         while True:
@@ -185,24 +192,36 @@ class JobQueue:
                 return
             job.status, job.started_at = "running", time.time()
             self._record(job, priority)
-            try:
-                job.result = work(self.writer, JobProgress(job, self.log))
-                job.status = "done"
-            except SocialensError as exc:
-                job.status, job.error = "failed", {"code": exc.code, "message": exc.message}
-            except Exception as exc:  # a bug: logged in full on the server, never sent to the client
-                job.status, job.error = "failed", {"code": "E000", "message": f"internal error ({type(exc).__name__})"}
-                if self._on_error:
-                    self._on_error(traceback.format_exc())
+            outcome, job.result, job.error = self._run_work(job, work)
             job.finished_at = time.time()
-            # A short write's result is what its request answers (a new token): never recorded.
-            self._record(job, priority)
+            # The store records the outcome now; readers see it (and the job shows it) once the
+            # answers of the new store version are published.
+            self._record(job, priority, outcome)
             self.version += 1
-            job.finished.set()
+            if self.publish is not None and job.changes_answers:
+                self.publish(self.version, lambda job=job, outcome=outcome: self._finish(job, outcome))  # type: ignore[misc]
+            else:
+                self._finish(job, outcome)
 
-    def _record(self, job: Job, priority: int) -> None:
+    def _run_work(self, job: Job, work: Work) -> tuple[str, Any, dict[str, str] | None]:
         try:
-            self.log.save(job, keep_result=priority == LONG)
+            return "done", work(self.writer, JobProgress(job, self.log)), None
+        except SocialensError as exc:
+            return "failed", None, {"code": exc.code, "message": exc.message}
+        except Exception as exc:  # a bug: logged in full on the server, never sent to the client
+            if self._on_error:
+                self._on_error(traceback.format_exc())
+            return "failed", None, {"code": "E000", "message": f"internal error ({type(exc).__name__})"}
+
+    @staticmethod
+    def _finish(job: Job, outcome: str) -> None:
+        job.status = outcome
+        job.finished.set()
+
+    def _record(self, job: Job, priority: int, status: str | None = None) -> None:
+        """A short write's result is what its request answers (a new token): never recorded."""
+        try:
+            self.log.save(job, keep_result=priority == LONG, status=status)
         except Exception:  # the record is lost, the job is not: logged on the server
             if self._on_error:
                 self._on_error(traceback.format_exc())

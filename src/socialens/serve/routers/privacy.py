@@ -45,4 +45,4 @@ def export(body: ExportRequest, state: State) -> JobOut:
             return export_k_anonymous(writer, directory, body.k_anonymous, parse_quasi(None)).as_dict()
         return {table: str(path.name) for table, path in writer.export_parquet(directory).items()}
 
-    return _out(state.jobs.submit("export", body.model_dump(), work))
+    return _out(state.jobs.submit("export", body.model_dump(), work, changes_answers=False))
