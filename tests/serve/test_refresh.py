@@ -47,3 +47,28 @@ def test_the_refresh_pass_cannot_be_claimed_over_http(server):
     with client(server["url"]) as http:
         answer = http.get("/api/v1/stats", headers={"socialens.refresh": "1", "socialens-refresh": "1"})
     assert answer.status_code == 401
+
+
+def test_a_kept_answer_takes_the_short_path_with_the_same_bytes_and_a_revoked_token_still_gets_401(built):
+    tokens = built["tokens"]
+    app = create_app(ServerSettings(store=built["store"], models_dir=built["models"]))
+    with serving(app, free_port()) as url, client(url, tokens["read"]) as http:
+        state = app.state.socialens
+        first = http.get("/api/v1/posts", params={"query": "climate", "limit": 2})  # computed, then kept
+        hits = state.answers.hits
+        second = http.get("/api/v1/posts", params={"limit": 2, "query": "climate"})  # same question, other order
+        assert state.answers.hits == hits  # answered before the route: the full path counts a hit
+        assert second.status_code == first.status_code == 200 and second.content == first.content
+        for header in ("content-type", "content-length", "x-content-type-options", "content-security-policy"):
+            assert second.headers[header] == first.headers[header]
+        assert http.get("/api/v1/posts", params={"limit": 3, "query": "climate"}).json()["limit"] == 3
+
+        with client(url, tokens["admin"]) as admin:
+            token = admin.post("/api/v1/tokens", json={"name": "brief", "scope": "read"}).json()["token"]
+            with client(url, token) as brief:
+                assert brief.get("/api/v1/posts", params={"query": "climate", "limit": 2}).status_code == 200
+            assert admin.delete("/api/v1/tokens/brief").status_code == 200
+        with client(url, token) as brief:
+            refused = brief.get("/api/v1/posts", params={"query": "climate", "limit": 2})
+        assert refused.status_code == 401 and refused.json()["code"] == "E601"
+        assert http.get("/api/v1/posts", headers={"Authorization": "Bearer slt_x.y"}).status_code == 401

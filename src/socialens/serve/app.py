@@ -98,6 +98,10 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
         app.include_router(router, prefix=API, responses=ERRORS)
     _add_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # type: ignore[arg-type]
+    if settings.keep_answers:
+        from socialens.serve.kept_answers import KeptAnswers
+
+        app.add_middleware(KeptAnswers)  # type: ignore[arg-type]
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 

@@ -119,9 +119,9 @@ def cached(
 ) -> Response:
     """The JSON of ``compute()``'s answer for this path and query, computed once per store
     version; a ``None`` answer is a 404 with ``missing`` as its message."""
-    from urllib.parse import urlencode
+    from socialens.serve.kept_answers import answer_key
 
-    key = f"{request.url.path}?{urlencode(sorted(request.query_params.multi_items()))}"
+    key = answer_key(request.url.path, request.query_params.multi_items())
     refreshing = request.scope.get(REFRESH_KEY)  # the refresher computes the next version's answer
 
     def render() -> bytes | None:
