@@ -1,7 +1,7 @@
 """Load on `socialens serve`: 50 concurrent clients on loopback against the same queries run
 directly on DuckDB in the same run, then the same load while an analysis job writes.
 
-    python benchmarks/bench_serve.py --posts 1000000 --requests 3000 --seconds 120
+    python benchmarks/bench_serve.py --posts 1000000 --seconds 60 --record
 
 Steps: a corpus of real tweets (benchmarks/corpus.py, seed 42) is ingested into a fresh store;
 sentiment (VADER model, registered in a temporary registry), topics and trends are computed.

@@ -9,7 +9,6 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,6 +24,7 @@ from socialens.serve.cache import AnswerCache
 from socialens.serve.events import AlertFeed
 from socialens.serve.jobs import JobQueue
 from socialens.serve.refresh import REFRESH_KEY, AnswerRefresher
+from socialens.serve.schemas import IsoMoment
 from socialens.store import Store
 
 log = logging.getLogger("socialens.serve")
@@ -186,9 +186,9 @@ def selection_filters(
     reader: Reader,
     state: State,
     since: Annotated[
-        datetime | None, Query(description="Posts at or after this date/time (UTC unless it says).")
+        IsoMoment | None, Query(description="Posts at or after this date/time (UTC unless it says).")
     ] = None,
-    until: Annotated[datetime | None, Query(description="Posts before this date/time (UTC unless it says).")] = None,
+    until: Annotated[IsoMoment | None, Query(description="Posts before this date/time (UTC unless it says).")] = None,
     platform: Annotated[list[str] | None, Query(description="Only these platforms.", max_length=20)] = None,
     lang: Annotated[list[str] | None, Query(description="Only these languages.", max_length=20)] = None,
     author: Annotated[list[str] | None, Query(description="Only these accounts (pseudonym or handle).")] = None,
