@@ -72,3 +72,19 @@ def test_a_kept_answer_takes_the_short_path_with_the_same_bytes_and_a_revoked_to
             refused = brief.get("/api/v1/posts", params={"query": "climate", "limit": 2})
         assert refused.status_code == 401 and refused.json()["code"] == "E601"
         assert http.get("/api/v1/posts", headers={"Authorization": "Bearer slt_x.y"}).status_code == 401
+
+
+def test_after_an_erasure_no_kept_answer_from_before_it_is_served(built):
+    tokens = built["tokens"]
+    app = create_app(ServerSettings(store=built["store"], models_dir=built["models"]))
+    with serving(app, free_port()) as url, client(url, tokens["read"]) as http:
+        state = app.state.socialens
+        before = http.get("/api/v1/posts", params={"limit": 50}).json()  # kept, with bob's posts in it
+        with client(url, tokens["admin"]) as admin:
+            job = admin.post("/api/v1/privacy/forget", json={"accounts": ["bob"]}).json()
+        done = wait_for(url, tokens["read"], job["id"])
+        after = http.get("/api/v1/posts", params={"limit": 50}).json()
+    assert done["status"] == "done" and state.refresher.published == state.jobs.version
+    assert after["total"] == before["total"] - 2  # bob's two posts
+    gone = {p["author"] for p in before["items"]} - {p["author"] for p in after["items"]}
+    assert len(gone) == 1 and not any(p["author"] in gone for p in after["items"])

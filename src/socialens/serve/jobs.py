@@ -46,6 +46,7 @@ class Job:
     finished_at: float | None = None
     finished: threading.Event = field(default_factory=threading.Event, repr=False)
     changes_answers: bool = field(default=True, repr=False)  # a token change does not: readers' answers stay
+    erases: bool = field(default=False, repr=False)  # answers from before it must not be served after it
 
     def as_dict(self) -> dict[str, Any]:
         keys = ("id", "kind", "params", "status", "stage", "done", "total", "result", "error")
@@ -148,15 +149,22 @@ class JobQueue:
         self._order = itertools.count()
         self._on_error = on_error
         # Set by the server when it keeps answers (serve.refresh): called with the store version
-        # after a job that changes answers, and with what finishes the job once they are published.
-        self.publish: Callable[[int, Callable[[], None]], None] | None = None
+        # after a job that changes answers, what finishes the job once they are published, and
+        # whether the job erased (its version is then published at once).
+        self.publish: Callable[[int, Callable[[], None], bool], None] | None = None
         self._thread = threading.Thread(target=self._work, name="socialens-writer", daemon=True)
         self._thread.start()
 
     def submit(
-        self, kind: str, params: dict[str, Any], work: Work, priority: int = LONG, changes_answers: bool = True
+        self,
+        kind: str,
+        params: dict[str, Any],
+        work: Work,
+        priority: int = LONG,
+        changes_answers: bool = True,
+        erases: bool = False,
     ) -> Job:
-        job = Job(uuid.uuid4().hex[:16], kind, params, changes_answers=changes_answers)
+        job = Job(uuid.uuid4().hex[:16], kind, params, changes_answers=changes_answers, erases=erases)
         self.log.save(job, keep_result=False)
         self.jobs[job.id] = job
         self._forget_old()
@@ -199,7 +207,8 @@ class JobQueue:
             self._record(job, priority, outcome)
             self.version += 1
             if self.publish is not None and job.changes_answers:
-                self.publish(self.version, lambda job=job, outcome=outcome: self._finish(job, outcome))  # type: ignore[misc]
+                finish = lambda job=job, outcome=outcome: self._finish(job, outcome)  # type: ignore[misc]  # noqa: E731
+                self.publish(self.version, finish, job.erases)
             else:
                 self._finish(job, outcome)
 

@@ -5,9 +5,13 @@ After a job that changes what the store answers, the refresher recomputes the an
 asked most recently (and, at start, what the dashboard asks when it opens) for the new store
 version, then publishes that version: readers keep getting the answers of the store before the
 job until then, and the job shows ``done`` once its answers are published (a client that waited
-for its job never reads an answer from before it). A recompute is a request replayed through the
-app in-process (same routes, same views); only this replay carries the ``socialens.refresh`` scope
-key, which no HTTP client can set, and it is let through read routes only.
+for its job never reads an answer from before it). An erasure is the exception: answers that may
+hold the erased accounts must not be served a moment longer, so its version is published at once
+(readers compute what they ask) and the answers asked before are recomputed after.
+
+A recompute is a request replayed through the app in-process (same routes, same views); only this
+replay carries the ``socialens.refresh`` scope key, which no HTTP client can set, and it is let
+through read routes only.
 """
 
 from __future__ import annotations
@@ -50,17 +54,28 @@ class AnswerRefresher:
         self._target = 0
         self._waiting: list[tuple[int, Callable[[], None]]] = []
         self._warm = warm
+        self._rewarm: list[str] = []
         self._stopping = False
         self._changed = threading.Condition()
         self._thread = threading.Thread(target=self._work, name="socialens-refresher", daemon=True)
         self._thread.start()
 
-    def written(self, version: int, then: Callable[[], None]) -> None:
-        """The store is at ``version`` now; ``then`` runs once that version's answers are published."""
+    def written(self, version: int, then: Callable[[], None], at_once: bool = False) -> None:
+        """The store is at ``version`` now; ``then`` runs once that version's answers are published
+        (``at_once``: now, with the answers computed afterwards)."""
         with self._changed:
             self._target = max(self._target, version)
-            self._waiting.append((version, then))
+            if at_once:
+                self._rewarm += self.answers.recent(self.published, self.limit)
+                self.published = self._target
+                ready = [then, *(done for v, done in self._waiting if v <= self.published)]
+                self._waiting = [(v, done) for v, done in self._waiting if v > self.published]
+            else:
+                self._waiting.append((version, then))
+                ready = []
             self._changed.notify()
+        for done in ready:
+            done()
 
     def stop(self, timeout: float = 30.0) -> None:
         with self._changed:
@@ -72,13 +87,16 @@ class AnswerRefresher:
         self._replay(list(self._warm), self.published)
         while True:
             with self._changed:
-                while self._target <= self.published and not self._stopping:
+                while self._target <= self.published and not self._rewarm and not self._stopping:
                     self._changed.wait()
                 if self._stopping:
                     ready = [then for _, then in self._waiting]
                     self._waiting = []
                     break
-                target = self._target
+                target, rewarm, self._rewarm = self._target, self._rewarm, []
+            if rewarm:  # after an erasure: what was asked before, for the version now published
+                self._replay(list(dict.fromkeys(rewarm)), self.published)
+                continue
             started = time.perf_counter()
             asked = self.answers.recent(self.published, self.limit)
             self._replay(asked, target)
@@ -86,9 +104,9 @@ class AnswerRefresher:
                 "published store version %d (%d answers, %.1f s)", target, len(asked), time.perf_counter() - started
             )
             with self._changed:
-                self.published = target
-                ready = [then for version, then in self._waiting if version <= target]
-                self._waiting = [(v, then) for v, then in self._waiting if v > target]
+                self.published = max(self.published, target)  # an erasure may have published past it
+                ready = [then for version, then in self._waiting if version <= self.published]
+                self._waiting = [(v, then) for v, then in self._waiting if v > self.published]
             for then in ready:
                 then()
         for then in ready:  # stopping: the jobs finished; their answers are computed when asked

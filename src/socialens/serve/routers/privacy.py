@@ -30,7 +30,7 @@ def forget(body: ForgetRequest, state: State) -> JobOut:
         return erase(writer, body.accounts, pseudo, writer.path.with_suffix(".rejects.jsonl")).as_dict()
 
     # The accounts named are personal data: the job keeps only how many there were.
-    return _out(state.jobs.submit("forget", {"accounts": len(body.accounts)}, work))
+    return _out(state.jobs.submit("forget", {"accounts": len(body.accounts)}, work, erases=True))
 
 
 @router.post("/export", status_code=202)
