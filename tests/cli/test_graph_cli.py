@@ -68,3 +68,25 @@ def test_influencers_and_communities_on_a_star_say_so(tmp_path):
     caveats = report.json()["caveats"]
     assert "star" in caveats["influencers"][0] and "star" in caveats["communities"][0]
     assert "Read with care" in (tmp_path / "star.html").read_text(encoding="utf-8")
+
+
+def test_the_python_api_reaches_the_same_views_as_the_commands(tmp_path, network_store):
+    import orjson
+
+    import socialens as sl
+
+    def as_json(view):  # what --json prints
+        return orjson.loads(orjson.dumps(view, default=str))
+
+    cli = {
+        "graph": run_cli(tmp_path, "graph", "-s", network_store, "--kind", "all", "--json").json(),
+        "influencers": run_cli(tmp_path, "influencers", "-s", network_store, "--no-save", "-k", "3", "--json").json(),
+        "communities": run_cli(
+            tmp_path, "communities", "-s", network_store, "--no-save", "--method", "louvain", "--json"
+        ).json(),
+    }
+    with sl.Store(network_store) as api:
+        assert as_json(api.graph(kind="all")) == cli["graph"]
+        assert as_json(api.influencers(top=3, save=False)) == cli["influencers"]
+        assert as_json(api.communities(save=False, method="louvain")) == cli["communities"]
+        assert api.db.count("user_scores") == 0  # --no-save wrote nothing, either way

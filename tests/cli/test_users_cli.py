@@ -62,3 +62,9 @@ def test_an_account_known_only_from_mentions_can_be_profiled(tmp_path):
     text = run_cli(tmp_path, "profile", "@Bob_0", "--store", path)
     assert text.code == 0 and "known only from others" in text.stderr and "addressed by 3 account(s)" in text.stderr
     assert "bob" not in (text.stdout + text.stderr).lower()
+    import orjson
+
+    import socialens as sl
+
+    with sl.Store(path) as api:  # the Python API reaches the same profile, pseudonymised the same way
+        assert orjson.loads(orjson.dumps(api.profile("@Bob_0"), default=str)) == profile

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -44,10 +44,10 @@ def models_command(
 
 
 def _list(models_dir: Path | None, json: bool) -> None:
-    from socialens.training.model_registry import ModelRegistry
-    from socialens.training.shipped import describe, shipped_cards
+    from socialens.training.catalogue import headline_metric, model_cards
+    from socialens.training.shipped import describe
 
-    cards = ModelRegistry(models_dir, shipped=False).list() + shipped_cards()
+    cards = model_cards(models_dir)
     if json:
         emit_json([{**c.to_dict(), "shipped": bool(c.extra.get("shipped"))} for c in cards])
         return
@@ -57,7 +57,7 @@ def _list(models_dir: Path | None, json: bool) -> None:
     for column in ("name", "task", "lang", "architecture", "test metric", "created"):
         table.add_column(column)
     for c in cards:
-        table.add_row(describe(c), c.task, c.language, c.architecture, _headline(c.metrics), c.created_at)
+        table.add_row(describe(c), c.task, c.language, c.architecture, headline_metric(c.metrics), c.created_at)
     console.print(table)
 
 
@@ -74,24 +74,3 @@ def _verify(models_dir: Path | None, shipped_only: bool, json: bool) -> None:
             console.print(line.rstrip(), soft_wrap=True)
     if any(row["status"] == "failed" for row in rows):
         raise typer.Exit(1)
-
-
-# Where each task's cards keep their headline test metric: (label, path into ``metrics``).
-_HEADLINES = (
-    ("macro-F1", ("macro_f1",)),
-    ("AUC", ("test_auc",)),
-    ("NDCG@10", ("test", "seen_excluded", "ndcg@10")),
-    ("annotated macro-F1", ("reference", "macro_f1")),  # emotion: the annotated test posts
-    ("weak micro-F1", ("weak", "micro_f1")),
-)
-
-
-def _headline(metrics: dict[str, Any]) -> str:
-    """The card's main test metric as "label value", or "" when it has none of the known ones."""
-    for label, path in _HEADLINES:
-        value: Any = metrics
-        for key in path:
-            value = value.get(key) if isinstance(value, dict) else None
-        if isinstance(value, float):
-            return f"{label} {value:.3f}"
-    return ""

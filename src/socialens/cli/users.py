@@ -36,13 +36,12 @@ def profile_command(
     json: JsonOption = False,
 ) -> None:
     """Profile one account: interests, activity rhythm, sentiment, influence, languages, segment, suspicion."""
-    from socialens.analyses.profiles.build import account_profile
-    from socialens.pipeline.selection import resolve_account
+    from socialens.analyses.profiles.build import profile_of
     from socialens.store import Store
 
     cfg = resolve_config(config)
     with Store(store_path(store, cfg)) as db:
-        profile = account_profile(db, resolve_account(db, user, cfg.privacy))
+        profile = profile_of(db, user, cfg.privacy)
     if json:
         emit_json(profile)
         return
