@@ -88,9 +88,12 @@ def test_jobs_survive_a_restart_and_unfinished_ones_are_interrupted(built):
         killed = http.get(f"/api/v1/runs/{running_id}").json()
         waiting = http.get(f"/api/v1/runs/{queued_id}").json()
         listed = {job["id"] for job in http.get("/api/v1/runs").json()}
-        with client(url, tokens["write"]) as writer:  # submitted again, it runs to the end
-            again = writer.post("/api/v1/runs/ingest", json={"path": "big.jsonl", "format": "auto"}).json()
+        with client(url, tokens["write"]) as writer:  # submitted again, they run to the end
+            again = writer.post(f"/api/v1/runs/{running_id}/resubmit").json()
+            analysis = writer.post(f"/api/v1/runs/{queued_id}/resubmit").json()
+            not_again = writer.post(f"/api/v1/runs/{finished['id']}/resubmit")
         redone = wait_for(url, tokens["read"], again["id"], timeout=300)
+        reanalysed = wait_for(url, tokens["read"], analysis["id"], timeout=300)
 
     assert before["status"] == "done" and after["status"] == "done"
     assert after["result"] == before["result"] and after["params"] == before["params"]
@@ -100,7 +103,9 @@ def test_jobs_survive_a_restart_and_unfinished_ones_are_interrupted(built):
     assert killed["stage"].startswith("ingest big.jsonl") and killed["started_at"] is not None
     assert waiting["status"] == "interrupted" and "before this job started" in waiting["error"]["message"]
     assert {finished["id"], running_id, queued_id} <= listed
-    assert redone["status"] == "done" and redone["result"]["read"] == POSTS
+    assert redone["status"] == "done" and redone["result"]["read"] == POSTS and redone["params"] == killed["params"]
+    assert reanalysed["status"] == "done" and reanalysed["params"] == waiting["params"]
+    assert not_again.status_code == 400 and "only an interrupted or failed job" in not_again.json()["message"]
 
     with Store(store, read_only=True) as stored:
         rows = stored.con.execute("SELECT * FROM server_jobs").fetchall()

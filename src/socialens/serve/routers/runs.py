@@ -75,6 +75,20 @@ def start_ingest(body: IngestRun, state: State) -> JobOut:
     )
 
 
+@router.post("/{job_id}/resubmit", dependencies=_write, status_code=202)
+def resubmit(job_id: str, state: State) -> JobOut:
+    """Submit an interrupted or failed analysis or ingest again, as a new job with the parameters
+    its record kept (an analysis that named accounts kept only how many: send its request again)."""
+    job = _job(state, job_id)
+    if job.status not in ("interrupted", "failed"):
+        raise ConfigError(f"job {job_id} is {job.status}: only an interrupted or failed job is submitted again")
+    if job.kind == "ingest":
+        return start_ingest(IngestRun.model_validate(job.params), state)
+    if job.kind == "analysis" and not job.params.get("author"):
+        return start_analysis(AnalysisRun.model_validate(job.params | {"author": None}), state)
+    raise ConfigError(f"a {job.kind} job cannot be submitted again from its record: send its request again")
+
+
 @router.get("", dependencies=_read)
 def list_runs(state: State, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[JobOut]:
     """The latest jobs, newest first (also those of earlier server runs on this store)."""
