@@ -135,6 +135,12 @@ class JobInterruptedError(SocialensError):
     code = "E607"
 
 
+class JobStateError(SocialensError):
+    """A server job is not in a state that allows what was asked (resubmitting a job that is done) (HTTP 409)."""
+
+    code = "E608"
+
+
 class ModelNotFoundError(SocialensError):
     """No model (or version, or default) by that name in the registry."""
 

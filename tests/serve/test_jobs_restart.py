@@ -105,7 +105,11 @@ def test_jobs_survive_a_restart_and_unfinished_ones_are_interrupted(built):
     assert {finished["id"], running_id, queued_id} <= listed
     assert redone["status"] == "done" and redone["result"]["read"] == POSTS and redone["params"] == killed["params"]
     assert reanalysed["status"] == "done" and reanalysed["params"] == waiting["params"]
-    assert not_again.status_code == 400 and "only an interrupted or failed job" in not_again.json()["message"]
+    assert (
+        not_again.status_code == 409
+        and not_again.json()["code"] == "E608"
+        and "only an interrupted or failed job" in not_again.json()["message"]
+    )
 
     with Store(store, read_only=True) as stored:
         rows = stored.con.execute("SELECT * FROM server_jobs").fetchall()

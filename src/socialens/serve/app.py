@@ -31,6 +31,7 @@ _STATUS: dict[type[errors.SocialensError], int] = {
     errors.RequestTooLargeError: 413,
     errors.StoreBusyError: 503,
     errors.WriterBusyError: 409,
+    errors.JobStateError: 409,
 }
 # Every route may answer these (declared so the schema lists them).
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -40,7 +41,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (401, "No token, or an unknown or revoked one"),
         (403, "The token's scope does not allow this route"),
         (404, "Not found, or the analysis has not run"),
-        (409, "The store's writer is busy with a long job: retry later"),
+        (409, "The store's writer is busy with a long job (retry later), or a job is not in a state for this"),
         (413, "Request body over the limit"),
         (422, "A parameter or body field is invalid"),
     )

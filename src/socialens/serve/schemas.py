@@ -218,7 +218,9 @@ FILE_PATH = r"^[^\x00/]{1,255}(/[^\x00/]{1,255})*$"
 class AnalysisRun(BaseModel):
     tasks: list[TaskName] = Field(min_length=1, max_length=20)
     settings: dict[TaskName, dict[str, SettingValue]] = Field(
-        default_factory=dict, description="Task -> {setting: value}, as `-o TASK.KEY=VALUE` on the CLI."
+        default_factory=dict,
+        description="Task -> {setting: value}, as `-o TASK.KEY=VALUE` on the CLI.",
+        json_schema_extra={"additionalProperties": False},  # a key that is no task name is refused
     )
     prerequisites: bool = Field(default=True, strict=True)  # not 0 or 1
     since: IsoMoment | None = None

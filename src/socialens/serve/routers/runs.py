@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
-from socialens.errors import ConfigError, NotFoundError
+from socialens.errors import ConfigError, JobStateError, NotFoundError
 from socialens.serve.dependencies import ServerState, State, as_json, require
 from socialens.serve.events import SSE_RESPONSE, job_stream
 from socialens.serve.jobs import KEEP, Job, JobProgress
@@ -81,7 +81,7 @@ def resubmit(job_id: str, state: State) -> JobOut:
     its record kept (an analysis that named accounts kept only how many: send its request again)."""
     job = _job(state, job_id)
     if job.status not in ("interrupted", "failed"):
-        raise ConfigError(f"job {job_id} is {job.status}: only an interrupted or failed job is submitted again")
+        raise JobStateError(f"job {job_id} is {job.status}: only an interrupted or failed job is submitted again")
     if job.kind == "ingest":
         return start_ingest(IngestRun.model_validate(job.params), state)
     if job.kind == "analysis" and not job.params.get("author"):
