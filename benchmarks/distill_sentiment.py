@@ -189,11 +189,13 @@ def train_student(split: object, args: argparse.Namespace) -> tuple[object, dict
         labels=split.labels,  # type: ignore[attr-defined]
         hidden=args.hidden,
         embed_dim=args.embed_dim,
-        epochs=args.epochs,
-        patience=args.patience,
         seed=args.seed,
-        num_threads=args.threads,
-        log_dir=str(DATA / "runs" / args.run / "logs"),
+        train={
+            "epochs": args.epochs,
+            "patience": args.patience,
+            "num_threads": args.threads,
+            "log_dir": str(DATA / "runs" / args.run / "logs"),
+        },
     )
     started = time.perf_counter()
     student.fit(texts, targets, split.valid_texts, split.valid_labels, progress=True)  # type: ignore[attr-defined]

@@ -128,6 +128,22 @@ class Store:
         )
         return results[-1]
 
+    def adapt(self, task: str = "sentiment", lang: str = "en", **settings: Any) -> dict[str, Any]:
+        """Adapt the default ``task`` model to this store's own posts in ``lang`` and pin the new
+        version for this store only (``socialens adapt``); returns its card (with ``pin``).
+        ``settings``: ``rounds``, ``precision``, ``min_posts``, ``limit``, ``say``."""
+        from socialens.recipes.adapt import adapt_model
+
+        return adapt_model(
+            self.db, task, lang, registry_root=self.models_dir, configured_pins=self.config.models, **settings
+        )
+
+    def unpin(self, key: str) -> str | None:
+        """Remove this store's own pin of ``key`` (``"sentiment/en"``): the default answers again."""
+        from socialens.store.model_pins import unpin_model
+
+        return unpin_model(self.db, key)
+
     def results(self, task: str) -> Results:
         """What ``task`` wrote (its first declared output), as a table."""
         from socialens.pipeline.catalogue import task_class

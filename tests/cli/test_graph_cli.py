@@ -59,14 +59,19 @@ def test_influencers_and_communities_on_a_star_say_so(tmp_path):
     assert "note: the interaction graph is a star: 100% of its 30 ties touch one account" in said
     data = run_cli(tmp_path, "influencers", "-s", path, "--kind", "all", "--json").json()
     assert len(data["caveats"]) == 1 and "star" in data["caveats"][0]
+    assert data["view"]["caveats"] == data["caveats"]  # the report's and the API's view of the same ranking
+    assert [r["user_id"] for r in data["view"]["rows"]][:3] == [r["user_id"] for r in data["influencers"]][:3]
     for save in ("--save", "--no-save"):
         found = run_cli(tmp_path, "communities", "-s", path, save, "--json")
         assert found.code == 0, found.stderr
         assert "star" in found.json()["caveats"][0]
+        view = found.json().get("view")
+        assert view["star"] is True if save == "--save" else view is None  # nothing stored: no view
     report = run_cli(tmp_path, "report", "-s", path, "-o", tmp_path / "star.html", "--json")
     assert report.code == 0, report.stderr
-    caveats = report.json()["caveats"]
+    caveats, views = report.json()["caveats"], report.json()["views"]
     assert "star" in caveats["influencers"][0] and "star" in caveats["communities"][0]
+    assert views["influencers"]["caveats"] == caveats["influencers"] and views["summary"]["counts"]["posts"] > 0
     assert "Read with care" in (tmp_path / "star.html").read_text(encoding="utf-8")
 
 

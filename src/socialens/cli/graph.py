@@ -18,6 +18,7 @@ from socialens.cli.common import (
     print_caveats,
     progress_bars,
     resolve_config,
+    section_view,
     store_path,
     with_filters,
 )
@@ -95,6 +96,8 @@ def influencers_command(
     with Store(store_path(store, cfg)) as db, progress_bars(quiet=json) as progress:
         selection = filters.selection(db, cfg)
         view = top_influencers(db, selection, kind, top, save, progress)
+        if json and save:  # with the report section's view of the stored ranking, as the API serves it
+            view = {**view, "view": section_view(db, "influencers", selection)}
     if json:
         emit_json(view)
         return
@@ -145,6 +148,8 @@ def communities_command(
     with Store(store_path(store, cfg)) as db, progress_bars(quiet=json) as progress:
         selection = filters.selection(db, cfg)
         view = top_communities(db, selection, settings, top, save, progress)
+        if json and save:  # with the report section's view of the stored communities, as the API serves it
+            view = {**view, "view": section_view(db, "communities", selection)}
     if json:
         emit_json(view)
         return

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from socialens.pipeline.catalogue import task_names
 
@@ -17,6 +18,8 @@ SettingValue = str | bool | Annotated[int, Field(ge=-(2**53), le=2**53)] | float
 # a tuple's ``prefixItems`` inside ``additionalProperties`` as an invalid schema.
 Point = Annotated[list[str | int], Field(min_length=2, max_length=2)]
 Series = dict[str, list[Point]]
+SharePoint = Annotated[list[str | float], Field(min_length=2, max_length=2)]  # [period, percent]
+ShareSeries = dict[str, list[SharePoint]]
 
 
 class ErrorBody(BaseModel):
@@ -83,7 +86,7 @@ class PostPage(BaseModel):
     items: list[PostOut]
 
 
-# -- analysis results -----------------------------------------------------------------------
+# -- analysis results: one model per report view (socialens.analyses.<name>.report), same fields ---------
 class ScoredPost(BaseModel):
     text: str | None
     created_at: str | None
@@ -91,22 +94,45 @@ class ScoredPost(BaseModel):
     score: float | None
 
 
-class ScoresResult(BaseModel):
-    task: str
+class SharesOverTime(BaseModel):
+    """``socialens.report.shares.SharesOverTime``: periods under ``minimum`` scored posts have counts
+    (in ``totals`` and ``counts``) but no share (not in ``series``); charts draw them grey."""
+
+    unit: str
+    minimum: int
+    series: ShareSeries = Field(description="Label -> [period, % of the period's scored posts].")
+    totals: list[Point] = Field(description="[period, scored posts] for every period, thin ones included.")
+    counts: Series = Field(description="Label -> [period, posts].")
+
+
+class ViewResult(BaseModel):
+    caveats: list[str] = Field(description="Why these numbers may mean little, in plain sentences (may be empty).")
+
+
+class SentimentResult(ViewResult):
     counts: Counts
+    over_time: SharesOverTime | None
+    most_positive: list[ScoredPost]
+    most_negative: list[ScoredPost]
+
+
+class EmotionResult(ViewResult):
+    counts: Counts
+    over_time: SharesOverTime | None
+
+
+class OffensiveResult(ViewResult):
+    counts: Counts
+    most_offensive: list[ScoredPost]
+
+
+class TopicsResult(ViewResult):
+    topics: list[dict[str, Any]] = Field(description="Topic payloads: id, label, size, keywords, texts, x, y.")
     unit: str | None
-    series: Series = Field(description="Label -> [period, % of scored posts].")
-    highest: list[ScoredPost]
-    lowest: list[ScoredPost]
+    over_time: Series = Field(description="Topic label -> [period, posts], the largest topics.")
 
 
-class TopicsResult(BaseModel):
-    topics: list[dict[str, Any]] = Field(description="Topic payloads: topic, label, size, keywords, texts, x, y.")
-    unit: str | None
-    over_time: Series
-
-
-class TrendsResult(BaseModel):
+class TrendsResult(ViewResult):
     trends: list[dict[str, Any]]
     unit: str | None
     volume: list[Point]
@@ -125,7 +151,7 @@ class Alert(BaseModel):
     payload: dict[str, Any] | None = None
 
 
-class AlertsResult(BaseModel):
+class AlertsResult(ViewResult):
     counts: Counts
     alerts: list[Alert]
     last_run: dict[str, Any] | None
@@ -140,16 +166,66 @@ class AccountScore(BaseModel):
     model: str | None
 
 
-class AccountsResult(BaseModel):
-    task: str
+class InfluencersResult(ViewResult):
+    rows: list[AccountScore]
+
+
+class SuspiciousResult(ViewResult):
+    top: list[AccountScore]
     scored: int
     flagged: int
-    accounts: list[AccountScore]
+    scorer: str
+    unjudged: int = Field(description="Accounts with too little activity to be listed.")
 
 
-class ItemsResult(BaseModel):
-    task: str
-    items: list[dict[str, Any]]
+class CommunitiesResult(ViewResult):
+    summaries: list[dict[str, Any]] = Field(description="The largest communities: members, hashtags, topics, ties.")
+    star: bool = Field(description="The graph is a star: its 'communities' are whom the hub addressed.")
+
+
+class SegmentsResult(ViewResult):
+    segments: list[dict[str, Any]]
+    accounts: int
+
+
+class ProfilesResult(BaseModel):
+    profiles: list[dict[str, Any]] = Field(description="Profiles of the top accounts of the influence ranking.")
+
+
+class ImagesResult(BaseModel):
+    attachments: dict[str, int] = Field(description="Attachments by kind.")
+    stored: int = Field(description="Clean copies (no EXIF/GPS) in the media library.")
+    frames: dict[str, int]
+    top_labels: Counts
+    duplicate_groups: list[dict[str, Any]]
+    visual_clusters: list[dict[str, Any]]
+    image_text_scores: dict[str, dict[str, int]] = Field(description="Task -> label -> posts, from text in pictures.")
+
+
+class BrandVoice(BaseModel):
+    brand: str
+    keys: list[str]
+    mentions: int
+    share: float
+    positive: int
+    neutral: int
+    negative: int
+    net: float | None
+
+
+class VoicePeriod(BaseModel):
+    period: str
+    mentions: dict[str, int]
+    share: dict[str, float]
+    net: dict[str, float | None]
+    thin: bool
+
+
+class ShareOfVoiceResult(BaseModel):
+    brands: list[BrandVoice]
+    unit: str
+    periods: list[VoicePeriod]
+    note: str
 
 
 class Profile(BaseModel):
@@ -196,14 +272,34 @@ class ModelCard(BaseModel):
 
 
 # -- runs (jobs) ----------------------------------------------------------------------------
+_ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _iso_only(value: Any) -> Any:
+    """A moment is an ISO date or date-time string (pydantic would also take a number as epoch
+    seconds, which the schema's ``format: date-time`` does not allow)."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_START.match(value):
+        raise ValueError("an ISO date or date-time (2024-01-31 or 2024-01-31T12:00:00Z)")
+    return value
+
+
+IsoMoment = Annotated[datetime, BeforeValidator(_iso_only)]
+# A file name on the server: components of at most 255 characters (longer is no file), no NUL.
+FILE_PATH = r"^[^\x00/]{1,255}(/[^\x00/]{1,255})*$"
+
+
 class AnalysisRun(BaseModel):
     tasks: list[TaskName] = Field(min_length=1, max_length=20)
     settings: dict[TaskName, dict[str, SettingValue]] = Field(
-        default_factory=dict, description="Task -> {setting: value}, as `-o TASK.KEY=VALUE` on the CLI."
+        default_factory=dict,
+        description="Task -> {setting: value}, as `-o TASK.KEY=VALUE` on the CLI.",
+        json_schema_extra={"additionalProperties": False},  # a key that is no task name is refused
     )
-    prerequisites: bool = True
-    since: datetime | None = None
-    until: datetime | None = None
+    prerequisites: bool = Field(default=True, strict=True)  # not 0 or 1
+    since: IsoMoment | None = None
+    until: IsoMoment | None = None
     platform: list[str] | None = None
     lang: list[str] | None = None
     author: list[str] | None = None
@@ -211,7 +307,9 @@ class AnalysisRun(BaseModel):
 
 
 class IngestRun(BaseModel):
-    path: str = Field(min_length=1, max_length=1000, description="A file inside the server's files folder.")
+    path: str = Field(
+        min_length=1, max_length=1000, pattern=FILE_PATH, description="A file inside the server's files folder."
+    )
     format: str = Field(default="auto", max_length=40)
 
 
@@ -219,7 +317,7 @@ class JobOut(BaseModel):
     id: str
     kind: str
     params: dict[str, Any]
-    status: Literal["queued", "running", "done", "failed"]
+    status: Literal["queued", "running", "done", "failed", "interrupted"]
     stage: str
     done: int
     total: int | None
@@ -270,8 +368,8 @@ class WatchAlert(BaseModel):
     model_config = ConfigDict(extra="allow")
     id: str = Field(min_length=1, max_length=200)
     kind: str = Field(min_length=1, max_length=60)
-    raised_at: datetime
-    window_start: datetime | None = None
-    window_end: datetime | None = None
-    severity: float | None = None
+    raised_at: IsoMoment
+    window_start: IsoMoment | None = None
+    window_end: IsoMoment | None = None
+    severity: float | None = Field(default=None, strict=True)  # not a boolean
     summary: str | None = Field(default=None, max_length=2000)
