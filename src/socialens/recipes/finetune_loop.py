@@ -167,13 +167,18 @@ def finetune(
     last = checkpoint_dir / LAST
     if last.is_file():
         state = torch.load(last, map_location="cpu", weights_only=False)
-        if state["settings"] != asdict(settings) or state["total_steps"] != total:
+        if _resumable(state["settings"]) != _resumable(asdict(settings)) or state["total_steps"] != total:
             raise ConfigError(f"{last} was written with other settings; use another work directory")
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
         torch.set_rng_state(state["torch_rng"])
-        step, best_metric, best_step, history = state["step"], state["best_metric"], state["best_step"], state["history"]
+        step, best_metric, best_step, history = (
+            state["step"],
+            state["best_metric"],
+            state["best_step"],
+            state["history"],
+        )
         say(f"resumed at step {step:,} of {total:,} (best validation macro-F1 {best_metric:.4f} at step {best_step})")
     started, start_step, stopped = time.perf_counter(), step, "finished"
     running, counted = 0.0, 0
@@ -225,7 +230,9 @@ def finetune(
                         "total_steps": total,
                     },
                 )
-                say(f"validation at step {step:,}: macro-F1 {metric:.4f} (best {best_metric:.4f} at step {best_step:,})")
+                say(
+                    f"validation at step {step:,}: macro-F1 {metric:.4f} (best {best_metric:.4f} at step {best_step:,})"
+                )
             if halt:
                 stopped = halt
                 break
@@ -237,6 +244,10 @@ def finetune(
     model.load_state_dict(best["model"])
     model.eval()
     return model, FinetuneResult(best_step, round(best_metric, 4), step, total, stopped, history)
+
+
+def _resumable(settings: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in settings.items() if k != "num_threads"}  # threads change no result
 
 
 def _halt(folder: Path, stop_at: float | None) -> str:
