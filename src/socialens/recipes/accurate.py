@@ -97,7 +97,7 @@ def recipe_settings(given: dict[str, Any]) -> FinetuneSettings:
         try:
             values[key] = kind(float(value)) if kind is int and isinstance(value, str) else kind(value)
         except ValueError:
-            raise ConfigError(f"{RECIPE} recipe setting {key}={value!r}: expected a {kind.__name__}") from None
+            raise ConfigError(f"{RECIPE} recipe setting {key}={value!r}: expected {kind.__name__}") from None
     return replace(DEFAULT_SETTINGS, **values)
 
 

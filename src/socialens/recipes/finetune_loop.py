@@ -182,7 +182,9 @@ def finetune(
         say(f"resumed at step {step:,} of {total:,} (best validation macro-F1 {best_metric:.4f} at step {best_step})")
     started, start_step, stopped = time.perf_counter(), step, "finished"
     running, counted = 0.0, 0
-    while step < total:
+    if step and step < total and (resumed_halt := _halt(checkpoint_dir, stop_at)):
+        stopped = resumed_halt  # a run stopped early, resumed while still told to stop: no more steps
+    while step < total and stopped == "finished":
         epoch, offset = divmod(step, per_epoch)
         batches = epoch_batches(lengths, settings.batch_size, settings.group_size, settings.seed, epoch)
         model.train()
@@ -200,7 +202,7 @@ def finetune(
             scheduler.step()
             step += 1
             running, counted = running + loss.item(), counted + 1
-            if step % 25 == 0:
+            if step % 25 == 0 or step in (start_step + 1, total):
                 rate = (time.perf_counter() - started) / (step - start_step)
                 say(
                     f"step {step:,}/{total:,} (epoch {step / per_epoch:.2f}) loss {running / counted:.4f}, "
