@@ -18,6 +18,7 @@ from socialens.training.model_registry import ModelRegistry
 ONE_STEP = {"epochs": 0.5, "num_threads": 1, "eval_every": 1}
 
 
+@pytest.mark.timeout(1800)  # exporting and quantizing a 90 MB network takes minutes on a busy shared machine
 def test_accurate_recipe_runs_end_to_end_and_resumes(tmp_path):
     work, reg = tmp_path / "work", tmp_path / "reg"
     train_sentiment_recipe("en", "quick", tmp_path / "quick", reg, limit=200, say=lambda _: None)
