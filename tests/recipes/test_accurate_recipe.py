@@ -37,9 +37,9 @@ def test_accurate_recipe_runs_end_to_end_and_resumes(tmp_path):
     assert ModelRegistry(reg).default("sentiment", "en").name == "sentiment-en-quick"
     assert any("left in all" in line for line in lines) and any(line.startswith("step 1/1") for line in lines)
 
-    again: list[str] = []  # every stage done: only registration runs again
-    train_accurate_recipe("en", work, reg, limit=40, settings=ONE_STEP, say=again.append)
-    assert sum("resumed" in line for line in again) == 4
+    again: list[str] = []  # every stage done: nothing runs again, the same version comes back
+    second = train_accurate_recipe("en", work, reg, limit=40, settings=ONE_STEP, say=again.append)
+    assert sum("resumed" in line for line in again) == 5 and second["version"] == card["version"]
 
     folder = ModelRegistry(reg).path("sentiment-en-accurate", None)
     assert list(folder.rglob("model.onnx")) and list(folder.rglob("tokenizer.json"))
