@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from socialens.analyses.sentiment.predict import model_pins, predict_sentiment
+from socialens.analyses.sentiment.workflow import train_sentiment
 from socialens.errors import ModelNotFoundError
 from socialens.recipes.sentiment import train_sentiment_recipe
 from socialens.schema import Post
@@ -18,33 +19,28 @@ from tests.conftest import SHIPPED_MODELS, run_analysis
 
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory):
-    """Two English models: the default (TF-IDF on 400 texts) and a variant named ``small``."""
+    """Two English models: the default (TF-IDF on 400 texts, ``sentiment-en-quick``) and
+    ``sentiment-en-tfidf`` (on 100 texts, not the default), chosen by its variant word ``tfidf``."""
     tmp = tmp_path_factory.mktemp("choice")
     reg = tmp / "reg"
     train_sentiment_recipe("en", "quick", tmp / "w1", reg, limit=400, say=lambda _: None)
-    card = train_sentiment_recipe("en", "quick", tmp / "w2", reg, limit=100, make_default=False, say=lambda _: None)
-    (reg / card["name"]).rename(reg / "sentiment-en-small")  # the same files under a variant's name
-    import json
-
-    for version in (reg / "sentiment-en-small").iterdir():
-        if (version / "card.json").is_file():
-            data = json.loads((version / "card.json").read_text())
-            (version / "card.json").write_text(json.dumps({**data, "name": "sentiment-en-small"}))
+    card = train_sentiment("en", "tfidf", limit=100, registry_root=reg, make_default=False)
+    assert card["name"] == "sentiment-en-tfidf" and not card["default"]
     return reg
 
 
 def test_a_variant_answers_for_its_language_only(registry):
-    assert model_pins("small", registry) == {"sentiment/en": "sentiment-en-small"}
-    assert model_pins("sentiment-en-small@1", registry) == {"sentiment/en": "sentiment-en-small@1"}
+    assert model_pins("tfidf", registry) == {"sentiment/en": "sentiment-en-tfidf"}
+    assert model_pins("sentiment-en-tfidf@1", registry) == {"sentiment/en": "sentiment-en-tfidf@1"}
     default, chosen = (
         predict_sentiment(["what a lovely day"], lang="en", registry_root=registry, model=m)[0]["model"]
-        for m in (None, "small")
+        for m in (None, "tfidf")
     )
-    assert default == "sentiment-en-quick v1" and chosen == "sentiment-en-small v1"
+    assert default == "sentiment-en-quick v1" and chosen == "sentiment-en-tfidf v1"
 
 
 def test_an_unknown_model_is_a_clear_error(registry):
-    with pytest.raises(ModelNotFoundError, match=r"no sentiment model named 'precise'.*sentiment-en-small"):
+    with pytest.raises(ModelNotFoundError, match=r"no sentiment model named 'precise'.*sentiment-en-tfidf"):
         predict_sentiment(["hello"], registry_root=registry, model="precise")
 
 
@@ -59,8 +55,8 @@ def test_analyze_option_model_chooses_it_in_the_store(store, registry):
             ]
         }
     )
-    run_analysis(store, "sentiment", {"model": "small"}, models_dir=registry)
-    assert models_used(store)["sentiment"] == {"sentiment-en-small v1": 2}
+    run_analysis(store, "sentiment", {"model": "tfidf"}, models_dir=registry)
+    assert models_used(store)["sentiment"] == {"sentiment-en-tfidf v1": 2}
 
 
 def test_the_shipped_accurate_model_is_chosen_by_its_variant(monkeypatch, tmp_path):
