@@ -63,7 +63,7 @@ def train_accurate_recipe(
     if lang != "en":
         raise ConfigError(f"the {RECIPE} recipe is English only (the MiniLM encoder); got --lang {lang}")
     finetune = recipe_settings(settings or {})
-    split = load_sentiment_split("en")
+    split: Any = load_sentiment_split("en")
     if limit:
         parts = ("train_texts", "train_labels", "valid_texts", "valid_labels", "test_texts", "test_labels")
         split = replace(split, **{p: list(getattr(split, p))[:limit] for p in parts})

@@ -58,7 +58,7 @@ def predict_sentiment(
     for target in sorted(set(targets)):
         indices = [i for i, t in enumerate(targets) if t == target]
         try:
-            model, card = load_sentiment_model(None, target, registry_root=registry_root, pins=pins)
+            scorer, card = load_sentiment_model(None, target, registry_root=registry_root, pins=pins)
         except ModelNotFoundError:
             for i in indices:
                 results[i]["reason"] = (
@@ -66,7 +66,7 @@ def predict_sentiment(
                     f"train one: socialens train sentiment --lang {target}"
                 )
             continue
-        _fill(results, indices, model.predict_proba([cleaned[i] for i in indices]), card)
+        _fill(results, indices, scorer.predict_proba([cleaned[i] for i in indices]), card)
         for i in indices:
             if routed[i] != target:
                 results[i]["fallback"] = (
