@@ -99,8 +99,7 @@ def direct_calls(built: dict[str, Any]) -> list[tuple[str, Callable[[Any], Any]]
     """The same reads as the routes make, in-process on a DuckDB connection."""
     from socialens.analyses.profiles.build import account_profile
     from socialens.pipeline.selection import Selection, resolve_account
-    from socialens.report import analysis_views as views
-    from socialens.report.sections import build_views
+    from socialens.report.sections import build_views, view_function
     from socialens.store.post_search import search_posts
     from socialens.store.selection import scoped
 
@@ -122,8 +121,8 @@ def direct_calls(built: dict[str, Any]) -> list[tuple[str, Callable[[Any], Any]]
                 s, Selection(lang=("en",)), only=["summary", "volume", "languages", "hashtags", "mentions"]
             ),
         ),
-        ("sentiment", scoped_view(Selection(since=built["since"]), views.sentiment_view)),
-        ("topics", scoped_view(Selection(), views.topics_view)),
+        ("sentiment", scoped_view(Selection(since=built["since"]), view_function("sentiment"))),
+        ("topics", scoped_view(Selection(), view_function("topics"))),
         ("search", search),
         ("profile", lambda s: account_profile(s, resolve_account(s, built["author"]))),
     ]

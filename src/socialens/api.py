@@ -128,6 +128,22 @@ class Store:
         )
         return results[-1]
 
+    def adapt(self, task: str = "sentiment", lang: str = "en", **settings: Any) -> dict[str, Any]:
+        """Adapt the default ``task`` model to this store's own posts in ``lang`` and pin the new
+        version for this store only (``socialens adapt``); returns its card (with ``pin``).
+        ``settings``: ``rounds``, ``precision``, ``min_posts``, ``limit``, ``say``."""
+        from socialens.recipes.adapt import adapt_model
+
+        return adapt_model(
+            self.db, task, lang, registry_root=self.models_dir, configured_pins=self.config.models, **settings
+        )
+
+    def unpin(self, key: str) -> str | None:
+        """Remove this store's own pin of ``key`` (``"sentiment/en"``): the default answers again."""
+        from socialens.store.model_pins import unpin_model
+
+        return unpin_model(self.db, key)
+
     def results(self, task: str) -> Results:
         """What ``task`` wrote (its first declared output), as a table."""
         from socialens.pipeline.catalogue import task_class
@@ -153,6 +169,51 @@ class Store:
         return compare(
             self.db, list(brands or self.config.compare_brands), self.select(**filters), self.config.privacy, unit
         )
+
+    def graph(self, kind: str = "reply,mention,repost,quote", top: int = 10, **filters: Any) -> dict[str, Any]:
+        """The selection's account graph described (``socialens graph``): counts, density,
+        reciprocity, components, the ``top`` most addressed accounts."""
+        from socialens.graph.summary import summarise_graph
+
+        return summarise_graph(self.db, self.select(**filters), kind, top)
+
+    def influencers(
+        self, top: int = 20, kind: str = "reply,mention,repost,quote", save: bool = True, **filters: Any
+    ) -> dict[str, Any]:
+        """The ``top`` accounts by influence (``socialens influencers``), with their reasons and caveats."""
+        from socialens.analyses.influence.view import top_influencers
+
+        return top_influencers(self.db, self.select(**filters), kind, top, save)
+
+    def communities(self, top: int = 10, save: bool = True, **options: Any) -> dict[str, Any]:
+        """Communities of the selection (``socialens communities``); keyword options are selection
+        filters or the task's settings (``method``, ``resolution``, ``seed``, ``kind``)."""
+        from socialens.analyses.communities.view import top_communities
+
+        filters = {k: options.pop(k) for k in _SELECTION_KEYS if k in options}
+        return top_communities(self.db, self.select(**filters), options, top, save)
+
+    def profile(self, user: str) -> dict[str, Any]:
+        """One account's profile (``socialens profile``), named by its stored or raw id or handle."""
+        from socialens.analyses.profiles.build import profile_of
+
+        return profile_of(self.db, user, self.config.privacy)
+
+    def train(self, task: str, **request: Any) -> dict[str, Any]:
+        """Train ``task``'s model (``socialens train``) into this store's model registry; keywords
+        are :class:`socialens.training.catalogue.TrainRequest` fields. Returns the card or result."""
+        from socialens.training.catalogue import TrainRequest, train
+
+        request.setdefault("models_dir", self.models_dir)
+        return train(task, TrainRequest(**request), store=self.db).data
+
+    def evaluate(
+        self, task: str, name: str | None = None, lang: str = "en", version: int | None = None
+    ) -> dict[str, Any]:
+        """Score a registered model of ``task`` on its held-out test split again (``socialens evaluate``)."""
+        from socialens.analyses.evaluation import evaluate_model
+
+        return evaluate_model(task, name, lang, version, self.models_dir)
 
     def select(self, **filters: Any) -> Selection:
         """A selection to pass around (e.g. to ``socialens.report.write_report``)."""

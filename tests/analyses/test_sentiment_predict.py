@@ -6,7 +6,7 @@ import pytest
 
 from socialens.analyses.sentiment.predict import explain_sentiment, predict_sentiment
 from socialens.analyses.sentiment.workflow import train_sentiment
-from socialens.errors import ConfigError
+from socialens.errors import ModelNotFoundError
 from tests.analyses.inputs import BAD_INPUT as COMMON_BAD_INPUT
 
 BAD_INPUT = [*COMMON_BAD_INPUT, "https://t.co/abc @someone"]
@@ -53,6 +53,14 @@ def test_explain_gives_attention_over_the_tokens(registry):
     assert result["label"] in ("negative", "neutral", "positive")
 
 
-def test_explain_refuses_languages_without_a_model(registry):
-    with pytest.raises(ConfigError, match="no sentiment model for language 'fr'"):
-        explain_sentiment("Le vol était en retard", registry_root=registry)
+def test_explain_falls_back_like_predict_and_names_the_model(registry):
+    result = explain_sentiment("Le vol était en retard, service horrible", registry_root=registry)
+    predicted = predict_sentiment(["Le vol était en retard, service horrible"], registry_root=registry)[0]
+    assert result["lang"] == "fr" and result["label"] == predicted["label"]
+    assert (
+        result["fallback"] == predicted["fallback"] == "no sentiment model for language 'fr'; answered by the en model"
+    )
+    assert result["model"] == predicted["model"] and result["model"].startswith("sentiment-en-bigru v")
+    assert "retard" in [t["token"] for t in result["tokens"]]
+    with pytest.raises(ModelNotFoundError, match="no sentiment model for language 'zh'"):  # Han text, no zh model
+        explain_sentiment("服务态度很差", lang="ja", registry_root=registry)

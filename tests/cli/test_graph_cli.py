@@ -59,12 +59,39 @@ def test_influencers_and_communities_on_a_star_say_so(tmp_path):
     assert "note: the interaction graph is a star: 100% of its 30 ties touch one account" in said
     data = run_cli(tmp_path, "influencers", "-s", path, "--kind", "all", "--json").json()
     assert len(data["caveats"]) == 1 and "star" in data["caveats"][0]
+    assert data["view"]["caveats"] == data["caveats"]  # the report's and the API's view of the same ranking
+    assert [r["user_id"] for r in data["view"]["rows"]][:3] == [r["user_id"] for r in data["influencers"]][:3]
     for save in ("--save", "--no-save"):
         found = run_cli(tmp_path, "communities", "-s", path, save, "--json")
         assert found.code == 0, found.stderr
         assert "star" in found.json()["caveats"][0]
+        view = found.json().get("view")
+        assert view["star"] is True if save == "--save" else view is None  # nothing stored: no view
     report = run_cli(tmp_path, "report", "-s", path, "-o", tmp_path / "star.html", "--json")
     assert report.code == 0, report.stderr
-    caveats = report.json()["caveats"]
+    caveats, views = report.json()["caveats"], report.json()["views"]
     assert "star" in caveats["influencers"][0] and "star" in caveats["communities"][0]
+    assert views["influencers"]["caveats"] == caveats["influencers"] and views["summary"]["counts"]["posts"] > 0
     assert "Read with care" in (tmp_path / "star.html").read_text(encoding="utf-8")
+
+
+def test_the_python_api_reaches_the_same_views_as_the_commands(tmp_path, network_store):
+    import orjson
+
+    import socialens as sl
+
+    def as_json(view):  # what --json prints
+        return orjson.loads(orjson.dumps(view, default=str))
+
+    cli = {
+        "graph": run_cli(tmp_path, "graph", "-s", network_store, "--kind", "all", "--json").json(),
+        "influencers": run_cli(tmp_path, "influencers", "-s", network_store, "--no-save", "-k", "3", "--json").json(),
+        "communities": run_cli(
+            tmp_path, "communities", "-s", network_store, "--no-save", "--method", "louvain", "--json"
+        ).json(),
+    }
+    with sl.Store(network_store) as api:
+        assert as_json(api.graph(kind="all")) == cli["graph"]
+        assert as_json(api.influencers(top=3, save=False)) == cli["influencers"]
+        assert as_json(api.communities(save=False, method="louvain")) == cli["communities"]
+        assert api.db.count("user_scores") == 0  # --no-save wrote nothing, either way

@@ -42,7 +42,7 @@ def test_unknown_model_is_a_one_line_error(tmp_path):
 
 
 def test_models_list_shows_each_task_headline_metric():
-    from socialens.cli.models import _headline
+    from socialens.training.catalogue import headline_metric as _headline
 
     assert _headline({"macro_f1": 0.7601}) == "macro-F1 0.760"
     assert _headline({"test_auc": 0.79, "valid_auc": 0.8}) == "AUC 0.790"

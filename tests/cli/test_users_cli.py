@@ -26,6 +26,8 @@ def test_suspicious_then_profile_show_the_bot(tmp_path, tiny):
     data = out.json()
     assert data["users"] == 5 and data["suspicious"] == 1
     assert data["accounts"][0]["user_id"] == "bot" and len(data["accounts"]) == 3
+    view = data["view"]  # the report section's view, as the API serves it
+    assert view["scored"] == 5 and view["top"][0]["user_id"] == "bot" and "caveats" in view
     profile = run_cli(tmp_path, "profile", "bot", "--store", tiny, "--json", SOCIALENS_HOME=home)
     assert profile.code == 0, profile.stderr
     shown = profile.json()
@@ -39,6 +41,7 @@ def test_segments_json(tmp_path, tiny):
     assert out.code == 0, out.stderr
     data = out.json()
     assert len(data["segments"]) == 2 and sum(s["size"] for s in data["segments"]) == 5
+    assert data["view"]["accounts"] == 5 and "segments need at least 30" in data["view"]["caveats"][0]
 
 
 def test_unknown_account_is_one_red_line(tmp_path, tiny):
@@ -62,3 +65,9 @@ def test_an_account_known_only_from_mentions_can_be_profiled(tmp_path):
     text = run_cli(tmp_path, "profile", "@Bob_0", "--store", path)
     assert text.code == 0 and "known only from others" in text.stderr and "addressed by 3 account(s)" in text.stderr
     assert "bob" not in (text.stdout + text.stderr).lower()
+    import orjson
+
+    import socialens as sl
+
+    with sl.Store(path) as api:  # the Python API reaches the same profile, pseudonymised the same way
+        assert orjson.loads(orjson.dumps(api.profile("@Bob_0"), default=str)) == profile

@@ -85,7 +85,9 @@ def test_trends_and_alerts_commands(tmp_path):
     trends = run_cli(tmp_path, "trends", "--store", tmp_path / "t.duckdb", "-o", "top=5", "--json")
     assert trends.code == 0, trends.stderr
     assert len(trends.json()["trends"]) == 5
+    assert trends.json()["view"]["trends"] == trends.json()["trends"]  # the report's view of the same bursts
     alerts = run_cli(tmp_path, "alerts", "--store", tmp_path / "t.duckdb", "-o", "sentiment=vader", "--json")
     assert alerts.code == 0, alerts.stderr
     shown = run_cli(tmp_path, "alerts", "--store", tmp_path / "t.duckdb", "--show", "--json").json()["items"]
     assert alerts.json()["alerts"] == len(shown) > 0 and all(a["payload"]["reason"] for a in shown)
+    assert sum(n for _, n in alerts.json()["view"]["counts"]) == len(shown)

@@ -81,3 +81,18 @@ def test_public_accounts_are_not_leaks(tmp_path: Path) -> None:
 def test_scan_without_identifiers_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["privacy", "scan", "--store", str(tmp_path / "x.duckdb")])
     assert result.exit_code == 2 and "--raw" in result.output
+
+
+def test_report_json_views_hold_no_identifier(tmp_path: Path) -> None:
+    """``socialens report --json`` prints every section's view (what the API serves): pseudonyms only."""
+    path = _store(tmp_path)
+    done = CliRunner().invoke(app, ["report", "--out", str(tmp_path / "r.html"), "--store", str(path), "--json"])
+    assert done.exit_code == 0, done.output
+    views = orjson.loads(done.stdout)["views"]
+    assert {"summary", "mentions"} <= set(views) and views["mentions"]["items"]  # the accounts are in there
+    printed = tmp_path / "views.json"
+    printed.write_text(done.stdout)
+    result = scan(identifiers_from_raw([V1]), reports=[printed])
+    assert result.findings == [] and result.clean
+    printed.write_text(done.stdout.replace(views["mentions"]["items"][0][0], "lena_k"))  # the scan would see one
+    assert not scan(identifiers_from_raw([V1]), reports=[printed]).clean

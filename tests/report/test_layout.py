@@ -48,6 +48,22 @@ def test_shares_leave_out_thin_periods_and_say_how_many():
     assert "1 of 3 months had fewer than 20 scored posts" in caption(shares, "label")
 
 
+def test_thin_periods_are_drawn_grey_with_their_count_and_a_tooltip():
+    from socialens.analyses.sentiment.report import SentimentView, render_sentiment
+    from socialens.report.plots import THIN_COLOR
+
+    jan, feb, mar = datetime(2020, 1, 1), datetime(2020, 2, 1), datetime(2020, 3, 1)
+    counts = {"negative": [(jan, 30), (feb, 1), (mar, 5)], "positive": [(jan, 10), (feb, 2), (mar, 20)]}
+    shares = shares_over_time(counts, "month", minimum=20)
+    svg = line_chart(shares.series, ylabel="%", label="shares", unit="month", thin=shares.thin)
+    assert svg.count("<title>") == 1 and "<title>2020-02-01: too few posts to show a share (3 posts)</title>" in svg
+    assert THIN_COLOR in svg and ">3</text>" in svg  # the grey mark carries its count
+    assert "too few posts" not in line_chart(shares.series, ylabel="%", label="shares", unit="month")
+    section = render_sentiment(SentimentView([("negative", 36), ("positive", 32)], shares, [], [], []))
+    assert "too few posts to show a share (3 posts)" in section.html
+    assert "drawn grey at the bottom with their counts" in section.html
+
+
 def test_missing_periods_break_the_line():
     points = [(datetime(2010, 1, 1), 5), (datetime(2010, 2, 1), 6), (datetime(2015, 6, 1), 7)]
     xs, ys = with_gaps(points, "month")
@@ -101,10 +117,11 @@ def test_the_sentiment_view_keeps_thin_months_counted_but_without_a_share(store)
     assert view is not None and view.over_time is not None and view.over_time.unit == "day"
     assert view.over_time.thin == [(datetime(2020, 2, 2), 2)]
     assert view.over_time.series["positive"] == [(datetime(2020, 1, 2), 80.0)]
-    assert view.caveats == ["1 of 2 days have fewer than 20 scored posts: they get no share over time (their "
-                            "counts are kept)"]  # fmt: skip
+    assert view.caveats == ["1 of 2 days have fewer than 20 scored posts: they get no share over time and are "
+                            "drawn grey with their counts"]  # fmt: skip
     html = render_sentiment(view).html
     assert "too few (2)" in html and "80% of 25" in html
+    assert "2020-02-02: too few posts to show a share (2 posts)" in html  # the grey mark's tooltip
     assert build_views(store, only=["sentiment"])["sentiment"]["caveats"] == view.caveats
 
 

@@ -64,8 +64,8 @@ def test_results_are_the_report_views_over_the_selection(server):
         emotion = http.get("/api/v1/results/emotion")
     assert sum(n for label, n in sentiment["counts"] if label != "unscored") == 5
     assert before["counts"] == [["positive", 1]]  # only the Christmas post is before 2024
-    assert influencers["accounts"] and all(a["user_id"].startswith(("u_", "h_")) for a in influencers["accounts"])
-    assert communities["items"][0]["size"] >= 2
+    assert influencers["rows"] and all(a["user_id"].startswith(("u_", "h_")) for a in influencers["rows"])
+    assert communities["summaries"][0]["size"] >= 2
     assert emotion.status_code == 404 and emotion.json()["code"] == "E603"  # not run: a clear message, no trace
     assert "POST /api/v1/runs" in emotion.json()["message"]
 

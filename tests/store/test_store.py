@@ -189,3 +189,18 @@ def test_posts_imply_interactions_with_the_same_ids_as_imported_events(store):
     assert stored["reply"] == interaction_id(same)
     assert store.write_records({Interaction: [same]})["interactions"].unchanged == 1
     assert store.write_records({Post: [reply]})["interactions"].unchanged == 2
+
+
+def test_a_transaction_opened_inside_another_commits_or_rolls_back_with_it(store):
+    with store.transaction():
+        write_results(store, "kept", [("a", {"n": 1})])  # opens its own, nested: joins
+        assert store.con.execute("SELECT count(*) FROM analysis_results").fetchone() == (1,)
+    assert read_results(store, "kept") == [("a", {"n": 1})]
+    with pytest.raises(RuntimeError, match="after the inner write"), store.transaction():
+        write_results(store, "kept", [("b", {"n": 2})])
+        write_results(store, "other", [("c", {"n": 3})])
+        raise RuntimeError("after the inner write")
+    assert read_results(store, "kept") == [("a", {"n": 1})] and read_results(store, "other") == []
+    with store.transaction():  # usable again after the rollback
+        write_results(store, "other", [("d", None)])
+    assert read_results(store, "other") == [("d", None)]

@@ -1,7 +1,8 @@
 """Analyses, one question per folder (sentiment/, topics/, influence/, ...), each built from registered components.
 
-A folder plugs into ``socialens analyze|train|predict`` (and the demo) by convention, found with
-:func:`task_module`.
+A folder plugs into ``socialens analyze`` through its Task (``socialens.pipeline.catalogue``),
+into ``socialens train`` through ``socialens.training.catalogue.TRAINERS`` (its ``train.py``), and
+into ``socialens predict`` by convention, found with :func:`task_module`.
 """
 
 from __future__ import annotations
@@ -13,10 +14,7 @@ from typing import Any
 def task_module(task: str, role: str, available: tuple[str, ...] = ()) -> Any:
     """The module ``socialens.analyses.<task>.<role>`` that implements a verb (CLI, demo) for a task.
 
-    Analyses plug into ``analyze``, ``train`` and ``predict`` by convention: a task folder with an
-    ``analyze.py`` (``run(store, *, options, models_dir, progress) -> dict``), ``train.py`` (same
-    signature plus ``epochs``/``limit``/``model``) or ``predict.py`` (``predict(texts, *, lang,
-    models_dir) -> list[dict]``).
+    ``predict.py`` has ``predict(texts, *, lang, models_dir) -> list[dict]``.
     """
     import importlib
     import importlib.util

@@ -175,6 +175,14 @@ def print_caveats(caveats: list[str]) -> None:
         console.print(f"[yellow]note:[/] {caveat}", highlight=False, soft_wrap=True)
 
 
+def section_view(db: Any, section: str, selection: Any = None) -> Any:
+    """A report section's view over the selection as JSON values (``None``: nothing to show): the
+    data the report renders and ``GET /api/v1/results/...`` serves, caveats included."""
+    from socialens.report.sections import build_views
+
+    return build_views(db, selection, only=[section]).get(section)
+
+
 def print_result(result: Any, json: bool) -> None:
     """A task result: JSON on stdout, or its one-line summary."""
     if json:

@@ -23,6 +23,7 @@ from socialens.cli.common import (
     print_caveats,
     progress_bars,
     resolve_config,
+    section_view,
     selection_from,
     store_path,
 )
@@ -54,15 +55,13 @@ def graph_command(
     json: JsonOption = False,
 ) -> None:
     """Build the account graph (who replies to, mentions, reposts, quotes or follows whom) and describe it."""
-    from socialens.graph.summary import describe_graph
-    from socialens.pipeline import open_context
+    from socialens.graph.summary import summarise_graph
     from socialens.store import Store
 
     cfg = resolve_config(config)
     with Store(store_path(store, cfg), read_only=True) as db:
         selection = selection_from(db, cfg, since, until, platform, lang, author, query)
-        with open_context(db, selection) as ctx:
-            stats = describe_graph(ctx, kind, top, export)
+        stats = summarise_graph(db, selection, kind, top, export)
     if json:
         emit_json(stats)
         return
@@ -103,42 +102,20 @@ def influencers_command(
     json: JsonOption = False,
 ) -> None:
     """Rank accounts by influence (reach, engagement, PageRank), each with its reasons."""
-    from socialens.analyses.adequacy import graph_caveats
-    from socialens.analyses.influence.analyze import InfluenceSettings, rank_influencers
-    from socialens.pipeline import open_context, run_tasks
+    from socialens.analyses.influence.view import top_influencers
     from socialens.store import Store
-    from socialens.store.user_queries import graph_shape
 
     cfg = resolve_config(config)
     with Store(store_path(store, cfg)) as db, progress_bars(quiet=json) as progress:
         selection = selection_from(db, cfg, since, until, platform, lang, author, query)
-        if save:
-            (result,) = run_tasks(
-                db, ["influence"], {"influence": {"kind": kind}}, selection=selection, progress=progress
-            )
-            rows, ranked, caveats = result["top"], result["ranked"], result["caveats"]
-            if top > len(rows):  # the result keeps ten; more come from the store
-                rows = _stored_ranking(db, top)
-        else:
-            with open_context(db, selection, progress=progress) as ctx:
-                rows = rank_influencers(ctx, InfluenceSettings(kind=kind))
-                caveats = graph_caveats(graph_shape(ctx.store))
-            ranked = len(rows)
-    rows = rows[:top]
+        view = top_influencers(db, selection, kind, top, save, progress)
+        if json and save:  # with the report section's view of the stored ranking, as the API serves it
+            view = {**view, "view": section_view(db, "influencers", selection)}
     if json:
-        emit_json({"ranked": ranked, "saved": save, "influencers": rows, "caveats": caveats})
+        emit_json(view)
         return
-    _print_influencers(rows, ranked)
-    print_caveats(caveats)
-
-
-def _stored_ranking(db: Any, top: int) -> list[dict[str, Any]]:
-    from socialens.store.results import read_user_scores
-
-    return [
-        {"platform": r["platform"], "user_id": r["user_id"], "score": r["score"], **r["details"]}
-        for r in read_user_scores(db, "influence", limit=top)
-    ]
+    _print_influencers(view["influencers"], view["ranked"])
+    print_caveats(view["caveats"])
 
 
 def _print_influencers(rows: list[dict[str, Any]], ranked: int) -> None:
@@ -180,33 +157,20 @@ def communities_command(
     json: JsonOption = False,
 ) -> None:
     """Find communities (Leiden or Louvain) and summarise each: members, hashtags, topics, sentiment."""
-    from socialens.analyses.adequacy import graph_caveats
-    from socialens.analyses.communities import analyze
-    from socialens.pipeline import open_context, run_tasks
+    from socialens.analyses.communities.view import top_communities
     from socialens.store import Store
-    from socialens.store.results import read_results
-    from socialens.store.user_queries import graph_shape
 
     cfg = resolve_config(config)
     settings = {"method": method, "resolution": resolution, "seed": seed, "kind": kind}
     with Store(store_path(store, cfg)) as db, progress_bars(quiet=json) as progress:
         selection = selection_from(db, cfg, since, until, platform, lang, author, query)
-        if save:
-            (run,) = run_tasks(db, ["communities"], {"communities": settings}, selection=selection, progress=progress)
-            result = dict(run.data)
-            summaries = [payload for _, payload in read_results(db, "communities", limit=top)]
-        else:
-            with open_context(db, selection, progress=progress) as ctx:
-                found = analyze.detect_communities(ctx, analyze.CommunitiesSettings(**settings))  # type: ignore[arg-type]
-            result = analyze.describe_result(found)
-            result["caveats"] = graph_caveats(graph_shape(ctx.store))
-            summaries = found["summaries"][:top]
-    result.pop("summary")
-    result.pop("top", None)
+        view = top_communities(db, selection, settings, top, save, progress)
+        if json and save:  # with the report section's view of the stored communities, as the API serves it
+            view = {**view, "view": section_view(db, "communities", selection)}
     if json:
-        emit_json({**result, "saved": save, "top": summaries})
+        emit_json(view)
         return
-    _print_communities(result, summaries)
+    _print_communities(view, view["top"])
 
 
 def _print_communities(result: dict[str, Any], summaries: list[dict[str, Any]]) -> None:

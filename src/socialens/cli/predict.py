@@ -78,6 +78,8 @@ def explain_command(
         line.append(item["token"], style=f"black on rgb(255,{shade},{shade})")
         line.append(" ")
     console.print(f"{result['label']} {result['probabilities']} ({result['model']})")
+    if "fallback" in result:
+        console.print(result["fallback"])
     console.print(line)
 
 

@@ -41,15 +41,16 @@ def report_command(
 ) -> None:
     """Write the HTML report (plots inline, no network needed to view it) of the store or the selected posts."""
     from socialens.report import write_report
-    from socialens.report.sections import report_caveats
+    from socialens.report.sections import build_views, view_caveats
     from socialens.store import Store
 
     cfg = resolve_config(config)
     with Store(store_path(store, cfg), read_only=True) as db:
         selection = selection_from(db, cfg, since, until, platform, lang, author, query)
         path = write_report(db, out, selection=selection)
-        caveats = report_caveats(db, selection) if json else {}
+        views = build_views(db, selection) if json else {}
     if json:
-        emit_json({"report": str(path), "caveats": caveats})
+        # The data of every section (what the API serves), with each section's caveats up front.
+        emit_json({"report": str(path), "caveats": view_caveats(views), "views": views})
     else:
         console.print(f"report written: {path}")

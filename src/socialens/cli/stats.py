@@ -41,6 +41,8 @@ def stats_command(store: StoreOption = None, config: ConfigOption = None, json: 
         "ingests",
         f"{stats['ingest_runs']} runs, {stats['records_read']:,} read, {stats['records_rejected']:,} rejected",
     )
+    for key, pin in stats["model_pins"].items():
+        table.add_row(f"pinned {key}", f"{pin} (socialens models unpin {key} --store ... undoes it)")
     for task, models in stats["models"].items():
         table.add_row(f"{task} models", ", ".join(f"{name} ({n:,} posts)" for name, n in models.items()))
     console.print(table)

@@ -19,6 +19,7 @@ from socialens.cli.common import (
     print_caveats,
     progress_bars,
     resolve_config,
+    section_view,
     store_path,
 )
 
@@ -36,13 +37,12 @@ def profile_command(
     json: JsonOption = False,
 ) -> None:
     """Profile one account: interests, activity rhythm, sentiment, influence, languages, segment, suspicion."""
-    from socialens.analyses.profiles.build import account_profile
-    from socialens.pipeline.selection import resolve_account
+    from socialens.analyses.profiles.build import profile_of
     from socialens.store import Store
 
     cfg = resolve_config(config)
     with Store(store_path(store, cfg)) as db:
-        profile = account_profile(db, resolve_account(db, user, cfg.privacy))
+        profile = profile_of(db, user, cfg.privacy)
     if json:
         emit_json(profile)
         return
@@ -105,9 +105,10 @@ def segments_command(
     with Store(store_path(store, resolve_config(config))) as db, progress_bars(quiet=json) as progress:
         # The segments are clustered from fresh profiles: both run, in order.
         *_, run = run_tasks(db, ["segments"], {"segments": options}, progress=progress, with_prerequisites=True)
+        view = section_view(db, "segments") if json else None
     result = run.data
     if json:
-        emit_json(result)
+        emit_json({**result, "view": view})
         return
     from rich.table import Table
 
@@ -144,9 +145,10 @@ def suspicious_command(
     with Store(store_path(store, resolve_config(config))) as db, progress_bars(quiet=json) as progress:
         (run,) = run_tasks(db, [TASK], {TASK: settings}, models_dir=models_dir, progress=progress, source="option")
         top = read_user_scores(db, TASK, limit=limit)
+        view = section_view(db, "suspicious") if json else None
     result = run.data
     if json:
-        emit_json({**result, "accounts": top})
+        emit_json({**result, "accounts": top, "view": view})
         return
     from rich.table import Table
 

@@ -25,6 +25,7 @@ from socialens.cli.common import (
     parse_options,
     progress_bars,
     resolve_config,
+    section_view,
     selection_from,
     store_path,
 )
@@ -164,6 +165,8 @@ def alerts_command(
 
         with Store(store_path(store, cfg), read_only=True) as db:
             result: dict[str, Any] = {"items": read_alerts(db, limit=limit)}
+            if json:
+                result["view"] = section_view(db, "alerts")
     else:
         result = _run_task("alerts", store, option, cfg, json, since, until, platform, lang, author, query)
     if json:
@@ -178,6 +181,7 @@ def alerts_command(
 
 
 def _run_task(task: str, store: Path | None, option: list[str] | None, cfg: Any, json: bool, *filters: Any) -> Any:
+    """The task's result; with ``json``, its report section's view over the selection under ``view``."""
     from socialens.pipeline import run_tasks
     from socialens.store import Store
 
@@ -186,7 +190,7 @@ def _run_task(task: str, store: Path | None, option: list[str] | None, cfg: Any,
         (result,) = run_tasks(
             db, [task], {task: parse_options(option)}, selection=selection, progress=progress, defaults=cfg.tasks
         )
-    return result.data
+        return {**result.data, "view": section_view(db, task, selection)} if json else result.data
 
 
 def _print_rows(header: list[str], rows: list[list[Any]]) -> None:

@@ -7,6 +7,18 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from socialens.pipeline.context import Context
+    from socialens.pipeline.selection import Selection
+    from socialens.store import Store
+
+
+def summarise_graph(
+    store: Store, selection: Selection, kind: str, top: int = 10, export: Path | None = None
+) -> dict[str, Any]:
+    """:func:`describe_graph` of the selection's graph in ``store`` (read only)."""
+    from socialens.pipeline import open_context
+
+    with open_context(store, selection) as ctx:
+        return describe_graph(ctx, kind, top, export)
 
 
 def describe_graph(ctx: Context, kind: str, top: int = 10, export: Path | None = None) -> dict[str, Any]:

@@ -39,13 +39,15 @@ def run_tasks(
     ``settings`` maps a task name to its settings (strings or typed values, checked against
     the task's Settings before anything runs); ``engine`` is ``local`` (default), ``process``
     or ``dask[://HOST:PORT]``; ``defaults`` are settings from socialens.toml ``[tasks.NAME]``,
-    ``model_pins`` its ``[models]`` (the model versions to use).
+    ``model_pins`` its ``[models]`` (the model versions to use; they win over the pins the store
+    holds itself, which ``socialens adapt`` writes).
     Returns one result per task, in run order.
     """
     from socialens.engine.base import from_spec
     from socialens.pipeline.context import Context
     from socialens.pipeline.runners import execute
     from socialens.progress import NoProgress
+    from socialens.store.model_pins import merged_pins
 
     selection = selection or Selection()
     plan = Plan.build(
@@ -60,7 +62,8 @@ def run_tasks(
     )
     executor = from_spec(engine)
     try:
-        ctx = Context(store, executor, models_dir, selection, progress or NoProgress(), dict(model_pins or {}))
+        pins = merged_pins(store, model_pins)
+        ctx = Context(store, executor, models_dir, selection, progress or NoProgress(), pins)
         return [execute(ctx, task) for task in plan.tasks]
     finally:
         executor.close()
@@ -85,12 +88,13 @@ def open_context(
     from socialens.engine.base import from_spec
     from socialens.pipeline.context import Context
     from socialens.progress import NoProgress
+    from socialens.store.model_pins import store_pins
     from socialens.store.selection import scoped
 
     selection = selection or Selection()
     executor = from_spec(engine)
     try:
         with scoped(store, selection):
-            yield Context(store, executor, models_dir, selection, progress or NoProgress())
+            yield Context(store, executor, models_dir, selection, progress or NoProgress(), store_pins(store))
     finally:
         executor.close()

@@ -10,6 +10,10 @@
 * :func:`analyse_media` is the same loop over attachments (``analyze images``): batches of the
   selected posts' stored media not yet analysed with the run key, mapped over the executor
   (models built once per worker), each batch's frames written in its own transaction.
+* :func:`corpus_pass` runs an analysis that needs the whole selection at once (topics,
+  engagement, trends, alerts): it reads the selection's posts through a ``socialens.store``
+  query, hands them to the analysis (which sees posts and progress, never the store), and
+  writes what the analysis returns (:class:`CorpusOutput`) in one transaction.
 * :func:`score_accounts` writes account-level results; :func:`load_graph` gives graph-level
   tasks the interaction graph of the selection.
 """
@@ -19,15 +23,21 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from socialens.engine.state import map_with
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from socialens.graph.build import InteractionGraph
     from socialens.pipeline.context import Context
     from socialens.pipeline.task import Task, TaskResult
+    from socialens.progress import Progress
     from socialens.schema import Media
+    from socialens.store import Store
+
+Posts = TypeVar("Posts")
 
 
 def execute(ctx: Context, task: Task) -> TaskResult:
@@ -202,6 +212,46 @@ def default_models(ctx: Context, task: str) -> str:
     )
     chosen = [registry.default(task, lang) for lang in languages]
     return ";".join(f"{lang}={card.name} v{card.version}" for lang, card in zip(languages, chosen, strict=True))
+
+
+@dataclass(slots=True)
+class CorpusOutput:
+    """What a corpus-level analysis found: its result data (JSON, for the task's result) and the
+    rows to keep, which :func:`corpus_pass` writes all in one transaction."""
+
+    data: dict[str, Any]
+    #: ``post_scores`` rows (``socialens.store.scores.SCORE_COLUMNS``), inserted or replaced.
+    post_scores: pa.Table | None = None
+    #: ``analysis_results`` per result name: ``(item key, payload)`` in rank order, replacing that name's items.
+    results: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
+    #: ``alerts`` rows (``socialens.store.results.write_alerts``).
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    #: Results derived in the store from the rows above (e.g. topics over time), in the same transaction.
+    derive: Callable[[Store], int] | None = None
+    #: A fitted model the task keeps after the pass (e.g. the topic model it registers).
+    fitted: Any = None
+
+
+def corpus_pass(
+    ctx: Context, read: Callable[[Store], Posts], analyse: Callable[[Posts, Progress], CorpusOutput]
+) -> tuple[CorpusOutput, int]:
+    """Read the selection's posts with ``read`` (a ``socialens.store`` query), run ``analyse``
+    over them, and write its output in one transaction: a failure leaves the earlier results
+    whole. Returns the output and the rows written."""
+    from socialens.store.results import write_alerts, write_results
+    from socialens.store.scores import write_scores
+
+    output = analyse(read(ctx.store), ctx.progress)
+    written = 0
+    with ctx.store.transaction():
+        if output.post_scores is not None:
+            written += write_scores(ctx.store, output.post_scores)
+        for name, items in output.results.items():
+            written += write_results(ctx.store, name, items)
+        written += write_alerts(ctx.store, output.alerts)
+        if output.derive is not None:
+            written += output.derive(ctx.store)
+    return output, written
 
 
 def score_accounts(ctx: Context, label: str, rows: Sequence[dict[str, Any]], model: str) -> int:

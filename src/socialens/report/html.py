@@ -8,6 +8,7 @@ given, so sections built with them cannot inject markup from post text.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -22,12 +23,13 @@ from socialens.report.sections import Section, build_sections, registered_sectio
 from socialens.store import Store
 
 DEFAULT_TITLE = "socialens report"
+log = logging.getLogger(__name__)
 
 _CSS = """
 :root { --ink: #1d2330; --muted: #5b6475; --line: #dde1e8; --accent: #0072B2; --paper: #fff; --band: #f5f7fa; }
 * { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif,
-       "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji";
+body { margin: 0; font: 15px/1.5 "socialens-emoji", system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans",
+       sans-serif, "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji";
        color: var(--ink); background: var(--band); }
 header, main, footer { max-width: 980px; margin: 0 auto; padding: 0 20px; }
 code { overflow-wrap: anywhere; }
@@ -55,7 +57,7 @@ details.more summary { color: inherit; font-size: inherit; list-style: none; }
 details.more summary::-webkit-details-marker { display: none; }
 details.more .hint { color: var(--accent); font-size: 12px; white-space: nowrap; }
 details.more[open] .clip { display: none; }
-svg.plot text { font-family: system-ui, "Noto Sans", "DejaVu Sans", sans-serif, "Noto Color Emoji"; }
+svg.plot text { font-family: "socialens-emoji", system-ui, "Noto Sans", "DejaVu Sans", sans-serif, "Noto Color Emoji"; }
 th { font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.text { white-space: pre-line; overflow-wrap: anywhere; }
@@ -103,6 +105,7 @@ def render_report(
         )
         body = empty + "\n" + body
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    emoji_font = _emoji_font(title + nav + body)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -110,7 +113,7 @@ def render_report(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="socialens {escape(socialens.__version__)}">
 <title>{escape(title)}</title>
-<style>{_CSS}</style>
+<style>{emoji_font}{_CSS}</style>
 </head>
 <body>
 <header>
@@ -144,6 +147,19 @@ def write_report(
     partial.write_text(page, encoding="utf-8")
     partial.replace(target)
     return target
+
+
+def _emoji_font(page: str) -> str:
+    """The page's emoji as an embedded font subset ('' without a colour emoji font or fontTools)."""
+    from socialens.report.emoji_font import emoji_font_css
+
+    try:
+        font = emoji_font_css(page)
+    except ImportError:
+        log.info("emoji: fontTools is not installed (pip install 'socialens[report]'); emoji use the viewer's fonts")
+        return ""
+    log.info("emoji: %s", font.note)
+    return font.css
 
 
 def _render_section(section: Section) -> str:

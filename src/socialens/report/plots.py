@@ -20,6 +20,11 @@ from socialens.errors import MissingExtraError
 #: Palette that stays readable for the common colour-vision deficiencies (Okabe-Ito).
 COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 _MAX_LABEL = 32
+#: Periods with too few posts for a share: drawn in this grey, never in a series colour.
+THIN_COLOR = "#9a9a9a"
+THIN_TOOLTIP = "too few posts to show a share"
+#: More thin periods than this and their counts are left to the tooltips (labels would overlap).
+_THIN_LABELS_MAX = 24
 
 RC = {
     "svg.fonttype": "none",  # real <text>: smaller files, any script rendered by the browser's fonts
@@ -60,7 +65,8 @@ def new_figure(height: float) -> Any:
     return Figure(figsize=(8.0, height), layout="constrained")
 
 
-def to_svg(figure: Any, label: str) -> str:
+def to_svg(figure: Any, label: str, titles: Mapping[str, str] | None = None) -> str:
+    """The figure as an inline SVG string. ``titles``: artist gid -> tooltip text (an SVG ``<title>``)."""
     import warnings
 
     buffer = io.StringIO()
@@ -70,6 +76,8 @@ def to_svg(figure: Any, label: str) -> str:
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     svg = _METADATA.sub("", _XML_PREAMBLE.sub("", buffer.getvalue(), count=1))
+    for gid, title in (titles or {}).items():
+        svg = svg.replace(f'<g id="{gid}">', f'<g id="{gid}"><title>{escape(title)}</title>', 1)
     # Drop the fixed size on the root element only: the plot then scales with the page.
     head, sep, rest = svg.partition(">")
     head = _SIZE.sub("", head) + f' class="plot" role="img" aria-label="{escape(label)}"'
@@ -84,12 +92,18 @@ def shorten(label: str) -> str:
 
 
 def line_chart(
-    series: Mapping[str, Sequence[tuple[datetime, float]]], ylabel: str, label: str, unit: str | None = None
+    series: Mapping[str, Sequence[tuple[datetime, float]]],
+    ylabel: str,
+    label: str,
+    unit: str | None = None,
+    thin: Sequence[tuple[datetime, int]] = (),
 ) -> str:
     """One line per key of ``series`` (e.g. posts per week per platform), as an SVG string.
 
     With ``unit`` (day, week, month, year) a period missing from a series is a gap in its line,
-    not a straight line drawn across it; a point alone between gaps is drawn as a dot.
+    not a straight line drawn across it; a point alone between gaps is drawn as a dot. ``thin``:
+    periods with too few posts for a share, ``(period, posts)``, drawn as grey marks on the
+    baseline with their counts and the tooltip "too few posts to show a share".
     """
     matplotlib = matplotlib_module()
     with matplotlib.rc_context(RC):
@@ -105,15 +119,36 @@ def line_chart(
             alone = [(x, y) for j, (x, y) in enumerate(zip(xs, ys, strict=True)) if _alone(ys, j)]
             if alone and marker is None:
                 axes.scatter([x for x, _ in alone], [y for _, y in alone], color=color, s=6)
+        titles = mark_thin_periods(axes, thin)
         locator = AutoDateLocator()
         axes.xaxis.set_major_locator(locator)
         axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
         axes.set_ylabel(ylabel)
-        axes.set_ylim(bottom=0)
+        axes.set_ylim(bottom=0, top=None if series else 100)
         axes.grid(axis="y", alpha=0.3)
-        if len(series) > 1:
+        if len(series) > 1 or (series and thin):
             axes.legend(frameon=False)
-        return to_svg(figure, label)
+        return to_svg(figure, label, titles)
+
+
+def mark_thin_periods(axes: Any, thin: Sequence[tuple[datetime, int]]) -> dict[str, str]:
+    """Grey marks on the baseline for periods too thin for a share, each with its count (as a
+    label while few, always as a tooltip). The tooltips by artist gid, for ``to_svg``."""
+    titles: dict[str, str] = {}
+    for i, (moment, posts) in enumerate(thin):
+        mark = axes.scatter(
+            [moment], [0], marker="s", s=22, color=THIN_COLOR, zorder=3, clip_on=False,
+            label=THIN_TOOLTIP if i == 0 else None,
+        )  # fmt: skip
+        gid = f"thin-period-{i}"
+        mark.set_gid(gid)
+        titles[gid] = f"{moment:%Y-%m-%d}: {THIN_TOOLTIP} ({posts:,} post{'s' if posts != 1 else ''})"
+        if len(thin) <= _THIN_LABELS_MAX:
+            axes.annotate(
+                f"{posts:,}", (moment, 0), xytext=(0, 5), textcoords="offset points",
+                ha="center", fontsize=6, color=THIN_COLOR,
+            )  # fmt: skip
+    return titles
 
 
 def next_period(moment: datetime, unit: str) -> datetime:

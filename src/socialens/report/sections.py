@@ -1,21 +1,33 @@
-"""The report's extension point: a section is a function ``(store) -> Section | None``.
+"""The report's extension point: a section is a view and a renderer (or a plain function).
 
-Every capability that has something to show adds a section with one decorator, and the
-report renders whatever is registered, in ``order``::
+The preferred form, used by every analysis section, is a view ``(store, selection) -> dataclass |
+None`` (what the section shows, caveats included) and a renderer of that dataclass::
 
-    from socialens.report.sections import Section, report_section
-    from socialens.store import queries
+    from dataclasses import dataclass
+    from socialens.report.sections import Section, report_view
+    from socialens.store import scores
 
-    @report_section("sentiment", order=70)
-    def sentiment_section(store):
-        shares = queries.sentiment_shares(store)  # the SQL stays in socialens.store
-        if not shares:
-            return None  # nothing to show: the section is left out
-        return Section(title="Sentiment", html=render(shares))
+    @dataclass(frozen=True, slots=True)
+    class SentimentView:
+        counts: list[tuple[str, int]]
+        caveats: list[str]
 
-Rules for a section function:
+    def sentiment_view(store, selection=None):
+        counts = scores.label_counts(store, "sentiment")  # the SQL stays in socialens.store
+        return SentimentView(counts, []) if counts else None  # None: the section is left out
 
-* it reads through ``socialens.store.queries`` (never SQL of its own) and returns ``None``
+    @report_view("sentiment", sentiment_view, order=40)
+    def render_sentiment(view):
+        return Section(title="Sentiment", html=render(view.counts))
+
+The view is the one definition of the section's data: the report renders it, the REST API
+serves it as JSON (``socialens.serve.routers.results`` looks it up with :func:`view_function`)
+and ``socialens report --json`` prints it (:func:`build_views`). ``@report_section(id, order)``
+on a ``(store) -> Section | None`` function adds a section with no view.
+
+Rules for a section:
+
+* it reads through ``socialens.store`` queries (never SQL of its own) and gives ``None``
   when the store holds nothing for it (an empty store gives an empty report, not an error);
 * its ``html`` is a fragment, with every piece of user text escaped (``html.escape``) and
   plots inlined (``socialens.report.plots``): the report is one file that works offline;
@@ -25,7 +37,7 @@ Rules for a section function:
 Where the registration happens: the built-in sections live in ``socialens.report.overview``;
 an analysis registers its sections in a module ``socialens.analyses.<name>.report``, which
 is found and imported on first use (keep that module and its package light: import heavy
-dependencies inside the section function). Any other module registers by being imported
+dependencies inside the view and the renderer). Any other module registers by being imported
 before the report is written.
 """
 
@@ -137,9 +149,18 @@ def build_views(store: Store, selection: Selection | None = None, only: list[str
     return out
 
 
-def report_caveats(store: Store, selection: Selection | None = None) -> dict[str, list[str]]:
-    """Section id -> why its numbers may mean little (the ``caveats`` of each view that has any)."""
-    views = build_views(store, selection)
+def view_function(section_id: str) -> ViewFunction:
+    """The view ``(store, selection) -> dataclass | None`` registered for ``section_id``
+    (the REST API serves it; the report renders it)."""
+    _load_providers()
+    try:
+        return _VIEWS[section_id]
+    except KeyError:
+        raise ValueError(f"report section {section_id!r} has no view; those with one: {sorted(_VIEWS)}") from None
+
+
+def view_caveats(views: dict[str, Any]) -> dict[str, list[str]]:
+    """Section id -> why its numbers may mean little, for the views (``build_views``) that have any."""
     return {name: data["caveats"] for name, data in views.items() if isinstance(data, dict) and data.get("caveats")}
 
 

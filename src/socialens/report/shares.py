@@ -1,14 +1,15 @@
 """Label shares over time that do not swing on a handful of posts.
 
 A period with fewer scored posts than ``MIN_POSTS_FOR_SHARE`` gets no share: its line has a gap
-there, and the data table shows its count greyed with "too few". Every share comes with the
-number of posts it is a share of.
+there, the chart marks it grey with its count ("too few posts to show a share"), and the data table
+shows its count with "too few". Every share comes with the number of posts it is a share of.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from socialens.analyses.adequacy import MIN_POSTS_FOR_SHARE
@@ -28,6 +29,14 @@ class SharesOverTime:
     def thin(self) -> list[tuple[datetime, int]]:
         """Periods left without a share: too few posts."""
         return [(b, n) for b, n in self.totals if n < self.minimum]
+
+    def renamed(self, name: Callable[[str], str]) -> SharesOverTime:
+        """The same shares with every label passed through ``name`` (e.g. a gloss for display)."""
+        return replace(
+            self,
+            series={name(k): v for k, v in self.series.items()},
+            counts={name(k): v for k, v in self.counts.items()},
+        )
 
 
 def shares_over_time(
@@ -64,7 +73,7 @@ def thin_caveat(shares: SharesOverTime) -> list[str]:
         return []
     return [
         f"{len(thin):,} of {len(shares.totals):,} {shares.unit}s have fewer than {shares.minimum} scored posts: "
-        "they get no share over time (their counts are kept)"
+        "they get no share over time and are drawn grey with their counts"
     ]
 
 
@@ -72,7 +81,7 @@ def caption(shares: SharesOverTime, what: str) -> str:
     thin = shares.thin
     hidden = (
         f" {len(thin):,} of {len(shares.totals):,} {shares.unit}s had fewer than {shares.minimum} scored posts "
-        "and show no share (gaps in the lines; their counts are in the data)."
+        "and show no share: they are drawn grey at the bottom with their counts (gaps in the lines)."
         if thin
         else ""
     )

@@ -17,6 +17,8 @@ SettingValue = str | bool | Annotated[int, Field(ge=-(2**53), le=2**53)] | float
 # a tuple's ``prefixItems`` inside ``additionalProperties`` as an invalid schema.
 Point = Annotated[list[str | int], Field(min_length=2, max_length=2)]
 Series = dict[str, list[Point]]
+SharePoint = Annotated[list[str | float], Field(min_length=2, max_length=2)]  # [period, percent]
+ShareSeries = dict[str, list[SharePoint]]
 
 
 class ErrorBody(BaseModel):
@@ -83,7 +85,7 @@ class PostPage(BaseModel):
     items: list[PostOut]
 
 
-# -- analysis results -----------------------------------------------------------------------
+# -- analysis results: one model per report view (socialens.analyses.<name>.report), same fields ---------
 class ScoredPost(BaseModel):
     text: str | None
     created_at: str | None
@@ -91,22 +93,45 @@ class ScoredPost(BaseModel):
     score: float | None
 
 
-class ScoresResult(BaseModel):
-    task: str
+class SharesOverTime(BaseModel):
+    """``socialens.report.shares.SharesOverTime``: periods under ``minimum`` scored posts have counts
+    (in ``totals`` and ``counts``) but no share (not in ``series``); charts draw them grey."""
+
+    unit: str
+    minimum: int
+    series: ShareSeries = Field(description="Label -> [period, % of the period's scored posts].")
+    totals: list[Point] = Field(description="[period, scored posts] for every period, thin ones included.")
+    counts: Series = Field(description="Label -> [period, posts].")
+
+
+class ViewResult(BaseModel):
+    caveats: list[str] = Field(description="Why these numbers may mean little, in plain sentences (may be empty).")
+
+
+class SentimentResult(ViewResult):
     counts: Counts
+    over_time: SharesOverTime | None
+    most_positive: list[ScoredPost]
+    most_negative: list[ScoredPost]
+
+
+class EmotionResult(ViewResult):
+    counts: Counts
+    over_time: SharesOverTime | None
+
+
+class OffensiveResult(ViewResult):
+    counts: Counts
+    most_offensive: list[ScoredPost]
+
+
+class TopicsResult(ViewResult):
+    topics: list[dict[str, Any]] = Field(description="Topic payloads: id, label, size, keywords, texts, x, y.")
     unit: str | None
-    series: Series = Field(description="Label -> [period, % of scored posts].")
-    highest: list[ScoredPost]
-    lowest: list[ScoredPost]
+    over_time: Series = Field(description="Topic label -> [period, posts], the largest topics.")
 
 
-class TopicsResult(BaseModel):
-    topics: list[dict[str, Any]] = Field(description="Topic payloads: topic, label, size, keywords, texts, x, y.")
-    unit: str | None
-    over_time: Series
-
-
-class TrendsResult(BaseModel):
+class TrendsResult(ViewResult):
     trends: list[dict[str, Any]]
     unit: str | None
     volume: list[Point]
@@ -125,7 +150,7 @@ class Alert(BaseModel):
     payload: dict[str, Any] | None = None
 
 
-class AlertsResult(BaseModel):
+class AlertsResult(ViewResult):
     counts: Counts
     alerts: list[Alert]
     last_run: dict[str, Any] | None
@@ -140,16 +165,66 @@ class AccountScore(BaseModel):
     model: str | None
 
 
-class AccountsResult(BaseModel):
-    task: str
+class InfluencersResult(ViewResult):
+    rows: list[AccountScore]
+
+
+class SuspiciousResult(ViewResult):
+    top: list[AccountScore]
     scored: int
     flagged: int
-    accounts: list[AccountScore]
+    scorer: str
+    unjudged: int = Field(description="Accounts with too little activity to be listed.")
 
 
-class ItemsResult(BaseModel):
-    task: str
-    items: list[dict[str, Any]]
+class CommunitiesResult(ViewResult):
+    summaries: list[dict[str, Any]] = Field(description="The largest communities: members, hashtags, topics, ties.")
+    star: bool = Field(description="The graph is a star: its 'communities' are whom the hub addressed.")
+
+
+class SegmentsResult(ViewResult):
+    segments: list[dict[str, Any]]
+    accounts: int
+
+
+class ProfilesResult(BaseModel):
+    profiles: list[dict[str, Any]] = Field(description="Profiles of the top accounts of the influence ranking.")
+
+
+class ImagesResult(BaseModel):
+    attachments: dict[str, int] = Field(description="Attachments by kind.")
+    stored: int = Field(description="Clean copies (no EXIF/GPS) in the media library.")
+    frames: dict[str, int]
+    top_labels: Counts
+    duplicate_groups: list[dict[str, Any]]
+    visual_clusters: list[dict[str, Any]]
+    image_text_scores: dict[str, dict[str, int]] = Field(description="Task -> label -> posts, from text in pictures.")
+
+
+class BrandVoice(BaseModel):
+    brand: str
+    keys: list[str]
+    mentions: int
+    share: float
+    positive: int
+    neutral: int
+    negative: int
+    net: float | None
+
+
+class VoicePeriod(BaseModel):
+    period: str
+    mentions: dict[str, int]
+    share: dict[str, float]
+    net: dict[str, float | None]
+    thin: bool
+
+
+class ShareOfVoiceResult(BaseModel):
+    brands: list[BrandVoice]
+    unit: str
+    periods: list[VoicePeriod]
+    note: str
 
 
 class Profile(BaseModel):

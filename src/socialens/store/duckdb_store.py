@@ -54,6 +54,7 @@ class Store:
         # Statements that narrow posts/interactions to a selection (store.selection.scoped);
         # replayed on every cursor, since DuckDB's temporary views belong to one connection.
         self.scope_sql: list[str] = []
+        self._transaction_depth = 0
         if read_only and not self.path.exists():
             raise StoreError(f"no store at {self.path}; create one with 'socialens ingest' or 'socialens demo'")
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -94,6 +95,7 @@ class Store:
         consistent snapshot while this one writes, and is used from one other thread."""
         other = object.__new__(Store)
         other.path, other.read_only, other._types, other.scope_sql = self.path, True, {}, []
+        other._transaction_depth = 0
         other.con = self.con.cursor()
         return other
 
@@ -134,12 +136,24 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction; opened inside another, it joins it (commits or rolls back with the
+        outer one), so a runner can write several result tables all at once or not at all."""
+        if self._transaction_depth:
+            self._transaction_depth += 1
+            try:
+                yield self.con
+            finally:
+                self._transaction_depth -= 1
+            return
         self.con.execute("BEGIN TRANSACTION")
+        self._transaction_depth = 1
         try:
             yield self.con
         except BaseException:
+            self._transaction_depth = 0
             self.con.execute("ROLLBACK")
             raise
+        self._transaction_depth = 0
         self.con.execute("COMMIT")
 
     # -- metadata ---------------------------------------------------------------

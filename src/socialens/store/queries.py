@@ -125,3 +125,13 @@ def most_engaged_posts(store: Store, limit: int = 10) -> list[dict[str, Any]]:
     )
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def distinct_post_texts(store: Store) -> list[tuple[str, str | None]]:
+    """Each distinct non-empty post text (reposts left out) with its stored language, in a fixed order."""
+    cursor = store.con.execute(
+        """SELECT text, min(lang) FROM posts
+           WHERE repost_of IS NULL AND text IS NOT NULL AND trim(text) <> ''
+           GROUP BY text ORDER BY text"""
+    )
+    return [(str(text), lang) for text, lang in cursor.fetchall()]

@@ -9,6 +9,8 @@ from socialens.store.migrations import KEYS
 
 
 def store_stats(store: Store) -> dict[str, Any]:
+    from socialens.store.model_pins import store_pins
+
     con = store.con
     counts = {table: store.count(table) for table in KEYS}
     span = store.one("SELECT min(created_at), max(created_at) FROM posts") or (None, None)
@@ -25,6 +27,7 @@ def store_stats(store: Store) -> dict[str, Any]:
     ) or (0, 0, 0, None)
     return {
         "models": models_used(store),
+        "model_pins": store_pins(store),
         "store": str(store.path),
         "schema_version": store.schema_version(),
         "identity_mode": store.get_meta("identity_mode"),

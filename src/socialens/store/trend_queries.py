@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +35,25 @@ def timed_post_span(store: Store) -> tuple[datetime | None, datetime | None, int
     """First and last post time and how many posts have a time."""
     row = store.one("SELECT min(created_at), max(created_at), count(created_at) FROM posts")
     return (row[0], row[1], int(row[2])) if row else (None, None, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class TimedPosts:
+    """The selection's timed posts as a corpus pass sees them: their span and count, and
+    :meth:`batches` (oldest first, as :func:`iter_timed_posts`), readable more than once."""
+
+    first: datetime | None
+    last: datetime | None
+    count: int
+    _store: Store
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        return iter_timed_posts(self._store)
+
+
+def timed_posts(store: Store) -> TimedPosts:
+    """The timed posts of ``store`` (inside a selection scope: of the selection)."""
+    return TimedPosts(*timed_post_span(store), store)
 
 
 def posts_per_bin(store: Store, unit: str) -> list[tuple[datetime, int]]:

@@ -13,6 +13,7 @@ from socialens.analyses.sequence.train import load_split, model_settings, run
 from socialens.datasets.movielens import ingest_movielens
 from socialens.errors import ConfigError, TrainingError
 from socialens.privacy import Pseudonymizer
+from socialens.report.sections import build_views
 from socialens.training.model_registry import ModelRegistry
 from tests.conftest import TEST_KEY
 
@@ -80,6 +81,8 @@ def test_train_step_on_a_movielens_slice(store, tmp_path: Path):
     assert NextItemRecommender.from_state(state).architecture == "gru4rec"
     section = sequence_section(store)
     assert section is not None and "sequence-gru4rec v1" in section.html and "most popular" in section.html
+    view = build_views(store, only=["sequence"])["sequence"]  # the view the section renders, as JSON
+    assert view["models"][0]["name"] == "sequence-gru4rec" and view["most_popular"]["seen_excluded"]["n"] == 12
 
 
 def test_limit_keeps_the_first_users_and_empty_stores_fail_clearly(store, tmp_path: Path):

@@ -1,5 +1,6 @@
-"""``socialens alerts`` / ``socialens analyze alerts``: replay the store's posts in time order
-through the streaming detectors and keep what they raise in the ``alerts`` table.
+"""``socialens alerts`` / ``socialens analyze alerts``: replay the selection's posts in time order
+through the streaming detectors and keep what they raise in the ``alerts`` table (a corpus
+pass: :func:`socialens.pipeline.runners.corpus_pass`).
 
 Sentiment comes from the stored ``sentiment`` scores (``socialens analyze sentiment``); with
 ``-o sentiment=vader`` the VADER lexicon labels posts on the fly instead; without either,
@@ -19,10 +20,11 @@ from socialens.analyses.alerts.events import Alert, Event
 from socialens.analyses.trends.terms import post_terms
 from socialens.pipeline.task import Task, TaskResult
 from socialens.progress import Progress
-from socialens.store import Store
 
 if TYPE_CHECKING:
     from socialens.pipeline.context import Context
+    from socialens.pipeline.runners import CorpusOutput
+    from socialens.store.trend_queries import TimedPosts
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,19 +44,24 @@ class AlertsTask(Task):
     assigns = ("alerts", "results.alerts_run")
 
     def run(self, ctx: Context) -> TaskResult:
-        from socialens.store.results import write_alerts, write_results
-        from socialens.store.trend_queries import timed_post_span
+        from socialens.pipeline.runners import corpus_pass
+        from socialens.store.trend_queries import timed_posts
+
+        output, _ = corpus_pass(ctx, timed_posts, self.raise_alerts)
+        return self.result(output.data, rows=output.data["alerts"])
+
+    def raise_alerts(self, posts: TimedPosts, progress: Progress) -> CorpusOutput:
+        """The alerts the detectors raise over ``posts`` replayed in time order, and a record of
+        the run (the report tells "ran, nothing raised" apart from "never ran")."""
+        from socialens.pipeline.runners import CorpusOutput
 
         s = self.settings
         detectors = default_detectors(sensitivity=s.sensitivity, cooldown=s.cooldown, window=s.window)
-        replayed = timed_post_span(ctx.store)[2]
-        ctx.progress.start("replaying posts through the detectors", replayed)
-        alerts, labelled = replay(_events(ctx.store, s.sentiment, ctx.progress), detectors)
-        write_alerts(ctx.store, [a.as_record() for a in alerts])
+        progress.start("replaying posts through the detectors", posts.count)
+        alerts, labelled = replay(_events(posts, s.sentiment, progress), detectors)
         kinds = Counter(a.kind for a in alerts)
-        # The report tells "ran, nothing raised" apart from "never ran".
-        run_record = {"posts": replayed, "labelled": labelled, "alerts": len(alerts), "options": self.settings_dict()}
-        write_results(ctx.store, "alerts_run", [("last", run_record)])
+        options = self.settings_dict()
+        run_record = {"posts": posts.count, "labelled": labelled, "alerts": len(alerts), "options": options}
         note = (
             "" if labelled else "; no sentiment labels, so no negative-surge alerts (run `socialens analyze sentiment`)"
         )
@@ -65,7 +72,8 @@ class AlertsTask(Task):
             "items": [a.as_json() for a in alerts],
             "summary": f"{len(alerts)} alerts: {listed}{note}",
         }
-        return self.result(data, rows=len(alerts))
+        records = [a.as_record() for a in alerts]
+        return CorpusOutput(data, alerts=records, results={"alerts_run": [("last", run_record)]})
 
 
 def replay(events: Iterator[Event], detectors: list[Detector]) -> tuple[list[Alert], int]:
@@ -80,11 +88,9 @@ def replay(events: Iterator[Event], detectors: list[Detector]) -> tuple[list[Ale
     return alerts, labelled
 
 
-def _events(store: Store, sentiment: str, progress: Progress) -> Iterator[Event]:
-    from socialens.store.trend_queries import iter_timed_posts
-
+def _events(posts: TimedPosts, sentiment: str, progress: Progress) -> Iterator[Event]:
     vader = _vader() if sentiment == "vader" else None
-    for batch in iter_timed_posts(store):
+    for batch in posts.batches():
         rows = batch.to_pylist()
         labels = vader([r["text"] or "" for r in rows]) if vader else [r["sentiment"] for r in rows]
         for row, label in zip(rows, labels, strict=True):

@@ -2,9 +2,38 @@
 
 from __future__ import annotations
 
-from socialens.report.analysis_views import AlertsView, alerts_view
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
 from socialens.report.sections import Section, report_view
 from socialens.store import Store
+
+if TYPE_CHECKING:
+    from socialens.pipeline.selection import Selection
+
+SHOWN = 30
+
+
+@dataclass(frozen=True, slots=True)
+class AlertsView:
+    """Alerts per kind, the latest ``SHOWN`` alerts with their reasons, the last replay's numbers
+    (``socialens alerts``), and ``caveats``."""
+
+    counts: list[tuple[str, int]]
+    alerts: list[dict[str, Any]]
+    last_run: dict[str, Any] | None
+    caveats: list[str]
+
+
+def alerts_view(store: Store, selection: Selection | None = None) -> AlertsView | None:
+    from socialens.store.results import read_alerts, read_results
+    from socialens.store.trend_queries import alert_counts
+
+    counts = alert_counts(store)
+    last_run = dict(read_results(store, "alerts_run")).get("last")
+    if not counts and not last_run:
+        return None
+    return AlertsView(counts, read_alerts(store, limit=SHOWN) if counts else [], last_run, [])
 
 
 @report_view("alerts", alerts_view, order=76)

@@ -16,6 +16,8 @@ from socialens.pipeline.task import Task, TaskResult
 
 if TYPE_CHECKING:
     from socialens.pipeline.context import Context
+    from socialens.pipeline.runners import CorpusOutput
+    from socialens.progress import Progress
 
 TASK = "engagement"
 
@@ -26,8 +28,8 @@ class EngagementSettings:
 
 
 class EngagementTask(Task):
-    """Post-level, but over the whole selection at once: each post's features come from its
-    author's earlier posts, and ``high`` is the top predicted tenth of the selection."""
+    """Post-level, but over the whole selection at once (a corpus pass): each post's features
+    come from its author's earlier posts, and ``high`` is the top predicted tenth of the selection."""
 
     name = TASK
     kind = "post"
@@ -38,26 +40,22 @@ class EngagementTask(Task):
 
     def run(self, ctx: Context) -> TaskResult:
         from socialens.analyses.engagement.workflow import load_engagement_model
+        from socialens.pipeline.runners import corpus_pass
         from socialens.store.engagement_queries import posts_for_engagement
 
         model, encoder, model_name = load_engagement_model(self.settings.model, ctx.models_dir)
-        posts = posts_for_engagement(ctx.store)
-        if not posts["id"]:
-            data = {"task": TASK, "scored": 0, "model": model_name, "summary": "no timed posts to score"}
-            return self.result(data)
-        written, high = score_engagement(ctx, posts, model, encoder, model_name)
-        data = {
-            "task": TASK,
-            "scored": written,
-            "model": model_name,
-            "high": high,
-            "summary": f"engagement: scored {written:,} posts with {model_name}; top tenth labelled high",
-        }
-        return self.result(data, rows=written)
+
+        def predict(posts: dict[str, Any], progress: Progress) -> CorpusOutput:
+            return predict_levels(posts, model, encoder, model_name, progress)
+
+        output, written = corpus_pass(ctx, posts_for_engagement, predict)
+        return self.result(output.data, rows=written)
 
 
-def score_engagement(ctx: Context, posts: dict[str, Any], model: Any, encoder: str, model_name: str) -> tuple[int, int]:
-    """Predict, label the top tenth ``high`` and write the scores; (posts written, posts high)."""
+def predict_levels(
+    posts: dict[str, Any], model: Any, encoder: str, model_name: str, progress: Progress
+) -> CorpusOutput:
+    """Predict each post's levels and label the top predicted tenth ``high``."""
     import numpy as np
     import orjson
     import pyarrow as pa
@@ -65,13 +63,15 @@ def score_engagement(ctx: Context, posts: dict[str, Any], model: Any, encoder: s
     from socialens.analyses.engagement.features import Posts, meta_features
     from socialens.analyses.engagement.text import embed_texts
     from socialens.analyses.engagement.workflow import levels
-    from socialens.store.scores import write_scores
+    from socialens.pipeline.runners import CorpusOutput
 
     n = len(posts["id"])
+    if not n:
+        return CorpusOutput({"task": TASK, "scored": 0, "model": model_name, "summary": "no timed posts to score"})
     counts = {k: [np.nan if v is None else float(v) for v in posts[k]] for k in ("retweets", "favourites")}
     meta = meta_features(Posts(posts["author"], posts["created_at"], counts["retweets"], counts["favourites"]))
-    ctx.progress.start(f"embedding {n:,} posts ({encoder})", n)
-    vectors = embed_texts(posts["text"], encoder, progress=ctx.progress.advance) if model.pca_ is not None else None
+    progress.start(f"embedding {n:,} posts ({encoder})", n)
+    vectors = embed_texts(posts["text"], encoder, progress=progress.advance) if model.pca_ is not None else None
     predicted = model.predict(meta, vectors)
     cut = float(np.quantile(predicted[:, 1], 0.9))
     rows = pa.table(
@@ -85,4 +85,11 @@ def score_engagement(ctx: Context, posts: dict[str, Any], model: Any, encoder: s
             "model": [model_name] * n,
         }
     )
-    return write_scores(ctx.store, rows), int((predicted[:, 1] >= cut).sum())
+    data = {
+        "task": TASK,
+        "scored": n,
+        "model": model_name,
+        "high": int((predicted[:, 1] >= cut).sum()),
+        "summary": f"engagement: scored {n:,} posts with {model_name}; top tenth labelled high",
+    }
+    return CorpusOutput(data, post_scores=rows)

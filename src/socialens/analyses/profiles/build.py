@@ -48,6 +48,14 @@ def build_profiles(store: Store, user_id: str | None = None, interests: int = 5)
     return list(profiles.values())
 
 
+def profile_of(store: Store, user: str, privacy: Any = None) -> dict[str, Any]:
+    """The profile of the account ``user`` names: its stored id or handle, or its raw id or
+    handle (pseudonymised with the key of ``privacy``, a ``PrivacyConfig``)."""
+    from socialens.pipeline.selection import resolve_account
+
+    return account_profile(store, resolve_account(store, user, privacy))
+
+
 def account_profile(store: Store, account: tuple[str, str]) -> dict[str, Any]:
     """One account's profile with its stored segment and suspicion (``None`` where not run)."""
     from socialens.store import user_queries

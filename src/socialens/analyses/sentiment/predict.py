@@ -131,29 +131,37 @@ def _script(text: str) -> str:
 
 
 def explain_sentiment(text: str, lang: str | None = None, registry_root: Path | None = None) -> dict[str, Any]:
-    """Which tokens drove the default model's prediction (attention weights of the BiGRU)."""
+    """Which tokens drove the default model's prediction (attention weights of the BiGRU).
+
+    A language without a model is routed as :func:`predict_sentiment` routes it (the multilingual
+    model, else by script), and the result says so in ``fallback``."""
     from socialens.analyses.sentiment.workflow import load_sentiment_model
     from socialens.errors import ConfigError
+    from socialens.training.shipped import describe
 
     cleaned = normalize_text(text)
     code = lang or _route(detect_language(cleaned)[0])
+    target = code
     if code not in SUPPORTED:
-        raise ConfigError(f"no sentiment model for language {code!r} (available: {', '.join(SUPPORTED)})")
-    model, card = load_sentiment_model(None, code, registry_root=registry_root)
+        target = "multi" if _has_multilingual(registry_root, None) else _script(cleaned)
+    model, card = load_sentiment_model(None, target, registry_root=registry_root)
     if not hasattr(model, "explain"):
         raise ConfigError(
-            f"the default {code} model ({card.name} v{card.version}, {card.architecture}) cannot explain "
+            f"the default {target} model ({card.name} v{card.version}, {card.architecture}) cannot explain "
             "itself; train one that can: socialens train sentiment --model bigru"
         )
     row = model.predict_proba([cleaned])[0]
-    return {
+    result = {
         "text": text,
         "lang": code,
         "label": card.labels[int(row.argmax())],
         "probabilities": {name: round(float(p), 4) for name, p in zip(card.labels, row, strict=True)},
         "tokens": [{"token": tok, "weight": round(float(w), 4)} for tok, w in model.explain(cleaned)],
-        "model": f"{card.name} v{card.version}",
+        "model": describe(card),
     }
+    if target != code:
+        result["fallback"] = f"no sentiment model for language {code!r}; answered by the {target} model"
+    return result
 
 
 def _route(code: str) -> str:

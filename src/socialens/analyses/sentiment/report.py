@@ -61,7 +61,11 @@ def render_sentiment(view: SentimentView) -> Section:
             parts.append(
                 chart(
                     lambda: plots.line_chart(
-                        shares.series, ylabel=f"% of posts per {unit}", label="Sentiment over time", unit=unit
+                        shares.series,
+                        ylabel=f"% of posts per {unit}",
+                        label="Sentiment over time",
+                        unit=unit,
+                        thin=shares.thin,
                     ),
                     data,
                     caption(shares, "sentiment label"),

@@ -49,18 +49,26 @@ def register_sentiment(
     make_default: bool | None = None,
     extra_split: str = "",
     extra: dict[str, Any] | None = None,
+    human_card: str | None = None,
 ) -> dict[str, Any]:
     """Score ``component`` on the test split, save it as a new version of ``name``, and make it the
     language's default when asked, or when its test macro-F1 is at least the current default's
-    (a shipped default included); returns the card as a dict with ``default`` (True when it became one)."""
+    (a shipped default included); returns the card as a dict with ``default`` (True when it became one).
+    ``human_card`` is written beside the model as ``MODEL_CARD.md``."""
     from socialens.training.model_registry import ModelRegistry
 
     metrics = _score(component, split)
     registry = ModelRegistry(registry_root)
     current = _current_default(registry, lang)  # before saving: the newest model would be the default
+
+    def save(folder: Path) -> None:
+        component.save(folder)
+        if human_card is not None:
+            (Path(folder) / "MODEL_CARD.md").write_text(human_card, encoding="utf-8")
+
     card = registry.save(
         name,
-        component.save,
+        save,
         {
             "task": "sentiment",
             "language": lang,

@@ -1,4 +1,5 @@
-"""``socialens analyze topics``: discover topics in the store's posts and write them back.
+"""``socialens analyze topics``: discover topics in the selection's posts and write them back
+(a corpus pass: :func:`socialens.pipeline.runners.corpus_pass`).
 
 Writes ``post_scores`` (task ``topic``: label = topic id, ``-1`` an outlier; score = cosine
 similarity to the topic centroid), ``analysis_results`` ``topics`` (one item per topic) and
@@ -23,6 +24,7 @@ The defaults were chosen by ``benchmarks/bench_topics.py`` and ``bench_topics_la
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -31,6 +33,8 @@ from socialens.pipeline.task import Task, TaskResult
 
 if TYPE_CHECKING:
     from socialens.pipeline.context import Context
+    from socialens.pipeline.runners import CorpusOutput
+    from socialens.progress import Progress
 
 TASK = "topic"
 MODEL_NAME = "topics"
@@ -96,37 +100,57 @@ class TopicsTask(Task):
     assigns = ("post_scores.topic", "results.topics", "post_scores.topic.image_text")
 
     def run(self, ctx: Context) -> TaskResult:
-        from socialens.analyses.topics import results
+        from socialens.analyses.images.image_text import assign_topics
         from socialens.analyses.topics.cache import embed_with_cache
+        from socialens.pipeline.runners import corpus_pass
         from socialens.store.topic_queries import read_posts_for_topics
 
-        posts = read_posts_for_topics(ctx.store)
-        s = self.settings
-        language = s.lang if s.lang != "auto" else choose_language(posts["lang"])
-        topics = build_topics(s, language)
         whole = ctx.selection.is_everything
-        embeddings = embed_with_cache(ctx.store, topics.embedder, posts["text"], ctx.progress, prune=whole)
-        ctx.progress.start("finding topics", len(posts["text"]))
-        labels = topics.fit_transform(posts["text"], posts["created_at"], embeddings=embeddings)
-        ctx.progress.advance(len(labels))
-        results.write_all(ctx.store, topics, posts, labels)
-        card = save_fitted(topics, ctx.models_dir, language, len(labels), store=ctx.store)
-        outliers = int((labels < 0).sum())
-        from socialens.analyses.images.image_text import assign_topics
 
+        def embed(embedder: Any, texts: list[str]) -> Any:
+            # Pretrained embedders' vectors are kept in the store: a second run embeds only new posts.
+            return embed_with_cache(ctx.store, embedder, texts, ctx.progress, prune=whole)
+
+        def find(posts: dict[str, list[Any]], progress: Progress) -> CorpusOutput:
+            return find_topics(posts, self.settings, embed, progress)
+
+        output, _ = corpus_pass(ctx, read_posts_for_topics, find)
+        topics, found = output.fitted, output.data
+        card = save_fitted(topics, ctx.models_dir, found["language"], found["posts"], store=ctx.store)
         image_texts = assign_topics(ctx.store, topics)
         data = {
-            "posts": len(labels),
-            "topics": len(topics.topics_),
-            "outliers": outliers,
-            "language": language,
+            **found,
             "model": f"{card.name} v{card.version}",
             "top": [t.label for t in topics.topics_[:10]],
             "image_text": {"assigned": image_texts},
-            "summary": f"{len(topics.topics_)} topics in {len(labels):,} posts "
-            f"({outliers:,} outliers); model saved as {card.name} v{card.version}",
+            "summary": f"{found['topics']} topics in {found['posts']:,} posts "
+            f"({found['outliers']:,} outliers); model saved as {card.name} v{card.version}",
         }
-        return self.result(data, rows=len(labels) + image_texts)
+        return self.result(data, rows=found["posts"] + image_texts)
+
+
+def find_topics(
+    posts: dict[str, list[Any]], settings: TopicsSettings, embed: Callable[[Any, list[str]], Any], progress: Progress
+) -> CorpusOutput:
+    """Fit the topic pipeline the settings describe on ``posts`` (embedded with ``embed``) and
+    assign every post: per-post topics, the topics, and topics over time (derived once written)."""
+    from socialens.analyses.topics import results
+    from socialens.pipeline.runners import CorpusOutput
+
+    language = settings.lang if settings.lang != "auto" else choose_language(posts["lang"])
+    topics = build_topics(settings, language)
+    embeddings = embed(topics.embedder, posts["text"])
+    progress.start("finding topics", len(posts["text"]))
+    labels = topics.fit_transform(posts["text"], posts["created_at"], embeddings=embeddings)
+    progress.advance(len(labels))
+    data = {"posts": len(labels), "topics": len(topics.topics_), "outliers": int((labels < 0).sum())}
+    return CorpusOutput(
+        {**data, "language": language},
+        post_scores=results.post_topic_rows(posts, labels, topics.similarity_),
+        results={"topics": results.topic_items(topics, posts)},
+        derive=lambda store: results.write_topics_over_time(store, topics),
+        fitted=topics,
+    )
 
 
 def save_fitted(topics: Any, models_dir: Path | None, language: str, posts: int, store: Any = None) -> Any:

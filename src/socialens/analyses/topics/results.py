@@ -1,12 +1,15 @@
-"""Write a fitted topic model's output to the store: per-post topics, topics, topics over time."""
+"""A fitted topic model's output as store rows: per-post topics, topics, topics over time."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from socialens.store import Store
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 TASK = "topic"
 MODEL = "topics.topics.v1"
@@ -21,37 +24,26 @@ def centroid_map(centroids: np.ndarray) -> np.ndarray:
     return centered @ vt[:2].T
 
 
-def write_all(store: Store, topics: Any, posts: dict[str, list[Any]], labels: np.ndarray) -> None:
-    write_post_topics(store, posts, labels, topics.similarity_)
-    write_topics(store, topics, posts)
-    write_topics_over_time(store, topics)
-
-
-def write_post_topics(store: Store, posts: dict[str, list[Any]], labels: np.ndarray, sims: np.ndarray) -> int:
+def post_topic_rows(posts: dict[str, list[Any]], labels: np.ndarray, sims: np.ndarray) -> pa.Table:
+    """``post_scores`` rows: each post's topic (``-1`` an outlier) and its similarity to the topic."""
     import pyarrow as pa
 
-    from socialens.store.scores import write_scores
-
     n = len(labels)
-    return write_scores(
-        store,
-        pa.table(
-            {
-                "platform": posts["platform"],
-                "post_id": posts["id"],
-                "task": [TASK] * n,
-                "label": [str(int(t)) for t in labels],
-                "score": np.round(sims.astype(float), 4).tolist(),
-                "probabilities": pa.nulls(n, pa.string()),
-                "model": [MODEL] * n,
-            }
-        ),
+    return pa.table(
+        {
+            "platform": posts["platform"],
+            "post_id": posts["id"],
+            "task": [TASK] * n,
+            "label": [str(int(t)) for t in labels],
+            "score": np.round(sims.astype(float), 4).tolist(),
+            "probabilities": pa.nulls(n, pa.string()),
+            "model": [MODEL] * n,
+        }
     )
 
 
-def write_topics(store: Store, topics: Any, posts: dict[str, list[Any]]) -> int:
-    from socialens.store.results import write_results
-
+def topic_items(topics: Any, posts: dict[str, list[Any]]) -> list[tuple[str, Any]]:
+    """``analysis_results`` items of task ``topics``: one per topic, with its place on the topic map."""
     points = centroid_map(topics.centroids_)
     items = []
     for info, (x, y) in zip(topics.topics_, points.tolist(), strict=True):
@@ -59,7 +51,7 @@ def write_topics(store: Store, topics: Any, posts: dict[str, list[Any]]) -> int:
         payload["representative_ids"] = [posts["id"][i] for i in info.representative]
         payload["x"], payload["y"] = round(x, 4), round(y, 4)
         items.append((str(info.id), payload))
-    return write_results(store, "topics", items)
+    return items
 
 
 def write_topics_over_time(store: Store, topics: Any) -> int:

@@ -1,10 +1,11 @@
 """``socialens trends`` / ``socialens analyze trends``: ranked bursts of hashtags, terms and topics.
 
-Two passes over the store's timed posts, oldest first. The first counts posts per time bin and
-each term's posts per bin; every frequent term then goes through Kleinberg's burst model, and
-each burst gets the rhythm-aware window score (its posts against the term's share before the
-burst times the burst's actual volume). The second pass collects the posts and co-occurring
-terms behind the highest-ranked bursts. Results: ``analysis_results`` task ``trends``.
+A corpus pass (:func:`socialens.pipeline.runners.corpus_pass`) that reads the selection's timed
+posts twice, oldest first. The first pass counts posts per time bin and each term's posts per
+bin; every frequent term then goes through Kleinberg's burst model, and each burst gets the
+rhythm-aware window score (its posts against the term's share before the burst times the
+burst's actual volume). The second pass collects the posts and co-occurring terms behind the
+highest-ranked bursts. Results: ``analysis_results`` task ``trends``.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from socialens.analyses.trends.burst import KleinbergBursts
 from socialens.analyses.trends.terms import post_terms
 from socialens.pipeline.task import Task, TaskResult
 from socialens.progress import Progress
-from socialens.store import Store
 
 if TYPE_CHECKING:
     from socialens.pipeline.context import Context
+    from socialens.pipeline.runners import CorpusOutput
+    from socialens.store.trend_queries import TimedPosts
 
 TASK = "trends"
 BIN_SECONDS = {"hour": 3600, "day": 86_400, "week": 7 * 86_400}
@@ -53,17 +55,24 @@ class TrendsTask(Task):
     assigns = ("results.trends",)
 
     def run(self, ctx: Context) -> TaskResult:
-        from socialens.store.results import write_results
+        from socialens.pipeline.runners import corpus_pass
+        from socialens.store.trend_queries import timed_posts
 
-        trends = detect_trends(ctx.store, self.settings, ctx.progress)
-        written = write_results(ctx.store, TASK, [(t["key"], t) for t in trends])
+        output, _ = corpus_pass(ctx, timed_posts, self.find)
+        return self.result(output.data, rows=len(output.data["trends"]))
+
+    def find(self, posts: TimedPosts, progress: Progress) -> CorpusOutput:
+        """The ranked bursts in ``posts`` (kept in ``analysis_results`` task ``trends``)."""
+        from socialens.pipeline.runners import CorpusOutput
+
+        trends = detect_trends(posts, self.settings, progress)
         top = ", ".join(f"{t['term']} ({t['start'][:10]})" for t in trends[:5])
         data = {
             "bursts": len(trends),
             "trends": trends,
             "summary": f"{len(trends)} bursts found" + (f"; strongest: {top}" if top else ""),
         }
-        return self.result(data, rows=written)
+        return CorpusOutput(data, results={TASK: [(t["key"], t) for t in trends]})
 
 
 @dataclass(slots=True)
@@ -74,15 +83,13 @@ class _Counts:
     by_term: dict[str, Counter[int]]
 
 
-def detect_trends(store: Store, settings: TrendSettings, progress: Progress) -> list[dict[str, Any]]:
-    from socialens.store.trend_queries import timed_post_span
-
-    first, last, n_posts = timed_post_span(store)
+def detect_trends(posts: TimedPosts, settings: TrendSettings, progress: Progress) -> list[dict[str, Any]]:
+    first, last, n_posts = posts.first, posts.last, posts.count
     if first is None or last is None or n_posts == 0:
         return []
     bin_seconds = _bin_seconds(settings.bin, first, last)
     progress.start("counting terms per time bin", n_posts)
-    counts = _count(store, settings, bin_seconds, _epoch(first), progress)
+    counts = _count(posts, settings, bin_seconds, _epoch(first), progress)
     candidates = sorted(
         (t for t, c in counts.by_term.items() if sum(c.values()) >= settings.min_count),
         key=lambda t: (-sum(counts.by_term[t].values()), t),
@@ -95,7 +102,7 @@ def detect_trends(store: Store, settings: TrendSettings, progress: Progress) -> 
     bursts.sort(key=lambda b: (-b["weight"], b["term"], b["start"]))
     bursts = bursts[: settings.top]
     progress.start("collecting the posts behind the bursts", n_posts)
-    _attach_posts(store, bursts, settings, progress)
+    _attach_posts(posts, bursts, settings, progress)
     return bursts
 
 
@@ -110,10 +117,10 @@ def _epoch(moment: datetime) -> float:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
-def _iter_posts(store: Store, settings: TrendSettings, progress: Progress) -> Iterator[tuple[dict[str, Any], tuple]]:
-    from socialens.store.trend_queries import iter_timed_posts
-
-    for batch in iter_timed_posts(store):
+def _iter_posts(
+    posts: TimedPosts, settings: TrendSettings, progress: Progress
+) -> Iterator[tuple[dict[str, Any], tuple]]:
+    for batch in posts.batches():
         for row in batch.to_pylist():
             terms = post_terms(row["text"] or "", row["hashtags"] or (), row["lang"])
             if settings.hashtags_only:
@@ -124,10 +131,10 @@ def _iter_posts(store: Store, settings: TrendSettings, progress: Progress) -> It
         progress.advance(batch.num_rows)
 
 
-def _count(store: Store, settings: TrendSettings, bin_seconds: int, origin: float, progress: Progress) -> _Counts:
+def _count(posts: TimedPosts, settings: TrendSettings, bin_seconds: int, origin: float, progress: Progress) -> _Counts:
     origin -= origin % bin_seconds
     counts = _Counts(origin, bin_seconds, Counter(), defaultdict(Counter))
-    for row, terms in _iter_posts(store, settings, progress):
+    for row, terms in _iter_posts(posts, settings, progress):
         index = int((_epoch(row["created_at"]) - origin) // bin_seconds)
         counts.totals[index] += 1
         for term in terms:
@@ -178,13 +185,13 @@ def _term_bursts(term: str, counts: _Counts, settings: TrendSettings) -> list[di
     return out
 
 
-def _attach_posts(store: Store, bursts: list[dict[str, Any]], settings: TrendSettings, progress: Progress) -> None:
+def _attach_posts(posts: TimedPosts, bursts: list[dict[str, Any]], settings: TrendSettings, progress: Progress) -> None:
     spans: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
     for i, burst in enumerate(bursts):
         spans[burst["term"]].append((_parse(burst["start"]), _parse(burst["end"]), i))
     top: list[list[tuple[int, float, str, dict[str, Any]]]] = [[] for _ in bursts]
     co_terms: list[Counter[str]] = [Counter() for _ in bursts]
-    for row, terms in _iter_posts(store, settings, progress):
+    for row, terms in _iter_posts(posts, settings, progress):
         when = _epoch(row["created_at"])
         for term in terms:
             for start, end, i in spans.get(term, ()):

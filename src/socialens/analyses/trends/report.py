@@ -3,32 +3,61 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from socialens.report.sections import Section, report_section
+from socialens.report.sections import Section, report_view
 from socialens.store import Store
+
+if TYPE_CHECKING:
+    from socialens.pipeline.selection import Selection
 
 SPANS_SHOWN = 8
 
 
-@report_section("trends", order=75)
-def trends_section(store: Store) -> Section | None:
+@dataclass(frozen=True, slots=True)
+class TrendsView:
+    """Bursts of hashtags, terms and topics, strongest first; posts per period with empty periods as 0
+    (``unit`` is ``None`` without timed posts); topic id -> label, for ``topic:ID`` terms; ``caveats``."""
+
+    trends: list[dict[str, Any]]
+    unit: str | None
+    volume: list[tuple[datetime, int]]
+    topic_labels: dict[str, str]
+    caveats: list[str]
+
+
+def trends_view(store: Store, selection: Selection | None = None) -> TrendsView | None:
     from socialens.report import plots
-    from socialens.report.html import chart, table
     from socialens.report.overview import choose_time_unit
     from socialens.store.results import read_results
     from socialens.store.trend_queries import posts_per_bin, timed_post_span
 
-    trends = [payload for _, payload in read_results(store, "trends")]
+    trends = [payload for _, payload in read_results(store, "trends") if isinstance(payload, dict)]
     if not trends:
         return None
-    name = _topic_namer(dict(read_results(store, "topics")))
+    labels = {
+        topic: str(payload["label"])
+        for topic, payload in read_results(store, "topics")
+        if isinstance(payload, dict) and payload.get("label")
+    }
     first, last, _ = timed_post_span(store)
-    parts = []
-    if first is not None and last is not None:
-        unit = choose_time_unit(first, last)
-        volume = plots.with_zeros(posts_per_bin(store, unit), unit)  # no post in a period: 0, not a line across
+    if first is None or last is None:
+        return TrendsView(trends, None, [], labels, ["no post in the selection has a time: no volume to compare"])
+    unit = choose_time_unit(first, last)
+    volume = plots.with_zeros(posts_per_bin(store, unit), unit)  # no post in a period: 0, not a line across
+    return TrendsView(trends, unit, volume, labels, [])
+
+
+@report_view("trends", trends_view, order=75)
+def render_trends(view: TrendsView) -> Section:
+    from socialens.report.html import caveat_note, chart, table
+
+    trends, unit, volume = view.trends, view.unit, view.volume
+    name = _topic_namer({topic: {"label": label} for topic, label in view.topic_labels.items()})
+    parts = [caveat_note(view.caveats)]
+    if unit is not None:
         spans = trends[:SPANS_SHOWN]
         rows = [(name(t["term"]), t["start"][:10], t["end"][:10], t["weight"]) for t in spans]
         parts.append(
@@ -59,6 +88,12 @@ def trends_section(store: Store) -> Section | None:
         "(so daily and weekly rhythm is accounted for); z = (posts - expected) / sqrt(expected).</p>"
     )
     return Section(title="Trends and bursts", html="".join(parts) + note)
+
+
+def trends_section(store: Store) -> Section | None:
+    """The section as the report builds it (view, then renderer)."""
+    view = trends_view(store)
+    return None if view is None else render_trends(view)
 
 
 def _when(moment: str) -> str:

@@ -72,10 +72,47 @@ function chart(id, option) {
 
 function lines(series, yName) {
   return {
-    tooltip: { trigger: "axis" }, legend: {}, grid: { left: 50, right: 20, bottom: 30 },
+    tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 50, right: 20, top: 50, bottom: 30 },
     xAxis: { type: "time" }, yAxis: { type: "value", name: yName },
     series: Object.entries(series).map(([name, points]) => ({ name, type: "line", showSymbol: false, data: points })),
   };
+}
+
+const THIN = "too few posts";
+const THIN_TOOLTIP = "too few posts to show a share";
+
+function escapeHtml(text) {
+  return String(text ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+// Shares over time (a view's over_time): one line per label; periods under the minimum get no
+// share but a grey mark on the baseline with their count, so they are seen, not hidden.
+function shareLines(shares, skip = []) {
+  const series = Object.fromEntries(Object.entries(shares.series).filter(([label]) => !skip.includes(label)));
+  const option = lines(series, `% of posts per ${shares.unit}`);
+  option.yAxis.min = 0;
+  if (!Object.keys(series).length) option.yAxis.max = 100;
+  const thin = shares.totals.filter(([, n]) => n < shares.minimum);
+  if (thin.length) {
+    option.series.push({
+      name: THIN, type: "scatter", symbol: "rect", symbolSize: 9, itemStyle: { color: "#9a9a9a" },
+      data: thin.map(([period, posts]) => ({ value: [period, 0], posts })),
+      label: { show: thin.length <= 24, position: "top", color: "#777", fontSize: 10, formatter: (p) => String(p.data.posts) },
+    });
+  }
+  option.tooltip.formatter = (params) => {
+    const when = String(params[0]?.value?.[0] ?? "").slice(0, 10);
+    return [escapeHtml(when), ...params.map((p) => (p.seriesName === THIN
+      ? `${p.marker}${THIN_TOOLTIP} (${p.data.posts} post${p.data.posts === 1 ? "" : "s"})`
+      : `${p.marker}${escapeHtml(p.seriesName)}: ${p.value[1]}%`))].join("<br>");
+  };
+  return option;
+}
+
+function caveats(data) {
+  if (!data.caveats?.length) return;
+  page().append(el("div", { class: "caveat", role: "note" }, el("strong", {}, "Read with care"),
+    el("ul", {}, ...data.caveats.map((c) => el("li", {}, `${c[0].toUpperCase()}${c.slice(1)}.`)))));
 }
 
 function bars(pairs, name) {
@@ -122,8 +159,9 @@ const PAGES = {
       page().append(el("h2", {}, task === "sentiment" ? "Sentiment" : "Emotion"));
       await section(async () => {
         const data = await api(`/results/${task}${filterQuery()}`);
+        caveats(data);
         page().append(table(["Label", "Posts"], data.counts));
-        if (data.unit) chart(task, lines(data.series, `% of posts per ${data.unit}`));
+        if (data.over_time) chart(task, shareLines(data.over_time, task === "emotion" ? ["none"] : []));
         else note("No timed posts in the selection.");
       });
     }
@@ -133,6 +171,7 @@ const PAGES = {
     heading("Topics");
     await section(async () => {
       const data = await api(`/results/topics${filterQuery()}`);
+      caveats(data);
       const posts = el("div", { id: "topic-posts" });
       const rows = data.topics.map((t) => [t.label, t.size, (t.keywords || []).slice(0, 8).join(", ")]);
       page().append(table(["Topic", "Posts", "Terms"], rows, async (i) => {
@@ -160,6 +199,7 @@ const PAGES = {
     page().append(el("h2", {}, "Bursts"));
     await section(async () => {
       const data = await api(`/results/trends${filterQuery()}`);
+      caveats(data);
       if (data.unit) chart("trend-volume", lines({ posts: data.volume }, `posts per ${data.unit}`));
       page().append(table(["Term", "From", "To", "Posts", "Expected", "z"],
         data.trends.slice(0, 30).map((t) => [t.term, String(t.start).slice(0, 16), String(t.end).slice(0, 16),
@@ -177,24 +217,27 @@ const PAGES = {
     page().append(el("h2", {}, "Influencers"));
     await section(async () => {
       const data = await api(`/results/influencers${filterQuery()}`);
-      page().append(table(["Account", "Score", "PageRank", "In-degree", "Why"], data.accounts.map((a) => [
+      caveats(data);
+      page().append(table(["Account", "Score", "PageRank", "In-degree", "Why"], data.rows.map((a) => [
         accountLink(a.platform, a.user_id), a.score?.toFixed(3), a.details?.pagerank?.toFixed(5),
         a.details?.in_degree, (a.details?.reasons || []).slice(1).join("; ")])));
     });
     page().append(el("h2", {}, "Communities"));
     await section(async () => {
       const data = await api(`/results/communities${filterQuery()}`);
-      const nodes = data.items.map((c) => ({ name: `C${c.community}`, value: c.size, symbolSize: 10 + 40 * Math.sqrt(c.size / data.items[0].size) }));
-      const links = data.items.flatMap((c) => c.links.map((l) => ({ source: `C${c.community}`, target: `C${l.community}`, value: l.weight })))
+      caveats(data);
+      const nodes = data.summaries.map((c) => ({ name: `C${c.community}`, value: c.size, symbolSize: 10 + 40 * Math.sqrt(c.size / data.summaries[0].size) }));
+      const links = data.summaries.flatMap((c) => c.links.map((l) => ({ source: `C${c.community}`, target: `C${l.community}`, value: l.weight })))
         .filter((l) => nodes.some((n) => n.name === l.target));
       chart("communities", { tooltip: {}, series: [{ type: "graph", layout: "circular", roam: true, label: { show: true }, data: nodes, links }] });
-      page().append(table(["Community", "Accounts", "Posts", "Hashtags"], data.items.map((c) => [
+      page().append(table(["Community", "Accounts", "Posts", "Hashtags"], data.summaries.map((c) => [
         `C${c.community}`, c.size, c.posts, (c.hashtags || []).slice(0, 5).map((h) => `#${h[0]}`).join(" ")])));
     });
     page().append(el("h2", {}, "Suspicious accounts"));
     await section(async () => {
       const data = await api(`/results/suspicious${filterQuery()}`);
-      page().append(table(["Account", "Score", "Label", "Why"], data.accounts.map((a) => [
+      caveats(data);
+      page().append(table(["Account", "Score", "Label", "Why"], data.top.map((a) => [
         accountLink(a.platform, a.user_id), a.score?.toFixed(3), a.label, (a.details?.reasons || []).join(", ")])));
     });
   },
