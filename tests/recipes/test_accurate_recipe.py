@@ -38,7 +38,7 @@ def test_accurate_recipe_runs_end_to_end_and_resumes(tmp_path):
     assert any("left in all" in line for line in lines) and any(line.startswith("step 1/1") for line in lines)
 
     again: list[str] = []  # every stage done: nothing runs again, the same version comes back
-    second = train_accurate_recipe("en", work, reg, limit=40, settings=ONE_STEP, say=again.append)
+    second = train_sentiment_recipe("en", "accurate", work, reg, limit=40, settings=ONE_STEP, say=again.append)
     assert sum("resumed" in line for line in again) == 5 and second["version"] == card["version"]
 
     folder = ModelRegistry(reg).path("sentiment-en-accurate", None)
@@ -64,3 +64,5 @@ def test_settings_are_checked_and_converted():
         recipe_settings({"batch_size": "many"})
     with pytest.raises(ConfigError, match="English only"):
         train_accurate_recipe("zh")
+    with pytest.raises(ConfigError, match="-o settings are for --recipe accurate"):
+        train_sentiment_recipe("en", "quick", settings={"epochs": "2"})
