@@ -129,6 +129,18 @@ class WriterBusyError(SocialensError):
     code = "E606"
 
 
+class JobInterruptedError(SocialensError):
+    """A server job that was queued or running when the server stopped; it did not finish (submit it again)."""
+
+    code = "E607"
+
+
+class JobStateError(SocialensError):
+    """A server job is not in a state that allows what was asked (resubmitting a job that is done) (HTTP 409)."""
+
+    code = "E608"
+
+
 class ModelNotFoundError(SocialensError):
     """No model (or version, or default) by that name in the registry."""
 

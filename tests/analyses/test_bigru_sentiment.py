@@ -6,6 +6,7 @@ saving, pickling, explaining and bad input all behave.
 
 from __future__ import annotations
 
+import json
 import pickle
 
 import numpy as np
@@ -23,7 +24,7 @@ from tests.analyses.inputs import BAD_INPUT  # noqa: E402
 @pytest.fixture(scope="module")
 def english_model(english: SentimentSplit) -> BiGRUSentiment:
     torch.set_num_threads(1)
-    model = BiGRUSentiment(lang="en", epochs=5, lr=5e-3, w2v_epochs=3)
+    model = BiGRUSentiment(lang="en", train={"epochs": 5, "lr": 5e-3}, w2v_epochs=3)
     return model.fit(
         english.train_texts[:1500], english.train_labels[:1500], english.valid_texts[:300], english.valid_labels[:300]
     )
@@ -36,7 +37,7 @@ def tiny_model(english: SentimentSplit) -> BiGRUSentiment:
 
 
 def _tiny() -> BiGRUSentiment:
-    return BiGRUSentiment(embed_dim=16, hidden=8, attention_dim=8, epochs=2, w2v_epochs=1, seed=3)
+    return BiGRUSentiment(embed_dim=16, hidden=8, attention_dim=8, train={"epochs": 2}, w2v_epochs=1, seed=3)
 
 
 def test_registered_under_a_versioned_name():
@@ -57,7 +58,7 @@ def test_learns_english_well_above_chance(english, english_model):
 
 def test_learns_chinese_reviews(chinese):
     torch.set_num_threads(1)
-    model = BiGRUSentiment(lang="zh", epochs=4, lr=5e-3, max_len=48, w2v_epochs=2)
+    model = BiGRUSentiment(lang="zh", train={"epochs": 4, "lr": 5e-3}, max_len=48, w2v_epochs=2)
     model.fit(
         chinese.train_texts[:1000], chinese.train_labels[:1000], chinese.valid_texts[:200], chinese.valid_labels[:200]
     )
@@ -82,6 +83,24 @@ def test_saved_and_loaded_model_predicts_identically(english, english_model, tmp
     assert np.array_equal(loaded.predict_proba(texts), english_model.predict_proba(texts))
     assert loaded.explain(texts[0]) == english_model.explain(texts[0])
     assert loaded.get_params() == english_model.get_params() and loaded.label_names_ == english_model.label_names_
+    # The run's settings are one setting, ``train``, saved and read back as given.
+    assert loaded.train == {"epochs": 5, "lr": 5e-3} and loaded.train_config() == english_model.train_config()
+    assert loaded.train_config().epochs == 5 and loaded.train_config().patience == 2  # the model's default
+
+
+def test_a_folder_saved_before_train_was_one_setting_still_loads(english, tiny_model, tmp_path):
+    folder = tiny_model.save(tmp_path / "old")
+    meta = json.loads((folder / "settings.json").read_text())
+    # The old form: the run's settings written flat beside the others.
+    assert meta["settings"]["train"] == {"epochs": 2}
+    meta["settings"] = {k: v for k, v in meta["settings"].items() if k != "train"}
+    meta["settings"].update(epochs=2, batch_size=64, lr=0.002, weight_decay=0.0, patience=2, num_threads=1)
+    meta["settings"].update(log_dir=None, checkpoint_dir=None)
+    (folder / "settings.json").write_text(json.dumps(meta))
+    old = BiGRUSentiment.load(folder)
+    assert old.train_config() == tiny_model.train_config() and old.seed == 3
+    texts = english.test_texts[:50]
+    assert np.array_equal(old.predict_proba(texts), tiny_model.predict_proba(texts))
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "settings.json").write_text('{"format": "something else"}')
     with pytest.raises(ValueError, match="not a saved"):

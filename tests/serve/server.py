@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -45,8 +46,6 @@ def build_store(folder: Path, tasks: tuple[str, ...] = TASKS) -> dict:
 @contextmanager
 def running(store: Path, models: Path | None = None, **settings: object) -> Iterator[str]:
     """Serve ``store`` with the real app on 127.0.0.1; yields the base URL; stops it afterwards."""
-    import uvicorn
-
     from socialens.serve.app import create_app
     from socialens.serve.dependencies import ServerSettings
 
@@ -55,6 +54,16 @@ def running(store: Path, models: Path | None = None, **settings: object) -> Iter
     app = create_app(
         ServerSettings(store=store, models_dir=models, description=f"socialens serve at {url}", **settings)
     )  # type: ignore[arg-type]
+    with serving(app, port) as served:
+        yield served
+
+
+@contextmanager
+def serving(app: Any, port: int) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on 127.0.0.1:``port``; yields the base URL."""
+    import uvicorn
+
+    url = f"http://127.0.0.1:{port}"
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -224,3 +224,15 @@ def test_dashboard_and_docs_are_served_from_the_app_with_no_cdn(server):
     assert all(s.status_code == 200 and len(s.content) > 100_000 for s in scripts)
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert {"/api/v1/stats", "/api/v1/alerts/stream", "/api/v1/runs/{job_id}/events"} <= set(schema["paths"])
+
+
+def test_moments_are_iso_dates_and_flags_are_booleans_as_the_schema_says(server):
+    with client(server["url"], server["tokens"]["write"]) as http:
+        epoch = http.get("/api/v1/stats", params={"since": "0.5"})
+        day = http.get("/api/v1/stats", params={"since": "2024-01-01"})
+        numeric = http.post("/api/v1/runs/analysis", json={"tasks": ["trends"], "prerequisites": 0})
+        long_name = http.post("/api/v1/runs/ingest", json={"path": "x" * 300})
+    assert epoch.status_code == 422 and "ISO date" in epoch.json()["message"]
+    assert day.status_code == 200
+    assert numeric.status_code == 422 and "prerequisites" in numeric.json()["message"]
+    assert long_name.status_code == 422 and long_name.json()["code"] == "E400"

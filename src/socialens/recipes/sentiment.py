@@ -105,8 +105,9 @@ def _fit_tfidf(lang: str, split: Any, folder: Path) -> dict[str, Any]:
 def _bigru_stage(lang: str, split: Any, settings: dict[str, Any]) -> Callable[[Path, dict[str, Any]], dict[str, Any]]:
     def run(folder: Path, _: dict[str, Any]) -> dict[str, Any]:
         from socialens.analyses.sentiment.bigru import BiGRUSentiment
+        from socialens.training.config import fold_train_settings
 
-        model = BiGRUSentiment(lang=lang, labels=list(split.labels), **settings)
+        model = BiGRUSentiment(lang=lang, labels=list(split.labels), **fold_train_settings(settings))
         model.fit(split.train_texts, split.train_labels, split.valid_texts, split.valid_labels, progress=True)
         model.save(folder / "model")
         return {"architecture": model.registry_name, "valid": _valid_score(model, split)}

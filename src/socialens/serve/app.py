@@ -31,6 +31,7 @@ _STATUS: dict[type[errors.SocialensError], int] = {
     errors.RequestTooLargeError: 413,
     errors.StoreBusyError: 503,
     errors.WriterBusyError: 409,
+    errors.JobStateError: 409,
 }
 # Every route may answer these (declared so the schema lists them).
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -40,7 +41,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (401, "No token, or an unknown or revoked one"),
         (403, "The token's scope does not allow this route"),
         (404, "Not found, or the analysis has not run"),
-        (409, "The store's writer is busy with a long job: retry later"),
+        (409, "The store's writer is busy with a long job (retry later), or a job is not in a state for this"),
         (413, "Request body over the limit"),
         (422, "A parameter or body field is invalid"),
     )
@@ -57,6 +58,7 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
         from socialens.store.holder import clear_holder, write_holder
 
         app.state.socialens = state or ServerState.open(settings)
+        app.state.socialens.keep_answers_fresh(app)
         write_holder(settings.store, settings.description)
         try:
             yield
@@ -97,6 +99,10 @@ def create_app(settings: ServerSettings, state: ServerState | None = None) -> Fa
         app.include_router(router, prefix=API, responses=ERRORS)
     _add_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # type: ignore[arg-type]
+    if settings.keep_answers:
+        from socialens.serve.kept_answers import KeptAnswers
+
+        app.add_middleware(KeptAnswers)  # type: ignore[arg-type]
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+MISSING = object()  # what ``peek`` gives for an answer not kept
 
 
 class AnswerCache:
@@ -52,3 +53,13 @@ class AnswerCache:
         finally:
             with self._lock:
                 self._pending.pop(wanted).set()
+
+    def peek(self, version: int, key: str) -> Any:
+        """The answer kept for ``key`` under ``version`` (``MISSING`` if none), without computing it."""
+        with self._lock:
+            return self._kept.get((version, key), MISSING)
+
+    def recent(self, version: int, limit: int) -> list[str]:
+        """The keys kept under ``version``, most recently used first."""
+        with self._lock:
+            return [key for kept, key in reversed(self._kept) if kept == version][:limit]

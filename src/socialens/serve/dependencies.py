@@ -9,7 +9,6 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,6 +23,8 @@ from socialens.serve.auth import allow, token_scope
 from socialens.serve.cache import AnswerCache
 from socialens.serve.events import AlertFeed
 from socialens.serve.jobs import JobQueue
+from socialens.serve.refresh import REFRESH_KEY, AnswerRefresher
+from socialens.serve.schemas import IsoMoment
 from socialens.store import Store
 
 log = logging.getLogger("socialens.serve")
@@ -55,6 +56,7 @@ class ServerState:
     config: Config
     feed: AlertFeed = field(default_factory=AlertFeed)
     answers: AnswerCache = field(init=False)
+    refresher: AnswerRefresher | None = None
     token_scopes: AnswerCache = field(default_factory=lambda: AnswerCache(size=1024))
     _root: Store = field(init=False)
     _idle: queue.SimpleQueue[Store] = field(default_factory=queue.SimpleQueue)
@@ -85,8 +87,22 @@ class ServerState:
         finally:
             self._idle.put(handle)
 
+    def keep_answers_fresh(self, app: Any) -> None:
+        """Kept answers are recomputed by the server after each write (``serve.refresh``)."""
+        if self.settings.keep_answers:
+            self.refresher = AnswerRefresher(app, self.answers)
+            self.jobs.publish = self.refresher.written
+
+    @property
+    def answers_version(self) -> int:
+        """The store version whose answers readers get."""
+        return self.refresher.published if self.refresher else self.jobs.version
+
     def close(self) -> None:
         self.jobs.stop()
+        if self.refresher:
+            self.refresher.stop()  # the jobs it was publishing finish
+        self.jobs.log.close()
         self.writer.close()
 
     @property
@@ -103,13 +119,17 @@ def cached(
 ) -> Response:
     """The JSON of ``compute()``'s answer for this path and query, computed once per store
     version; a ``None`` answer is a 404 with ``missing`` as its message."""
-    key = f"{request.url.path}?{sorted(request.query_params.multi_items())}"
+    from socialens.serve.kept_answers import answer_key
+
+    key = answer_key(request.url.path, request.query_params.multi_items())
+    refreshing = request.scope.get(REFRESH_KEY)  # the refresher computes the next version's answer
 
     def render() -> bytes | None:
         answer = compute()
         return None if answer is None else answer.model_dump_json().encode()
 
-    body = state.answers.get(state.jobs.version, key, render)
+    version = state.answers_version if refreshing is None else int(refreshing)
+    body = state.answers.get(version, key, render)
     if body is None:
         from socialens.errors import NotFoundError
 
@@ -138,7 +158,11 @@ _bearer = HTTPBearer(auto_error=False, description="An API token: 'socialens tok
 def require(scope: str) -> Callable[..., str]:
     """A dependency that lets the request through with a token of ``scope`` or above."""
 
-    def check(state: State, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str:
+    def check(
+        request: Request, state: State, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    ) -> str:
+        if REFRESH_KEY in request.scope and scope == "read":  # the server's own replay, in-process only
+            return "read"
         token = credentials.credentials if credentials else None
         # Looked up once per token and store version (revoking is a job: it moves the version on).
         found = state.token_scopes.get(state.jobs.version, token or "", lambda: _scope_or_error(state, token))
@@ -162,9 +186,9 @@ def selection_filters(
     reader: Reader,
     state: State,
     since: Annotated[
-        datetime | None, Query(description="Posts at or after this date/time (UTC unless it says).")
+        IsoMoment | None, Query(description="Posts at or after this date/time (UTC unless it says).")
     ] = None,
-    until: Annotated[datetime | None, Query(description="Posts before this date/time (UTC unless it says).")] = None,
+    until: Annotated[IsoMoment | None, Query(description="Posts before this date/time (UTC unless it says).")] = None,
     platform: Annotated[list[str] | None, Query(description="Only these platforms.", max_length=20)] = None,
     lang: Annotated[list[str] | None, Query(description="Only these languages.", max_length=20)] = None,
     author: Annotated[list[str] | None, Query(description="Only these accounts (pseudonym or handle).")] = None,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from socialens.pipeline.catalogue import task_names
 
@@ -271,14 +272,34 @@ class ModelCard(BaseModel):
 
 
 # -- runs (jobs) ----------------------------------------------------------------------------
+_ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _iso_only(value: Any) -> Any:
+    """A moment is an ISO date or date-time string (pydantic would also take a number as epoch
+    seconds, which the schema's ``format: date-time`` does not allow)."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_START.match(value):
+        raise ValueError("an ISO date or date-time (2024-01-31 or 2024-01-31T12:00:00Z)")
+    return value
+
+
+IsoMoment = Annotated[datetime, BeforeValidator(_iso_only)]
+# A file name on the server: components of at most 255 characters (longer is no file), no NUL.
+FILE_PATH = r"^[^\x00/]{1,255}(/[^\x00/]{1,255})*$"
+
+
 class AnalysisRun(BaseModel):
     tasks: list[TaskName] = Field(min_length=1, max_length=20)
     settings: dict[TaskName, dict[str, SettingValue]] = Field(
-        default_factory=dict, description="Task -> {setting: value}, as `-o TASK.KEY=VALUE` on the CLI."
+        default_factory=dict,
+        description="Task -> {setting: value}, as `-o TASK.KEY=VALUE` on the CLI.",
+        json_schema_extra={"additionalProperties": False},  # a key that is no task name is refused
     )
-    prerequisites: bool = True
-    since: datetime | None = None
-    until: datetime | None = None
+    prerequisites: bool = Field(default=True, strict=True)  # not 0 or 1
+    since: IsoMoment | None = None
+    until: IsoMoment | None = None
     platform: list[str] | None = None
     lang: list[str] | None = None
     author: list[str] | None = None
@@ -286,7 +307,9 @@ class AnalysisRun(BaseModel):
 
 
 class IngestRun(BaseModel):
-    path: str = Field(min_length=1, max_length=1000, description="A file inside the server's files folder.")
+    path: str = Field(
+        min_length=1, max_length=1000, pattern=FILE_PATH, description="A file inside the server's files folder."
+    )
     format: str = Field(default="auto", max_length=40)
 
 
@@ -294,7 +317,7 @@ class JobOut(BaseModel):
     id: str
     kind: str
     params: dict[str, Any]
-    status: Literal["queued", "running", "done", "failed"]
+    status: Literal["queued", "running", "done", "failed", "interrupted"]
     stage: str
     done: int
     total: int | None
@@ -345,8 +368,8 @@ class WatchAlert(BaseModel):
     model_config = ConfigDict(extra="allow")
     id: str = Field(min_length=1, max_length=200)
     kind: str = Field(min_length=1, max_length=60)
-    raised_at: datetime
-    window_start: datetime | None = None
-    window_end: datetime | None = None
-    severity: float | None = None
+    raised_at: IsoMoment
+    window_start: IsoMoment | None = None
+    window_end: IsoMoment | None = None
+    severity: float | None = Field(default=None, strict=True)  # not a boolean
     summary: str | None = Field(default=None, max_length=2000)

@@ -155,4 +155,18 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    # 10: the jobs of ``socialens serve`` (runs, erasures, exports, token changes, stored alerts), so
+    # ``GET /runs/{id}`` answers after a restart. Parameters hold no secrets and no account names;
+    # ``result`` is JSON (short writes such as a token creation keep none). A job found ``queued`` or
+    # ``running`` when a server starts is marked ``interrupted``.
+    [
+        """CREATE TABLE server_jobs (
+            id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, params VARCHAR NOT NULL, status VARCHAR NOT NULL,
+            stage VARCHAR NOT NULL DEFAULT '', done BIGINT NOT NULL DEFAULT 0, total BIGINT, result VARCHAR,
+            error_code VARCHAR, error_message VARCHAR, created_at TIMESTAMP NOT NULL, started_at TIMESTAMP,
+            finished_at TIMESTAMP)""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

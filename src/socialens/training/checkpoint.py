@@ -25,6 +25,8 @@ BEST = "best.pt"
 # Settings that shape the trajectory: resuming with other values could not end where the
 # uninterrupted run would, so a resume refuses them (patience, logging, threads may change).
 TRAJECTORY = ("epochs", "batch_size", "lr", "weight_decay", "seed", "max_grad_norm", "warmup_ratio", "steps_per_epoch")
+# Settings added later: a checkpoint written before them ran with these values.
+TRAJECTORY_SINCE = {"schedule": "linear", "ema": 0.0}
 
 
 def save_checkpoint(path: Path, state: dict[str, Any]) -> None:
@@ -62,7 +64,9 @@ def load_checkpoint(path: Path) -> dict[str, Any]:
 def check_resumable(path: Path, last: dict[str, Any], config: dict[str, Any]) -> None:
     """Refuse to resume ``last`` under settings (or data size) that change the trajectory."""
     saved = last.get("config", {})
-    changed = [f"{k}: {saved.get(k)!r} -> {config.get(k)!r}" for k in TRAJECTORY if saved.get(k) != config.get(k)]
+    saved = {**TRAJECTORY_SINCE, **saved}
+    keys = (*TRAJECTORY, *TRAJECTORY_SINCE)
+    changed = [f"{k}: {saved.get(k)!r} -> {config.get(k)!r}" for k in keys if saved.get(k) != config.get(k)]
     if changed:
         raise CheckpointError(
             f"{path}: cannot resume with different settings or data ({'; '.join(changed)}); "

@@ -1,14 +1,20 @@
 """One training loop for every socialens network; it knows no model (minGPT's ``trainer.py``).
 
 The contract with a model is small: the loop batches dataset items with ``collate_fn`` into a
-dict of tensors holding ``"labels"``, calls ``model(batch)`` and gets logits ``(B, C)`` (or a
-tuple/dict whose first entry/``"logits"`` is them, so a model may also return attention
-weights). Everything else (AdamW, linear warmup and decay, gradient clipping, early stopping
-on a validation metric, checkpoints, TensorBoard logs) lives here once.
+dict of tensors and calls ``model(batch)``. A model may return its own loss, as minGPT's do:
+``(output, loss)`` with ``loss`` a scalar tensor, or a dict holding ``"loss"``; that loss is
+minimised. Otherwise it returns logits ``(B, C)`` (or a tuple/dict whose first entry/
+``"logits"`` is them, so a model may also return attention weights) and the loop applies
+``loss_fn(logits, batch["labels"])``. Everything else (AdamW, warmup and a linear, constant or
+cosine schedule, gradient clipping, a weight average, early stopping on a validation metric, a
+CPU-time budget, checkpoints, TensorBoard logs) lives here once.
 
-Runs are reproducible: Python, numpy and torch are seeded, shuffling draws from its own
-``torch.Generator``, and each epoch's checkpoint keeps all of those states, so a run resumed
-from ``last.pt`` ends with exactly the weights of a run that was never interrupted.
+Runs are reproducible and independent of what ran before: each fit seeds Python, numpy and
+torch from ``TrainConfig.seed`` inside a fork of the caller's random states (restored when it
+returns), shuffles with its own ``torch.Generator``, and may build the model itself (pass a
+zero-argument factory) so its initial weights come from the seed too. Each epoch's checkpoint
+keeps all of those states, so a run resumed from ``last.pt`` ends with exactly the weights of a
+run that was never interrupted.
 """
 
 from __future__ import annotations
@@ -16,9 +22,9 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
-from pathlib import Path
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 import numpy as np
@@ -40,63 +46,17 @@ from socialens.training.checkpoint import (
     restore_rng_states,
     save_checkpoint,
 )
+from socialens.training.config import TrainConfig
 from socialens.training.evaluation import logits_of, macro_f1, to_device
+from socialens.training.optim import WeightAverage, lr_factor, make_optimizer
 from socialens.training.tracking import ConsoleProgress, Tracker
 
+__all__ = ["TrainConfig", "TrainResult", "Trainer", "TrainingError", "seed_everything"]
+
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
-MetricFn = Callable[[nn.Module, DataLoader[Any]], float]
-
-
-@dataclass
-class TrainConfig:
-    """Settings of one training run. ``max_grad_norm=0`` turns clipping off; ``warmup_ratio`` is
-    the share of all optimizer steps spent ramping the learning rate up from 0."""
-
-    epochs: int = 10
-    batch_size: int = 64
-    lr: float = 1e-3
-    weight_decay: float = 0.0
-    patience: int = 3
-    seed: int = 42
-    max_grad_norm: float = 1.0
-    warmup_ratio: float = 0.0
-    num_threads: int = 1
-    log_dir: Path | None = None
-    checkpoint_dir: Path | None = None
-    eval_batch_size: int | None = None  # None: batch_size
-    min_delta: float = 0.0  # an epoch improves only if it beats the best metric by more than this
-    device: str = "cpu"
-
-    def __post_init__(self) -> None:
-        self.log_dir = Path(self.log_dir).expanduser() if self.log_dir is not None else None
-        self.checkpoint_dir = Path(self.checkpoint_dir).expanduser() if self.checkpoint_dir is not None else None
-        checks = {
-            "epochs": self.epochs >= 1,
-            "batch_size": self.batch_size >= 1,
-            "lr": self.lr > 0,
-            "weight_decay": self.weight_decay >= 0,
-            "patience": self.patience >= 1,
-            "max_grad_norm": self.max_grad_norm >= 0,
-            "warmup_ratio": 0 <= self.warmup_ratio < 1,
-            "num_threads": self.num_threads >= 1,
-            "eval_batch_size": self.eval_batch_size is None or self.eval_batch_size >= 1,
-            "min_delta": self.min_delta >= 0,
-        }
-        bad = [f"{name}={getattr(self, name)!r}" for name, ok in checks.items() if not ok]
-        if bad:
-            raise ConfigError(f"TrainConfig: invalid setting(s) {', '.join(bad)}")
-
-    @classmethod
-    def of(cls, component: object, **overrides: Any) -> TrainConfig:
-        """The run settings a component keeps under the same names (``epochs``, ``lr``, ``seed``...),
-        then ``overrides``: one place that reads them, whichever model trains."""
-        given = {f.name: getattr(component, f.name) for f in fields(cls) if hasattr(component, f.name)}
-        given = {name: None if value == "" else value for name, value in given.items()}  # "" folder: none
-        return cls(**{**given, **overrides})
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready settings (paths as strings), for model cards and checkpoints."""
-        return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}
+# ``metric_fn(model, valid_loader)``, higher is better; the loader is None when fit had no ``valid``.
+MetricFn = Callable[[nn.Module, Any], float]
+ModelOrFactory = nn.Module | Callable[[], nn.Module]
 
 
 @dataclass
@@ -107,6 +67,16 @@ class TrainResult:
     history: list[dict[str, Any]]
     seconds: float
     stopped_early: bool
+    cpu_seconds: float = 0.0  # CPU time of this process spent in the epochs (a fair measure on shared cores)
+    model: Any = field(default=None, repr=False, compare=False)  # the trained network (an nn.Module)
+
+    @property
+    def seconds_per_epoch(self) -> float:
+        return self.seconds / max(1, self.epochs_run)
+
+    @property
+    def cpu_seconds_per_epoch(self) -> float:
+        return self.cpu_seconds / max(1, self.epochs_run)
 
 
 @dataclass
@@ -116,8 +86,24 @@ class _RunState:
     best_epoch: int = 0
     bad_epochs: int = 0
     stopped_early: bool = False
+    cpu_seconds: float = 0.0
     history: list[dict[str, Any]] = field(default_factory=list)
     best_weights: dict[str, torch.Tensor] | None = None
+
+
+@dataclass
+class _Run:
+    """What one fit works with, built once at its start."""
+
+    model: nn.Module
+    train_batches: _ShuffledBatches
+    valid_loader: DataLoader[Any] | None
+    optimizer: torch.optim.Optimizer
+    scheduler: LambdaLR
+    generator: torch.Generator
+    average: WeightAverage | None
+    loss_fn: LossFn
+    metric_fn: MetricFn | None
 
 
 class Trainer:
@@ -128,54 +114,52 @@ class Trainer:
 
     def fit(
         self,
-        model: nn.Module,
+        model: ModelOrFactory,
         train: Dataset[Any] | Sequence[Any],
-        valid: Dataset[Any] | Sequence[Any],
+        valid: Dataset[Any] | Sequence[Any] | None = None,
         *,
         collate_fn: Callable[[list[Any]], Mapping[str, Any]] | None = None,
         loss_fn: LossFn | None = None,
         metric_fn: MetricFn | None = None,
         resume: bool = False,
         progress: bool = True,
+        on_epoch: Callable[[dict[str, Any]], None] | None = None,
     ) -> TrainResult:
-        """Train ``model`` in place; it ends holding the weights of its best validation epoch.
+        """Train ``model`` (a module, or a zero-argument factory built under the run's seed) in
+        place; it ends holding the weights of its best validation epoch (``result.model``).
 
-        ``loss_fn(logits, labels)`` defaults to cross-entropy (labels may be class ids or
-        probabilities); ``metric_fn(model, valid_loader)`` (higher is better) to macro-F1.
-        ``resume=True`` continues from ``checkpoint_dir/last.pt`` when there is one.
+        ``loss_fn(logits, labels)`` (for models that do not return their loss) defaults to
+        cross-entropy (labels may be class ids or probabilities); ``metric_fn(model,
+        valid_loader)`` (higher is better) to macro-F1. Without ``valid`` a ``metric_fn`` scores
+        the model its own way (it gets ``None`` as the loader); with neither, no epoch is
+        validated and the model keeps its last weights. ``resume=True`` continues from
+        ``checkpoint_dir/last.pt`` when there is one. ``on_epoch(record)`` hears of each epoch's
+        record (a caller's own progress display, for instance).
         """
         cfg = self.config
         started = time.perf_counter()
         torch.set_num_threads(cfg.num_threads)
-        seed_everything(cfg.seed)
-        device = torch.device(cfg.device)
-        model.to(device)
-        generator = torch.Generator().manual_seed(cfg.seed)
-        train_loader, valid_loader = self._loaders(train, valid, collate_fn, generator)
-        optimizer = _make_optimizer(model, cfg)
-        total_steps = cfg.epochs * len(train_loader)
-        scheduler = LambdaLR(optimizer, _linear_schedule(round(cfg.warmup_ratio * total_steps), total_steps))
-        loss_fn = loss_fn or cross_entropy
-        metric_fn = metric_fn or macro_f1
-        state = _RunState()
-        if resume:
-            state = self._resume(model, optimizer, scheduler, generator, len(train_loader))
-        tracker = Tracker(cfg.log_dir, state.history)
-        tracker.log_text("config", "\n".join(f"    {k} = {v}" for k, v in cfg.to_dict().items()))
-        try:
-            with ConsoleProgress(progress, cfg.epochs) as bar:
-                while state.epoch < cfg.epochs and not state.stopped_early:
-                    self._run_epoch(
-                        model, train_loader, valid_loader, optimizer, scheduler, loss_fn, metric_fn, state, bar
-                    )
-                    tracker.log_epoch(state.history[-1])
-                    self._save(model, optimizer, scheduler, generator, state, len(train_loader))
-                    bar.end_epoch(state.history[-1])
-        finally:
-            tracker.close()
+        with isolated_random_state(cfg.seed):
+            run = self._start(model, train, valid, collate_fn, loss_fn, metric_fn)
+            state = self._resume(run) if resume else _RunState()
+            tracker = Tracker(cfg.log_dir, state.history)
+            tracker.log_text("config", "\n".join(f"    {k} = {v}" for k, v in cfg.to_dict().items()))
+            try:
+                with ConsoleProgress(progress, cfg.epochs) as bar:
+                    while state.epoch < cfg.epochs and not state.stopped_early:
+                        self._run_epoch(run, state, bar)
+                        tracker.log_epoch(state.history[-1])
+                        self._save(run, state)
+                        bar.end_epoch(state.history[-1])
+                        if on_epoch is not None:
+                            on_epoch(state.history[-1])
+            finally:
+                tracker.close()
         if state.best_weights is not None:
-            model.load_state_dict(state.best_weights)
-        model.eval()
+            run.model.load_state_dict(state.best_weights)
+        elif run.average is not None:
+            run.average.swap()  # no validation: keep the averaged weights
+        run.model.eval()
         return TrainResult(
             best_epoch=state.best_epoch,
             best_metric=state.best_metric,
@@ -183,114 +167,127 @@ class Trainer:
             history=state.history,
             seconds=time.perf_counter() - started,
             stopped_early=state.stopped_early,
+            cpu_seconds=state.cpu_seconds,
+            model=run.model,
         )
 
-    def _loaders(
+    def _start(
         self,
+        model: ModelOrFactory,
         train: Dataset[Any] | Sequence[Any],
-        valid: Dataset[Any] | Sequence[Any],
+        valid: Dataset[Any] | Sequence[Any] | None,
         collate_fn: Callable[[list[Any]], Mapping[str, Any]] | None,
-        generator: torch.Generator,
-    ) -> tuple[DataLoader[Any], DataLoader[Any]]:
-        """Shuffled training batches drawn from ``generator`` (part of every checkpoint); validation in order."""
-        if len(cast(Sequence[Any], train)) == 0 or len(cast(Sequence[Any], valid)) == 0:
-            raise TrainingError("training and validation data must each hold at least one item")
+        loss_fn: LossFn | None,
+        metric_fn: MetricFn | None,
+    ) -> _Run:
+        """The model (built now from a factory, under the run's seed), batches and optimizer."""
         cfg = self.config
+        if len(cast(Sequence[Any], train)) == 0 or (valid is not None and len(cast(Sequence[Any], valid)) == 0):
+            raise TrainingError("training and validation data must each hold at least one item")
+        network = model if isinstance(model, nn.Module) else model()
+        network.to(torch.device(cfg.device))
+        generator = torch.Generator().manual_seed(cfg.seed)
         collate = cast(Callable[[list[Any]], Any], collate_fn or default_collate)
-        train_loader: DataLoader[Any] = DataLoader(
-            cast(Dataset[Any], train), batch_size=cfg.batch_size, shuffle=True, generator=generator, collate_fn=collate
+        train_batches = _ShuffledBatches(train, cfg.batch_size, collate, generator)
+        valid_loader: DataLoader[Any] | None = None
+        if valid is not None:
+            valid_loader = DataLoader(
+                cast(Dataset[Any], valid), batch_size=cfg.eval_batch_size or cfg.batch_size, collate_fn=collate
+            )
+        optimizer = make_optimizer(network, cfg)
+        total_steps = cfg.epochs * len(train_batches)
+        factor = lr_factor(cfg.schedule, round(cfg.warmup_ratio * total_steps), total_steps)
+        return _Run(
+            model=network,
+            train_batches=train_batches,
+            valid_loader=valid_loader,
+            optimizer=optimizer,
+            scheduler=LambdaLR(optimizer, factor),
+            generator=generator,
+            average=WeightAverage(network, cfg.ema) if cfg.ema > 0 else None,
+            loss_fn=loss_fn or cross_entropy,
+            metric_fn=metric_fn or (macro_f1 if valid is not None else None),
         )
-        valid_loader: DataLoader[Any] = DataLoader(
-            cast(Dataset[Any], valid), batch_size=cfg.eval_batch_size or cfg.batch_size, collate_fn=collate
-        )
-        return train_loader, valid_loader
 
-    def _run_epoch(
-        self,
-        model: nn.Module,
-        train_loader: DataLoader[Any],
-        valid_loader: DataLoader[Any],
-        optimizer: torch.optim.Optimizer,
-        scheduler: LambdaLR,
-        loss_fn: LossFn,
-        metric_fn: MetricFn,
-        state: _RunState,
-        bar: ConsoleProgress,
-    ) -> None:
+    def _run_epoch(self, run: _Run, state: _RunState, bar: ConsoleProgress) -> None:
         cfg = self.config
         epoch = state.epoch + 1
-        began = time.perf_counter()
+        began, cpu_began = time.perf_counter(), time.process_time()
         device = torch.device(cfg.device)
-        params = [p for p in model.parameters() if p.requires_grad]
-        model.train()
-        total, count, lr = 0.0, 0, optimizer.param_groups[0]["lr"]
-        bar.start_epoch(epoch, len(train_loader))
-        for step, raw in enumerate(train_loader, start=1):
+        params = [p for p in run.model.parameters() if p.requires_grad]
+        run.model.train()
+        total, count, lr = 0.0, 0, run.optimizer.param_groups[0]["lr"]
+        bar.start_epoch(epoch, len(run.train_batches))
+        for step, raw in enumerate(run.train_batches, start=1):
             batch = to_device(raw, device)
-            labels = batch["labels"]
-            loss = loss_fn(logits_of(model(batch)), labels)
+            loss = loss_of(run.model(batch), batch, run.loss_fn)
             if not torch.isfinite(loss):
                 raise TrainingError(
                     f"loss is {loss.item()} at epoch {epoch}, step {step}; lower lr (now {cfg.lr}) or check the data"
                 )
-            optimizer.zero_grad(set_to_none=True)
+            run.optimizer.zero_grad(set_to_none=True)
             loss.backward()
             if cfg.max_grad_norm > 0:
                 nn.utils.clip_grad_norm_(params, cfg.max_grad_norm)
-            lr = optimizer.param_groups[0]["lr"]
-            optimizer.step()
-            scheduler.step()
-            total += loss.item() * len(labels)
-            count += len(labels)
+            lr = run.optimizer.param_groups[0]["lr"]
+            run.optimizer.step()
+            run.scheduler.step()
+            if run.average is not None:
+                run.average.update()
+            size = _batch_size(batch)
+            total += loss.item() * size
+            count += size
             bar.step(total / count)
-        metric = float(metric_fn(model, valid_loader))
-        improved = not math.isnan(metric) and metric > state.best_metric + cfg.min_delta
+        row = {"epoch": epoch, "train_loss": total / max(count, 1), "lr": lr}
+        self._validate(run, state, row)
+        state.cpu_seconds += time.process_time() - cpu_began
+        over_budget = cfg.max_cpu_seconds is not None and state.cpu_seconds >= cfg.max_cpu_seconds
+        state.stopped_early = epoch < cfg.epochs and (state.stopped_early or over_budget)
+        state.epoch = epoch
+        row.update(seconds=round(time.perf_counter() - began, 3), cpu_seconds=round(time.process_time() - cpu_began, 3))
+        state.history.append(row)
+
+    def _validate(self, run: _Run, state: _RunState, row: dict[str, Any]) -> None:
+        """Score the epoch (the weight average, when kept) and keep its weights if it is the best."""
+        if run.metric_fn is None:
+            row.update(valid_metric=math.nan, improved=False)
+            return
+        if run.average is not None:
+            run.average.swap()
+        metric = float(run.metric_fn(run.model, run.valid_loader))
+        improved = not math.isnan(metric) and metric > state.best_metric + self.config.min_delta
         if improved:
-            state.best_metric, state.best_epoch, state.bad_epochs = metric, epoch, 0
-            state.best_weights = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            state.best_metric, state.best_epoch, state.bad_epochs = metric, state.epoch + 1, 0
+            state.best_weights = {k: v.detach().clone() for k, v in run.model.state_dict().items()}
         else:
             state.bad_epochs += 1
-            state.stopped_early = state.bad_epochs >= cfg.patience and epoch < cfg.epochs
-        state.epoch = epoch
-        state.history.append(
-            {
-                "epoch": epoch,
-                "train_loss": total / max(count, 1),
-                "valid_metric": metric,
-                "lr": lr,
-                "seconds": round(time.perf_counter() - began, 3),
-                "improved": improved,
-            }
-        )
+            state.stopped_early = state.bad_epochs >= self.config.patience
+        if run.average is not None:
+            run.average.swap()
+        row.update(valid_metric=metric, improved=improved)
 
-    def _save(
-        self,
-        model: nn.Module,
-        optimizer: torch.optim.Optimizer,
-        scheduler: LambdaLR,
-        generator: torch.Generator,
-        state: _RunState,
-        steps_per_epoch: int,
-    ) -> None:
+    def _save(self, run: _Run, state: _RunState) -> None:
         folder = self.config.checkpoint_dir
         if folder is None:
             return
-        config = dict(self.config.to_dict(), steps_per_epoch=steps_per_epoch)
+        config = dict(self.config.to_dict(), steps_per_epoch=len(run.train_batches))
         # last.pt first: if the process dies before best.pt is written, the best weights are
         # still in last.pt (best epoch == last epoch), and _resume takes them from there.
         save_checkpoint(
             folder / LAST,
             {
-                "model": model.state_dict(),
-                "optimizer": optimizer.state_dict(),
-                "scheduler": scheduler.state_dict(),
+                "model": run.model.state_dict(),
+                "optimizer": run.optimizer.state_dict(),
+                "scheduler": run.scheduler.state_dict(),
+                "average": run.average.shadow if run.average is not None else None,
                 "epoch": state.epoch,
                 "best_metric": state.best_metric,
                 "best_epoch": state.best_epoch,
                 "bad_epochs": state.bad_epochs,
                 "stopped_early": state.stopped_early,
+                "cpu_seconds": state.cpu_seconds,
                 "history": state.history,
-                "rng": capture_rng_states(generator),
+                "rng": capture_rng_states(run.generator),
                 "config": config,
             },
         )
@@ -300,14 +297,7 @@ class Trainer:
                 {"model": state.best_weights, "epoch": state.epoch, "metric": state.best_metric, "config": config},
             )
 
-    def _resume(
-        self,
-        model: nn.Module,
-        optimizer: torch.optim.Optimizer,
-        scheduler: LambdaLR,
-        generator: torch.Generator,
-        steps_per_epoch: int,
-    ) -> _RunState:
+    def _resume(self, run: _Run) -> _RunState:
         folder = self.config.checkpoint_dir
         if folder is None:
             raise ConfigError("resume=True needs TrainConfig.checkpoint_dir: the folder holding last.pt")
@@ -315,25 +305,65 @@ class Trainer:
         if not path.exists():
             return _RunState()  # nothing to resume: a first run with resume=True just starts
         last = load_checkpoint(path)
-        check_resumable(path, last, dict(self.config.to_dict(), steps_per_epoch=steps_per_epoch))
+        check_resumable(path, last, dict(self.config.to_dict(), steps_per_epoch=len(run.train_batches)))
         try:
-            model.load_state_dict(last["model"])
+            run.model.load_state_dict(last["model"])
         except RuntimeError as exc:
             raise CheckpointError(f"{path}: the checkpoint does not fit this model: {exc}") from exc
-        optimizer.load_state_dict(last["optimizer"])
-        scheduler.load_state_dict(last["scheduler"])
-        restore_rng_states(last["rng"], generator)
+        run.optimizer.load_state_dict(last["optimizer"])
+        run.scheduler.load_state_dict(last["scheduler"])
+        if run.average is not None and last.get("average") is not None:
+            run.average.load(last["average"])
+        restore_rng_states(last["rng"], run.generator)
         state = _RunState(
             epoch=last["epoch"],
             best_metric=last["best_metric"],
             best_epoch=last["best_epoch"],
             bad_epochs=last["bad_epochs"],
             stopped_early=last["stopped_early"],
+            cpu_seconds=last.get("cpu_seconds", 0.0),
             history=list(last["history"]),
         )
         if state.best_epoch > 0:
             state.best_weights = best_weights(folder, last)
         return state
+
+
+class _ShuffledBatches:
+    """Training batches: one permutation per epoch drawn from the run's generator (nothing else
+    draws from it, so a restored generator replays the epoch exactly), cut into ``batch_size``."""
+
+    def __init__(
+        self,
+        data: Dataset[Any] | Sequence[Any],
+        batch_size: int,
+        collate: Callable[[list[Any]], Any],
+        generator: torch.Generator,
+    ) -> None:
+        self.data, self.batch_size, self.collate, self.generator = data, batch_size, collate, generator
+        self.size = len(cast(Sequence[Any], data))
+
+    def __len__(self) -> int:
+        return -(-self.size // self.batch_size)
+
+    def __iter__(self) -> Iterator[Any]:
+        order = torch.randperm(self.size, generator=self.generator).tolist()
+        for start in range(0, self.size, self.batch_size):
+            yield self.collate([self.data[i] for i in order[start : start + self.batch_size]])
+
+
+@contextmanager
+def isolated_random_state(seed: int) -> Iterator[None]:
+    """Seed Python, numpy and torch for one run, and give the caller's states back afterwards:
+    a fit depends on its seed alone, and leaves no trace on the random numbers drawn after it."""
+    python, numpy = random.getstate(), np.random.get_state()
+    with torch.random.fork_rng(devices=[]):
+        seed_everything(seed)
+        try:
+            yield
+        finally:
+            random.setstate(python)
+            np.random.set_state(numpy)
 
 
 def seed_everything(seed: int) -> None:
@@ -343,29 +373,23 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def loss_of(output: Any, batch: Mapping[str, Any], loss_fn: LossFn) -> torch.Tensor:
+    """The loss a model returned (``(output, loss)`` with a scalar loss, or ``{"loss": ...}``),
+    else ``loss_fn`` of its logits and the batch's ``"labels"``."""
+    if isinstance(output, Mapping) and "loss" in output:
+        return cast(torch.Tensor, output["loss"])
+    if isinstance(output, tuple) and len(output) == 2 and isinstance(output[1], torch.Tensor) and output[1].ndim == 0:
+        return output[1]
+    if "labels" not in batch:
+        raise TrainingError("the batch has no 'labels' and the model returned no loss: return (output, loss)")
+    return loss_fn(logits_of(output), batch["labels"])
+
+
 def cross_entropy(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     """The default loss: class ids ``(B,)`` or class probabilities ``(B, C)`` (e.g. a teacher's)."""
     return F.cross_entropy(logits, labels)
 
 
-def _make_optimizer(model: nn.Module, cfg: TrainConfig) -> torch.optim.Optimizer:
-    # Weight decay on matrices only; decaying biases and norm scales hurts (nanoGPT's rule).
-    params = [p for p in model.parameters() if p.requires_grad]
-    if not params:
-        raise TrainingError(f"{type(model).__name__} has no trainable parameters")
-    groups = [
-        {"params": [p for p in params if p.dim() >= 2], "weight_decay": cfg.weight_decay},
-        {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0},
-    ]
-    return torch.optim.AdamW([g for g in groups if g["params"]], lr=cfg.lr)
-
-
-def _linear_schedule(warmup: int, total: int) -> Callable[[int], float]:
-    """Learning-rate factor: 0 -> 1 over ``warmup`` steps, then linearly to 0 at ``total``."""
-
-    def factor(step: int) -> float:
-        if step < warmup:
-            return step / max(1, warmup)
-        return max(0.0, (total - step) / max(1, total - warmup))
-
-    return factor
+def _batch_size(batch: Mapping[str, Any]) -> int:
+    first = batch["labels"] if "labels" in batch else next(iter(batch.values()))
+    return len(first)

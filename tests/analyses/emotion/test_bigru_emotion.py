@@ -10,7 +10,7 @@ from socialens.analyses.emotion.lexicons import EMOTIONS
 from socialens.analyses.emotion.weak_labels import weak_labels
 from tests.analyses.inputs import BAD_INPUT
 
-TINY = {"epochs": 1, "w2v_epochs": 1, "embed_dim": 16, "hidden": 8, "attention_dim": 8}
+TINY = {"train": {"epochs": 1}, "w2v_epochs": 1, "embed_dim": 16, "hidden": 8, "attention_dim": 8}
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from socialens.analyses.sentiment.bigru_ensemble import BiGRUEnsembleSentiment  
 from socialens.datasets.sentiment import SentimentSplit  # noqa: E402
 from socialens.errors import NotFittedError  # noqa: E402
 
-TINY = {"embed_dim": 16, "hidden": 8, "attention_dim": 8, "epochs": 2, "w2v_epochs": 1}
+TINY = {"embed_dim": 16, "hidden": 8, "attention_dim": 8, "train": {"epochs": 2}, "w2v_epochs": 1}
 
 
 @pytest.fixture(scope="module")

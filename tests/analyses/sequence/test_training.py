@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 import torch
 
-from socialens.analyses.sequence.training import WeightAverage, _mask_seen, _scheduler, window_loss
+from socialens.analyses.sequence.training import WindowObjective, _mask_seen, window_loss
 from socialens.errors import ConfigError
 from socialens.models.sasrec import SASRec, SASRecConfig
+from socialens.training.optim import WeightAverage, lr_factor
 
 
 def test_seen_items_and_padding_leave_the_softmax_but_the_answer_stays():
@@ -37,13 +38,15 @@ def test_excluding_seen_items_lowers_the_loss_and_keeps_gradients_finite():
     }
     full, excluded = window_loss(model, batch), window_loss(model, batch, exclude_seen=True)
     assert excluded < full
+    _, returned = WindowObjective(model, exclude_seen=True).eval()(batch)  # the trainer's (output, loss)
+    assert returned.ndim == 0 and torch.equal(returned, excluded)
     excluded.backward()
     assert all(torch.isfinite(p.grad).all() for p in model.parameters() if p.grad is not None)
 
 
 def test_the_cosine_schedule_falls_to_zero_and_unknown_schedules_fail_clearly():
     optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
-    scheduler = _scheduler(optimizer, "cosine", steps=4)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor("cosine", warmup=0, total=4))
     rates = []
     for _ in range(4):
         rates.append(optimizer.param_groups[0]["lr"])
@@ -52,7 +55,7 @@ def test_the_cosine_schedule_falls_to_zero_and_unknown_schedules_fail_clearly():
     assert rates == pytest.approx([1.0, 0.8536, 0.5, 0.1464], abs=1e-4)
     assert optimizer.param_groups[0]["lr"] == pytest.approx(0.0, abs=1e-12)
     with pytest.raises(ConfigError):
-        _scheduler(optimizer, "step", steps=4)
+        lr_factor("step", warmup=0, total=4)
 
 
 def test_the_weight_average_follows_the_weights_and_swaps_in_and_out():

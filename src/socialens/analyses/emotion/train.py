@@ -163,6 +163,10 @@ def _build(model: str, lang: str, settings: dict[str, Any]) -> Any:
     from socialens.registry import get, resolve
 
     cls = get(resolve(model, "emotion"))
+    if "train" in cls._param_names():  # -o epochs=3 / --epochs: a setting of the training run
+        from socialens.training.config import fold_train_settings
+
+        settings = fold_train_settings(settings)
     unknown = sorted(set(settings) - set(cls._param_names()))
     if unknown:
         raise ConfigError(f"{model} has no setting {', '.join(unknown)}; its settings: {', '.join(cls._param_names())}")

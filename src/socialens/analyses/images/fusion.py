@@ -147,14 +147,15 @@ def train_fusion(
     config = LateFusionConfig(
         text.shape[1], image.shape[1], int(labels.max()) + 1, use_text=use_text, use_image=use_image
     )
-    model = LateFusion(config)
     started = time.perf_counter()
+    # Built by the trainer under its seed: the weights do not depend on what was trained before.
     result = Trainer(TrainConfig(epochs=epochs, batch_size=64, lr=1e-3, weight_decay=1e-4, patience=5, seed=SEED)).fit(
-        model,
+        lambda: LateFusion(config),
         _Pairs(text[train], image[train], labels[train]),
         _Pairs(text[valid], image[valid], labels[valid]),
         progress=False,
     )
+    model = result.model
     with torch.inference_mode():
         model.eval()
         batch = _Pairs(text[test], image[test], labels[test])

@@ -11,93 +11,37 @@ torch is imported inside the methods: importing this module (the registry does) 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from socialens.component import Component, Persistent, check_is_fitted
-from socialens.errors import MissingExtraError
-from socialens.models.vocab import Vocab, text_tokens
+from socialens.component import check_is_fitted
+from socialens.models.bigru_text import BiGRUTextComponent, SingleLabelHead, cut_tokens
 from socialens.registry import register
-
-if TYPE_CHECKING:
-    from socialens.models.bigru_attention import BiGRUAttention
-    from socialens.training.trainer import TrainConfig
 
 # Label names by language, in the order of the integer labels of socialens.datasets.sentiment.
 DEFAULT_LABELS = {"en": ("negative", "neutral", "positive"), "zh": ("negative", "positive")}
-_FORMAT = "socialens.sentiment.bigru_attention.v1"
-# Generous: English tokens average ~5 characters, Chinese ones ~2; only URLs run longer.
-_CHARS_PER_TOKEN = 16
-
-
-def _torch() -> Any:
-    try:
-        import torch
-    except ImportError:
-        raise MissingExtraError("torch", "ml") from None
-    return torch
+HEAD = SingleLabelHead()
 
 
 @register("sentiment.bigru_attention.v1")
-class BiGRUSentiment(Component, Persistent):
+class BiGRUSentiment(BiGRUTextComponent):
     """``fit(texts, labels)`` with integer labels indexing ``labels``; ``predict_proba``; ``explain``.
 
+    The shared BiGRU text body (``socialens.models.bigru_text``) with a single-label head.
     ``labels=None`` takes the language's default names (``DEFAULT_LABELS``). Training labels
     may also be class probabilities ``(N, C)``, e.g. a teacher's, to distil it. Without
     validation texts, a seeded random tenth of the training texts is held out for early
-    stopping. ``w2v_epochs=0`` skips word2vec (random word vectors), for ablations.
+    stopping. ``train`` holds the run's settings (a ``TrainConfig``, or a dict of its fields
+    over ``TRAIN_DEFAULTS``); ``seed`` seeds everything, the run included.
+    ``w2v_epochs=0`` skips word2vec (random word vectors), for ablations.
     """
 
     requires = ("text",)
     assigns = ("sentiment",)
-
-    def __init__(
-        self,
-        lang: str = "en",
-        labels: Sequence[str] | None = None,
-        embed_dim: int = 100,
-        hidden: int = 64,
-        attention_dim: int = 64,
-        dropout: float = 0.3,
-        epochs: int = 8,
-        batch_size: int = 64,
-        lr: float = 2e-3,
-        weight_decay: float = 0.0,
-        patience: int = 2,
-        seed: int = 42,
-        max_len: int = 64,
-        min_count: int = 2,
-        max_vocab: int = 30_000,
-        w2v_epochs: int = 5,
-        w2v_window: int = 5,
-        num_threads: int = 1,
-        log_dir: str | None = None,
-        checkpoint_dir: str | None = None,
-    ) -> None:
-        self.lang = lang
-        self.labels = labels
-        self.embed_dim = embed_dim
-        self.hidden = hidden
-        self.attention_dim = attention_dim
-        self.dropout = dropout
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.patience = patience
-        self.seed = seed
-        self.max_len = max_len
-        self.min_count = min_count
-        self.max_vocab = max_vocab
-        self.w2v_epochs = w2v_epochs
-        self.w2v_window = w2v_window
-        self.num_threads = num_threads
-        self.log_dir = log_dir
-        self.checkpoint_dir = checkpoint_dir
+    FORMAT = "socialens.sentiment.bigru_attention.v1"
+    TRAIN_DEFAULTS: ClassVar[dict[str, Any]] = {"epochs": 8, "batch_size": 64, "lr": 2e-3, "patience": 2}
 
     # -- training -------------------------------------------------------------------
     def fit(
@@ -109,10 +53,6 @@ class BiGRUSentiment(Component, Persistent):
         progress: bool = False,
     ) -> BiGRUSentiment:
         """Build the vocabulary, learn word2vec vectors on ``texts``, then train the classifier."""
-        torch = _torch()
-        from socialens.models.bigru_attention import collate_ids
-        from socialens.training.trainer import Trainer
-
         names = tuple(self.labels) if self.labels is not None else DEFAULT_LABELS.get(self.lang, DEFAULT_LABELS["en"])
         train_labels = self._check_labels(labels, len(names))
         if valid_texts is None or valid_labels is None:
@@ -121,50 +61,11 @@ class BiGRUSentiment(Component, Persistent):
             valid = self._check_labels(valid_labels, len(names))
         if len(texts) != len(train_labels):
             raise ValueError(f"{len(texts)} texts but {len(train_labels)} labels")
-        torch.set_num_threads(self.num_threads)  # process-wide, as the trainer sets it too
-        tokens = [self._tokens(t) for t in texts]
-        self.vocab_ = Vocab.build(tokens, self.min_count, self.max_vocab, self.lang)
-        train_ids = [self.vocab_.encode_tokens(t) for t in tokens]
-        model = self._new_model(len(names), train_ids)
-        self.training_ = Trainer(self._train_config()).fit(
-            model,
-            list(zip(train_ids, train_labels, strict=True)),
-            [(self._encode(t), y) for t, y in zip(valid_texts, valid, strict=True)],
-            collate_fn=collate_ids,
-            progress=progress,
-        )
-        self.model_, self.label_names_ = model.eval(), names
+        self._fit_body((self.tokenize(texts), train_labels), (self.tokenize(valid_texts), valid), names, HEAD, progress)
         return self
 
-    def _new_model(self, num_classes: int, train_ids: list[list[int]]) -> BiGRUAttention:
-        """A seeded network whose word table starts from word2vec vectors learned on ``train_ids``."""
-        torch = _torch()
-        from socialens.models.bigru_attention import BiGRUAttention, BiGRUAttentionConfig
-        from socialens.models.word2vec import Word2VecConfig, train_word2vec
-
-        V = len(self.vocab_)
-        config = BiGRUAttentionConfig(V, num_classes, self.embed_dim, self.hidden, self.attention_dim, self.dropout)
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(self.seed)  # the initial weights, without touching the caller's RNG
-            model = BiGRUAttention(config)
-        self.word2vec_loss_: list[float] = []
-        if self.w2v_epochs > 0:
-            w2v = Word2VecConfig(V, self.embed_dim, self.w2v_window, epochs=self.w2v_epochs, seed=self.seed)
-            vectors, self.word2vec_loss_ = train_word2vec(train_ids, self.vocab_.counts, w2v)
-            model.init_embeddings(vectors)
-        return model
-
-    def _train_config(self) -> TrainConfig:
-        from socialens.training.trainer import TrainConfig
-
-        return TrainConfig.of(self)
-
     def _tokens(self, text: str) -> list[str]:
-        """The first ``max_len`` tokens; a long post is cut first, as jieba's time grows with it."""
-        return text_tokens((text or "")[: self.max_len * _CHARS_PER_TOKEN], self.lang)[: self.max_len]
-
-    def _encode(self, text: str) -> list[int]:
-        return self.vocab_.encode_tokens(self._tokens(text))
+        return cut_tokens(text, self.lang, self.max_len)
 
     @staticmethod
     def _check_labels(labels: Sequence[int] | np.ndarray, n: int) -> list[Any]:
@@ -193,7 +94,7 @@ class BiGRUSentiment(Component, Persistent):
         Texts are scored in batches of similar length (then put back in input order) so
         little time goes to padding; only the first ``max_len`` tokens of a text count.
         """
-        check_is_fitted(self, "model_")
+        check_is_fitted(self, "body_")
         return self.proba_of_tokens(self.tokenize(texts), batch_size)
 
     def tokenize(self, texts: Sequence[str]) -> list[list[str]]:
@@ -203,22 +104,8 @@ class BiGRUSentiment(Component, Persistent):
     def proba_of_tokens(self, tokens: Sequence[list[str]], batch_size: int = 256) -> np.ndarray:
         """``predict_proba`` of texts already cut by ``tokenize`` (a model of the same language and
         ``max_len`` cuts them the same way, so an ensemble cuts once for all its members)."""
-        torch = _torch()
-        from socialens.models.bigru_attention import collate_ids
-
-        check_is_fitted(self, "model_")
-        if not len(tokens):
-            return np.zeros((0, len(self.label_names_)), dtype=np.float32)
-        ids = [self.vocab_.encode_tokens(t) for t in tokens]
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        out = np.empty((len(ids), len(self.label_names_)), dtype=np.float32)
-        self.model_.eval()
-        with torch.inference_mode():
-            for start in range(0, len(order), batch_size):
-                rows = order[start : start + batch_size]
-                logits = self.model_(collate_ids([(ids[i], 0) for i in rows]))
-                out[rows] = torch.softmax(logits, dim=-1).numpy()
-        return out
+        check_is_fitted(self, "body_")
+        return self.body_.scores(tokens, HEAD, batch_size)
 
     def predict(self, texts: Sequence[str]) -> list[int]:
         """The most likely class index of each text (a name is ``label_names_[index]``)."""
@@ -230,55 +117,8 @@ class BiGRUSentiment(Component, Persistent):
         Tokens are shown as written (lower-cased), also those the vocabulary reads as ``<unk>``;
         beyond ``max_len`` tokens nothing was read, so nothing is listed. Empty text: ``[]``.
         """
-        torch = _torch()
-        from socialens.models.bigru_attention import collate_ids
-
-        check_is_fitted(self, "model_")
+        check_is_fitted(self, "body_")
         tokens = self._tokens(text)
         if not tokens:
             return []
-        self.model_.eval()
-        with torch.inference_mode():
-            _, weights = self.model_.forward_with_attention(collate_ids([(self.vocab_.encode_tokens(tokens), 0)]))
-        return [(token, float(w)) for token, w in zip(tokens, weights[0].tolist(), strict=False)]
-
-    # -- persistence ----------------------------------------------------------------
-    def save(self, directory: str | Path) -> Path:
-        """Write ``settings.json``, ``vocab.json`` and ``model.pt`` (weights only) into ``directory``."""
-        torch = _torch()
-        check_is_fitted(self, "model_")
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        meta = {
-            "format": _FORMAT,
-            "settings": self.get_params(),
-            "label_names": list(self.label_names_),
-            "model_config": vars(self.model_.config),
-            "word2vec_loss": self.word2vec_loss_,
-        }
-        (directory / "settings.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
-        self.vocab_.save(directory / "vocab.json")
-        torch.save(self.model_.state_dict(), directory / "model.pt")
-        return directory
-
-    @classmethod
-    def load(cls, directory: str | Path) -> BiGRUSentiment:
-        """The component ``save`` wrote, ready to predict (its training history is not kept)."""
-        torch = _torch()
-        from socialens.models.bigru_attention import BiGRUAttention, BiGRUAttentionConfig
-
-        directory = Path(directory)
-        meta = json.loads((directory / "settings.json").read_text(encoding="utf-8"))
-        if meta.get("format") != _FORMAT:
-            raise ValueError(f"{directory}: not a saved {cls.registry_name} model (format {meta.get('format')!r})")
-        settings = dict(meta["settings"])
-        if settings.get("labels") is not None:
-            settings["labels"] = tuple(settings["labels"])
-        component = cls(**settings)
-        model = BiGRUAttention(BiGRUAttentionConfig(**meta["model_config"]))
-        model.load_state_dict(torch.load(directory / "model.pt", map_location="cpu", weights_only=True))
-        component.vocab_ = Vocab.load(directory / "vocab.json")
-        component.model_ = model.eval()
-        component.label_names_ = tuple(meta["label_names"])
-        component.word2vec_loss_ = list(meta["word2vec_loss"])
-        return component
+        return list(zip(tokens, self.body_.attention(tokens), strict=False))

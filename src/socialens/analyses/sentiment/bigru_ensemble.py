@@ -56,7 +56,9 @@ class BiGRUEnsembleSentiment(Component, Persistent):
         return ensemble
 
     def _member(self, index: int) -> BiGRUSentiment:
-        settings = {k: v for k, v in (self.bigru or {}).items() if k != "seed"}
+        from socialens.training.config import fold_train_settings
+
+        settings = {k: v for k, v in fold_train_settings(self.bigru or {}).items() if k != "seed"}
         return BiGRUSentiment(**settings, seed=self.seed + index)
 
     def fit(

@@ -155,6 +155,10 @@ def _lang(lang: str) -> Literal["en", "zh"]:
 def _build(model: str, lang: str, settings: dict[str, Any]) -> Any:
     cls = get(resolve(model, "sentiment"))
     params = cls._param_names()
+    if "train" in params:  # --epochs / -o lr=...: settings of the training run
+        from socialens.training.config import fold_train_settings
+
+        settings = fold_train_settings(settings)
     if "lang" in params:
         settings = {"lang": lang, **settings}
     if "labels" in params and "labels" not in settings:

@@ -19,7 +19,7 @@ import numpy as np
 from socialens.errors import ConfigError
 
 if TYPE_CHECKING:
-    from socialens.analyses.sequence.training import History
+    from socialens.training.trainer import TrainResult
 
 AVERAGINGS = ("probabilities", "log-probabilities", "logits")
 AVERAGING = "probabilities"
@@ -62,20 +62,20 @@ def member_seeds(seed: int, members: int) -> list[int]:
     return [seed + i for i in range(members)]
 
 
-def summarise(histories: Sequence[History], seeds: Sequence[int]) -> dict[str, Any]:
+def summarise(histories: Sequence[TrainResult], seeds: Sequence[int]) -> dict[str, Any]:
     """Training figures of an ensemble: sums over members, and each member's own."""
     return {
-        "epochs_run": sum(len(h.epochs) for h in histories),
+        "epochs_run": sum(h.epochs_run for h in histories),
         "best_epoch": [h.best_epoch for h in histories],
-        "train_seconds": round(sum(h.train_seconds for h in histories), 3),
-        "train_cpu_seconds": round(sum(h.train_cpu_seconds for h in histories), 3),
+        "train_seconds": round(sum(h.seconds for h in histories), 3),
+        "train_cpu_seconds": round(sum(h.cpu_seconds for h in histories), 3),
         "members": [
             {
                 "seed": seed,
-                "epochs_run": len(h.epochs),
+                "epochs_run": h.epochs_run,
                 "best_epoch": h.best_epoch,
-                "valid_ndcg@10": h.best_valid,
-                "train_cpu_seconds": round(h.train_cpu_seconds, 3),
+                "valid_ndcg@10": h.best_metric,
+                "train_cpu_seconds": round(h.cpu_seconds, 3),
             }
             for seed, h in zip(seeds, histories, strict=True)
         ],

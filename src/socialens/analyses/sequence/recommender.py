@@ -15,12 +15,12 @@ import numpy as np
 from socialens.analyses.sequence.data import Sequences, Split, build_sequences, pad_histories, training_windows
 from socialens.analyses.sequence.ensemble import average_scores, member_seeds
 from socialens.component import Component
-from socialens.errors import ConfigError
+from socialens.errors import ConfigError, TrainingError
 from socialens.progress import Progress
 from socialens.registry import register
 
 if TYPE_CHECKING:
-    from socialens.analyses.sequence.training import LoopSettings
+    from socialens.training.config import TrainConfig
 
 ARCHITECTURES = ("gru4rec", "lstm4rec", "sasrec")
 # Per-architecture defaults where ``None`` is given: RecBole's layers and dropout, so settings
@@ -130,42 +130,55 @@ class NextItemRecommender(Component):
         validate: Callable[[], float] | None,
         progress: Progress | None,
     ) -> None:
-        import torch
+        from socialens.analyses.sequence.training import WindowBatches, WindowObjective
+        from socialens.training.trainer import Trainer
 
-        from socialens.analyses.sequence.training import train_windows
-
-        torch.set_num_threads(self.num_threads)
         seeds = member_seeds(self.seed, self.members)
         self.items_, self.actions_ = list(seqs.items), list(seqs.actions)
         self.item_index_ = dict(seqs.item_index)
-        windows = training_windows(items, actions, self.max_len)
+        batches = WindowBatches(training_windows(items, actions, self.max_len))
+        if not batches.indices:
+            raise TrainingError("no training sequences: every user needs at least two interactions")
         trained, self.histories_ = [], []
         for number, seed in enumerate(seeds, 1):
-            torch.manual_seed(seed)
-            model = self._build()
-            # Validation during a member's training scores that member alone.
-            self.models_ = [model]
+
+            def build() -> Any:
+                model = self._build()  # under the trainer's seed: the member's weights depend on it alone
+                self.models_ = [model]  # validation during a member's training scores that member alone
+                return WindowObjective(model, self.exclude_seen)
+
             if progress is not None:
                 member = f" member {number}/{len(seeds)} (seed {seed})" if len(seeds) > 1 else ""
                 progress.start(f"training {self.architecture}{member}", self.epochs)
-            self.histories_.append(train_windows(model, windows, self._loop_settings(seed), validate, progress))
-            trained.append(model)
+            result = Trainer(self._train_config(seed)).fit(
+                build,
+                batches.indices,
+                collate_fn=batches,
+                metric_fn=(lambda model, loader: validate()) if validate is not None else None,
+                on_epoch=(lambda record: progress.advance(1)) if progress is not None else None,
+                progress=False,
+            )
+            self.histories_.append(result)
+            trained.append(self.models_[0])
         self.models_ = trained
 
-    def _loop_settings(self, seed: int) -> LoopSettings:
-        from socialens.analyses.sequence.training import LoopSettings
+    def _train_config(self, seed: int) -> TrainConfig:
+        """The shared trainer's settings: RecBole's plain Adam (no clipping, no warmup) on a
+        constant or cosine rate; the architecture's own learning rate unless ``lr`` is given."""
+        from socialens.training.config import TrainConfig
 
-        return LoopSettings(
-            self.epochs,
-            self.batch_size,
-            self.lr if self.lr is not None else _DEFAULTS.get(self.architecture, {}).get("lr", 1e-3),
-            self.patience,
-            seed,
-            self.max_cpu_seconds,
-            self.exclude_seen,
-            self.weight_decay,
-            self.schedule,
-            self.ema,
+        return TrainConfig(
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            lr=self.lr if self.lr is not None else _DEFAULTS.get(self.architecture, {}).get("lr", 1e-3),
+            weight_decay=self.weight_decay,
+            patience=self.patience,
+            seed=seed,
+            max_grad_norm=0.0,
+            num_threads=self.num_threads,
+            schedule=self.schedule,
+            ema=self.ema,
+            max_cpu_seconds=self.max_cpu_seconds,
         )
 
     def _build(self) -> Any:

@@ -124,7 +124,7 @@ def run(
             "users": len(seqs.users),
             "items": seqs.n_items - 1,
             "epochs": [
-                {**row, "seed": recommender.seed + i} for i, h in enumerate(recommender.histories_) for row in h.epochs
+                {**row, "seed": recommender.seed + i} for i, h in enumerate(recommender.histories_) for row in h.history
             ],
         },
     )
@@ -144,13 +144,13 @@ def _training_metrics(recommender: Any, split: Any) -> dict[str, Any]:
     if len(histories) == 1:
         h = histories[0]
         return {
-            "valid_ndcg@10": h.best_valid,
+            "valid_ndcg@10": h.best_metric,
             "best_epoch": h.best_epoch,
-            "epochs_run": len(h.epochs),
+            "epochs_run": h.epochs_run,
             "seconds_per_epoch": round(h.seconds_per_epoch, 3),
-            "train_seconds": round(h.train_seconds, 3),
+            "train_seconds": round(h.seconds, 3),
             "cpu_seconds_per_epoch": round(h.cpu_seconds_per_epoch, 3),
-            "train_cpu_seconds": round(h.train_cpu_seconds, 3),
+            "train_cpu_seconds": round(h.cpu_seconds, 3),
         }
     summary = summarise(histories, [recommender.seed + i for i in range(len(histories))])
     epochs = max(1, summary["epochs_run"])

@@ -30,7 +30,7 @@ def forget(body: ForgetRequest, state: State) -> JobOut:
         return erase(writer, body.accounts, pseudo, writer.path.with_suffix(".rejects.jsonl")).as_dict()
 
     # The accounts named are personal data: the job keeps only how many there were.
-    return _out(state.jobs.submit("forget", {"accounts": len(body.accounts)}, work))
+    return _out(state.jobs.submit("forget", {"accounts": len(body.accounts)}, work, erases=True))
 
 
 @router.post("/export", status_code=202)
@@ -45,4 +45,4 @@ def export(body: ExportRequest, state: State) -> JobOut:
             return export_k_anonymous(writer, directory, body.k_anonymous, parse_quasi(None)).as_dict()
         return {table: str(path.name) for table, path in writer.export_parquet(directory).items()}
 
-    return _out(state.jobs.submit("export", body.model_dump(), work))
+    return _out(state.jobs.submit("export", body.model_dump(), work, changes_answers=False))

@@ -9,10 +9,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
-from socialens.errors import ConfigError, NotFoundError
+from socialens.errors import ConfigError, JobStateError, NotFoundError
 from socialens.serve.dependencies import ServerState, State, as_json, require
 from socialens.serve.events import SSE_RESPONSE, job_stream
-from socialens.serve.jobs import Job, JobProgress
+from socialens.serve.jobs import KEEP, Job, JobProgress
 from socialens.serve.schemas import AnalysisRun, IngestRun, JobOut
 from socialens.store import Store
 
@@ -75,9 +75,23 @@ def start_ingest(body: IngestRun, state: State) -> JobOut:
     )
 
 
+@router.post("/{job_id}/resubmit", dependencies=_write, status_code=202)
+def resubmit(job_id: str, state: State) -> JobOut:
+    """Submit an interrupted or failed analysis or ingest again, as a new job with the parameters
+    its record kept (an analysis that named accounts kept only how many: send its request again)."""
+    job = _job(state, job_id)
+    if job.status not in ("interrupted", "failed"):
+        raise JobStateError(f"job {job_id} is {job.status}: only an interrupted or failed job is submitted again")
+    if job.kind == "ingest":
+        return start_ingest(IngestRun.model_validate(job.params), state)
+    if job.kind == "analysis" and not job.params.get("author"):
+        return start_analysis(AnalysisRun.model_validate(job.params | {"author": None}), state)
+    raise ConfigError(f"a {job.kind} job cannot be submitted again from its record: send its request again")
+
+
 @router.get("", dependencies=_read)
 def list_runs(state: State, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[JobOut]:
-    """The latest jobs, newest first (kept in memory while the server runs)."""
+    """The latest jobs, newest first (also those of earlier server runs on this store)."""
     jobs = sorted(state.jobs.jobs.values(), key=lambda j: -j.created_at)[:limit]
     return [_out(job) for job in jobs]
 
@@ -101,7 +115,7 @@ async def run_events(job_id: str, request: Request, state: State) -> StreamingRe
 def _job(state: ServerState, job_id: str) -> Job:
     job = state.jobs.get(job_id)
     if job is None:
-        raise NotFoundError(f"no job {job_id!r} (jobs are kept while the server runs)")
+        raise NotFoundError(f"no job {job_id!r} (the store keeps the latest {KEEP} jobs)")
     return job
 
 

@@ -24,7 +24,8 @@ def create(body: TokenRequest, state: State) -> TokenCreated:
     from socialens.serve.auth import create_token
 
     params = {"name": body.name, "scope": body.scope}
-    token = str(state.jobs.run("token", params, lambda writer, _: create_token(writer, body.scope, body.name)))
+    work = lambda writer, _: create_token(writer, body.scope, body.name)  # noqa: E731
+    token = str(state.jobs.run("token", params, work, changes_answers=False))
     return TokenCreated(id=token.removeprefix("slt_").partition(".")[0], name=body.name, scope=body.scope, token=token)
 
 
@@ -33,7 +34,8 @@ def revoke(token: str, state: State) -> Revoked:
     """Revoke by id or by name."""
     from socialens.store.tokens import revoke_token
 
-    revoked = int(state.jobs.run("revoke", {"token": token}, lambda writer, _: revoke_token(writer, token)))
+    work = lambda writer, _: revoke_token(writer, token)  # noqa: E731
+    revoked = int(state.jobs.run("revoke", {"token": token}, work, changes_answers=False))
     if not revoked:
         raise NotFoundError(f"no active token {token!r}")
     return Revoked(revoked=revoked)
