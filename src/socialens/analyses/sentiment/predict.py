@@ -95,7 +95,8 @@ def model_pins(model: str | None, registry_root: Path | None = None) -> dict[str
         if card.task != "sentiment":
             raise ConfigError(f"model {model!r} is a {card.task} model, not a sentiment model")
         return {f"sentiment/{card.language}": candidate + (f"@{version}" if version else "")}
-    known = sorted({c.name for c in registry.list() if c.task == "sentiment"} | {c.name for c in shipped_cards() if c.task == "sentiment"})
+    cards = [*registry.list(), *shipped_cards()]
+    known = sorted({c.name for c in cards if c.task == "sentiment"})
     raise ModelNotFoundError(
         f"no sentiment model named {model!r} (nor sentiment-<lang>-{name}); known: {', '.join(known) or 'none'}"
     )
