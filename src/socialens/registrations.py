@@ -62,6 +62,7 @@ COMPONENTS: dict[str, Registration] = {
     "sentiment.minilm_finetuned.v1": Registration(
         f"{_ANALYSES}.sentiment.finetuned:FineTunedMiniLMSentiment", "ml", ("slow",)
     ),
+    "sentiment.minilm_onnx.v1": Registration(f"{_ANALYSES}.sentiment.onnx_minilm:OnnxMiniLMSentiment", "ml"),
     "sentiment.tfidf_lr.v1": Registration(f"{_ANALYSES}.sentiment.baselines:TfidfLogisticRegression", "ml"),
     "sentiment.vader.v1": Registration(f"{_ANALYSES}.sentiment.baselines:VaderSentiment", "ml"),
     "emotion.bigru.v1": Registration(f"{_ANALYSES}.emotion.bigru:BiGRUEmotion", "ml"),

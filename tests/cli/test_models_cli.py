@@ -15,6 +15,7 @@ def test_models_verify_passes_on_the_shipped_models_and_fails_on_a_damaged_one(t
     said = done.stdout + done.stderr  # the console writes to stderr, JSON (--json) to stdout
     assert done.code == 0, said
     assert "ok       sentiment-en v1 (shipped)" in said and "ok       sentiment-zh v1 (shipped)" in said
+    assert "ok       sentiment-en-accurate v1 (shipped)" in said  # the int8 ONNX variant, within 0.005
     copy = tmp_path / "models"
     shutil.copytree(SHIPPED_MODELS / "sentiment-zh", copy / "sentiment-zh")
     (copy / "sentiment-zh" / "blend.json").write_text('{"format": "socialens.blend/1", "weights": [1, 0]}')

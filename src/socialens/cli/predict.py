@@ -19,12 +19,24 @@ def predict_command(
     file: Annotated[Path | None, typer.Option("--file", "-f", help="A file with one text per line.")] = None,
     lang: Annotated[str | None, typer.Option(help="Force a language instead of detecting it per text.")] = None,
     models_dir: Annotated[Path | None, typer.Option("--models-dir", help="Model registry folder.")] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="sentiment: a model name, or a variant (accurate = sentiment-en-accurate) for its language.",
+        ),
+    ] = None,
 ) -> None:
     """Write one JSON line per text: label, probabilities, language, model."""
     import orjson
 
     from socialens.analyses.sentiment.predict import predict_sentiment
 
+    if model is not None and task != "sentiment":
+        from socialens.errors import ConfigError
+
+        raise ConfigError(f"--model chooses a sentiment model; {task} has no choice of models here")
     items = list(texts or [])
     if file is not None:
         items += _lines(file.read_bytes())
@@ -35,7 +47,7 @@ def predict_command(
 
         results = predict_offensive(items, langs=[lang] * len(items) if lang else None)
     elif task == "sentiment":
-        results = predict_sentiment(items, lang=lang, registry_root=models_dir)
+        results = predict_sentiment(items, lang=lang, registry_root=models_dir, model=model)
     else:
         module = task_module(task, "predict", ("offensive", "sentiment", *available_tasks("predict")))
         results = module.predict(items, lang=lang, models_dir=models_dir)

@@ -36,15 +36,23 @@ def train_sentiment_recipe(
     make_default: bool | None = None,
     bigru: dict[str, Any] | None = None,
     say: Callable[[str], None] = print,
+    settings: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Run ``recipe`` for ``lang`` in ``work_dir`` (resumable), register the model; returns its card
-    as a dict with ``recipe`` and ``seconds``."""
+    as a dict with ``recipe`` and ``seconds``. ``accurate`` is :mod:`socialens.recipes.accurate`
+    (``settings`` are its fine-tuning settings); the others take none."""
     import tempfile
 
     from socialens.datasets.sentiment import load_sentiment_split
 
+    if recipe == "accurate":
+        from socialens.recipes.accurate import train_accurate_recipe
+
+        return train_accurate_recipe(lang, work_dir, registry_root, limit, make_default, settings, say=say)
+    if settings:
+        raise ConfigError(f"-o settings are for --recipe accurate; the {recipe!r} recipe takes none")
     if recipe not in RECIPES:
-        raise ConfigError(f"unknown recipe {recipe!r}; choose one of {', '.join(RECIPES)}")
+        raise ConfigError(f"unknown recipe {recipe!r}; choose one of {', '.join(RECIPES)}, accurate")
     if lang not in ("en", "zh"):
         raise ConfigError(f"no sentiment data for language {lang!r}; available: en, zh")
     split = _sliced(load_sentiment_split(lang), limit)  # type: ignore[arg-type]

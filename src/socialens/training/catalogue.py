@@ -139,6 +139,7 @@ def _train_recipe(task: str, request: TrainRequest, say: Callable[[str], None]) 
         limit=request.limit,
         make_default=request.make_default or None,
         say=say,
+        **({"settings": dict(request.options)} if request.options else {}),  # -o KEY=VALUE
     )
     return Trained(card, describe(card))
 

@@ -28,6 +28,7 @@ IMAGE_TEXT_TASK = "sentiment.image_text"
 @dataclass(frozen=True, slots=True)
 class SentimentSettings:
     batch_size: int = 2_000  # posts per batch sent to a worker
+    model: str = ""  # a model name or variant (accurate) answering for its language instead of the default
 
     def __post_init__(self) -> None:
         from socialens.errors import ConfigError
@@ -73,12 +74,18 @@ class SentimentTask(Task):
     def model_identity(self, ctx: Context) -> str:
         from socialens.pipeline.runners import default_models
 
-        return default_models(ctx, TASK)
+        chosen = self._pins(ctx)
+        return default_models(ctx, TASK) + "".join(f";{k}={v} (chosen)" for k, v in sorted(chosen.items()))
+
+    def _pins(self, ctx: Context) -> dict[str, str]:
+        from socialens.analyses.sentiment.predict import model_pins
+
+        return model_pins(self.settings.model, ctx.models_dir)
 
     def run(self, ctx: Context) -> TaskResult:
         from socialens.pipeline.runners import score_posts
 
-        scorer = SentimentScorer(ctx.models_dir, tuple(sorted(ctx.model_pins.items())))
+        scorer = SentimentScorer(ctx.models_dir, tuple(sorted({**ctx.model_pins, **self._pins(ctx)}.items())))
         size = self.settings.batch_size
         counts, written = score_posts(ctx, self, scorer, score_batch, batch_size=size)
         images, image_written = score_posts(

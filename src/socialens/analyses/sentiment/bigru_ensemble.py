@@ -30,7 +30,7 @@ class BiGRUEnsembleSentiment(Component, Persistent):
 
     ``fit(texts, labels, valid_texts, valid_labels)`` trains each member the way
     ``BiGRUSentiment.fit`` does (labels may be teacher probabilities); ``from_members`` joins
-    models trained elsewhere, e.g. by ``benchmarks/distill_sentiment.py``.
+    models trained elsewhere (the earlier distilled students; their lab script is in git history).
     """
 
     requires = ("text",)

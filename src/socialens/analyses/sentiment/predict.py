@@ -29,16 +29,20 @@ def predict_sentiment(
     registry_root: Path | None = None,
     langs: Sequence[str | None] | None = None,
     pins: dict[str, str] | None = None,
+    model: str | None = None,
 ) -> list[dict[str, Any]]:
     """One result per text: ``text``, ``lang``, ``label``, ``probabilities``, ``model``, and
     ``fallback`` when another language's model answered.
 
     ``langs`` gives each text's language when it is already known (posts in the store carry
     theirs); otherwise it is identified here. ``pins`` (``{"sentiment/en": "NAME@VERSION"}``)
-    choose model versions over the defaults.
+    choose model versions over the defaults; ``model`` (a model's name, or a variant such as
+    ``accurate``: see :func:`model_pins`) answers for its language instead of the default.
     """
     from socialens.analyses.sentiment.workflow import load_sentiment_model
     from socialens.errors import ModelNotFoundError
+
+    pins = {**(pins or {}), **model_pins(model, registry_root)}
 
     cleaned = [normalize_text(t) for t in texts]
     known = langs if langs is not None else [None] * len(cleaned)
@@ -54,7 +58,7 @@ def predict_sentiment(
     for target in sorted(set(targets)):
         indices = [i for i, t in enumerate(targets) if t == target]
         try:
-            model, card = load_sentiment_model(None, target, registry_root=registry_root, pins=pins)
+            scorer, card = load_sentiment_model(None, target, registry_root=registry_root, pins=pins)
         except ModelNotFoundError:
             for i in indices:
                 results[i]["reason"] = (
@@ -62,13 +66,40 @@ def predict_sentiment(
                     f"train one: socialens train sentiment --lang {target}"
                 )
             continue
-        _fill(results, indices, model.predict_proba([cleaned[i] for i in indices]), card)
+        _fill(results, indices, scorer.predict_proba([cleaned[i] for i in indices]), card)
         for i in indices:
             if routed[i] != target:
                 results[i]["fallback"] = (
                     f"no sentiment model for language {routed[i]!r}; answered by the {target} model"
                 )
     return results
+
+
+def model_pins(model: str | None, registry_root: Path | None = None) -> dict[str, str]:
+    """The pin (``{"sentiment/en": "sentiment-en-accurate"}``) that makes the model ``model`` answer
+    for its language: a registered or shipped model's name, or a variant word that names the
+    folder ``sentiment-<lang>-<variant>`` (``accurate`` -> ``sentiment-en-accurate``)."""
+    from socialens.errors import ConfigError, ModelNotFoundError
+    from socialens.training.model_registry import ModelRegistry
+    from socialens.training.shipped import shipped_cards
+
+    if not model:
+        return {}
+    registry = ModelRegistry(registry_root)
+    name, _, version = model.partition("@")
+    for candidate in (name, *(f"sentiment-{lang}-{name}" for lang in (*SUPPORTED, "multi"))):
+        try:
+            card = registry.load_card(candidate, int(version) if version.isdigit() else None)
+        except (ModelNotFoundError, ConfigError):
+            continue
+        if card.task != "sentiment":
+            raise ConfigError(f"model {model!r} is a {card.task} model, not a sentiment model")
+        return {f"sentiment/{card.language}": candidate + (f"@{version}" if version else "")}
+    cards = [*registry.list(), *shipped_cards()]
+    known = sorted({c.name for c in cards if c.task == "sentiment"})
+    raise ModelNotFoundError(
+        f"no sentiment model named {model!r} (nor sentiment-<lang>-{name}); known: {', '.join(known) or 'none'}"
+    )
 
 
 def _fill(results: list[dict[str, Any]], indices: list[int], proba: Any, card: Any) -> None:

@@ -43,5 +43,11 @@ def describe(card: dict[str, Any]) -> str:
     return (
         f"{card['name']} v{card['version']}: accuracy {m['accuracy']:.3f}, macro-F1 {m['macro_f1']:.3f}, "
         f"ECE {m['ece']:.3f} on {m['n']:,} test texts ({card['seconds']} s)"
-        + ("; now the default" if card.get("default") else "; not the default (the current one scores higher)")
+        + (
+            "; now the default"
+            if card.get("default")
+            else "; a variant, used when named (--model accurate)"
+            if card.get("recipe") == "accurate"
+            else "; not the default (the current one scores higher)"
+        )
     )

@@ -1,11 +1,11 @@
 """The shipped sentiment models against their baselines, in one run: test metrics on the reference
 split, speed on one thread, and (English) the cross-domain clothing reviews.
 
-    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_shipped_sentiment.py --lang en
+    OMP_NUM_THREADS=1 .venv/bin/python -m benchmarks.quality.shipped_sentiment --lang en
 
 Speed is posts per CPU-second of this process (``time.process_time``) on one torch/BLAS thread:
 on a shared machine wall-clock rates measure the other users' load, not the model. The wall rate
-is printed beside it. Prints a Markdown block for benchmarks/RESULTS.md.
+is printed beside it. The printed table is recorded by the harness (benchmarks/results/sentiment.jsonl).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import os
 import time
 from typing import Any
 
-from machine import describe
+from benchmarks.harness import recording
+from benchmarks.machine import describe
 
 
 def speed(model: Any, texts: list[str], repeats: int = 3) -> tuple[float, float]:
@@ -78,4 +79,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with recording(__spec__.name, "sentiment", 20, seed=42):
+        main()
