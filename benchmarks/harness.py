@@ -108,7 +108,6 @@ class Run:
         append_line(self.path, line)
         return line
 
-
     def record_table(self, markdown: str, notes: str = "", **extra: Any) -> dict[str, Any]:
         """Record a benchmark's printed Markdown table: rows naming a known peer become ``peers``, the
         others ``metrics`` (``{row: {column: value}}``); the table itself is kept under ``text``."""
@@ -120,7 +119,6 @@ class Run:
             for label, row in table.items():
                 (peers if PEERS.search(label) else metrics)[label] = row
         return self.record(metrics, peers, notes=notes, text=markdown.strip(), **extra)
-
 
     @contextmanager
     def printed(self, notes: str = "") -> Iterator[None]:
