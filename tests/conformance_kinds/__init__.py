@@ -25,6 +25,7 @@ ORDER = (
     "images",
     "streaming_detectors",
     "graph_analysis",
+    "exported_classifier",
     "text_classifier",
 )
 

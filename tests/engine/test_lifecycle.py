@@ -114,6 +114,13 @@ def _gone_within(pids: set[int], seconds: float = EXIT_WAIT_S) -> set[int]:
     return _alive(pids)
 
 
+def _interruptible() -> None:
+    # A run started in the background by a non-interactive shell (`cmd &`) inherits SIGINT ignored
+    # (POSIX), and Python then keeps it ignored; what is tested is a user's Ctrl-C, so the ingest
+    # starts with SIGINT's default disposition whatever launched the test run.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _cli_ingest(data: Path, store: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "socialens.cli.main", "ingest", str(data), "--store", str(store), "--edge", "python"],
@@ -121,6 +128,7 @@ def _cli_ingest(data: Path, store: Path) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "COLUMNS": "200"},
+        preexec_fn=_interruptible,
     )
 
 
