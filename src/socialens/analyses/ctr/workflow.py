@@ -51,6 +51,10 @@ def make_model(model: str, settings: Mapping[str, Any] | None = None) -> Any:
         cls: Any = get(resolve("logistic" if crossed else model, TASK))
     except UnknownComponentError:
         raise ConfigError(f"unknown ctr model {model!r}; available: {', '.join(MODELS)}") from None
+    if "train" in cls._param_names():  # epochs=, lr=... (options, older callers): the training run's
+        from socialens.training.config import fold_train_settings
+
+        settings = fold_train_settings(settings)
     try:
         return cls(**settings)
     except TypeError as exc:
@@ -108,10 +112,18 @@ def train_ctr(
             "split": split.procedure,
             "labels": ["no click", "click"],
             "metrics": metrics,
-            "settings": component.get_params(),
+            "settings": _json_settings(component.get_params()),
         },
     )
     return card.to_dict() | {"path": str(card.path)}
+
+
+def _json_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Settings for the card: a ``train`` given as a TrainConfig is written as its dict."""
+    from socialens.training.config import TrainConfig
+
+    train = settings.get("train")
+    return {**settings, "train": train.to_dict()} if isinstance(train, TrainConfig) else dict(settings)
 
 
 def predict_ctr(
