@@ -62,7 +62,6 @@ def test_init_from_starts_from_saved_weights(fitted, tmp_path):
 
 def test_folder_saved_with_flat_run_settings_still_loads(fitted, tmp_path):
     from socialens.analyses.sentiment.e5_finetuned import E5FineTunedSentiment
-    from socialens.analyses.sentiment.finetuning import train_config
 
     model, split = fitted
     model.save(tmp_path / "m")
@@ -72,6 +71,6 @@ def test_folder_saved_with_flat_run_settings_still_loads(fitted, tmp_path):
     (tmp_path / "m" / "settings.pkl").write_bytes(pickle.dumps(old))
     again = E5FineTunedSentiment.load(tmp_path / "m")
     assert again.train == {**flat, "num_threads": 1, "checkpoint_dir": None, "log_dir": None}
-    assert train_config(again) == train_config(model)
+    assert again.train_config() == model.train_config()
     texts = split.test_texts[:4]
     assert np.array_equal(again.predict_proba(texts), model.predict_proba(texts))

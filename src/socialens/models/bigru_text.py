@@ -102,14 +102,6 @@ class BodySettings:
         return cls(**{name: getattr(component, name) for name in cls.__dataclass_fields__})
 
 
-def resolved_train(component: Any, **defaults: Any) -> TrainConfig:
-    """A component's ``train`` setting (a TrainConfig, a dict of its fields over ``defaults``, or
-    None: the defaults) as the run's settings; the component's ``seed`` seeds the run too."""
-    from socialens.training.config import train_setting
-
-    return train_setting(component.train, **defaults).replace(seed=component.seed)
-
-
 def saved_settings(component: Any) -> dict[str, Any]:
     """The settings a component writes to settings.json, as given (a ``TrainConfig`` as its dict)."""
     from socialens.training.config import TrainConfig
@@ -271,7 +263,9 @@ class BiGRUTextComponent(Component, Persistent):
 
     def train_config(self) -> TrainConfig:
         """The settings of the training run: ``train`` over ``TRAIN_DEFAULTS``, seeded by ``seed``."""
-        return resolved_train(self, **self.TRAIN_DEFAULTS)
+        from socialens.training.config import component_train_config
+
+        return component_train_config(self)
 
     def _fit_body(
         self,

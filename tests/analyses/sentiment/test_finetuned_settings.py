@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from socialens.analyses.sentiment.finetuned import FineTunedMiniLMSentiment
-from socialens.analyses.sentiment.finetuning import load_settings, save_settings, train_config
+from socialens.analyses.sentiment.finetuning import load_settings, save_settings
 from socialens.analyses.sentiment.workflow import _build
 from socialens.errors import ConfigError
 
@@ -18,7 +18,7 @@ def test_run_options_fold_into_train(name):
     # --epochs / -o lr=... / -o checkpoint_dir=...: written flat by the command line
     component = _build(name, "en", {"epochs": 1, "lr": 1e-4, "checkpoint_dir": "ck", "max_length": 32})
     assert component.train == {"epochs": 1, "lr": 1e-4, "checkpoint_dir": "ck"} and component.max_length == 32
-    config = train_config(component)
+    config = component.train_config()
     assert (config.epochs, config.lr, config.checkpoint_dir) == (1, 1e-4, Path("ck"))
     assert config.batch_size == 32 and config.warmup_ratio == 0.06 and config.seed == component.seed  # defaults
     params = component.get_params()
@@ -37,5 +37,5 @@ def test_settings_saved_as_given_and_the_flat_form_still_loads(tmp_path):
     (tmp_path / "settings.pkl").write_bytes(pickle.dumps(old))
     loaded = FineTunedMiniLMSentiment(**load_settings(tmp_path))
     assert loaded.max_length == 48 and loaded.seed == 7
-    config = train_config(loaded)
+    config = loaded.train_config()
     assert (config.epochs, config.batch_size, config.seed, config.checkpoint_dir) == (2, 16, 7, None)

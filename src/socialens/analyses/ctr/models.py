@@ -93,9 +93,9 @@ class NeuralCtr(Component, Persistent):
 
     def train_config(self) -> TrainConfig:
         """The settings of the training run: ``train`` over ``TRAIN_DEFAULTS``, seeded by ``seed``."""
-        from socialens.training.config import train_setting
+        from socialens.training.config import component_train_config
 
-        return train_setting(self.train, **self.TRAIN_DEFAULTS).replace(seed=self.seed)
+        return component_train_config(self)
 
     def build(self, num_features: int, num_fields: int) -> nn.Module:
         raise NotImplementedError

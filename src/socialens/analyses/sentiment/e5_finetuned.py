@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from socialens.analyses.sentiment.finetuning import hold_out, load_settings, save_settings, train_config
+from socialens.analyses.sentiment.finetuning import hold_out, load_settings, save_settings
 from socialens.component import Component, Persistent
 from socialens.registry import register
 
@@ -69,6 +69,12 @@ class E5FineTunedSentiment(Component, Persistent):
         self.seed = seed
         self.init_from = init_from  # a saved model folder whose weights start training (one more epoch)
 
+    def train_config(self) -> TrainConfig:
+        """The settings of the training run: ``train`` over ``TRAIN_DEFAULTS``, seeded by ``seed``."""
+        from socialens.training.config import component_train_config
+
+        return component_train_config(self)
+
     # -- training ---------------------------------------------------------------
     def fit(
         self,
@@ -86,7 +92,7 @@ class E5FineTunedSentiment(Component, Persistent):
 
         if valid_texts is None or valid_labels is None:
             texts, labels, valid_texts, valid_labels = hold_out(texts, labels, self.seed)
-        config = train_config(self)
+        config = self.train_config()
         torch.set_num_threads(config.num_threads)
         torch.manual_seed(self.seed)  # the head's initial weights
         model = self._build()
@@ -127,7 +133,7 @@ class E5FineTunedSentiment(Component, Persistent):
         50 batches, so batches still mix the data; the Trainer shuffles their order each epoch."""
         items = list(zip(self._encode(texts), labels, strict=True))
         order = list(range(len(items)))
-        size = train_config(self).batch_size
+        size = self.train_config().batch_size
         pool = size * (50 if shuffle else len(items) + 1)
         if shuffle:
             random.Random(self.seed).shuffle(order)
@@ -154,7 +160,7 @@ class E5FineTunedSentiment(Component, Persistent):
 
         if not len(texts):
             return np.zeros((0, len(self.labels)), dtype=np.float32)
-        config = train_config(self)
+        config = self.train_config()
         torch.set_num_threads(config.num_threads)
         encoded = self._encode(texts)
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from socialens.analyses.sentiment.finetuning import hold_out, load_settings, save_settings, train_config
+from socialens.analyses.sentiment.finetuning import hold_out, load_settings, save_settings
 from socialens.component import Component, Persistent
 from socialens.registry import register
 
@@ -47,6 +47,12 @@ class FineTunedMiniLMSentiment(Component, Persistent):
         self.max_length = max_length
         self.seed = seed
 
+    def train_config(self) -> TrainConfig:
+        """The settings of the training run: ``train`` over ``TRAIN_DEFAULTS``, seeded by ``seed``."""
+        from socialens.training.config import component_train_config
+
+        return component_train_config(self)
+
     # -- training ---------------------------------------------------------------
     def fit(
         self,
@@ -68,7 +74,7 @@ class FineTunedMiniLMSentiment(Component, Persistent):
             texts, labels, valid_texts, valid_labels = hold_out(texts, labels, self.seed)
         torch.manual_seed(self.seed)  # the head's initial weights
         model = TransformerClassifier(load_encoder(), TransformerClassifierConfig(num_labels=len(self.labels)))
-        config = train_config(self)
+        config = self.train_config()
         result = Trainer(config).fit(
             model,
             list(zip(texts, labels, strict=True)),

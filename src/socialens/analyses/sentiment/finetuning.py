@@ -6,12 +6,9 @@ from __future__ import annotations
 import pickle
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from socialens.training.config import TrainConfig
 
 T = TypeVar("T")
 L = TypeVar("L")
@@ -23,14 +20,6 @@ def hold_out(texts: Sequence[T], labels: Sequence[L], seed: int) -> tuple[list[T
     cut = max(1, len(texts) // 10)
     valid, train = order[:cut], order[cut:]
     return [texts[i] for i in train], [labels[i] for i in train], [texts[i] for i in valid], [labels[i] for i in valid]
-
-
-def train_config(component: Any) -> TrainConfig:
-    """The training run's settings: the component's ``train`` over its ``TRAIN_DEFAULTS``, seeded
-    by its ``seed``."""
-    from socialens.training.config import train_setting
-
-    return train_setting(component.train, **component.TRAIN_DEFAULTS).replace(seed=component.seed)
 
 
 def save_settings(component: Any, directory: Path) -> None:
