@@ -102,14 +102,6 @@ class BodySettings:
         return cls(**{name: getattr(component, name) for name in cls.__dataclass_fields__})
 
 
-def saved_settings(component: Any) -> dict[str, Any]:
-    """The settings a component writes to settings.json, as given (a ``TrainConfig`` as its dict)."""
-    from socialens.training.config import TrainConfig
-
-    train = component.train
-    return {**component.get_params(), "train": train.to_dict() if isinstance(train, TrainConfig) else train}
-
-
 def settings_from_saved(settings: dict[str, Any]) -> dict[str, Any]:
     """Settings read back from settings.json; a folder saved before ``train`` was one setting
     (``epochs``, ``lr``... written flat) loads the same."""
@@ -289,6 +281,8 @@ class BiGRUTextComponent(Component, Persistent):
 
     def save(self, directory: str | Path) -> Path:
         """Write ``settings.json``, ``vocab.json`` and ``model.pt`` (weights only) into ``directory``."""
+        from socialens.training.config import saved_settings
+
         check_is_fitted(self, "body_")
         directory = Path(directory)
         meta = {

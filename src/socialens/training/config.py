@@ -97,6 +97,14 @@ def component_train_config(component: Any) -> TrainConfig:
     return train_setting(component.train, **component.TRAIN_DEFAULTS).replace(seed=component.seed)
 
 
+def saved_settings(component: Any) -> dict[str, Any]:
+    """A component's settings as given, ready for JSON or ``torch.load(weights_only=True)``: a
+    ``train`` given as a TrainConfig is written as its dict (which reads back as the same run)."""
+    params = component.get_params()
+    train = params.get("train")
+    return {**params, "train": train.to_dict()} if isinstance(train, TrainConfig) else params
+
+
 def fold_train_settings(settings: dict[str, Any], keep: tuple[str, ...] = ("seed",)) -> dict[str, Any]:
     """``settings`` with the run settings written flat (``epochs=3``, ``lr=...``: the saved form
     before ``train`` was one setting, and command-line options) moved under ``train``; the names

@@ -91,6 +91,7 @@ def train_ctr(
 ) -> dict[str, Any]:
     """Train ``model`` on the reference split, save it in the registry, return its card as a dict."""
     from socialens.analyses.ctr.data import load_history_split
+    from socialens.training.config import saved_settings
     from socialens.training.model_registry import ModelRegistry
 
     component = make_model(model, settings)
@@ -112,18 +113,10 @@ def train_ctr(
             "split": split.procedure,
             "labels": ["no click", "click"],
             "metrics": metrics,
-            "settings": _json_settings(component.get_params()),
+            "settings": saved_settings(component),
         },
     )
     return card.to_dict() | {"path": str(card.path)}
-
-
-def _json_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """Settings for the card: a ``train`` given as a TrainConfig is written as its dict."""
-    from socialens.training.config import TrainConfig
-
-    train = settings.get("train")
-    return {**settings, "train": train.to_dict()} if isinstance(train, TrainConfig) else dict(settings)
 
 
 def predict_ctr(
