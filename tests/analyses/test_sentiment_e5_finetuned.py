@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 
@@ -15,7 +17,7 @@ def fitted():
     from socialens.datasets import load_sentiment_split
 
     split = load_sentiment_split("zh")
-    model = E5FineTunedSentiment(epochs=1, batch_size=16, max_length=16, lr=1e-4)
+    model = E5FineTunedSentiment(train={"epochs": 1, "batch_size": 16, "lr": 1e-4}, max_length=16)
     model.fit(split.train_texts[:16], split.train_labels[:16], split.valid_texts[:8], split.valid_labels[:8])
     return model, split
 
@@ -52,7 +54,23 @@ def test_init_from_starts_from_saved_weights(fitted, tmp_path):
 
     model, split = fitted
     model.save(tmp_path / "m")
-    settings = dict(model.get_params(), init_from=str(tmp_path / "m"), lr=1e-12)
+    settings = dict(model.get_params(), init_from=str(tmp_path / "m"), train={**model.train, "lr": 1e-12})
     again = E5FineTunedSentiment(**settings).fit(split.train_texts[:16], split.train_labels[:16])
     texts = split.test_texts[:4]
     assert np.allclose(again.predict_proba(texts), model.predict_proba(texts), atol=1e-4)
+
+
+def test_folder_saved_with_flat_run_settings_still_loads(fitted, tmp_path):
+    from socialens.analyses.sentiment.e5_finetuned import E5FineTunedSentiment
+
+    model, split = fitted
+    model.save(tmp_path / "m")
+    old = {k: v for k, v in model.get_params().items() if k != "train"}  # as saved before ``train``
+    flat = {"epochs": 1, "batch_size": 16, "lr": 1e-4, "weight_decay": 0.01, "warmup_ratio": 0.06, "patience": 1}
+    old.update(flat, num_threads=1, checkpoint_dir=None, log_dir=None)
+    (tmp_path / "m" / "settings.pkl").write_bytes(pickle.dumps(old))
+    again = E5FineTunedSentiment.load(tmp_path / "m")
+    assert again.train == {**flat, "num_threads": 1, "checkpoint_dir": None, "log_dir": None}
+    assert again.train_config() == model.train_config()
+    texts = split.test_texts[:4]
+    assert np.array_equal(again.predict_proba(texts), model.predict_proba(texts))

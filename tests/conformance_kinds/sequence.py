@@ -22,7 +22,7 @@ def example(component: Component, tmp_path: Path) -> tuple[Any, Any]:
 
 
 def run(component: Component, histories: Any) -> list[Any]:
-    component.set_params(epochs=2, hidden_size=8, max_len=4)
+    component.set_params(train={"epochs": 2}, hidden_size=8, max_len=4)
     component.fit(TRAIN)  # type: ignore[attr-defined]
     recs = component.recommend(histories, k=3)  # type: ignore[attr-defined]
     return [[(item, round(p, 4)) for item, p in row] for row in recs]

@@ -28,7 +28,7 @@ def test_cross_layer_is_x0_times_affine_of_x_plus_x():
 
 def test_one_epoch_on_a_slice_gives_probabilities():
     x, y, vx, vy, num_features = ctr_slice()
-    model = DCNv2Ctr(epochs=1, embed_dim=4, hidden=(16,), cross_layers=2).fit(
+    model = DCNv2Ctr(train={"epochs": 1}, embed_dim=4, hidden=(16,), cross_layers=2).fit(
         x, y, valid=(vx, vy), num_features=num_features
     )
     p = model.predict_proba(vx)

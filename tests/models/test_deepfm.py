@@ -34,7 +34,8 @@ def test_pairwise_term_is_the_sum_of_dot_products_over_field_pairs():
 
 def test_one_epoch_on_a_slice_gives_probabilities():
     x, y, vx, vy, num_features = ctr_slice()
-    model = DeepFMCtr(epochs=1, embed_dim=4, hidden=(16,)).fit(x, y, valid=(vx, vy), num_features=num_features)
+    model = DeepFMCtr(train={"epochs": 1}, embed_dim=4, hidden=(16,))
+    model.fit(x, y, valid=(vx, vy), num_features=num_features)
     p = model.predict_proba(vx)
     assert p.shape == (len(vx),) and np.all((p >= 0) & (p <= 1))
     assert model.training_.epochs_run == 1

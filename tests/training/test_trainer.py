@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import torch
@@ -245,13 +245,18 @@ def test_the_documented_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert json.loads((tmp_path / "models/demo/1/card.json").read_text())["architecture"] == "demo.linear.v1"
 
 
-def test_a_component_s_same_named_settings_make_its_train_config() -> None:
-    class Settings:
-        epochs, lr, seed, log_dir, checkpoint_dir, dropout = 3, 0.01, 7, "runs/logs", "", 0.5
+def test_a_component_s_train_setting_over_its_defaults_makes_its_train_config() -> None:
+    from socialens.training.config import component_train_config
 
-    config = TrainConfig.of(Settings(), batch_size=16)
+    class Component:
+        TRAIN_DEFAULTS: ClassVar[dict[str, Any]] = {"epochs": 8, "batch_size": 16}
+
+        def __init__(self, train: dict[str, Any]) -> None:
+            self.train, self.seed = train, 7
+
+    config = component_train_config(Component({"epochs": 3, "lr": 0.01, "log_dir": "runs/logs", "checkpoint_dir": ""}))
     assert (config.epochs, config.lr, config.seed, config.batch_size) == (3, 0.01, 7, 16)
     assert config.log_dir == Path("runs/logs") and config.checkpoint_dir is None  # "" is no folder
-    assert config.patience == TrainConfig().patience  # what the component does not set keeps its default
+    assert config.patience == TrainConfig().patience  # what neither sets keeps its default
     with pytest.raises(ConfigError, match="epochs=0"):
-        TrainConfig.of(Settings(), epochs=0)
+        component_train_config(Component({"epochs": 0}))

@@ -102,22 +102,6 @@ class BodySettings:
         return cls(**{name: getattr(component, name) for name in cls.__dataclass_fields__})
 
 
-def resolved_train(component: Any, **defaults: Any) -> TrainConfig:
-    """A component's ``train`` setting (a TrainConfig, a dict of its fields over ``defaults``, or
-    None: the defaults) as the run's settings; the component's ``seed`` seeds the run too."""
-    from socialens.training.config import train_setting
-
-    return train_setting(component.train, **defaults).replace(seed=component.seed)
-
-
-def saved_settings(component: Any) -> dict[str, Any]:
-    """The settings a component writes to settings.json, as given (a ``TrainConfig`` as its dict)."""
-    from socialens.training.config import TrainConfig
-
-    train = component.train
-    return {**component.get_params(), "train": train.to_dict() if isinstance(train, TrainConfig) else train}
-
-
 def settings_from_saved(settings: dict[str, Any]) -> dict[str, Any]:
     """Settings read back from settings.json; a folder saved before ``train`` was one setting
     (``epochs``, ``lr``... written flat) loads the same."""
@@ -271,7 +255,9 @@ class BiGRUTextComponent(Component, Persistent):
 
     def train_config(self) -> TrainConfig:
         """The settings of the training run: ``train`` over ``TRAIN_DEFAULTS``, seeded by ``seed``."""
-        return resolved_train(self, **self.TRAIN_DEFAULTS)
+        from socialens.training.config import component_train_config
+
+        return component_train_config(self)
 
     def _fit_body(
         self,
@@ -295,6 +281,8 @@ class BiGRUTextComponent(Component, Persistent):
 
     def save(self, directory: str | Path) -> Path:
         """Write ``settings.json``, ``vocab.json`` and ``model.pt`` (weights only) into ``directory``."""
+        from socialens.training.config import saved_settings
+
         check_is_fitted(self, "body_")
         directory = Path(directory)
         meta = {

@@ -63,13 +63,6 @@ class TrainConfig:
                 "ema lies in [0, 1))"
             )
 
-    @classmethod
-    def of(cls, component: object, **overrides: Any) -> TrainConfig:
-        """The run settings a component keeps under the same names, then ``overrides``."""
-        given = {f.name: getattr(component, f.name) for f in fields(cls) if hasattr(component, f.name)}
-        given = {name: None if value == "" else value for name, value in given.items()}  # "" folder: none
-        return cls(**{**given, **overrides})
-
     def replace(self, **changes: Any) -> TrainConfig:
         """A copy with ``changes`` (validated like a new one)."""
         return TrainConfig(**{**asdict(self), **changes})
@@ -96,6 +89,20 @@ def train_setting(train: TrainConfig | dict[str, Any] | None, **defaults: Any) -
     if isinstance(train, TrainConfig):
         return train
     return TrainConfig.from_dict({**defaults, **(train or {})})
+
+
+def component_train_config(component: Any) -> TrainConfig:
+    """A component's training run: its ``train`` setting over its class's ``TRAIN_DEFAULTS``,
+    seeded by its ``seed`` (which seeds everything else the component draws too)."""
+    return train_setting(component.train, **component.TRAIN_DEFAULTS).replace(seed=component.seed)
+
+
+def saved_settings(component: Any) -> dict[str, Any]:
+    """A component's settings as given, ready for JSON or ``torch.load(weights_only=True)``: a
+    ``train`` given as a TrainConfig is written as its dict (which reads back as the same run)."""
+    params = component.get_params()
+    train = params.get("train")
+    return {**params, "train": train.to_dict()} if isinstance(train, TrainConfig) else params
 
 
 def fold_train_settings(settings: dict[str, Any], keep: tuple[str, ...] = ("seed",)) -> dict[str, Any]:

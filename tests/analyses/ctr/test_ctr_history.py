@@ -62,7 +62,7 @@ def test_real_rows_carry_the_users_earlier_items():
 
 def test_din_and_logistic_regression_use_the_history():
     x, y, vx, vy, num_features = ctr_slice(sequence=True)
-    din = DINCtr(history=HISTORY, embed_dim=8, hidden=(16,), epochs=1, attention_hidden=8, lr=1e-2)
+    din = DINCtr(history=HISTORY, embed_dim=8, hidden=(16,), train={"epochs": 1, "lr": 1e-2}, attention_hidden=8)
     din.fit(x, y, valid=(vx, vy), num_features=num_features)
     assert auc(vy, din.predict_proba(vx)) > 0.6
     model = LogisticCtr(history=HISTORY, history_weight=1.0).fit(x, y, num_features=num_features)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import numpy as np
 
-from socialens.analyses.ctr.models import LogisticCtr, auc, log_loss
+from socialens.analyses.ctr.models import DeepFMCtr, LogisticCtr, auc, log_loss
 from socialens.analyses.ctr.workflow import encode_records, predict_ctr, train_ctr
 from tests.analyses.ctr.data import ctr_slice
 from tests.cli.test_cli import run_cli
@@ -58,12 +59,30 @@ def test_cli_train_ctr_json(tmp_path):
     home = tmp_path / "home"
     result = run_cli(
         tmp_path, "train", "ctr", "--model", "dcnv2", "--limit", "1000", "--epochs", "1",
-        "--option", "embed_dim=4", "--option", "hidden=16", "--json", timeout=240, SOCIALENS_HOME=str(home),
+        "--option", "embed_dim=4", "--option", "hidden=16", "--option", "lr=0.005", "--json",
+        timeout=240, SOCIALENS_HOME=str(home),
     )  # fmt: skip
     assert result.code == 0, result.stderr
     card = result.json()
     assert card["name"] == "ctr-dcnv2" and card["metrics"]["n_train"] == 1000 and card["metrics"]["epochs_run"] == 1
+    assert card["settings"]["train"] == {"epochs": 1, "lr": 0.005}  # --epochs and -o lr= fold into train
     assert (home / "models" / "ctr-dcnv2" / "1" / "model.pkl").is_file()
     assert not (tmp_path / "socialens.duckdb").exists()  # trained on packaged data: no store created
     bad = run_cli(tmp_path, "train", "ctr", "--model", "gbm", SOCIALENS_HOME=str(home))
     assert bad.code == 2 and "unknown ctr model 'gbm'" in bad.stderr
+
+
+def test_folder_saved_with_flat_run_settings_still_loads(tmp_path):
+    x, y, vx, vy, num_features = ctr_slice()
+    model = DeepFMCtr(embed_dim=4, hidden=(8,), train={"epochs": 1, "lr": 5e-3})
+    model.fit(x, y, valid=(vx, vy), num_features=num_features)
+    old = object.__new__(DeepFMCtr)  # the pickle written before ``train`` was one setting
+    flat = {"epochs": 1, "batch_size": 1024, "lr": 5e-3, "weight_decay": 1e-5, "patience": 2, "num_threads": 1}
+    old.__dict__ = {**{k: v for k, v in model.__dict__.items() if k != "train"}, **flat}
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / DeepFMCtr.state_file).write_bytes(pickle.dumps(old))
+    loaded = DeepFMCtr.load(tmp_path / "old")
+    assert loaded.train == flat and "epochs" not in vars(loaded)
+    assert loaded.train_config().lr == 5e-3 and loaded.train_config().eval_batch_size == 8192
+    assert np.array_equal(loaded.predict_proba(vx[:50]), model.predict_proba(vx[:50]))
+    assert type(loaded)(**loaded.get_params()).get_params() == loaded.get_params()

@@ -18,7 +18,7 @@ from socialens.training.model_registry import ModelRegistry
 from tests.conftest import TEST_KEY
 
 CYCLE = list("abcdef")
-TINY = {"architecture": "sasrec", "hidden_size": 8, "max_len": 4, "epochs": 2, "dropout": 0.0}
+TINY = {"architecture": "sasrec", "hidden_size": 8, "max_len": 4, "train": {"epochs": 2}, "dropout": 0.0}
 
 
 def _cycles(n: int) -> list[list[str]]:

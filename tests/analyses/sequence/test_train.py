@@ -26,7 +26,9 @@ def _cycles(n: int) -> list[list[str]]:
 
 @pytest.mark.parametrize("architecture", ["gru4rec", "lstm4rec", "sasrec"])
 def test_each_architecture_learns_what_comes_next(architecture):
-    model = NextItemRecommender(architecture=architecture, hidden_size=16, max_len=6, epochs=40, lr=1e-2, dropout=0.0)
+    model = NextItemRecommender(
+        architecture=architecture, hidden_size=16, max_len=6, train={"epochs": 40, "lr": 1e-2}, dropout=0.0
+    )
     model.fit(_cycles(12))
     recs = model.recommend([["a", "b"], ["d", "e"]], k=1)
     assert [r[0][0] for r in recs] == ["c", "f"]
@@ -34,7 +36,7 @@ def test_each_architecture_learns_what_comes_next(architecture):
 
 
 def test_training_with_a_weight_average_keeps_the_averaged_weights_and_still_learns():
-    model = NextItemRecommender(hidden_size=16, max_len=6, epochs=40, lr=1e-2, dropout=0.0, ema=0.9)
+    model = NextItemRecommender(hidden_size=16, max_len=6, train={"epochs": 40, "lr": 1e-2, "ema": 0.9}, dropout=0.0)
     model.fit(_cycles(12))
     assert [r[0][0] for r in model.recommend([["a", "b"], ["d", "e"]], k=1)] == ["c", "f"]
 
@@ -42,7 +44,9 @@ def test_training_with_a_weight_average_keeps_the_averaged_weights_and_still_lea
 def test_the_action_head_predicts_the_next_action_kind():
     sequences = _cycles(10)
     actions = [["like" if item in "ace" else "reply" for item in seq] for seq in sequences]
-    model = NextItemRecommender(architecture="gru4rec", hidden_size=16, max_len=6, epochs=40, lr=1e-2, dropout=0.0)
+    model = NextItemRecommender(
+        architecture="gru4rec", hidden_size=16, max_len=6, train={"epochs": 40, "lr": 1e-2}, dropout=0.0
+    )
     model.fit(sequences, actions)
     assert model.actions_ == ["", "like", "reply"]
     history = [model.to_indices(["a", "b"])]
@@ -54,7 +58,7 @@ def test_the_action_head_predicts_the_next_action_kind():
 
 
 def test_state_round_trips():
-    model = NextItemRecommender(architecture="sasrec", hidden_size=8, max_len=4, epochs=1).fit(_cycles(4))
+    model = NextItemRecommender(architecture="sasrec", hidden_size=8, max_len=4, train={"epochs": 1}).fit(_cycles(4))
     again = NextItemRecommender.from_state(model.state())
     assert again.recommend([["a"]], k=3) == model.recommend([["a"]], k=3)
 
@@ -78,7 +82,16 @@ def test_train_step_on_a_movielens_slice(store, tmp_path: Path):
     registry = ModelRegistry(models)
     assert registry.default("sequence", "any").name == "sequence-gru4rec"
     state = registry.load_state("sequence-gru4rec")
-    assert NextItemRecommender.from_state(state).architecture == "gru4rec"
+    loaded = NextItemRecommender.from_state(state)
+    assert loaded.architecture == "gru4rec" and loaded.train == state["settings"]["train"] == {"epochs": 1}
+    # A state saved before ``train`` was one setting: the run written flat, ``lr=None`` for the architecture's.
+    flat = {"epochs": 1, "batch_size": 32, "lr": None, "patience": 10, "num_threads": 1, "max_cpu_seconds": None}
+    flat.update(weight_decay=0.0, schedule="constant", ema=0.0)
+    old = {**state, "settings": {**{k: v for k, v in state["settings"].items() if k != "train"}, **flat}}
+    again = NextItemRecommender.from_state(old)
+    assert again.train_config() == loaded.train_config() and again.train_config().lr == 1e-3
+    histories = [loaded.items_[1:3], loaded.items_[3:4]]
+    assert again.recommend(histories) == loaded.recommend(histories)
     section = sequence_section(store)
     assert section is not None and "sequence-gru4rec v1" in section.html and "most popular" in section.html
     view = build_views(store, only=["sequence"])["sequence"]  # the view the section renders, as JSON
@@ -100,14 +113,14 @@ def test_options_become_settings_and_bad_values_are_config_errors():
     settings = model_settings("gru4rec", 7, options)
     assert settings == {
         "architecture": "gru4rec",
-        "epochs": 7,
-        "lr": 0.002,
+        "train": {"epochs": 7, "lr": 0.002, "ema": 0.995, "schedule": "constant"},  # the run: one setting
         "n_layers": 1,
         "dropout": 0.2,
-        "ema": 0.995,
-        "schedule": "constant",
         "exclude_seen": False,
     }
+    config = NextItemRecommender(**settings).train_config()
+    assert (config.epochs, config.lr, config.ema, config.patience, config.max_grad_norm) == (7, 0.002, 0.995, 10, 0.0)
+    assert NextItemRecommender(architecture="sasrec").train_config().lr == 3e-3  # the architecture's rate
     for bad in ({"lr": "fast"}, {"schedule": "linear"}, {"exclude_seen": "maybe"}, {"ema": "high"}):
         with pytest.raises(ConfigError):
             model_settings(None, None, bad)

@@ -12,7 +12,7 @@ cross-entropy (passed to the trainer) and early stopping watches validation AUC.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 import numpy as np
 
@@ -23,6 +23,8 @@ from socialens.registry import register
 if TYPE_CHECKING:
     import torch
     from torch import nn
+
+    from socialens.training.config import TrainConfig
 
 ARCHITECTURES = ("deepfm", "dcnv2", "logistic")
 
@@ -62,31 +64,38 @@ class NeuralCtr(Component, Persistent):
 
     state_file = "model.pkl"  # the name registry folders written before ``Persistent`` use
 
+    # The training run's settings under ``train`` (a TrainConfig, or a dict of its fields over these).
+    TRAIN_DEFAULTS: ClassVar[dict[str, Any]] = {
+        "epochs": 12, "batch_size": 1024, "lr": 2e-3, "weight_decay": 1e-5, "patience": 2, "eval_batch_size": 8192,
+    }  # fmt: skip
+
     def __init__(
         self,
         embed_dim: int = 32,
         hidden: tuple[int, ...] = (256, 128),
         dropout: float = 0.3,
-        epochs: int = 12,
-        batch_size: int = 1024,
-        lr: float = 2e-3,
-        weight_decay: float = 1e-5,
-        patience: int = 2,
+        train: TrainConfig | dict[str, Any] | None = None,
         seed: int = 42,
-        num_threads: int = 1,
         history: int = 0,
     ) -> None:
         self.embed_dim = embed_dim
         self.hidden = hidden
         self.dropout = dropout
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.patience = patience
+        self.train = train
         self.seed = seed
-        self.num_threads = num_threads
         self.history = history
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """A pickle written before ``train`` was one setting (``epochs``, ``lr``... flat) loads the same."""
+        from socialens.training.config import fold_train_settings
+
+        self.__dict__.update(fold_train_settings(state))
+
+    def train_config(self) -> TrainConfig:
+        """The settings of the training run: ``train`` over ``TRAIN_DEFAULTS``, seeded by ``seed``."""
+        from socialens.training.config import component_train_config
+
+        return component_train_config(self)
 
     def build(self, num_features: int, num_fields: int) -> nn.Module:
         raise NotImplementedError
@@ -95,7 +104,7 @@ class NeuralCtr(Component, Persistent):
         """Train on ``(X, y)``; early stopping on ``valid`` (default: a seeded tenth of ``X``)."""
         import torch
 
-        from socialens.training.trainer import TrainConfig, Trainer
+        from socialens.training.trainer import Trainer
 
         x, labels = _check(X, y)
         assert labels is not None
@@ -106,11 +115,11 @@ class NeuralCtr(Component, Persistent):
         if len(x) == 0 or vy is None or len(vx) == 0:
             raise TrainingError("click-through training needs at least one training and one validation row")
         self.num_features_ = int(num_features or max(x.max(), vx.max()) + 1)
-        torch.set_num_threads(self.num_threads)
+        config = self.train_config()
+        torch.set_num_threads(config.num_threads)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(self.seed)
             model = self.build(self.num_features_, x.shape[1] - 2 * self.history)
-        config = TrainConfig.of(self, eval_batch_size=8192)
         train_collate, valid_collate = _collate(x, labels, self.history), _collate(vx, vy, self.history)
         self.training_ = Trainer(config).fit(
             model,

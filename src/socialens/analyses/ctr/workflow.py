@@ -51,6 +51,10 @@ def make_model(model: str, settings: Mapping[str, Any] | None = None) -> Any:
         cls: Any = get(resolve("logistic" if crossed else model, TASK))
     except UnknownComponentError:
         raise ConfigError(f"unknown ctr model {model!r}; available: {', '.join(MODELS)}") from None
+    if "train" in cls._param_names():  # epochs=, lr=... (options, older callers): the training run's
+        from socialens.training.config import fold_train_settings
+
+        settings = fold_train_settings(settings)
     try:
         return cls(**settings)
     except TypeError as exc:
@@ -87,6 +91,7 @@ def train_ctr(
 ) -> dict[str, Any]:
     """Train ``model`` on the reference split, save it in the registry, return its card as a dict."""
     from socialens.analyses.ctr.data import load_history_split
+    from socialens.training.config import saved_settings
     from socialens.training.model_registry import ModelRegistry
 
     component = make_model(model, settings)
@@ -108,7 +113,7 @@ def train_ctr(
             "split": split.procedure,
             "labels": ["no click", "click"],
             "metrics": metrics,
-            "settings": component.get_params(),
+            "settings": saved_settings(component),
         },
     )
     return card.to_dict() | {"path": str(card.path)}

@@ -11,18 +11,20 @@ Saved models store only the weights that differ from the packaged file.
 
 from __future__ import annotations
 
-import pickle
 import random
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from socialens.analyses.sentiment.finetuning import hold_out, train_config
+from socialens.analyses.sentiment.finetuning import hold_out, load_settings, save_settings
 from socialens.component import Component, Persistent
 from socialens.registry import register
+
+if TYPE_CHECKING:
+    from socialens.training.config import TrainConfig
 
 _FROZEN = "encoder.embeddings.word_embeddings.weight"
 
@@ -36,41 +38,42 @@ def _tokenizer() -> Any:
 
 @register("sentiment.e5_finetuned.v1")
 class E5FineTunedSentiment(Component, Persistent):
-    """Fine-tuned e5 classifier. ``fit(texts, labels, valid_texts, valid_labels)``."""
+    """Fine-tuned e5 classifier. ``fit(texts, labels, valid_texts, valid_labels)``; ``train`` holds the
+    run's settings (its ``batch_size`` is the texts per length-sorted batch)."""
+
+    # The training run's settings under ``train`` (a TrainConfig, or a dict of its fields over these).
+    TRAIN_DEFAULTS: ClassVar[dict[str, Any]] = {
+        "epochs": 2,
+        "batch_size": 32,
+        "lr": 5e-5,
+        "weight_decay": 0.01,
+        "warmup_ratio": 0.06,
+        "patience": 1,
+    }
 
     def __init__(
         self,
         labels: Sequence[str] = ("negative", "positive"),
-        epochs: int = 2,
-        batch_size: int = 32,
-        lr: float = 5e-5,
-        weight_decay: float = 0.01,
-        warmup_ratio: float = 0.06,
-        patience: int = 1,
+        train: TrainConfig | dict[str, Any] | None = None,
         max_length: int = 128,
         prefix: str = "passage: ",
         freeze_embeddings: bool = True,
         seed: int = 42,
-        num_threads: int = 1,
-        checkpoint_dir: str | None = None,
-        log_dir: str | None = None,
         init_from: str | None = None,
     ) -> None:
         self.labels = labels
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.warmup_ratio = warmup_ratio
-        self.patience = patience
+        self.train = train
         self.max_length = max_length
         self.prefix = prefix
         self.freeze_embeddings = freeze_embeddings
         self.seed = seed
-        self.num_threads = num_threads
-        self.checkpoint_dir = checkpoint_dir
-        self.log_dir = log_dir
         self.init_from = init_from  # a saved model folder whose weights start training (one more epoch)
+
+    def train_config(self) -> TrainConfig:
+        """The settings of the training run: ``train`` over ``TRAIN_DEFAULTS``, seeded by ``seed``."""
+        from socialens.training.config import component_train_config
+
+        return component_train_config(self)
 
     # -- training ---------------------------------------------------------------
     def fit(
@@ -89,14 +92,15 @@ class E5FineTunedSentiment(Component, Persistent):
 
         if valid_texts is None or valid_labels is None:
             texts, labels, valid_texts, valid_labels = hold_out(texts, labels, self.seed)
-        torch.set_num_threads(self.num_threads)
+        config = self.train_config()
+        torch.set_num_threads(config.num_threads)
         torch.manual_seed(self.seed)  # the head's initial weights
         model = self._build()
         if self.init_from:
             state = torch.load(Path(self.init_from) / "model.pt", map_location="cpu", weights_only=True)
             model.load_state_dict(state, strict=_FROZEN in state)
-        config = train_config(self, 1)  # each item is already a batch of similar-length texts
-        result = Trainer(config).fit(
+        # each item the trainer sees is already a batch of similar-length texts
+        result = Trainer(config.replace(batch_size=1)).fit(
             model,
             self._length_batches(texts, labels, shuffle=True),
             self._length_batches(valid_texts, valid_labels, shuffle=False),
@@ -129,14 +133,15 @@ class E5FineTunedSentiment(Component, Persistent):
         50 batches, so batches still mix the data; the Trainer shuffles their order each epoch."""
         items = list(zip(self._encode(texts), labels, strict=True))
         order = list(range(len(items)))
-        pool = self.batch_size * (50 if shuffle else len(items) + 1)
+        size = self.train_config().batch_size
+        pool = size * (50 if shuffle else len(items) + 1)
         if shuffle:
             random.Random(self.seed).shuffle(order)
         batches = []
         for start in range(0, len(order), pool):
             chunk = sorted(order[start : start + pool], key=lambda i: len(items[i][0]))
-            for at in range(0, len(chunk), self.batch_size):
-                batches.append([items[i] for i in chunk[at : at + self.batch_size]])
+            for at in range(0, len(chunk), size):
+                batches.append([items[i] for i in chunk[at : at + size]])
         return batches
 
     @staticmethod
@@ -155,7 +160,8 @@ class E5FineTunedSentiment(Component, Persistent):
 
         if not len(texts):
             return np.zeros((0, len(self.labels)), dtype=np.float32)
-        torch.set_num_threads(self.num_threads)
+        config = self.train_config()
+        torch.set_num_threads(config.num_threads)
         encoded = self._encode(texts)
         order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
         out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
@@ -180,7 +186,7 @@ class E5FineTunedSentiment(Component, Persistent):
         if self.freeze_embeddings:
             state = {k: v for k, v in state.items() if k != _FROZEN}
         torch.save(state, directory / "model.pt")
-        (directory / "settings.pkl").write_bytes(pickle.dumps(self.get_params()))
+        save_settings(self, directory)
         return directory
 
     @classmethod
@@ -188,7 +194,7 @@ class E5FineTunedSentiment(Component, Persistent):
         directory = Path(directory)
         import torch
 
-        component = cls(**pickle.loads((directory / "settings.pkl").read_bytes()))
+        component = cls(**load_settings(directory))
         model = component._build()
         state = torch.load(directory / "model.pt", map_location="cpu", weights_only=True)
         model.load_state_dict(state, strict=not component.freeze_embeddings)

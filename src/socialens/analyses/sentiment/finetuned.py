@@ -7,49 +7,51 @@ from it for batch scoring.
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from socialens.analyses.sentiment.finetuning import hold_out, train_config
+from socialens.analyses.sentiment.finetuning import hold_out, load_settings, save_settings
 from socialens.component import Component, Persistent
 from socialens.registry import register
+
+if TYPE_CHECKING:
+    from socialens.training.config import TrainConfig
 
 
 @register("sentiment.minilm_finetuned.v1")
 class FineTunedMiniLMSentiment(Component, Persistent):
     """Fine-tuned MiniLM classifier. ``fit(texts, labels, valid_texts, valid_labels)``."""
 
+    # The training run's settings under ``train`` (a TrainConfig, or a dict of its fields over these).
+    TRAIN_DEFAULTS: ClassVar[dict[str, Any]] = {
+        "epochs": 3,
+        "batch_size": 32,
+        "lr": 3e-5,
+        "weight_decay": 0.01,
+        "warmup_ratio": 0.06,
+        "patience": 1,
+    }
+
     def __init__(
         self,
         labels: Sequence[str] = ("negative", "neutral", "positive"),
-        epochs: int = 3,
-        batch_size: int = 32,
-        lr: float = 3e-5,
-        weight_decay: float = 0.01,
-        warmup_ratio: float = 0.06,
-        patience: int = 1,
+        train: TrainConfig | dict[str, Any] | None = None,
         max_length: int = 64,
         seed: int = 42,
-        num_threads: int = 1,
-        checkpoint_dir: str | None = None,
-        log_dir: str | None = None,
     ) -> None:
         self.labels = labels
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.warmup_ratio = warmup_ratio
-        self.patience = patience
+        self.train = train
         self.max_length = max_length
         self.seed = seed
-        self.num_threads = num_threads
-        self.checkpoint_dir = checkpoint_dir
-        self.log_dir = log_dir
+
+    def train_config(self) -> TrainConfig:
+        """The settings of the training run: ``train`` over ``TRAIN_DEFAULTS``, seeded by ``seed``."""
+        from socialens.training.config import component_train_config
+
+        return component_train_config(self)
 
     # -- training ---------------------------------------------------------------
     def fit(
@@ -72,7 +74,7 @@ class FineTunedMiniLMSentiment(Component, Persistent):
             texts, labels, valid_texts, valid_labels = hold_out(texts, labels, self.seed)
         torch.manual_seed(self.seed)  # the head's initial weights
         model = TransformerClassifier(load_encoder(), TransformerClassifierConfig(num_labels=len(self.labels)))
-        config = train_config(self, self.batch_size)
+        config = self.train_config()
         result = Trainer(config).fit(
             model,
             list(zip(texts, labels, strict=True)),
@@ -121,7 +123,7 @@ class FineTunedMiniLMSentiment(Component, Persistent):
 
         directory.mkdir(parents=True, exist_ok=True)
         torch.save(self.model_.state_dict(), directory / "model.pt")
-        (directory / "settings.pkl").write_bytes(pickle.dumps(self.get_params()))
+        save_settings(self, directory)
         return directory
 
     @classmethod
@@ -132,7 +134,7 @@ class FineTunedMiniLMSentiment(Component, Persistent):
         from socialens.models.encoders.minilm import load_encoder
         from socialens.models.transformer_classifier import TransformerClassifier, TransformerClassifierConfig
 
-        component = cls(**pickle.loads((directory / "settings.pkl").read_bytes()))
+        component = cls(**load_settings(directory))
         model = TransformerClassifier(load_encoder(), TransformerClassifierConfig(num_labels=len(component.labels)))
         model.load_state_dict(torch.load(directory / "model.pt", map_location="cpu", weights_only=True))
         component.model_ = model.eval()

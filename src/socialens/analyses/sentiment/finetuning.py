@@ -1,14 +1,14 @@
-"""What the fine-tuned transformer classifiers (MiniLM, e5) share: validation hold-out, trainer settings."""
+"""What the fine-tuned transformer classifiers (MiniLM, e5) share: validation hold-out, the
+training run's settings (``train``) and the settings file they save."""
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from socialens.training.trainer import TrainConfig
 
 T = TypeVar("T")
 L = TypeVar("L")
@@ -22,8 +22,14 @@ def hold_out(texts: Sequence[T], labels: Sequence[L], seed: int) -> tuple[list[T
     return [texts[i] for i in train], [labels[i] for i in train], [texts[i] for i in valid], [labels[i] for i in valid]
 
 
-def train_config(component: Any, batch_size: int) -> TrainConfig:
-    """The generic trainer's settings from a fine-tuning component's same-named settings."""
-    from socialens.training.trainer import TrainConfig
+def save_settings(component: Any, directory: Path) -> None:
+    """``settings.pkl``: the component's settings as given."""
+    (directory / "settings.pkl").write_bytes(pickle.dumps(component.get_params()))
 
-    return TrainConfig.of(component, batch_size=batch_size)
+
+def load_settings(directory: Path) -> dict[str, Any]:
+    """The settings ``save_settings`` wrote; a folder saved before ``train`` was one setting
+    (``epochs``, ``lr``, ``checkpoint_dir``... flat) loads the same."""
+    from socialens.training.config import fold_train_settings
+
+    return fold_train_settings(pickle.loads((directory / "settings.pkl").read_bytes()))

@@ -8,7 +8,7 @@ training and scoring, so the three are trained, evaluated and saved the same way
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
 
@@ -46,6 +46,13 @@ class NextItemRecommender(Component):
     ``histories_`` (one per member) and ``history_`` (the first member's).
     """
 
+    # The training run's settings under ``train`` (a TrainConfig, or a dict of its fields over
+    # these and the architecture's learning rate): RecBole's plain Adam (no clipping, no warmup)
+    # at a constant rate.
+    TRAIN_DEFAULTS: ClassVar[dict[str, Any]] = {
+        "epochs": 100, "batch_size": 32, "patience": 10, "max_grad_norm": 0.0, "schedule": "constant",
+    }  # fmt: skip
+
     def __init__(
         self,
         architecture: str = "sasrec",
@@ -54,18 +61,10 @@ class NextItemRecommender(Component):
         n_heads: int = 2,
         dropout: float | None = None,
         max_len: int = 50,
-        epochs: int = 100,
-        batch_size: int = 32,
-        lr: float | None = None,
-        patience: int = 10,
+        train: TrainConfig | dict[str, Any] | None = None,
         seed: int = 2020,
         action_head: bool = True,
-        num_threads: int = 1,
-        max_cpu_seconds: float | None = None,
         exclude_seen: bool = True,
-        weight_decay: float = 0.0,
-        schedule: str = "constant",
-        ema: float = 0.0,
         members: int = 1,
     ) -> None:
         self.architecture = architecture
@@ -74,19 +73,19 @@ class NextItemRecommender(Component):
         self.n_heads = n_heads
         self.dropout = dropout
         self.max_len = max_len
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.patience = patience
+        self.train = train
         self.seed = seed
         self.action_head = action_head
-        self.num_threads = num_threads
-        self.max_cpu_seconds = max_cpu_seconds
         self.exclude_seen = exclude_seen
-        self.weight_decay = weight_decay
-        self.schedule = schedule
-        self.ema = ema
         self.members = members
+
+    def train_config(self, seed: int | None = None) -> TrainConfig:
+        """The settings of a member's training run: ``train`` over ``TRAIN_DEFAULTS`` and the
+        architecture's own learning rate, seeded by ``seed`` (default: the component's)."""
+        from socialens.training.config import train_setting
+
+        lr = _DEFAULTS.get(self.architecture, {}).get("lr", 1e-3)
+        return train_setting(self.train, **self.TRAIN_DEFAULTS, lr=lr).replace(seed=self.seed if seed is None else seed)
 
     @property
     def model_(self) -> Any:
@@ -149,8 +148,8 @@ class NextItemRecommender(Component):
 
             if progress is not None:
                 member = f" member {number}/{len(seeds)} (seed {seed})" if len(seeds) > 1 else ""
-                progress.start(f"training {self.architecture}{member}", self.epochs)
-            result = Trainer(self._train_config(seed)).fit(
+                progress.start(f"training {self.architecture}{member}", self.train_config(seed).epochs)
+            result = Trainer(self.train_config(seed)).fit(
                 build,
                 batches.indices,
                 collate_fn=batches,
@@ -161,25 +160,6 @@ class NextItemRecommender(Component):
             self.histories_.append(result)
             trained.append(self.models_[0])
         self.models_ = trained
-
-    def _train_config(self, seed: int) -> TrainConfig:
-        """The shared trainer's settings: RecBole's plain Adam (no clipping, no warmup) on a
-        constant or cosine rate; the architecture's own learning rate unless ``lr`` is given."""
-        from socialens.training.config import TrainConfig
-
-        return TrainConfig(
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            lr=self.lr if self.lr is not None else _DEFAULTS.get(self.architecture, {}).get("lr", 1e-3),
-            weight_decay=self.weight_decay,
-            patience=self.patience,
-            seed=seed,
-            max_grad_norm=0.0,
-            num_threads=self.num_threads,
-            schedule=self.schedule,
-            ema=self.ema,
-            max_cpu_seconds=self.max_cpu_seconds,
-        )
 
     def _build(self) -> Any:
         if self.architecture not in ARCHITECTURES:
@@ -270,11 +250,13 @@ class NextItemRecommender(Component):
     def state(self) -> dict[str, Any]:
         """Weights, vocabularies and settings: what the model registry stores (``torch.load``-safe).
         An ensemble keeps its first member under ``weights`` and the others under ``more_weights``."""
+        from socialens.training.config import saved_settings
+
         state = {
             "weights": self.model_.state_dict(),
             "items": self.items_,
             "actions": self.actions_,
-            "settings": self.get_params(),
+            "settings": saved_settings(self),
         }
         if len(self.models_) > 1:
             state["more_weights"] = [m.state_dict() for m in self.models_[1:]]
@@ -282,7 +264,9 @@ class NextItemRecommender(Component):
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> NextItemRecommender:
-        self = cls(**state["settings"])
+        """The recommender ``state`` saved; one saved before ``train`` was one setting (``epochs``,
+        ``lr``... flat, ``lr=None`` for the architecture's) loads the same."""
+        self = cls(**settings_from_saved(state["settings"]))
         self.items_, self.actions_ = list(state["items"]), list(state["actions"])
         self.item_index_ = {item: i for i, item in enumerate(self.items_) if i}
         self.models_ = []
@@ -292,6 +276,14 @@ class NextItemRecommender(Component):
             model.eval()
             self.models_.append(model)
         return self
+
+
+def settings_from_saved(settings: dict[str, Any]) -> dict[str, Any]:
+    """Saved settings as the recommender takes them: run settings written flat fold into ``train``."""
+    from socialens.training.config import fold_train_settings
+
+    flat = {k: v for k, v in settings.items() if not (k == "lr" and v is None)}  # None: the architecture's
+    return fold_train_settings(flat)
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:

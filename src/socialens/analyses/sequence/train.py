@@ -10,7 +10,8 @@ their averaged probabilities (``sequence-<model>-xN``; 1 = a single model). The 
 3 members for ``sasrec`` (chosen on validation; ~3x the training time of one model) and 1 for
 the others. ``--model`` is ``sasrec`` (default), ``gru4rec`` or ``lstm4rec``; ``--epochs`` caps
 the epochs (early stopping on validation NDCG@10 may stop sooner); ``--limit N`` keeps the
-first N users (a quick run).
+first N users (a quick run). The training run's options (epochs, batch_size, lr, weight_decay,
+schedule, ema, patience, max_cpu_seconds) become the recommender's one ``train`` setting.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from socialens.errors import ConfigError, TrainingError
 from socialens.progress import NoProgress, Progress
 from socialens.store import Store
+from socialens.training.config import fold_train_settings
 
 TASK = "sequence"
 LANGUAGE = "any"  # behaviour models are language-independent; the registry keys defaults by language
@@ -55,7 +57,7 @@ def model_settings(model: str | None, epochs: int | None, options: dict[str, str
         if flag not in ("true", "false", "1", "0", "yes", "no"):
             raise ConfigError(f"--option exclude_seen={options['exclude_seen']!r}: expected true or false")
         settings["exclude_seen"] = flag in ("true", "1", "yes")
-    return settings
+    return fold_train_settings(settings)  # epochs, lr, batch_size...: the training run, ``train``
 
 
 def load_split(store: Store, options: dict[str, str], limit: int | None = None) -> tuple[Any, Any, str]:
