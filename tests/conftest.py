@@ -13,6 +13,7 @@ from socialens.ingest.run import ingest
 from socialens.ingest.summary import IngestSummary
 from socialens.privacy import Pseudonymizer
 from socialens.store import Store
+from tests.slow_list import read_slow_list, slow_tests
 
 # Module- and session-scoped fixtures run before the per-test environment below: they too must
 # see only the models the tests register (with socialens-models installed, as in CI, a model a
@@ -30,17 +31,16 @@ SLOW_TESTS = Path(__file__).with_name("slow_tests.txt")
 
 @pytest.hookimpl(tryfirst=True)  # before -m "not slow" deselects
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the tests listed in slow_tests.txt ``slow``; a listed test gone from its collected file is an error."""
-    listed = {line.strip() for line in SLOW_TESTS.read_text().splitlines() if line.strip() and not line.startswith("#")}
-    collected = {item.nodeid for item in items}
-    files = {nodeid.split("::")[0] for nodeid in collected}
-    for item in items:
-        if item.nodeid in listed:
-            item.add_marker(pytest.mark.slow)
+    """Mark ``slow`` the tests that slow_tests.txt lists by node id or by a fixture they use; a listed
+    name gone from its collected file is an error (so the list cannot go stale silently)."""
     whole_files = not config.option.keyword and not any("::" in arg for arg in config.args)
-    gone = sorted(n for n in listed - collected if whole_files and n.split("::")[0] in files)
+    tests = {item.nodeid: getattr(item, "fixturenames", ()) for item in items}
+    slow, gone = slow_tests(read_slow_list(SLOW_TESTS), tests, whole_files)
     if gone:
-        raise pytest.UsageError(f"tests/slow_tests.txt lists tests that no longer exist: {gone}")
+        raise pytest.UsageError(f"tests/slow_tests.txt lists tests or fixtures that no longer exist: {gone}")
+    for item in items:
+        if item.nodeid in slow:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)
