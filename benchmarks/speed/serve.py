@@ -46,7 +46,30 @@ from benchmarks.speed.http_load import run_load
 CLIENTS = 50
 
 
-def build(folder: Path, posts: int) -> dict[str, Any]:
+def log(message: str) -> None:
+    print(f"{time.strftime('%H:%M:%S', time.gmtime())} {message}", file=sys.stderr, flush=True)
+
+
+def build_or_reuse(folder: Path, posts: int, engine: str | None = None) -> dict[str, Any]:
+    """The built store in ``folder``, built there first when it holds none for ``posts`` posts.
+
+    A finished build leaves ``built.json`` beside the store; a folder without one is built afresh.
+    """
+    described = folder / "built.json"
+    if described.exists():
+        built = json.loads(described.read_text())
+        if built["posts_asked"] == posts:
+            log(f"reusing the store in {folder} ({built['posts']:,} posts, built in {built['timings']})")
+            return built | {"store": Path(built["store"]), "models": Path(built["models"])}
+    for stale in (folder / "bench.duckdb", folder / "bench.duckdb.wal"):
+        stale.unlink(missing_ok=True)
+    built = build(folder, posts, engine)
+    described.write_text(json.dumps(built | {"store": str(built["store"]), "models": str(built["models"]),
+                                             "posts_asked": posts}))  # fmt: skip
+    return built
+
+
+def build(folder: Path, posts: int, engine: str | None = None) -> dict[str, Any]:
     from benchmarks.corpus import write_corpus
     from socialens.analyses.sentiment.workflow import train_sentiment
     from socialens.ingest.run import ingest
@@ -57,18 +80,22 @@ def build(folder: Path, posts: int) -> dict[str, Any]:
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    log(f"writing a corpus of {posts:,} posts")
     source = write_corpus(posts, folder / "tweets.jsonl")
     timings["corpus_s"] = time.perf_counter() - started
+    log(f"corpus written in {timings['corpus_s']:.1f} s")
     models = folder / "models"
     train_sentiment("en", "vader", registry_root=models)
     with Store(folder / "bench.duckdb") as store:
         started = time.perf_counter()
         ingest([source], store, pseudonymizer=Pseudonymizer(load_or_create_key()))
         timings["ingest_s"] = time.perf_counter() - started
+        log(f"ingested in {timings['ingest_s']:.1f} s")
         for task in ("sentiment", "topics", "trends"):
             started = time.perf_counter()
-            run_tasks(store, [task], models_dir=models)
+            run_tasks(store, [task], models_dir=models, engine=engine)
             timings[f"{task}_s"] = time.perf_counter() - started
+            log(f"{task} computed in {timings[f'{task}_s']:.1f} s")
         author = store.one("SELECT author FROM posts GROUP BY author ORDER BY count(*) DESC LIMIT 1")
         since = store.one("SELECT quantile_disc(created_at, 0.5) FROM posts")
         token = create_token(store, "read", "bench")
@@ -253,15 +280,22 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120, help="per phase")
     parser.add_argument("--port", type=int, default=8791)
     parser.add_argument("--record", action="store_true", help="append the run to benchmarks/results/serve.jsonl")
+    parser.add_argument("--store-dir", type=Path, help="build the store here once and reuse it on later runs")
+    parser.add_argument("--engine", help="engine for the analyses of the build (local, process)")
+    parser.add_argument("--build-only", action="store_true", help="build (or find) the store, then stop")
     args = parser.parse_args()
     from benchmarks.machine import describe
 
     load_at_start = os.getloadavg()[0]
 
-    os.environ.setdefault("SOCIALENS_HOME", tempfile.mkdtemp(prefix="bench-serve-home-"))
-    folder = Path(tempfile.mkdtemp(prefix="bench-serve-"))
-    built = build(folder, args.posts)
+    folder = args.store_dir or Path(tempfile.mkdtemp(prefix="bench-serve-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    # The pseudonym key lives with the store so that a reused store keeps its pseudonyms.
+    os.environ.setdefault("SOCIALENS_HOME", str(folder / "home"))
+    built = build_or_reuse(folder, args.posts, args.engine)
     print(json.dumps({"store": {k: v for k, v in built.items() if k in ("posts", "timings")}}), flush=True)
+    if args.build_only:
+        return
     results = [run_direct(built, args.requests, args.seconds)]
     print(json.dumps(results[-1]), flush=True)
     url = f"http://127.0.0.1:{args.port}"
