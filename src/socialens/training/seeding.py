@@ -29,3 +29,16 @@ def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+
+
+@contextmanager
+def untouched_random_state() -> Iterator[None]:
+    """Whatever runs inside draws from Python, numpy and torch without moving them on for what
+    follows (a validation a stop adds to a run: stopping and resuming must not change the run)."""
+    python, numpy = random.getstate(), np.random.get_state()
+    with torch.random.fork_rng(devices=[]):
+        try:
+            yield
+        finally:
+            random.setstate(python)
+            np.random.set_state(numpy)

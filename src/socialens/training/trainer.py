@@ -39,7 +39,7 @@ from socialens.training.losses import LossFn, batch_size, cross_entropy, loss_of
 from socialens.training.optim import WeightAverage, lr_factor, make_optimizer
 from socialens.training.progress import ConsoleProgress, LineProgress
 from socialens.training.run_state import RunState, resume_state, save_state
-from socialens.training.seeding import isolated_random_state, seed_everything
+from socialens.training.seeding import isolated_random_state, seed_everything, untouched_random_state
 from socialens.training.stopping import StopHook
 from socialens.training.tracking import Tracker
 
@@ -285,21 +285,28 @@ class Trainer:
             state.stop_reason = (hear.stop() or "") if hear.stop is not None else ""
             if self._validation_due(run, state):
                 record = self._validate(run, state, window)
-                hear.tracker.log_epoch(record)
-                save_state(cfg, run, state)
-                hear.bar.validated(record)
-                if hear.on_epoch is not None:
-                    hear.on_epoch(record)
-                if state.stopped_early or state.stop_reason or state.step >= run.total_steps:
-                    return window
-                window = _Window()
-                run.model.train()
+            elif state.stop_reason:
+                # Validating draws random numbers (a DataLoader seeds its workers): one the
+                # schedule did not plan must leave them be, so a resumed run goes on unchanged.
+                with untouched_random_state():
+                    record = self._validate(run, state, window)
+            else:
+                continue
+            hear.tracker.log_epoch(record)
+            save_state(cfg, run, state)
+            hear.bar.validated(record)
+            if hear.on_epoch is not None:
+                hear.on_epoch(record)
+            if state.stopped_early or state.stop_reason or state.step >= run.total_steps:
+                return window
+            window = _Window()
+            run.model.train()
         return window
 
     def _validation_due(self, run: _Run, state: RunState) -> bool:
-        """Every ``eval_every`` steps (else at each epoch's end), at the last step and when stopped."""
+        """Every ``eval_every`` steps (else at each epoch's end) and at the last step."""
         every = self.config.eval_every or run.steps_per_epoch
-        return state.step % every == 0 or state.step >= run.total_steps or bool(state.stop_reason)
+        return state.step % every == 0 or state.step >= run.total_steps
 
     def _validate(self, run: _Run, state: RunState, window: _Window) -> dict[str, Any]:
         """Score the model (the weight average, when kept), keep its weights if it is the best,
