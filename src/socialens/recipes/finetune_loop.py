@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -217,20 +217,17 @@ def check_same_settings(checkpoint_dir: Path, settings: FinetuneSettings) -> Non
 
 
 def train_config(settings: FinetuneSettings, steps_per_epoch: int, checkpoint_dir: Path) -> TrainConfig:
-    """The trainer's run for ``settings``: fractional epochs become a step limit; no early stopping
-    on patience (the run keeps its best validation whatever follows); gradients clipped at 1."""
+    """The trainer's run for ``settings`` (the names both share: batch size, lr, weight decay,
+    warmup, seed, threads, ``eval_every``): fractional epochs become a step limit; no early
+    stopping on patience (the run keeps its best validation whatever follows); clipping at 1."""
     from socialens.training.config import TrainConfig
 
+    known = {f.name for f in fields(TrainConfig)} - {"epochs"}
+    shared = {k: v for k, v in asdict(settings).items() if k in known}
     return TrainConfig(
+        **shared,
         epochs=math.ceil(settings.epochs),
         max_steps=max(1, math.ceil(settings.epochs * steps_per_epoch)),
-        batch_size=settings.batch_size,
-        lr=settings.lr,
-        weight_decay=settings.weight_decay,
-        warmup_ratio=settings.warmup_ratio,
-        seed=settings.seed,
-        num_threads=settings.num_threads,
-        eval_every=settings.eval_every,
         patience=NEVER,
         max_grad_norm=1.0,
         checkpoint_dir=checkpoint_dir,
