@@ -135,3 +135,20 @@ def test_progress_lines_give_steps_and_the_time_left() -> None:
     steps = [line.split()[1] for line in lines if line.startswith("step ")]
     assert steps == ["1/36", "25/36", "36/36"] and all("left" in line for line in lines if line.startswith("step "))
     assert [line.split()[3] for line in lines if line.startswith("validation")] == ["25:", "36:"]
+
+
+def test_a_checkpoint_written_before_steps_were_counted_resumes_exactly(tmp_path: Path) -> None:
+    from socialens.training.checkpoint import save_checkpoint
+
+    straight = Trainer(TrainConfig(**SETTINGS, checkpoint_dir=tmp_path / "a")).fit(
+        _model(), TRAIN, VALID, progress=False
+    )
+    config = TrainConfig(**SETTINGS, checkpoint_dir=tmp_path / "b")
+    Trainer(config).fit(_model(), TRAIN, VALID, progress=False, stop=_stop_after(24))  # after epoch 2
+    for name in (LAST, BEST):  # the form the trainer wrote before steps: epochs only
+        old = load_checkpoint(tmp_path / "b" / name)
+        old["config"] = {k: v for k, v in old["config"].items() if k not in ("eval_every", "max_steps")}
+        save_checkpoint(tmp_path / "b" / name, {k: v for k, v in old.items() if k not in ("step", "best_step")})
+    resumed = _model(seed=9)
+    result = Trainer(config).fit(resumed, TRAIN, VALID, resume=True, progress=False)
+    assert _same(resumed, straight.model) and result.steps_run == 36

@@ -1,8 +1,9 @@
-"""Per-epoch metrics in two formats: TensorBoard event files and a plain ``metrics.jsonl``.
+"""Metrics of each validation (once an epoch, or every N steps) in two formats: TensorBoard
+event files and a plain ``metrics.jsonl``.
 
 TensorBoard because users already have a viewer for it (``tensorboard --logdir DIR``) and it
 works from a local folder, offline; JSON lines because a script or a report can read them
-without TensorBoard installed. Every numeric entry of an epoch's record becomes a scalar
+without TensorBoard installed. Every numeric entry of a validation's record becomes a scalar
 tagged by its name, ``train_loss`` -> ``train/loss``, ``valid_metric`` -> ``valid/metric``,
 ``lr`` -> ``lr`` (``/`` groups the charts in TensorBoard).
 """
@@ -20,10 +21,10 @@ TAGS = {"train_loss": "train/loss", "valid_metric": "valid/metric", "lr": "lr", 
 
 
 class Tracker:
-    """Writes one record per epoch to ``log_dir``; ``Tracker(None)`` does nothing.
+    """Writes one record per validation to ``log_dir``; ``Tracker(None)`` does nothing.
 
     ``history`` is what a resumed run already logged: ``metrics.jsonl`` is rewritten to it and
-    TensorBoard drops events from later epochs of the interrupted run (``purge_step``), so a
+    TensorBoard drops events from later validations of the interrupted run (``purge_step``), so a
     resumed run's logs read as if it had never stopped.
     """
 
