@@ -172,7 +172,7 @@ class Trainer:
             try:
                 with shown as bar:
                     bar.begin(state.step, state.best_metric, state.best_step)
-                    if state.step and stop is not None:
+                    if 0 < state.step < run.total_steps and stop is not None:
                         state.stop_reason = stop() or ""  # resumed while still told to stop: no more steps
                     listeners, window = _Listeners(bar, tracker, stop, on_epoch), _Window()
                     while state.step < run.total_steps and not (state.stopped_early or state.stop_reason):
