@@ -161,7 +161,7 @@ class Trainer:
         torch.set_num_threads(cfg.num_threads)
         with isolated_random_state(cfg.seed):
             run = self._start(model, train, valid, collate_fn, loss_fn, metric_fn, batch_sampler)
-            state = self._resume(run) if resume else RunState()
+            state = resume_state(cfg, run) if resume else RunState()
             tracker = Tracker(cfg.log_dir, state.history)
             tracker.log_text("config", "\n".join(f"    {k} = {v}" for k, v in cfg.to_dict().items()))
             shown: Progress = (
@@ -342,6 +342,3 @@ class Trainer:
         )
         state.history.append(record)
         return record
-
-    def _resume(self, run: _Run) -> RunState:
-        return resume_state(self.config, run)
