@@ -41,7 +41,7 @@ def test_no_command_module_declares_a_shared_option_itself() -> None:
             continue
         text = module.read_text(encoding="utf-8")
         for flag in SHARED:
-            if flag == "--store" and module.name in OTHER_STORES or flag in NOT_YET_SHARED.get(module.name, ()):
+            if (flag == "--store" and module.name in OTHER_STORES) or flag in NOT_YET_SHARED.get(module.name, ()):
                 continue
             assert f'"{flag}"' not in text, f"{module.name} declares {flag}: use the alias in cli/common.py"
 
