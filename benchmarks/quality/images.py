@@ -20,7 +20,6 @@ import argparse
 import importlib.metadata as md
 import json
 import os
-import platform
 import resource
 import shutil
 import subprocess
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.harness import recording
+from benchmarks.machine import describe
 
 SKIMAGE = Path(str(md.distribution("scikit-image").locate_file("skimage/data")))
 SKLEARN = Path(str(md.distribution("scikit-learn").locate_file("sklearn/datasets/images")))
@@ -50,13 +50,6 @@ CLIPS = [
     (["black", "white", "pattern", "green", "navy"], 0.8),
     (["pattern", "yellow"], 2.0),
 ]
-
-
-def machine() -> str:
-    lines = Path("/proc/cpuinfo").read_text().splitlines()
-    cpu = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), "CPU")
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{cpu}, {os.cpu_count()} logical cores, {memory:.0f} GiB RAM, Python {platform.python_version()}"
 
 
 def tagging_speed(pictures: list[Any], rounds: int, threads: int) -> dict[str, Any]:
@@ -189,7 +182,7 @@ def main() -> None:
     pictures = [photos[i % len(photos)] for i in range(args.pictures)]
     report = {
         "started": started.isoformat(timespec="minutes"),
-        "machine": machine(),
+        "machine": describe(),
         "speed": tagging_speed(pictures, args.rounds, args.threads) if "speed" in parts else None,
         "labels": labels_on_photos() if "labels" in parts else None,
         "ocr": ocr() if "ocr" in parts else None,
