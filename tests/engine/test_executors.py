@@ -73,14 +73,34 @@ def test_local_executor_reads_one_at_a_time():
             break
 
 
-@pytest.mark.parametrize("executor", ["local", "process"])
-def test_an_exception_in_a_worker_reaches_the_caller(executor, process_executor):
-    chosen: Executor = LocalExecutor() if executor == "local" else process_executor
+def check_a_worker_error_arrives_after_the_results_before_it(executor: Executor) -> None:
+    """Shared with the dask tests: the worker's exception, message and all, after items 0-6 in order."""
     got = []
     with pytest.raises(ValueError, match="bad item 7"):
-        for result in chosen.imap(fail_on_seven, range(20)):
+        for result in executor.imap(fail_on_seven, range(20)):
             got.append(result)
     assert got == list(range(7))  # everything before the failure arrived, in order
+
+
+def check_an_input_failing_midway_delivers_what_was_read_then_its_error(executor: Executor) -> None:
+    """Shared with the dask tests: an input that raises after six items gives those six, then its error."""
+
+    def truncated() -> Iterator[int]:
+        yield from range(6)
+        raise OSError("truncated input")
+
+    got = []
+    with pytest.raises(OSError, match="truncated input"):
+        for result in executor.imap(fail_on_seven, truncated()):
+            got.append(result)
+    assert got == list(range(6))
+
+
+@pytest.mark.parametrize("executor", ["local", "process"])
+def test_an_exception_in_a_worker_reaches_the_caller(executor, process_executor):
+    check_a_worker_error_arrives_after_the_results_before_it(
+        LocalExecutor() if executor == "local" else process_executor
+    )
 
 
 def test_process_executor_still_works_after_a_failure(process_executor):
@@ -121,17 +141,9 @@ def test_default_executor_picks_by_worker_count():
 
 @pytest.mark.parametrize("executor", ["local", "process"])
 def test_an_input_failing_midway_delivers_what_was_read_then_its_error(executor, process_executor):
-    chosen: Executor = LocalExecutor() if executor == "local" else process_executor
-
-    def truncated() -> Iterator[int]:
-        yield from range(6)
-        raise OSError("truncated input")
-
-    got = []
-    with pytest.raises(OSError, match="truncated input"):
-        for result in chosen.imap(fail_on_seven, truncated()):
-            got.append(result)
-    assert got == list(range(6))
+    check_an_input_failing_midway_delivers_what_was_read_then_its_error(
+        LocalExecutor() if executor == "local" else process_executor
+    )
 
 
 _SETUP_CALLS: list[int] = []
