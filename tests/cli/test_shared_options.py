@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from typer.main import get_command
 from typer.testing import CliRunner
 
 from socialens.cli import common
 from socialens.cli.main import app
+from tests.cli.commands import every_command
 
 CLI = Path(common.__file__).parent
 SHARED = {
@@ -23,16 +23,6 @@ SHARED = {
 OTHER_STORES = {"demo.py", "watch.py"}
 # cli/train.py still declares its own --models-dir (same help); it moves to the shared one with that file's owner.
 NOT_YET_SHARED = {"train.py": {"--models-dir"}}
-
-
-def _commands() -> dict[str, object]:
-    group = get_command(app)
-    found = {}
-    for name, command in group.commands.items():  # type: ignore[attr-defined]
-        subcommands = getattr(command, "commands", None)
-        for sub_name, sub in (subcommands or {name: command}).items():
-            found[f"{name} {sub_name}" if subcommands else name] = sub
-    return found
 
 
 def test_no_command_module_declares_a_shared_option_itself() -> None:
@@ -49,7 +39,7 @@ def test_no_command_module_declares_a_shared_option_itself() -> None:
 def test_every_command_shows_the_shared_help_for_a_shared_option() -> None:
     shared_help = {flag: alias.__metadata__[0].help for flag, alias in SHARED.items()}
     seen: dict[str, list[str]] = {flag: [] for flag in SHARED}
-    for name, command in _commands().items():
+    for name, command in every_command().items():
         for param in command.params:  # type: ignore[attr-defined]
             flag = next((opt for opt in param.opts if opt in SHARED), None)
             if flag is None or (flag == "--store" and name in {"demo", "watch"}):
@@ -63,7 +53,7 @@ def test_every_command_shows_the_shared_help_for_a_shared_option() -> None:
 
 def test_every_command_help_renders() -> None:
     runner = CliRunner()
-    for name in _commands():
+    for name in every_command():
         result = runner.invoke(app, [*name.split(), "--help"], env={"COLUMNS": "120"})
         assert result.exit_code == 0, (name, result.output)
         assert "Usage:" in result.output, name

@@ -7,7 +7,6 @@ import orjson
 import pytest
 
 from socialens.errors import RecordError
-from socialens.ingest.formats import detect_format
 from socialens.ingest.mastodon import MastodonImporter
 from socialens.ingest.readers import Reject, Source
 from socialens.privacy import Pseudonymizer
@@ -107,15 +106,6 @@ def test_malformed_lines_are_rejected_with_line_and_field(store):
     ]
     assert summary.as_dict()["new"]["posts"] == 2
     assert rows(store, "SELECT count(*) FROM posts WHERE id = 'mastodon.social:112035000000000005'") == [(1,)]
-
-
-def test_long_pretty_pages_are_detected_and_read(tmp_path):
-    importer = MastodonImporter()
-    page = orjson.loads((MASTO / "valid.json").read_bytes()) * 10
-    big = tmp_path / "home.json"
-    big.write_bytes(orjson.dumps(page, option=orjson.OPT_INDENT_2))
-    assert detect_format(Source(big)).format_name == "mastodon"
-    assert sum(1 for item in importer.read(Source(big)) if not isinstance(item, Reject)) == 60
 
 
 def test_empty_file_gives_nothing(store, tmp_path):
