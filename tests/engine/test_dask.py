@@ -30,6 +30,7 @@ from tests.engine.test_executors import (
     check_a_worker_error_arrives_after_the_results_before_it,
     check_an_input_failing_midway_delivers_what_was_read_then_its_error,
     fail_on_seven,
+    items_read_ahead,
     offset_setup,
     square_plus_index,
 )
@@ -72,16 +73,7 @@ def test_the_work_runs_in_two_other_processes(dask_executor):
 
 
 def test_dask_reads_a_lazy_input_a_bounded_window_ahead(dask_executor):
-    pulled = 0
-
-    def lazy() -> Iterator[tuple[int, str]]:
-        nonlocal pulled
-        for item in ITEMS:
-            pulled += 1
-            yield item
-
-    ahead = [pulled - received for received, _ in enumerate(dask_executor.imap(square_plus_index, lazy()))]
-    assert pulled == len(ITEMS) and max(ahead) <= dask_executor.workers * IN_FLIGHT_PER_WORKER
+    assert max(items_read_ahead(dask_executor)) <= dask_executor.workers * IN_FLIGHT_PER_WORKER
 
 
 def test_a_worker_error_reaches_the_caller_with_its_message_after_the_results_before_it(dask_executor):

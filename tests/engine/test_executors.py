@@ -41,7 +41,9 @@ def test_local_and_process_give_identical_ordered_results(process_executor):
     assert list(process_executor.imap(square_plus_index, [])) == []
 
 
-def test_process_executor_reads_a_lazy_input_at_most_workers_times_two_ahead(process_executor):
+def items_read_ahead(executor: Executor) -> list[int]:
+    """Shared with the dask tests: at each result of ITEMS read lazily, how many items the executor
+    had taken from the input but not yet handed back."""
     pulled = 0
 
     def lazy() -> Iterator[tuple[int, str]]:
@@ -50,27 +52,19 @@ def test_process_executor_reads_a_lazy_input_at_most_workers_times_two_ahead(pro
             pulled += 1
             yield item
 
-    ahead = []
-    for received, _ in enumerate(process_executor.imap(square_plus_index, lazy())):
-        ahead.append(pulled - received)  # items taken from the input but not yet handed back
+    ahead = [pulled - received for received, _ in enumerate(executor.imap(square_plus_index, lazy()))]
     assert pulled == len(ITEMS) and len(ahead) == len(ITEMS)
+    return ahead
+
+
+def test_process_executor_reads_a_lazy_input_at_most_workers_times_two_ahead(process_executor):
+    ahead = items_read_ahead(process_executor)
     assert max(ahead) <= process_executor.workers * 2
     assert ahead[0] == process_executor.workers * 2  # and it does read ahead: the workers stay busy
 
 
 def test_local_executor_reads_one_at_a_time():
-    pulled = 0
-
-    def lazy() -> Iterator[int]:
-        nonlocal pulled
-        for i in range(10):
-            pulled += 1
-            yield i
-
-    for received, _ in enumerate(LocalExecutor().imap(fail_on_seven, lazy())):
-        assert pulled == received + 1
-        if received == 5:
-            break
+    assert items_read_ahead(LocalExecutor()) == [1] * len(ITEMS)
 
 
 def check_a_worker_error_arrives_after_the_results_before_it(executor: Executor) -> None:
