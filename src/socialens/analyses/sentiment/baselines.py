@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Self
@@ -75,6 +75,42 @@ class _SentimentBaseline(Component, Persistent):
         proba = self.predict_proba(texts)
         return [int(i) for i in proba.argmax(axis=1)] if len(proba) else []
 
+    def _fit_head(self, n_texts: int, labels: Sequence[int | str], names: tuple[str, ...], **settings: Any) -> Any:
+        """A logistic-regression head (``settings`` are its own) and the class ids of ``labels``,
+        checked: as many as the texts, two classes at least. The caller fits it on its features."""
+        try:
+            from sklearn.linear_model import LogisticRegression
+        except ImportError:
+            raise MissingExtraError("scikit-learn", "ml") from None
+        y = _label_ids(labels, names)
+        if n_texts != len(y) or len(set(y)) < 2:
+            raise ValueError(f"fit needs as many labels as texts and two classes; got {n_texts} texts, {len(y)} labels")
+        return LogisticRegression(**settings), y
+
+    def _head_proba(self, texts: Sequence[str], features: Callable[[Sequence[str]], Any]) -> np.ndarray:
+        """The fitted head's probabilities on ``features(texts)``, one column per name in ``labels_``
+        (classes missing from the training data keep probability 0)."""
+        np = _numpy()
+        check_is_fitted(self, "model_")
+        out = np.zeros((len(texts), len(self.labels_)), dtype=np.float64)
+        if len(texts):
+            out[:, self.model_.classes_] = self.model_.predict_proba(features(texts))
+        return out
+
+
+class _FixedLexicon(_SentimentBaseline):
+    """A baseline with nothing to train: ``fit`` accepts the shared signature and returns it as is."""
+
+    def fit(
+        self,
+        texts: Sequence[str] = (),
+        labels: Sequence[int | str] = (),
+        valid_texts: Sequence[str] | None = None,
+        valid_labels: Sequence[int | str] | None = None,
+    ) -> Self:
+        """No-op: the lexicon is fixed."""
+        return self
+
 
 @register("sentiment.tfidf_lr.v1")
 class TfidfLogisticRegression(_SentimentBaseline):
@@ -125,32 +161,17 @@ class TfidfLogisticRegression(_SentimentBaseline):
         valid_texts: Sequence[str] | None = None,
         valid_labels: Sequence[int | str] | None = None,
     ) -> Self:
-        try:
-            from sklearn.linear_model import LogisticRegression
-        except ImportError:
-            raise MissingExtraError("scikit-learn", "ml") from None
         names = _check_lang(self.lang)
-        y = _label_ids(labels, names)
-        if len(texts) != len(y) or len(set(y)) < 2:
-            raise ValueError(
-                f"fit needs as many labels as texts and two classes; got {len(texts)} texts, {len(y)} labels"
-            )
-        vectorizer = self._vectorizer(len(texts))
-        features = vectorizer.fit_transform(list(texts))
         C = self.C if self.C is not None else _DEFAULT_C[self.lang]
-        model = LogisticRegression(C=C, max_iter=self.max_iter, solver="saga", random_state=self.seed)
-        model.fit(features, y)
+        head = {"C": C, "max_iter": self.max_iter, "solver": "saga", "random_state": self.seed}
+        model, y = self._fit_head(len(texts), labels, names, **head)
+        vectorizer = self._vectorizer(len(texts))
+        model.fit(vectorizer.fit_transform(list(texts)), y)
         self.vectorizer_, self.model_, self.labels_ = vectorizer, model, names
         return self
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        np = _numpy()
-        check_is_fitted(self, "model_")
-        out = np.zeros((len(texts), len(self.labels_)), dtype=np.float64)
-        if len(texts):
-            # Classes missing from the training data keep probability 0.
-            out[:, self.model_.classes_] = self.model_.predict_proba(self.vectorizer_.transform(list(texts)))
-        return out
+        return self._head_proba(texts, lambda chunk: self.vectorizer_.transform(list(chunk)))
 
     def save(self, directory: str | Path, float16: bool = False) -> Path:
         """Write the fitted model as plain files (vocabularies, weights), not a pickle."""
@@ -182,7 +203,7 @@ def _vader() -> Any:
 
 
 @register("sentiment.vader.v1")
-class VaderSentiment(_SentimentBaseline):
+class VaderSentiment(_FixedLexicon):
     """VADER (vaderSentiment 3.3.2), English, three classes; nothing to train.
 
     ``predict`` uses VADER's documented rule: compound >= ``threshold`` positive, <=
@@ -195,16 +216,6 @@ class VaderSentiment(_SentimentBaseline):
 
     def __init__(self, threshold: float = 0.05) -> None:
         self.threshold = threshold
-
-    def fit(
-        self,
-        texts: Sequence[str] = (),
-        labels: Sequence[int | str] = (),
-        valid_texts: Sequence[str] | None = None,
-        valid_labels: Sequence[int | str] | None = None,
-    ) -> Self:
-        """No-op: VADER is a fixed lexicon. Accepts the shared signature."""
-        return self
 
     def _scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
         analyzer = _vader()
@@ -245,7 +256,7 @@ _CLAUSE = re.compile(r"[，。！？；、,.!?;:：\s~～…]+")
 
 
 @register("sentiment.hownet_lexicon.v1")
-class ChineseLexiconSentiment(_SentimentBaseline):
+class ChineseLexiconSentiment(_FixedLexicon):
     """HowNet word polarities over jieba tokens, binary (negative, positive); nothing to train.
 
     Each polar word scores +1/-1, times the weight of a degree adverb and flipped by each
@@ -268,16 +279,6 @@ class ChineseLexiconSentiment(_SentimentBaseline):
         self.window = window
         self.scale = scale
         self.tie_label = tie_label
-
-    def fit(
-        self,
-        texts: Sequence[str] = (),
-        labels: Sequence[int | str] = (),
-        valid_texts: Sequence[str] | None = None,
-        valid_labels: Sequence[int | str] | None = None,
-    ) -> Self:
-        """No-op: the lexicon is fixed. Accepts the shared signature."""
-        return self
 
     def score(self, text: str) -> float:
         """The summed, negation- and degree-adjusted polarity of one text."""
