@@ -24,6 +24,7 @@ import numpy as np
 
 from socialens.component import Component, Persistent, check_is_fitted
 from socialens.errors import MissingExtraError
+from socialens.models.saved import read_saved_meta
 from socialens.models.vocab import Vocab, text_tokens
 
 if TYPE_CHECKING:
@@ -299,9 +300,7 @@ class BiGRUTextComponent(Component, Persistent):
     def load(cls, directory: str | Path) -> Self:
         """The component ``save`` wrote, ready to predict (its training history is not kept)."""
         directory = Path(directory)
-        meta = json.loads((directory / "settings.json").read_text(encoding="utf-8"))
-        if meta.get("format") != cls.FORMAT:
-            raise ValueError(f"{directory}: not a saved {cls.registry_name} model (format {meta.get('format')!r})")
+        meta = read_saved_meta(directory / "settings.json", cls.FORMAT, f"{cls.registry_name} model")
         component = cls(**settings_from_saved(meta["settings"]))
         loss = list(meta.get("word2vec_loss", []))
         component.body_ = BiGRUText.load(directory, meta["model_config"], component.max_len, loss)

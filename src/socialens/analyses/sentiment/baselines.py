@@ -67,6 +67,7 @@ class _SentimentBaseline(Component, Persistent):
     """
 
     labels_: tuple[str, ...]
+    model_: Any  # the fitted head, for the baselines that learn one
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         raise NotImplementedError
