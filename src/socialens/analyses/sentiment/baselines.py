@@ -60,14 +60,28 @@ def _check_lang(lang: str) -> tuple[str, ...]:
 
 
 class _SentimentBaseline(Component, Persistent):
-    """Shared ``predict`` (argmax of ``predict_proba``); saved by pickling (``Persistent``).
+    """Shared ``fit``, ``predict`` (argmax of ``predict_proba``) and logistic-regression head;
+    saved by pickling (``Persistent``) unless a subclass writes its own files.
 
     ``fit`` takes the validation texts a neural model stops early on, and ignores them: every
-    sentiment model trains through the same call.
+    sentiment model trains through the same call. A subclass that learns implements ``_fit``.
     """
 
     labels_: tuple[str, ...]
     model_: Any  # the fitted head, for the baselines that learn one
+
+    def fit(
+        self,
+        texts: Sequence[str] = (),
+        labels: Sequence[int | str] = (),
+        valid_texts: Sequence[str] | None = None,
+        valid_labels: Sequence[int | str] | None = None,
+    ) -> Self:
+        """Learn from ``texts`` and ``labels`` (:meth:`_fit`); a lexicon baseline learns nothing."""
+        return self._fit(texts, labels)
+
+    def _fit(self, texts: Sequence[str], labels: Sequence[int | str]) -> Self:
+        return self  # a fixed lexicon: nothing to train
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         raise NotImplementedError
@@ -99,18 +113,6 @@ class _SentimentBaseline(Component, Persistent):
         return out
 
 
-class _FixedLexicon(_SentimentBaseline):
-    """A baseline with nothing to train: ``fit`` accepts the shared signature and returns it as is."""
-
-    def fit(
-        self,
-        texts: Sequence[str] = (),
-        labels: Sequence[int | str] = (),
-        valid_texts: Sequence[str] | None = None,
-        valid_labels: Sequence[int | str] | None = None,
-    ) -> Self:
-        """No-op: the lexicon is fixed."""
-        return self
 
 
 @register("sentiment.tfidf_lr.v1")
@@ -155,13 +157,7 @@ class TfidfLogisticRegression(_SentimentBaseline):
             ]
         )
 
-    def fit(
-        self,
-        texts: Sequence[str],
-        labels: Sequence[int | str],
-        valid_texts: Sequence[str] | None = None,
-        valid_labels: Sequence[int | str] | None = None,
-    ) -> Self:
+    def _fit(self, texts: Sequence[str], labels: Sequence[int | str]) -> Self:
         names = _check_lang(self.lang)
         C = self.C if self.C is not None else _DEFAULT_C[self.lang]
         head = {"C": C, "max_iter": self.max_iter, "solver": "saga", "random_state": self.seed}
@@ -204,7 +200,7 @@ def _vader() -> Any:
 
 
 @register("sentiment.vader.v1")
-class VaderSentiment(_FixedLexicon):
+class VaderSentiment(_SentimentBaseline):
     """VADER (vaderSentiment 3.3.2), English, three classes; nothing to train.
 
     ``predict`` uses VADER's documented rule: compound >= ``threshold`` positive, <=
@@ -257,7 +253,7 @@ _CLAUSE = re.compile(r"[，。！？；、,.!?;:：\s~～…]+")
 
 
 @register("sentiment.hownet_lexicon.v1")
-class ChineseLexiconSentiment(_FixedLexicon):
+class ChineseLexiconSentiment(_SentimentBaseline):
     """HowNet word polarities over jieba tokens, binary (negative, positive); nothing to train.
 
     Each polar word scores +1/-1, times the weight of a degree adverb and flipped by each

@@ -67,13 +67,7 @@ class E5HeadSentiment(_SentimentBaseline):
             sparse = self.vectorizer_.transform(list(texts))
         return hstack([sparse, csr_matrix(dense)]).tocsr()
 
-    def fit(
-        self,
-        texts: Sequence[str],
-        labels: Sequence[int | str],
-        valid_texts: Sequence[str] | None = None,
-        valid_labels: Sequence[int | str] | None = None,
-    ) -> Self:
+    def _fit(self, texts: Sequence[str], labels: Sequence[int | str]) -> Self:
         names = self._names()
         model, y = self._fit_head(len(texts), labels, names, C=self.C, max_iter=self.max_iter, random_state=self.seed)
         model.fit(self._features(texts, fit=True), y)
