@@ -203,14 +203,16 @@ class BiGRUTextComponent(Component, Persistent):
     """Settings, learned body and files of a component built on the BiGRU text body.
 
     A subclass names its saved ``FORMAT`` and its ``TRAIN_DEFAULTS`` (what ``train``, a
-    ``TrainConfig`` or a dict of its fields, leaves out), and composes the body with its head
-    in ``fit`` and scoring; ``seed`` seeds everything, the run included. Learned state:
-    ``body_`` (``model_``, ``vocab_`` and ``word2vec_loss_`` are its), ``label_names_``,
-    ``training_``.
+    ``TrainConfig`` or a dict of its fields, leaves out), the settings its head adds with their
+    defaults (``HEAD_SETTINGS``: settings like the body's, given as keywords), and composes the
+    body with its head in ``fit`` and scoring; ``seed`` seeds everything, the run included.
+    Learned state: ``body_`` (``model_``, ``vocab_`` and ``word2vec_loss_`` are its),
+    ``label_names_``, ``training_``.
     """
 
     FORMAT: ClassVar[str] = ""
     TRAIN_DEFAULTS: ClassVar[dict[str, Any]] = {}
+    HEAD_SETTINGS: ClassVar[dict[str, Any]] = {}
 
     def __init__(
         self,
@@ -227,7 +229,11 @@ class BiGRUTextComponent(Component, Persistent):
         w2v_epochs: int = 5,
         w2v_window: int = 5,
         train: TrainConfig | dict[str, Any] | None = None,
+        **head: Any,
     ) -> None:
+        unknown = sorted(set(head) - set(self.HEAD_SETTINGS))
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no setting {', '.join(unknown)}")
         self.lang = lang
         self.labels = labels
         self.embed_dim = embed_dim
@@ -241,6 +247,13 @@ class BiGRUTextComponent(Component, Persistent):
         self.w2v_epochs = w2v_epochs
         self.w2v_window = w2v_window
         self.train = train
+        for name, default in self.HEAD_SETTINGS.items():
+            setattr(self, name, head.get(name, default))
+
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        """The body's settings, then the head's (``HEAD_SETTINGS``)."""
+        return [*super()._param_names(), *cls.HEAD_SETTINGS]
 
     @property
     def model_(self) -> BiGRUAttention:

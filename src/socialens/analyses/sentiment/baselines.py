@@ -113,8 +113,6 @@ class _SentimentBaseline(Component, Persistent):
         return out
 
 
-
-
 @register("sentiment.tfidf_lr.v1")
 class TfidfLogisticRegression(_SentimentBaseline):
     """TF-IDF n-grams + multinomial logistic regression.
