@@ -21,8 +21,6 @@ SHARED = {
 }
 # --store with another meaning: the store `demo` (re)creates, the store `watch` also writes to.
 OTHER_STORES = {"demo.py", "watch.py"}
-# cli/train.py still declares its own --models-dir (same help); it moves to the shared one with that file's owner.
-NOT_YET_SHARED = {"train.py": {"--models-dir"}}
 
 
 def test_no_command_module_declares_a_shared_option_itself() -> None:
@@ -31,7 +29,7 @@ def test_no_command_module_declares_a_shared_option_itself() -> None:
             continue
         text = module.read_text(encoding="utf-8")
         for flag in SHARED:
-            if (flag == "--store" and module.name in OTHER_STORES) or flag in NOT_YET_SHARED.get(module.name, ()):
+            if flag == "--store" and module.name in OTHER_STORES:
                 continue
             assert f'"{flag}"' not in text, f"{module.name} declares {flag}: use the alias in cli/common.py"
 
