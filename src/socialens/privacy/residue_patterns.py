@@ -29,6 +29,7 @@ KINDS = ("handle", "email", "phone", "profile_url", "raw_id", "name", "metadata"
 # A phone match made of digits only (no '+', no separator) that is a whole value or a whole
 # quoted JSON string is an id (an 11-digit tweet id of 2010 reads like a Chinese mobile number).
 _BARE_DIGITS = re.compile(r"\d+")
+_TIME_BEFORE = re.compile(r"\d:\d\d\s$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +119,7 @@ class ResidueFinder:
             hits.extend(Hit("email", mask_email(m)) for m in EMAIL_RE.findall(rest))
         if _PHONE_HINT.search(rest):
             for match in PHONE_RE.finditer(rest):
-                if not _looks_like_an_id(rest, match.start(), match.end()):
+                if not _not_a_phone(rest, match.start(), match.end()):
                     hits.append(Hit("phone", mask_phone(match.group(0))))
         return hits
 
@@ -148,7 +149,11 @@ def _cut_at(text: str, end: int) -> bool:
     return text[end : end + 1] in _CUT_MARKS
 
 
-def _looks_like_an_id(text: str, start: int, end: int) -> bool:
+def _not_a_phone(text: str, start: int, end: int) -> bool:
+    """A time zone offset (``08:26:06 +0000 2023``: no country code starts with 0, and a time
+    comes before it), or an id: digits only, the whole value or a whole JSON string."""
+    if text.startswith("+", start):
+        return text.startswith("+0", start) or _TIME_BEFORE.search(text, max(0, start - 10), start) is not None
     if not _BARE_DIGITS.fullmatch(text, start, end):
         return False
     before = text[start - 1] if start else ""
