@@ -153,3 +153,20 @@ def test_places_other_than_a_store_still_need_identifiers(tmp_path: Path) -> Non
     assert result.exit_code == 2 and "E401" in result.output and "--identifiers" in result.output
     missing = CliRunner().invoke(app, ["privacy", "scan", "--store", str(tmp_path / "none.duckdb")])
     assert missing.exit_code == 2 and "no store at" in missing.output
+    (tmp_path / "junk.duckdb").write_text("not a store")
+    junk = CliRunner().invoke(app, ["privacy", "scan", "--store", str(tmp_path / "junk.duckdb")])
+    assert junk.exit_code == 2 and "E203" in junk.output and "cannot open" in junk.output
+
+
+def test_the_demo_store_scans_clean(tmp_path: Path) -> None:
+    """Real tweets and the recorded Reddit and X threads (where fetched), through the real ingest
+    and every analysis of the demo plan: nothing personal survives, in any table."""
+    from socialens.demo import build_demo
+
+    result = build_demo(tmp_path / "demo.duckdb", tmp_path / "demo.html", limit=30)
+    assert result.posts_in_store > 60
+    report = scan_store_residue(result.store_path)
+    assert report.clean, report.as_dict()["findings"]
+    with Store(result.store_path, read_only=True) as store:
+        assert store.count("analysis_results") > 0 and store.count("post_scores") > 0
+    assert report.values_scanned > 10 * result.posts_in_store

@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 
+from socialens.errors import StoreError
 from socialens.privacy.residue_patterns import KINDS, PSEUDONYM_RE, ResidueFinder, mask
 from socialens.privacy.scan import ROW_KEYS, Scanner
 from socialens.progress import NoProgress, Progress
@@ -107,7 +108,11 @@ def scan_store_residue(path: Path, public: list[str] | None = None, progress: Pr
     progress = progress or NoProgress()
     con = duckdb.connect()
     con.execute("SET threads = 1")
-    con.execute(f"ATTACH '{str(path).replace(chr(39), chr(39) * 2)}' AS {_ALIAS} (READ_ONLY)")
+    try:
+        con.execute(f"ATTACH '{str(path).replace(chr(39), chr(39) * 2)}' AS {_ALIAS} (READ_ONLY)")
+    except duckdb.Error as exc:
+        con.close()
+        raise StoreError(f"cannot open {path} as a store to scan: {exc}") from None
     try:
         meta = dict(con.execute(f"SELECT key, value FROM {_ALIAS}.main.meta").fetchall()) if _has_meta(con) else {}
         raw_mode = meta.get("identity_mode") == "raw"
