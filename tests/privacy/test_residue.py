@@ -85,17 +85,13 @@ def test_planted_values_are_found_where_they_are_and_shown_masked(tmp_path: Path
         ("raw_id", "users.id", "twitter:13***(10)"),  # the raw id keys its row: masked there too
         ("raw_id", "interactions.target_user", f"twitter:{_mention_id(path)}"),  # the store's implied mention
         ("profile_url", "analysis_results.payload", "planted:p1"),
-        ("handle", "media.alt_text", f"twitter:{_media_id(path)}"),
+        ("handle", "media.alt_text", "twitter:planted-1:0"),
         ("email", f"line {lines}", ""),
     }
     assert result["counts"] == {"handle": 3, "email": 2, "phone": 1, "profile_url": 2, "raw_id": 2}
     shown = {f["shown"] for f in result["findings"]}
     assert {"@le***(6)", "l***@e***.org", "+** ** **** **58", "mastodon.social/ca***(7)"} <= shown
     assert not any(value in orjson.dumps(result).decode() for value in PLANTED)
-
-
-def _media_id(path: Path) -> str:
-    return _one(path, "SELECT id FROM media WHERE post = 'planted-1'")
 
 
 def _mention_id(path: Path) -> str:

@@ -108,7 +108,7 @@ def _print_residue(result: dict[str, Any]) -> None:
             table.add_column(column)
         for where, n in result["locations"][kind].items():
             shown = [f for f in result["findings"] if f["kind"] == kind and f["where"] == where][:3]
-            keys = ", ".join(f"{f['place']} {f['key']}".strip() for f in shown)
+            keys = ", ".join(f["key"] if f["place"] == "store" else f"{f['place']} {f['key']}".strip() for f in shown)
             table.add_row(where, f"{n:,}", keys, ", ".join(dict.fromkeys(f["shown"] for f in shown)))
         console.print(table)
     console.print("exit code 1: something personal survived (`--json` lists every place)", highlight=False)

@@ -40,7 +40,10 @@ PSEUDONYM_COLUMNS: dict[tuple[str, str], str] = {
 }
 # Dropped at the edge in a pseudonymised store: any value is a finding (kind ``name``).
 DROPPED_COLUMNS = frozenset({("users", "name"), ("users", "description")})
-MORE_ROW_KEYS = {
+# Key columns that name a row: the identifier scan's, and those of the other tables.
+RESIDUE_ROW_KEYS = {
+    **ROW_KEYS,
+    "media": ("platform", "post", "position"),  # an attachment's id may be left empty
     "post_entities": ("platform", "post_id", "position"),
     "task_runs": ("task", "run_key"),
     "embedding_cache": ("model", "text_hash"),
@@ -165,7 +168,7 @@ class _StoreWalk:
         described = self.con.execute(f"DESCRIBE {relation}").fetchall()
         names = [row[0] for row in described]
         columns = [row[0] for row in described if any(t in str(row[1]) for t in _TEXT_TYPES)]
-        keys = tuple(k for k in ROW_KEYS.get(table, MORE_ROW_KEYS.get(table, ())) if k in names)
+        keys = tuple(k for k in RESIDUE_ROW_KEYS.get(table, ()) if k in names)
         row = self.con.execute(f"SELECT count(*), max(rowid) FROM {relation}").fetchone()
         count, last = (row[0], row[1]) if row else (0, None)
         self.progress.start(f"privacy scan: {table}", total=count * len(columns))
