@@ -8,8 +8,9 @@ model stays the default). Prediction needs onnxruntime and scikit-learn, not tor
 Stages (resumable, :mod:`socialens.recipes.runner`; the fine-tuning checkpoints live in
 ``<work_dir>/checkpoints`` so an interrupted fine-tune resumes at its last validation):
 
-1. ``finetune``: :func:`socialens.recipes.finetune_loop.finetune` on the training split, the
-   best checkpoint chosen by validation macro-F1 (seed 42).
+1. ``finetune``: :func:`socialens.recipes.finetune_loop.finetune` on the training split (the
+   shared trainer, validating every ``eval_every`` steps), the best checkpoint chosen by
+   validation macro-F1 (seed 42).
 2. ``export``: ONNX float32 and int8; both scored on validation and test (macro-F1, posts/s on
    one thread); int8 is kept when its validation macro-F1 is within ``INT8_TOLERANCE`` of float32.
 3. ``tfidf``: TF-IDF + LR on the training split (the blend partner and the baseline).
