@@ -39,6 +39,7 @@ RAW = [
     ("on https://www.reddit.com/user/lena_k/comments/", "profile_url"),
     ("https://old.reddit.com/u/lena_k", "profile_url"),
     ("at://did:plc:ewvi7nxzyoun6zhxrhs64oiz/app.bsky.feed.post/3k", "raw_id"),
+    ("[https://x.com/h_0123456789abcdef](https://truthsocial.com/@lena_k/posts/1)", "profile_url"),
 ]
 
 

@@ -36,6 +36,9 @@ _TWITTER_PAGES = frozenset(
 _WEIBO_HOSTS = frozenset({"weibo.com", "weibo.cn", "m.weibo.cn", "s.weibo.com"})
 # Cheap test before any parsing: what an identifying URL must contain.
 HINT_RE = re.compile(r"(?i)twitter\.com|x\.com|bsky\.app|did(?::|%3a)|reddit\.com|weibo\.c|/@|/users/|\bat://")
+# Where a second URL starts inside what the URL pattern took for one: Markdown writes links as
+# ``[url](url)`` and archives put the archived URL in their path; each names its own account.
+_INNER_URL = re.compile(r"(?i)(?<=.)(?=https?://)")
 # The same test as an RE2 pattern, for Arrow and DuckDB (``\b`` and ``(?i)`` mean the same there).
 HINT_RE2 = HINT_RE.pattern
 
@@ -62,9 +65,23 @@ def rewrite_url(url: str, name_user: Namer, name_handle: Namer) -> str:
     'https://www.reddit.com/user/H(reddit:spez)/comments/'
     >>> rewrite_url("https://example.org/a/b", u, h)
     'https://example.org/a/b'
+    >>> rewrite_url("https://x.com/Bob](https://mastodon.social/@carol/1)", u, h)  # Markdown's [url](url)
+    'https://x.com/H(twitter:Bob)](https://mastodon.social/@H(mastodon:carol@mastodon.social)/1)'
     """
     if not HINT_RE.search(url):
         return url
+    if _INNER_URL.search(url):
+        return "".join(_rewrite_glued(part, name_user, name_handle) for part in _INNER_URL.split(url))
+    return _rewrite_one(url, name_user, name_handle)
+
+
+def _rewrite_glued(part: str, name_user: Namer, name_handle: Namer) -> str:
+    """One of several URLs written together, without the brackets that join it to the next."""
+    core = part.rstrip("[]()")
+    return _rewrite_one(core, name_user, name_handle) + part[len(core) :]
+
+
+def _rewrite_one(url: str, name_user: Namer, name_handle: Namer) -> str:
     parts = _PARTS.match(url)
     if parts is None:  # pragma: no cover - the pattern matches every string
         return url
