@@ -64,6 +64,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-peer", action="store_true", help="skip the identifier scan")
+    parser.add_argument("--note", default="", help="appended to the notes of both results (what was tried)")
     args = parser.parse_args()
 
     from socialens.privacy.residue import scan_store_residue
@@ -74,7 +75,7 @@ def main() -> None:
     size = store_size(args.demo)
     run.record(
         {**metrics, **size, "values_checked": report.values_scanned, "findings": sum(report.counts.values())},
-        notes=f"demo store ({args.demo.name}); findings by kind: {dict(report.counts) or 'none'}",
+        notes=f"demo store ({args.demo.name}); findings by kind: {dict(report.counts) or 'none'}. {args.note}".strip(),
         store="demo",
     )
     print("demo", metrics, size, dict(report.counts))
@@ -91,7 +92,9 @@ def main() -> None:
         {**metrics, **size, "values_checked": report.values_scanned, "findings": sum(report.counts.values())},
         peers=peers,
         notes=f"{args.posts:,}-post corpus store (benchmarks/corpus.py, seed 42); findings by kind: "
-        f"{dict(report.counts) or 'none'}; the peer ran once",
+        f"{dict(report.counts) or 'none'}; "
+        + ("peer skipped (--no-peer)" if args.no_peer else "the peer ran once")
+        + f". {args.note}".rstrip(". "),
         store=f"corpus-{args.posts}",
     )
     print(f"corpus-{args.posts}", metrics, size, dict(report.counts), peers)
