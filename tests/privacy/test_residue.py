@@ -135,7 +135,7 @@ def test_a_store_of_raw_identifiers_is_checked_for_contact_details_only(tmp_path
 def test_public_accounts_the_store_was_built_with_are_not_findings(tmp_path: Path) -> None:
     path = _fixture_store(tmp_path)
     with Store(path) as store:
-        store.set_meta("public_accounts", "twitter:citybirdsproject")
+        store.set_meta("public_accounts", "bob@mastodon.social,twitter:citybirdsproject")
         store.write_records({User: [User(id="u_0123456789abcdef", platform="twitter", handle="citybirdsproject")]})
     assert scan_store_residue(path).clean
     with Store(path) as store:

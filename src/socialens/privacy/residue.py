@@ -177,6 +177,8 @@ class _StoreWalk:
         for column in columns:
             for start in range(0, int(last) + 1, CHUNK):
                 bounds = f"rowid >= {start} AND rowid < {start + CHUNK}"
+                if table == "meta":  # the public accounts, readable on purpose (a fediverse one reads as an e-mail)
+                    bounds += " AND key <> 'public_accounts'"
                 self._chunk(relation, table, column, keys, bounds)
                 self.progress.advance(max(0, min(CHUNK, count - start)))
             self.report.values_scanned += count
