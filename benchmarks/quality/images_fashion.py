@@ -13,20 +13,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.harness import recording
-
-
-def machine() -> str:
-    lines = Path("/proc/cpuinfo").read_text().splitlines()
-    cpu = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), "CPU")
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{cpu}, {os.cpu_count()} logical cores, {memory:.0f} GiB RAM, Python {platform.python_version()}"
+from benchmarks.harness import markdown_section, recording
+from benchmarks.machine import describe
 
 
 def train_one(kind: str, epochs: int, threads: int, out: str | None = None) -> dict:
@@ -70,7 +63,7 @@ def main() -> None:
     floors = {"mlp": 0.88, "cnn": 0.91}
     report = {
         "started": started.isoformat(timespec="minutes"),
-        "machine": machine(),
+        "machine": describe(),
         "load": [round(x, 1) for x in (*load_before, *os.getloadavg())],
         "threads": args.threads,
         "epochs": args.epochs,
@@ -89,26 +82,19 @@ def markdown(report: dict) -> str:
     rows = []
     for name, m in report["results"].items():
         extra = f"{m.get('epochs_run', '')} (best {m['best_epoch']})" if "best_epoch" in m else "–"
-        rows.append(
-            f"| {name} | {m['accuracy']:.4f} | {m['macro_f1']:.4f} | {extra} | {m.get('parameters', '–')} | "
-            f"{m['train_seconds']} | {m['cpu_seconds']} |"
-        )
+        figures = [f"{m['accuracy']:.4f}", f"{m['macro_f1']:.4f}", extra, m.get("parameters", "–")]
+        rows.append([name, *figures, m["train_seconds"], m["cpu_seconds"]])
     met = report["floors_met"]
-    return "\n".join(
-        [
-            f"### Issue 15, Fashion-MNIST classifiers, {report['started']} UTC "
-            f"(`nice -n 10 .venv/bin/python -m benchmarks.quality.images_fashion --epochs {report['epochs']}`)",
-            "",
-            f"{report['machine']}; load average before/after {report['load']}; {report['threads']} torch thread(s); "
-            f"peak RSS {report['peak_rss_mb']} MB (largest worker). {report['protocol']}",
-            "",
-            "| model | test accuracy | test macro-F1 | epochs | parameters | train s (wall) | CPU s |",
-            "|---|---:|---:|---|---:|---:|---:|",
-            *rows,
-            "",
-            f"Floors (MLP >= 0.88, CNN >= 0.91, beside the logistic-regression baseline of the same run): "
-            f"MLP {'met' if met['mlp'] else 'NOT met'}, CNN {'met' if met['cnn'] else 'NOT met'}.",
-        ]
+    return markdown_section(
+        f"Issue 15, Fashion-MNIST classifiers, {report['started']} UTC "
+        f"(`nice -n 10 .venv/bin/python -m benchmarks.quality.images_fashion --epochs {report['epochs']}`)",
+        f"{report['machine']}; load average before/after {report['load']}; {report['threads']} torch thread(s); "
+        f"peak RSS {report['peak_rss_mb']} MB (largest worker). {report['protocol']}",
+        ["model", "test accuracy", "test macro-F1", "epochs", "parameters", "train s (wall)", "CPU s"],
+        "lrrlrrr",
+        rows,
+        f"Floors (MLP >= 0.88, CNN >= 0.91, beside the logistic-regression baseline of the same run): "
+        f"MLP {'met' if met['mlp'] else 'NOT met'}, CNN {'met' if met['cnn'] else 'NOT met'}.",
     )
 
 

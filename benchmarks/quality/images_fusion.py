@@ -15,20 +15,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.harness import recording
-
-
-def machine() -> str:
-    lines = Path("/proc/cpuinfo").read_text().splitlines()
-    cpu = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), "CPU")
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{cpu}, {os.cpu_count()} logical cores, {memory:.0f} GiB RAM, Python {platform.python_version()}"
+from benchmarks.harness import markdown_section, recording
+from benchmarks.machine import describe
 
 
 def main() -> None:
@@ -64,7 +57,7 @@ def main() -> None:
     best_single = max(results["text only"]["accuracy"], results["image only"]["accuracy"])
     report = {
         "started": started.isoformat(timespec="minutes"),
-        "machine": machine(),
+        "machine": describe(),
         "load": [round(x, 1) for x in (*load_before, *os.getloadavg())],
         "pairs": len(pairs.labels),
         "procedure": pairs.procedure,
@@ -82,26 +75,21 @@ def main() -> None:
 
 def markdown(report: dict, args: argparse.Namespace) -> str:
     rows = [
-        f"| {name} | {m['accuracy']:.4f} | {m['macro_f1']:.4f} | {m['n']} | {m['best_epoch']} |"
+        [name, f"{m['accuracy']:.4f}", f"{m['macro_f1']:.4f}", m["n"], m["best_epoch"]]
         for name, m in report["results"].items()
     ]
-    return "\n".join(
-        [
-            f"### Issue 15, late fusion on a constructed pairing, {report['started']} UTC "
-            f"(`nice -n 10 python -m benchmarks.quality.images_fusion --size {args.size} --keep {args.keep}`)",
-            "",
-            f"{report['machine']}; load average before/after {report['load']}; peak RSS {report['peak_rss_mb']} MB; "
-            f"embedding {report['pairs']:,} texts took {report['embed_seconds']['text']} s, "
-            f"{report['pairs']:,} pictures at {report['size']} px {report['embed_seconds']['image']} s. "
-            f"{report['procedure']}",
-            "",
-            "| inputs | test accuracy | test macro-F1 | test n | best epoch |",
-            "|---|---:|---:|---:|---:|",
-            *rows,
-            "",
-            f"Floor (fusion beats the better single modality): {'met' if report['floor_met'] else 'NOT met'}, "
-            f"by {report['margin']:+.4f} accuracy. The pairing is constructed, not observed social data.",
-        ]
+    return markdown_section(
+        f"Issue 15, late fusion on a constructed pairing, {report['started']} UTC "
+        f"(`nice -n 10 python -m benchmarks.quality.images_fusion --size {args.size} --keep {args.keep}`)",
+        f"{report['machine']}; load average before/after {report['load']}; peak RSS {report['peak_rss_mb']} MB; "
+        f"embedding {report['pairs']:,} texts took {report['embed_seconds']['text']} s, "
+        f"{report['pairs']:,} pictures at {report['size']} px {report['embed_seconds']['image']} s. "
+        f"{report['procedure']}",
+        ["inputs", "test accuracy", "test macro-F1", "test n", "best epoch"],
+        "lrrrr",
+        rows,
+        f"Floor (fusion beats the better single modality): {'met' if report['floor_met'] else 'NOT met'}, "
+        f"by {report['margin']:+.4f} accuracy. The pairing is constructed, not observed social data.",
     )
 
 

@@ -58,10 +58,11 @@ def worker(arch: str, store: str, models: str, epochs: int, budget: float, extra
     """One socialens model, trained by the train step, as JSON on stdout."""
     from socialens.analyses.sequence.train import run
     from socialens.store import Store
+    from socialens.training.request import TrainRequest
 
     options = {"platform": "movielens", "max_cpu_seconds": str(budget), **_options(extra)}
     with Store(store, read_only=True) as db:
-        result = run(db, options=options, models_dir=Path(models), model=arch, epochs=epochs)
+        result = run(TrainRequest(store=db, options=options, models_dir=Path(models), model=arch, epochs=epochs))
     m = result["metrics"]
     print(json.dumps({"metrics": m, "peak_mb": _peak_mb(), "name": result["name"]}))
 

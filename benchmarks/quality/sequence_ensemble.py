@@ -46,13 +46,14 @@ def worker(arch: str, seed: int, store: str, out: Path) -> None:
     from socialens.analyses.sequence.train import load_split, run
     from socialens.store import Store
     from socialens.training.model_registry import ModelRegistry
+    from socialens.training.request import TrainRequest
 
     torch.set_num_threads(1)
     # One model per run (members=1): the ensembles are formed here, from the cached scores.
     options = {"platform": "movielens", "max_cpu_seconds": "2000", "seed": str(seed), "members": "1"}
     models = out.with_suffix("")
     with Store(store, read_only=True) as db:
-        result = run(db, options=options, models_dir=models, model=arch, epochs=100)
+        result = run(TrainRequest(store=db, options=options, models_dir=models, model=arch, epochs=100))
         _, split, _ = load_split(db, options)
     model = NextItemRecommender.from_state(ModelRegistry(models).load_state(result["name"]))
     scores = {}

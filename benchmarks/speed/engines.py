@@ -18,7 +18,6 @@ import argparse
 import hashlib
 import multiprocessing
 import os
-import platform
 import subprocess
 import sys
 import threading
@@ -31,6 +30,7 @@ from typing import Any
 import orjson
 
 from benchmarks.harness import child_env, module_command, recording
+from benchmarks.machine import describe
 
 HERE = Path(__file__).resolve().parents[1]  # benchmarks/
 DATA = HERE / "data"
@@ -196,18 +196,11 @@ def run_engine(name: str, store_path: Path, models_dir: Path) -> dict[str, Any]:
     }
 
 
-def machine() -> str:
-    lines = Path("/proc/cpuinfo").read_text().splitlines()
-    cpu = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), "unknown CPU")
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{cpu}, {os.cpu_count()} logical cores, {memory:.0f} GiB RAM, Python {platform.python_version()}"
-
-
 def render(results: list[dict[str, Any]], ceiling: dict[str, float], model: str, loads: list[float]) -> str:
     by = {r["engine"]: r for r in results}
     local = by.get("local", {}).get("posts_per_s")
     lines = [
-        f"{machine()}; model {model}; batches of {BATCH:,}; {WORKERS} workers; load average "
+        f"{describe()}; model {model}; batches of {BATCH:,}; {WORKERS} workers; load average "
         f"{loads[0]:.1f} before, {loads[1]:.1f} after.",
         "",
         "| engine | posts | seconds | posts/s | vs local | first batch after s | steady posts/s | steady vs local "

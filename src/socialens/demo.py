@@ -249,11 +249,15 @@ def _ingest_corpus(store: Store, path: Path, format_name: str, constants: dict[s
 
 # -- corpora -------------------------------------------------------------------------------
 def _write_trump_tweets(folder: Path, limit: int | None) -> Path:
-    """The dslabs ``trump_tweets`` as JSON lines: id, text, time (ISO, UTC) and counts."""
+    """The dslabs ``trump_tweets`` as JSON lines (see :func:`write_trump_rows`)."""
     frame = _load_rdataset("dslabs", "trump_tweets")
     if limit is not None:
         frame = frame.head(limit)
-    path = folder / "trump_tweets.jsonl"
+    return write_trump_rows(frame, folder / "trump_tweets.jsonl")
+
+
+def write_trump_rows(frame: Any, path: Path) -> Path:
+    """Rows of the dslabs ``trump_tweets`` frame as JSON lines: id, text, time (ISO, UTC) and counts."""
     with open(path, "wb") as out:
         for row in frame.itertuples(index=False):
             record = {

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.harness import KEYS, Run, child_env, module_command
+from benchmarks.harness import KEYS, Run, child_env, markdown_section, module_command
 from benchmarks.machine import describe
 
 
@@ -83,3 +83,25 @@ def test_a_worker_copy_records_nothing(tmp_path: Path, monkeypatch: pytest.Monke
     with recording("tests.worker", "tiny", 5, worker_flag="--worker"):
         print("| a | b |\n|---|---|\n| x | 1 |")
     assert not (tmp_path / "tiny.jsonl").exists()
+
+
+def test_a_printed_section_is_a_table_the_recorder_reads_back(tmp_path: Path) -> None:
+    section = markdown_section(
+        "Issue 19, a tiny table",
+        "one run, no load",
+        ["model", "accuracy", "note"],
+        "lrl",
+        [["ours", 0.75, "a"], ["baseline (peer)", 0.5, "b"]],
+        "Floor met.",
+    )
+    assert section.splitlines()[:6] == [
+        "### Issue 19, a tiny table",
+        "",
+        "one run, no load",
+        "",
+        "| model | accuracy | note |",
+        "|---|---:|---|",
+    ]
+    line = Run("tests.tiny_table", area="tiny", issue=19, results=tmp_path).record_table(section)
+    assert set(line["metrics"]) | set(line["peers"]) == {"ours", "baseline (peer)"}
+    assert line["text"].endswith("Floor met.")

@@ -5,30 +5,18 @@ from __future__ import annotations
 import inspect
 from pathlib import Path
 
-from typer.main import get_command
-
 from socialens.cli import common
 from socialens.cli.common import Filters, with_filters
-from socialens.cli.main import app
+from tests.cli.commands import every_command
 
 FILTER_FLAGS = ["--since", "--until", "--platform", "--lang", "--author", "--query"]
 CLI = Path(common.__file__).parent
 
 
-def _commands() -> dict[str, object]:
-    group = get_command(app)
-    found = {}
-    for name, command in group.commands.items():  # type: ignore[attr-defined]
-        subcommands = getattr(command, "commands", None)
-        for sub_name, sub in (subcommands or {name: command}).items():
-            found[f"{name} {sub_name}" if subcommands else name] = sub
-    return found
-
-
 def test_every_command_with_a_filter_has_all_six_in_order_with_the_shared_help() -> None:
     shared_help = [option.__metadata__[0].help for option in common._FILTER_OPTIONS.values()]
     with_filters_found = []
-    for name, command in _commands().items():
+    for name, command in every_command().items():
         flags = {p.opts[0]: p for p in command.params if p.opts}  # type: ignore[attr-defined]
         if "--since" not in flags:
             continue  # --platform of ingest and --lang of train are other options

@@ -10,6 +10,7 @@ from socialens.analyses.sequence.train import run
 from socialens.datasets.movielens import ingest_movielens, write_ratings
 from socialens.privacy import Pseudonymizer
 from socialens.store import Store
+from socialens.training.request import TrainRequest
 from tests.cli.test_cli import run_cli
 from tests.conftest import TEST_KEY
 
@@ -40,7 +41,7 @@ def test_recommend_one_user_and_all(tmp_path: Path):
     store, models = tmp_path / "s.duckdb", tmp_path / "models"
     with Store(store) as db:
         ingest_movielens(db, tmp_path, limit_users=8, pseudonymizer=Pseudonymizer(TEST_KEY))
-        run(db, options={"hidden_size": "8"}, models_dir=models, model="gru4rec", epochs=1)
+        run(TrainRequest(store=db, options={"hidden_size": "8"}, models_dir=models, model="gru4rec", epochs=1))
         user = db.one("SELECT min(actor) FROM interactions")[0]
     common = ("--store", store, "--models-dir", models, "--json")
     recs = run_cli(tmp_path, "recommend", "--user", user, "-k", "3", *common, timeout=TIMEOUT)

@@ -24,7 +24,16 @@ import pytest
 from socialens.engine import LocalExecutor, ProcessExecutor, from_spec, map_with
 from socialens.engine.dask import IN_FLIGHT_PER_WORKER, DaskExecutor
 from socialens.errors import ConfigError
-from tests.engine.test_executors import ITEMS, add_offset, fail_on_seven, offset_setup, square_plus_index
+from tests.engine.test_executors import (
+    ITEMS,
+    add_offset,
+    check_a_worker_error_arrives_after_the_results_before_it,
+    check_an_input_failing_midway_delivers_what_was_read_then_its_error,
+    fail_on_seven,
+    items_read_ahead,
+    offset_setup,
+    square_plus_index,
+)
 
 SCHEDULER = os.environ.get("SOCIALENS_TEST_DASK")
 
@@ -64,37 +73,16 @@ def test_the_work_runs_in_two_other_processes(dask_executor):
 
 
 def test_dask_reads_a_lazy_input_a_bounded_window_ahead(dask_executor):
-    pulled = 0
-
-    def lazy() -> Iterator[tuple[int, str]]:
-        nonlocal pulled
-        for item in ITEMS:
-            pulled += 1
-            yield item
-
-    ahead = [pulled - received for received, _ in enumerate(dask_executor.imap(square_plus_index, lazy()))]
-    assert pulled == len(ITEMS) and max(ahead) <= dask_executor.workers * IN_FLIGHT_PER_WORKER
+    assert max(items_read_ahead(dask_executor)) <= dask_executor.workers * IN_FLIGHT_PER_WORKER
 
 
 def test_a_worker_error_reaches_the_caller_with_its_message_after_the_results_before_it(dask_executor):
-    got = []
-    with pytest.raises(ValueError, match="bad item 7"):
-        for result in dask_executor.imap(fail_on_seven, range(20)):
-            got.append(result)
-    assert got == list(range(7))
+    check_a_worker_error_arrives_after_the_results_before_it(dask_executor)
     assert list(dask_executor.imap(fail_on_seven, range(5))) == list(range(5))  # still usable
 
 
 def test_an_input_failing_midway_delivers_what_was_read_then_its_error(dask_executor):
-    def truncated() -> Iterator[int]:
-        yield from range(6)
-        raise OSError("truncated input")
-
-    got = []
-    with pytest.raises(OSError, match="truncated input"):
-        for result in dask_executor.imap(fail_on_seven, truncated()):
-            got.append(result)
-    assert got == list(range(6))
+    check_an_input_failing_midway_delivers_what_was_read_then_its_error(dask_executor)
 
 
 def test_map_with_builds_state_once_per_dask_worker(dask_executor):

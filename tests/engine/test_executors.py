@@ -41,7 +41,9 @@ def test_local_and_process_give_identical_ordered_results(process_executor):
     assert list(process_executor.imap(square_plus_index, [])) == []
 
 
-def test_process_executor_reads_a_lazy_input_at_most_workers_times_two_ahead(process_executor):
+def items_read_ahead(executor: Executor) -> list[int]:
+    """Shared with the dask tests: at each result of ITEMS read lazily, how many items the executor
+    had taken from the input but not yet handed back."""
     pulled = 0
 
     def lazy() -> Iterator[tuple[int, str]]:
@@ -50,37 +52,49 @@ def test_process_executor_reads_a_lazy_input_at_most_workers_times_two_ahead(pro
             pulled += 1
             yield item
 
-    ahead = []
-    for received, _ in enumerate(process_executor.imap(square_plus_index, lazy())):
-        ahead.append(pulled - received)  # items taken from the input but not yet handed back
+    ahead = [pulled - received for received, _ in enumerate(executor.imap(square_plus_index, lazy()))]
     assert pulled == len(ITEMS) and len(ahead) == len(ITEMS)
+    return ahead
+
+
+def test_process_executor_reads_a_lazy_input_at_most_workers_times_two_ahead(process_executor):
+    ahead = items_read_ahead(process_executor)
     assert max(ahead) <= process_executor.workers * 2
     assert ahead[0] == process_executor.workers * 2  # and it does read ahead: the workers stay busy
 
 
 def test_local_executor_reads_one_at_a_time():
-    pulled = 0
+    assert items_read_ahead(LocalExecutor()) == [1] * len(ITEMS)
 
-    def lazy() -> Iterator[int]:
-        nonlocal pulled
-        for i in range(10):
-            pulled += 1
-            yield i
 
-    for received, _ in enumerate(LocalExecutor().imap(fail_on_seven, lazy())):
-        assert pulled == received + 1
-        if received == 5:
-            break
+def check_a_worker_error_arrives_after_the_results_before_it(executor: Executor) -> None:
+    """Shared with the dask tests: the worker's exception, message and all, after items 0-6 in order."""
+    got = []
+    with pytest.raises(ValueError, match="bad item 7"):
+        for result in executor.imap(fail_on_seven, range(20)):
+            got.append(result)
+    assert got == list(range(7))  # everything before the failure arrived, in order
+
+
+def check_an_input_failing_midway_delivers_what_was_read_then_its_error(executor: Executor) -> None:
+    """Shared with the dask tests: an input that raises after six items gives those six, then its error."""
+
+    def truncated() -> Iterator[int]:
+        yield from range(6)
+        raise OSError("truncated input")
+
+    got = []
+    with pytest.raises(OSError, match="truncated input"):
+        for result in executor.imap(fail_on_seven, truncated()):
+            got.append(result)
+    assert got == list(range(6))
 
 
 @pytest.mark.parametrize("executor", ["local", "process"])
 def test_an_exception_in_a_worker_reaches_the_caller(executor, process_executor):
-    chosen: Executor = LocalExecutor() if executor == "local" else process_executor
-    got = []
-    with pytest.raises(ValueError, match="bad item 7"):
-        for result in chosen.imap(fail_on_seven, range(20)):
-            got.append(result)
-    assert got == list(range(7))  # everything before the failure arrived, in order
+    check_a_worker_error_arrives_after_the_results_before_it(
+        LocalExecutor() if executor == "local" else process_executor
+    )
 
 
 def test_process_executor_still_works_after_a_failure(process_executor):
@@ -121,17 +135,9 @@ def test_default_executor_picks_by_worker_count():
 
 @pytest.mark.parametrize("executor", ["local", "process"])
 def test_an_input_failing_midway_delivers_what_was_read_then_its_error(executor, process_executor):
-    chosen: Executor = LocalExecutor() if executor == "local" else process_executor
-
-    def truncated() -> Iterator[int]:
-        yield from range(6)
-        raise OSError("truncated input")
-
-    got = []
-    with pytest.raises(OSError, match="truncated input"):
-        for result in chosen.imap(fail_on_seven, truncated()):
-            got.append(result)
-    assert got == list(range(6))
+    check_an_input_failing_midway_delivers_what_was_read_then_its_error(
+        LocalExecutor() if executor == "local" else process_executor
+    )
 
 
 _SETUP_CALLS: list[int] = []

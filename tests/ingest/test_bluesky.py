@@ -8,10 +8,8 @@ import orjson
 import pytest
 
 from socialens.errors import RecordError
-from socialens.ingest.base import Sample
 from socialens.ingest.bluesky import BlueskyImporter
 from socialens.ingest.edge import EdgeProcessor
-from socialens.ingest.formats import detect_format
 from socialens.ingest.readers import Reject, Source
 from socialens.privacy import Pseudonymizer
 from socialens.schema import Interaction, Post, User
@@ -131,27 +129,6 @@ def test_malformed_lines_are_rejected_with_line_and_field(store):
     assert "not valid JSON" in rejects[0]["reason"]
     assert summary.as_dict()["new"] == {"posts": 2, "users": 0, "interactions": 2}
     assert rows(store, "SELECT count(*) FROM interactions WHERE kind = 'like'") == [(1,)]
-
-
-@pytest.mark.parametrize("name", ["valid.jsonl", "author_feed.json", "post_views.jsonl", "malformed.jsonl"])
-def test_auto_detection_and_second_ingest_changes_nothing(store, name):
-    assert detect_format(Source(BSKY / name)).format_name == "bluesky"
-    run_ingest(store, BSKY / name)
-    again = run_ingest(store, BSKY / name).as_dict()
-    assert again["new"] == again["updated"] == {"posts": 0, "users": 0, "interactions": 0}
-
-
-def test_sniff_claims_no_other_platform_and_reads_long_pretty_documents(tmp_path):
-    importer = BlueskyImporter()
-    for path in (FIXTURES / "ingest").rglob("*"):
-        if path.is_file() and path.parent.name != "bluesky":
-            assert importer.sniff(Sample(path.name, Source(path).head())) < 0.5, path
-    feed = orjson.loads((BSKY / "author_feed.json").read_bytes())
-    feed["feed"] = feed["feed"] * 40  # longer than the detection sample: it no longer parses
-    big = tmp_path / "feed.json"
-    big.write_bytes(orjson.dumps(feed, option=orjson.OPT_INDENT_2))
-    assert detect_format(Source(big)).format_name == "bluesky"
-    assert sum(1 for item in importer.read(Source(big)) if not isinstance(item, Reject)) == 200
 
 
 def test_empty_and_compressed_files(store, tmp_path):

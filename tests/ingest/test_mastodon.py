@@ -7,8 +7,6 @@ import orjson
 import pytest
 
 from socialens.errors import RecordError
-from socialens.ingest.base import Sample
-from socialens.ingest.formats import detect_format
 from socialens.ingest.mastodon import MastodonImporter
 from socialens.ingest.readers import Reject, Source
 from socialens.privacy import Pseudonymizer
@@ -108,28 +106,6 @@ def test_malformed_lines_are_rejected_with_line_and_field(store):
     ]
     assert summary.as_dict()["new"]["posts"] == 2
     assert rows(store, "SELECT count(*) FROM posts WHERE id = 'mastodon.social:112035000000000005'") == [(1,)]
-
-
-@pytest.mark.parametrize(
-    "name", ["valid.json", "streaming.jsonl", "streaming_sse.txt", "outbox.json", "malformed.jsonl"]
-)
-def test_auto_detection_and_second_ingest_changes_nothing(store, name):
-    assert detect_format(Source(MASTO / name)).format_name == "mastodon"
-    run_ingest(store, MASTO / name)
-    again = run_ingest(store, MASTO / name).as_dict()
-    assert again["new"] == again["updated"] == {"posts": 0, "users": 0, "interactions": 0}
-
-
-def test_sniff_claims_no_other_platform_and_reads_long_pretty_pages(tmp_path):
-    importer = MastodonImporter()
-    for path in (FIXTURES / "ingest").rglob("*"):
-        if path.is_file() and path.parent.name != "mastodon":
-            assert importer.sniff(Sample(path.name, Source(path).head())) < 0.5, path
-    page = orjson.loads((MASTO / "valid.json").read_bytes()) * 10
-    big = tmp_path / "home.json"
-    big.write_bytes(orjson.dumps(page, option=orjson.OPT_INDENT_2))
-    assert detect_format(Source(big)).format_name == "mastodon"
-    assert sum(1 for item in importer.read(Source(big)) if not isinstance(item, Reject)) == 60
 
 
 def test_empty_file_gives_nothing(store, tmp_path):

@@ -85,6 +85,24 @@ def test_account_urls_carry_the_accounts_pseudonym(url: str) -> None:
         assert str(pseudonym) in where, where
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Markdown as Reddit writes it: the URL pattern takes both halves for one URL.
+        "[https://truthsocial.com/@lena_k/posts/1](https://truthsocial.com/@lena_k/posts/1)",
+        "see [post](https://medium.com/@lena_k/building-apps-1)[x](https://x.com/lena_k)",
+        "https://web.archive.org/web/2020/https://twitter.com/lena_k/status/1",
+        # A Markdown table of accounts: one URL to the pattern, the link texts name them too.
+        "|[Ann_B](https://www.reddit.com/user/Ann_B)|[lena_k](https://www.reddit.com/user/lena_k)|[u/LENA_K](/u/x)|",
+    ],
+)
+def test_urls_written_together_each_carry_their_accounts_pseudonym(text: str) -> None:
+    post = _post(text, platform="reddit")
+    assert "lena_k" not in post.text.lower(), post.text
+    if "reddit.com" in text:  # the same pseudonym as the account gets everywhere, so links still join
+        assert f"/user/{P.handle('reddit', 'lena_k')})" in post.text and "ann_b" not in post.text.lower()
+
+
 def test_links_that_name_nobody_are_left_alone() -> None:
     urls = ["https://twitter.com/search?q=x", "https://example.org/users", "https://netflix.com/title/1"]
     post = _post(" ".join(urls), urls=list(urls))

@@ -78,8 +78,10 @@ def test_public_accounts_are_not_leaks(tmp_path: Path) -> None:
     assert not scan([Identifier("united", "handle")], rejects=notes).clean
 
 
-def test_scan_without_identifiers_is_a_clear_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["privacy", "scan", "--store", str(tmp_path / "x.duckdb")])
+def test_an_export_scan_without_identifiers_is_a_clear_error(tmp_path: Path) -> None:
+    """Without identifiers only a store can be scanned (tests/privacy/test_residue.py): export
+    folders and reports are searched for given identifiers."""
+    result = CliRunner().invoke(app, ["privacy", "scan", "--report", str(tmp_path / "r.html")])
     assert result.exit_code == 2 and "--raw" in result.output
 
 

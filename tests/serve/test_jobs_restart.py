@@ -42,12 +42,13 @@ def serve_process(store: Path, models: Path) -> tuple[subprocess.Popen[bytes], s
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/api/v1/health").status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            time.sleep(0.1)
+    with client(url) as http:
+        while time.monotonic() < deadline:
+            try:
+                if http.get("/api/v1/health").status_code == 200:
+                    return process, url
+            except httpx.HTTPError:
+                time.sleep(0.1)
     process.kill()
     raise AssertionError(f"the server did not start: {process.communicate()[1].decode()[-2000:]}")
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from itertools import pairwise
+from typing import Any
 
 import pytest
 
@@ -15,51 +16,27 @@ def sample_records() -> dict[type, list]:
     def at(month: int, day: int) -> datetime:
         return datetime(2021, month, day, 12, 30, tzinfo=UTC)
 
+    def tweet(post_id: str, author: str, when: datetime, text: str, likes: int, **fields: Any) -> Post:
+        given = {"lang": "en", **fields}
+        return Post(
+            id=post_id, platform="twitter", author=author, created_at=when, text=text, like_count=likes, **given
+        )
+
     posts = [
-        Post(
-            id="1",
-            platform="twitter",
-            author="u_a",
-            created_at=at(1, 4),
-            text="Hello #Python @h_bob",
-            lang="en",
-            hashtags=["python"],
-            mentions=["h_bob"],
-            like_count=10,
-            repost_count=5,
+        tweet(
+            "1", "u_a", at(1, 4), "Hello #Python @h_bob", 10, repost_count=5, hashtags=["python"], mentions=["h_bob"]
         ),
-        Post(
-            id="2",
-            platform="twitter",
-            author="u_a",
-            created_at=at(1, 5),
-            text="<script>alert(1)</script> #python",
-            lang="en",
-            hashtags=["python", "python"],
-            like_count=100,
-            repost_count=1,
-        ),
-        Post(
-            id="3",
-            platform="twitter",
-            author="u_b",
-            created_at=at(3, 1),
-            text="RT copy",
-            lang="en",
-            repost_of="2",
-            like_count=100,
-            repost_count=1,
-        ),
-        Post(
-            id="4",
-            platform="twitter",
-            author="u_b",
-            created_at=at(3, 2),
-            text="Bonjour #Paris @h_bob @h_cy",
+        tweet("2", "u_a", at(1, 5), "<script>alert(1)</script> #python", 100, repost_count=1, hashtags=["python"] * 2),
+        tweet("3", "u_b", at(3, 1), "RT copy", 100, repost_count=1, repost_of="2"),
+        tweet(
+            "4",
+            "u_b",
+            at(3, 2),
+            "Bonjour #Paris @h_bob @h_cy",
+            0,
             lang="fr",
             hashtags=["paris"],
             mentions=["h_bob", "h_cy"],
-            like_count=0,
         ),
         Post(id="r1", platform="reddit", author="u_c", created_at=at(1, 4), text="a comment", lang=None),
         Post(id="r2", platform="reddit", author="u_c", text="no time at all", lang="en"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,12 +9,12 @@ import typer
 from socialens.cli.common import (
     ConfigOption,
     JsonOption,
+    ModelsDirOption,
     StoreOption,
     console,
     emit_json,
     guarded,
-    resolve_config,
-    store_path,
+    open_store,
 )
 
 
@@ -26,16 +25,14 @@ def adapt_command(
     rounds: Annotated[int, typer.Option(min=1, max=5, help="Self-training rounds at most.")] = 2,
     store: StoreOption = None,
     config: ConfigOption = None,
-    models_dir: Annotated[Path | None, typer.Option("--models-dir", help="Model registry folder.")] = None,
+    models_dir: ModelsDirOption = None,
     json: JsonOption = False,
 ) -> None:
     """Continue training the default model on this store's own (unlabelled) posts and pin the result
     for this store only; `socialens models unpin TASK/LANG --store S` undoes it."""
     from socialens.recipes.adapt import adapt_model
-    from socialens.store import Store
 
-    cfg = resolve_config(config)
-    with Store(store_path(store, cfg)) as db:
+    with open_store(store, config) as (db, cfg):
         card = adapt_model(
             db, task, lang, registry_root=models_dir, configured_pins=cfg.models, rounds=rounds, say=console.print
         )

@@ -16,11 +16,10 @@ from socialens.cli.common import (
     StoreOption,
     emit_json,
     guarded,
+    open_store,
     parse_options,
     print_result,
     progress_bars,
-    resolve_config,
-    store_path,
     with_filters,
 )
 
@@ -39,10 +38,8 @@ def analyze_command(
 ) -> None:
     """Run one analysis over the store (or the selected posts); results go back to the store."""
     from socialens.pipeline import run_tasks
-    from socialens.store import Store
 
-    cfg = resolve_config(config)
-    with Store(store_path(store, cfg)) as db, progress_bars(quiet=json) as progress:
+    with open_store(store, config) as (db, cfg), progress_bars(quiet=json) as progress:
         selection = filters.selection(db, cfg)
         settings = {task: parse_options(option)}
         (result,) = run_tasks(
@@ -68,10 +65,8 @@ def run_command(
 ) -> None:
     """Run tasks with their prerequisites, in the order their declarations give (e.g. profiles before segments)."""
     from socialens.pipeline import run_tasks
-    from socialens.store import Store
 
-    cfg = resolve_config(config)
-    with Store(store_path(store, cfg)) as db, progress_bars(quiet=json) as progress:
+    with open_store(store, config) as (db, cfg), progress_bars(quiet=json) as progress:
         selection = filters.selection(db, cfg)
         results = run_tasks(
             db, tasks, task_settings(parse_options(option)), selection=selection, engine=engine,

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import orjson
 import typer
@@ -15,6 +15,9 @@ from rich.console import Console
 
 from socialens.config import Config, load_config
 from socialens.errors import SocialensError
+
+if TYPE_CHECKING:
+    from socialens.store import Store
 
 T = TypeVar("T")
 
@@ -25,6 +28,7 @@ StoreOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="TOML configuration file.")]
+ModelsDirOption = Annotated[Path | None, typer.Option("--models-dir", help="Model registry folder.")]
 
 
 def resolve_config(config_path: Path | None) -> Config:
@@ -33,6 +37,17 @@ def resolve_config(config_path: Path | None) -> Config:
 
 def store_path(store: Path | None, config: Config) -> Path:
     return store or config.store
+
+
+@contextmanager
+def open_store(store: Path | None, config: Path | None, *, read_only: bool = False) -> Iterator[tuple[Store, Config]]:
+    """The store a command names (``--store``, else the configuration's), open, with the configuration
+    (``--config``) it was found by."""
+    from socialens.store import Store
+
+    cfg = resolve_config(config)
+    with Store(store_path(store, cfg), read_only=read_only) as db:
+        yield db, cfg
 
 
 def emit_json(data: Any) -> None:
@@ -149,7 +164,6 @@ QueryOption = Annotated[
     typer.Option("--query", "-q", help='Keywords over text and hashtags: AND, OR, NOT, (), "phrases".'),
 ]
 EngineOption = Annotated[str, typer.Option("--engine", help="Where batches run: local, process or dask[://HOST:PORT].")]
-ModelsDirOption = Annotated[Path | None, typer.Option("--models-dir", help="Model registry folder.")]
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,7 @@ from socialens.cli.common import (
     console,
     emit_json,
     guarded,
-    resolve_config,
-    store_path,
+    open_store,
     with_filters,
 )
 
@@ -32,10 +31,8 @@ def compare_command(
 ) -> None:
     """Mentions of each brand or account over time and their sentiment (needs `socialens analyze entities`)."""
     from socialens.analyses.entities.share_of_voice import compare
-    from socialens.store import Store
 
-    cfg = resolve_config(config)
-    with Store(store_path(store, cfg)) as db:
+    with open_store(store, config) as (db, cfg):
         selection = filters.selection(db, cfg)
         view = compare(db, list(brands or cfg.compare_brands), selection, cfg.privacy, unit)
     if json:

@@ -14,6 +14,7 @@ from socialens.cli.common import (
     console,
     emit_json,
     guarded,
+    open_store,
     resolve_config,
     store_path,
 )
@@ -80,9 +81,8 @@ def import_command(
     json: JsonOption = False,
 ) -> None:
     """Upsert tables exported by 'socialens export' (from this or another store) into the store."""
-    from socialens.store import Store
 
-    with Store(store_path(store, resolve_config(config))) as db:
+    with open_store(store, config) as (db, _):
         counts = db.import_parquet(directory)
     result = {t: {"new": c.new, "updated": c.updated, "unchanged": c.unchanged} for t, c in counts.items()}
     if json:

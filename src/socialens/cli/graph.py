@@ -15,11 +15,10 @@ from socialens.cli.common import (
     console,
     emit_json,
     guarded,
+    open_store,
     print_caveats,
     progress_bars,
-    resolve_config,
     section_view,
-    store_path,
     with_filters,
 )
 
@@ -47,10 +46,8 @@ def graph_command(
 ) -> None:
     """Build the account graph (who replies to, mentions, reposts, quotes or follows whom) and describe it."""
     from socialens.graph.summary import summarise_graph
-    from socialens.store import Store
 
-    cfg = resolve_config(config)
-    with Store(store_path(store, cfg), read_only=True) as db:
+    with open_store(store, config, read_only=True) as (db, cfg):
         selection = filters.selection(db, cfg)
         stats = summarise_graph(db, selection, kind, top, export)
     if json:
@@ -90,10 +87,8 @@ def influencers_command(
 ) -> None:
     """Rank accounts by influence (reach, engagement, PageRank), each with its reasons."""
     from socialens.analyses.influence.view import top_influencers
-    from socialens.store import Store
 
-    cfg = resolve_config(config)
-    with Store(store_path(store, cfg)) as db, progress_bars(quiet=json) as progress:
+    with open_store(store, config) as (db, cfg), progress_bars(quiet=json) as progress:
         selection = filters.selection(db, cfg)
         view = top_influencers(db, selection, kind, top, save, progress)
         if json and save:  # with the report section's view of the stored ranking, as the API serves it
@@ -141,11 +136,9 @@ def communities_command(
 ) -> None:
     """Find communities (Leiden or Louvain) and summarise each: members, hashtags, topics, sentiment."""
     from socialens.analyses.communities.view import top_communities
-    from socialens.store import Store
 
-    cfg = resolve_config(config)
     settings = {"method": method, "resolution": resolution, "seed": seed, "kind": kind}
-    with Store(store_path(store, cfg)) as db, progress_bars(quiet=json) as progress:
+    with open_store(store, config) as (db, cfg), progress_bars(quiet=json) as progress:
         selection = filters.selection(db, cfg)
         view = top_communities(db, selection, settings, top, save, progress)
         if json and save:  # with the report section's view of the stored communities, as the API serves it

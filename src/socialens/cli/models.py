@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 
-from socialens.cli.common import JsonOption, StoreOption, console, emit_json, guarded
+from socialens.cli.common import JsonOption, ModelsDirOption, StoreOption, console, emit_json, guarded
 
-ModelsDirOption = Annotated[Path | None, typer.Option("--models-dir", help="Model registry folder.")]
 _ACTIONS = ("list", "verify", "ship", "unpin")
 
 

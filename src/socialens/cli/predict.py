@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from socialens.analyses import available_tasks, task_module
-from socialens.cli.common import JsonOption, console, emit_json, guarded
+from socialens.cli.common import JsonOption, ModelsDirOption, console, emit_json, guarded
 
 
 @guarded
@@ -18,7 +18,7 @@ def predict_command(
     texts: Annotated[list[str] | None, typer.Argument(help="Texts to score (default: one per line on stdin).")] = None,
     file: Annotated[Path | None, typer.Option("--file", "-f", help="A file with one text per line.")] = None,
     lang: Annotated[str | None, typer.Option(help="Force a language instead of detecting it per text.")] = None,
-    models_dir: Annotated[Path | None, typer.Option("--models-dir", help="Model registry folder.")] = None,
+    models_dir: ModelsDirOption = None,
     model: Annotated[
         str | None,
         typer.Option(
@@ -59,7 +59,7 @@ def predict_command(
 def explain_command(
     text: Annotated[str, typer.Argument(help="The text to explain.")],
     lang: Annotated[str | None, typer.Option(help="Force a language.")] = None,
-    models_dir: Annotated[Path | None, typer.Option("--models-dir", help="Model registry folder.")] = None,
+    models_dir: ModelsDirOption = None,
     json: JsonOption = False,
 ) -> None:
     """Show which tokens drove the sentiment prediction (darker = more weight)."""

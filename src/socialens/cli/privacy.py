@@ -40,15 +40,23 @@ def scan_command(
 ) -> None:
     """Report every place where a raw id, handle, display name, e-mail or phone number survives.
 
-    Looks in the store (every column of every table), its rejects file, export folders and
-    report files. Exit code 1 when anything is found, 0 when clean.
+    With --raw or --identifiers: looks for those in the store (every column of every table),
+    its rejects file, export folders and report files. With neither: checks the store for
+    what pseudonymisation removes (raw @handles, e-mail addresses, phone numbers, account
+    URLs, raw ids in pseudonym columns). Exit code 1 when anything is found, 0 when clean.
     """
     from socialens.errors import ConfigError
     from socialens.privacy.scan import identifiers_from_list, identifiers_from_raw, scan
 
-    if not raw and identifiers is None:
-        raise ConfigError("privacy scan: give --raw FILE (the input files) or --identifiers FILE to look for")
     cfg = resolve_config(config)
+    if not raw and identifiers is None:
+        if export or report or rejects is not None:
+            raise ConfigError(
+                "privacy scan: --export, --report and --rejects are searched for given identifiers: add --raw FILE "
+                "or --identifiers FILE (without them the scan checks a store: --store S)"
+            )
+        _scan_store_only(store_path(store, cfg), cfg.privacy.public(), json)
+        return
     wanted = identifiers_from_raw(raw or [], format) if raw else []
     if identifiers is not None:
         wanted += identifiers_from_list(identifiers)
@@ -63,6 +71,47 @@ def scan_command(
         _print_scan(found.as_dict())
     if not found.clean:
         raise typer.Exit(1)
+
+
+def _scan_store_only(path: Path, public: list[str], json: bool) -> None:
+    from socialens.cli.common import progress_bars
+    from socialens.errors import StoreError
+    from socialens.privacy.residue import scan_store_residue
+
+    if not path.exists():
+        raise StoreError(f"no store at {path}; pass --store")
+    with progress_bars(quiet=json) as progress:
+        found = scan_store_residue(path, public, progress)
+    result = found.as_dict()
+    if json:
+        emit_json(result)
+    else:
+        _print_residue(result)
+    if not found.clean:
+        raise typer.Exit(1)
+
+
+def _print_residue(result: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    for place in result["scanned"]:
+        console.print(f"scanned {place}", highlight=False)
+    for note in result["notes"]:
+        console.print(f"note: {note}", highlight=False)
+    console.print(f"{result['values_scanned']:,} values checked", highlight=False)
+    if result["clean"]:
+        console.print("[green]clean:[/] nothing personal survived pseudonymisation")
+        return
+    for kind, count in result["counts"].items():
+        table = Table(title=f"{kind}: {count:,} found")
+        for column in ("where", "found", "rows (first shown)", "value (masked)"):
+            table.add_column(column)
+        for where, n in result["locations"][kind].items():
+            shown = [f for f in result["findings"] if f["kind"] == kind and f["where"] == where][:3]
+            keys = ", ".join(f["key"] if f["place"] == "store" else f"{f['place']} {f['key']}".strip() for f in shown)
+            table.add_row(where, f"{n:,}", keys, ", ".join(dict.fromkeys(f["shown"] for f in shown)))
+        console.print(table)
+    console.print("exit code 1: something personal survived (`--json` lists every place)", highlight=False)
 
 
 def _print_scan(result: dict[str, Any]) -> None:

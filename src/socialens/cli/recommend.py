@@ -10,13 +10,13 @@ import typer
 from socialens.cli.common import (
     ConfigOption,
     JsonOption,
+    ModelsDirOption,
     StoreOption,
     console,
     emit_json,
     guarded,
+    open_store,
     progress_bars,
-    resolve_config,
-    store_path,
 )
 
 
@@ -30,7 +30,7 @@ def recommend_command(
         str | None, typer.Option("--model", "-m", help="Sequence model name (default: the trained default).")
     ] = None,
     content: Annotated[str, typer.Option(help="Content vectors: tfidf, minilm or none.")] = "tfidf",
-    models_dir: Annotated[Path | None, typer.Option("--models-dir", help="Model registry folder.")] = None,
+    models_dir: ModelsDirOption = None,
     store: StoreOption = None,
     config: ConfigOption = None,
     json: JsonOption = False,
@@ -38,11 +38,10 @@ def recommend_command(
     """Recommend posts a user has not interacted with: behaviour model + content + popularity."""
     from socialens.analyses.recommend import recommend, recommend_all
     from socialens.errors import ConfigError
-    from socialens.store import Store
 
     if all_users == (user is not None):
         raise ConfigError("give either --user USER or --all --output FILE")
-    with Store(store_path(store, resolve_config(config)), read_only=True) as db:
+    with open_store(store, config, read_only=True) as (db, _):
         if user is None:
             if output is None:
                 raise ConfigError("--all needs --output FILE (a Parquet file)")

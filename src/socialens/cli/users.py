@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -10,20 +9,18 @@ import typer
 from socialens.cli.common import (
     ConfigOption,
     JsonOption,
+    ModelsDirOption,
     OptionsOption,
     StoreOption,
     console,
     emit_json,
     guarded,
+    open_store,
     parse_options,
     print_caveats,
     progress_bars,
-    resolve_config,
     section_view,
-    store_path,
 )
-
-ModelsDirOption = Annotated[Path | None, typer.Option("--models-dir", help="Model registry folder.")]
 
 
 @guarded
@@ -38,10 +35,8 @@ def profile_command(
 ) -> None:
     """Profile one account: interests, activity rhythm, sentiment, influence, languages, segment, suspicion."""
     from socialens.analyses.profiles.build import profile_of
-    from socialens.store import Store
 
-    cfg = resolve_config(config)
-    with Store(store_path(store, cfg)) as db:
+    with open_store(store, config) as (db, cfg):
         profile = profile_of(db, user, cfg.privacy)
     if json:
         emit_json(profile)
@@ -97,12 +92,11 @@ def segments_command(
 ) -> None:
     """Cluster accounts into named segments; results go back to the store (user_scores 'segment')."""
     from socialens.pipeline import run_tasks
-    from socialens.store import Store
 
     options: dict[str, Any] = {**parse_options(option), "embed": embed}
     if k is not None:
         options["k"] = k
-    with Store(store_path(store, resolve_config(config))) as db, progress_bars(quiet=json) as progress:
+    with open_store(store, config) as (db, _), progress_bars(quiet=json) as progress:
         # The segments are clustered from fresh profiles: both run, in order.
         *_, run = run_tasks(db, ["segments"], {"segments": options}, progress=progress, with_prerequisites=True)
         view = section_view(db, "segments") if json else None
@@ -138,11 +132,10 @@ def suspicious_command(
     """Score every account for bot-like behaviour and list the most suspicious (user_scores 'suspicious')."""
     from socialens.analyses.suspicious.analyze import TASK
     from socialens.pipeline import run_tasks
-    from socialens.store import Store
     from socialens.store.results import read_user_scores
 
     settings = {"model": model, "threshold": threshold}
-    with Store(store_path(store, resolve_config(config))) as db, progress_bars(quiet=json) as progress:
+    with open_store(store, config) as (db, _), progress_bars(quiet=json) as progress:
         (run,) = run_tasks(db, [TASK], {TASK: settings}, models_dir=models_dir, progress=progress, source="option")
         top = read_user_scores(db, TASK, limit=limit)
         view = section_view(db, "suspicious") if json else None

@@ -12,16 +12,16 @@ from socialens.cli.common import (
     ConfigOption,
     Filters,
     JsonOption,
+    ModelsDirOption,
     OptionsOption,
     StoreOption,
     console,
     emit_json,
     guarded,
+    open_store,
     parse_options,
     progress_bars,
-    resolve_config,
     section_view,
-    store_path,
     with_filters,
 )
 
@@ -37,7 +37,6 @@ StateOption = Annotated[Path | None, typer.Option("--state", help="Checkpoint fi
 WriteStoreOption = Annotated[Path | None, typer.Option("--store", "-s", help="Also write posts and alerts here.")]
 FormatOption = Annotated[str, typer.Option("--format", help="Importer format of the lines (default: detected).")]
 SentimentOption = Annotated[str, typer.Option("--sentiment", help="model (registered default), vader or none.")]
-ModelsOption = Annotated[Path | None, typer.Option("--models-dir", help="Model registry folder.")]
 TopicsOption = Annotated[
     str | None, typer.Option("--topics", help="New-topic alerts from a fitted topic model: 'default' or its folder.")
 ]
@@ -62,7 +61,7 @@ def watch_command(
     store: WriteStoreOption = None,
     format: FormatOption = "auto",
     sentiment: SentimentOption = "model",
-    models_dir: ModelsOption = None,
+    models_dir: ModelsDirOption = None,
     topics: TopicsOption = None,
     sensitivity: SensitivityOption = None,
     cooldown: CooldownOption = None,
@@ -118,8 +117,7 @@ def trends_command(
     json: JsonOption = False,
 ) -> None:
     """Bursts of hashtags, terms and topics over the store, ranked; written to the store (task 'trends')."""
-    cfg = resolve_config(config)
-    result = _run_task("trends", store, option, cfg, json, filters)
+    result = _run_task("trends", store, option, config, json, filters)
     if json:
         emit_json(result)
         return
@@ -145,17 +143,15 @@ def alerts_command(
     json: JsonOption = False,
 ) -> None:
     """Replay the store's posts through the alert detectors; alerts go to the store's alerts table."""
-    cfg = resolve_config(config)
     if show:
-        from socialens.store import Store
         from socialens.store.results import read_alerts
 
-        with Store(store_path(store, cfg), read_only=True) as db:
+        with open_store(store, config, read_only=True) as (db, _):
             result: dict[str, Any] = {"items": read_alerts(db, limit=limit)}
             if json:
                 result["view"] = section_view(db, "alerts")
     else:
-        result = _run_task("alerts", store, option, cfg, json, filters)
+        result = _run_task("alerts", store, option, config, json, filters)
     if json:
         emit_json(result)
         return
@@ -167,12 +163,13 @@ def alerts_command(
     )
 
 
-def _run_task(task: str, store: Path | None, option: list[str] | None, cfg: Any, json: bool, filters: Filters) -> Any:
+def _run_task(
+    task: str, store: Path | None, option: list[str] | None, config: Path | None, json: bool, filters: Filters
+) -> Any:
     """The task's result; with ``json``, its report section's view over the selection under ``view``."""
     from socialens.pipeline import run_tasks
-    from socialens.store import Store
 
-    with Store(store_path(store, cfg)) as db, progress_bars(quiet=json) as progress:
+    with open_store(store, config) as (db, cfg), progress_bars(quiet=json) as progress:
         selection = filters.selection(db, cfg)
         (result,) = run_tasks(
             db, [task], {task: parse_options(option)}, selection=selection, progress=progress, defaults=cfg.tasks

@@ -24,6 +24,7 @@ import numpy as np
 
 from socialens.component import Component, Persistent, check_is_fitted
 from socialens.errors import MissingExtraError
+from socialens.models.saved import read_saved_meta
 from socialens.models.vocab import Vocab, text_tokens
 
 if TYPE_CHECKING:
@@ -202,14 +203,16 @@ class BiGRUTextComponent(Component, Persistent):
     """Settings, learned body and files of a component built on the BiGRU text body.
 
     A subclass names its saved ``FORMAT`` and its ``TRAIN_DEFAULTS`` (what ``train``, a
-    ``TrainConfig`` or a dict of its fields, leaves out), and composes the body with its head
-    in ``fit`` and scoring; ``seed`` seeds everything, the run included. Learned state:
-    ``body_`` (``model_``, ``vocab_`` and ``word2vec_loss_`` are its), ``label_names_``,
-    ``training_``.
+    ``TrainConfig`` or a dict of its fields, leaves out), the settings its head adds with their
+    defaults (``HEAD_SETTINGS``: settings like the body's, given as keywords), and composes the
+    body with its head in ``fit`` and scoring; ``seed`` seeds everything, the run included.
+    Learned state: ``body_`` (``model_``, ``vocab_`` and ``word2vec_loss_`` are its),
+    ``label_names_``, ``training_``.
     """
 
     FORMAT: ClassVar[str] = ""
     TRAIN_DEFAULTS: ClassVar[dict[str, Any]] = {}
+    HEAD_SETTINGS: ClassVar[dict[str, Any]] = {}
 
     def __init__(
         self,
@@ -226,7 +229,11 @@ class BiGRUTextComponent(Component, Persistent):
         w2v_epochs: int = 5,
         w2v_window: int = 5,
         train: TrainConfig | dict[str, Any] | None = None,
+        **head: Any,
     ) -> None:
+        unknown = sorted(set(head) - set(self.HEAD_SETTINGS))
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no setting {', '.join(unknown)}")
         self.lang = lang
         self.labels = labels
         self.embed_dim = embed_dim
@@ -240,6 +247,13 @@ class BiGRUTextComponent(Component, Persistent):
         self.w2v_epochs = w2v_epochs
         self.w2v_window = w2v_window
         self.train = train
+        for name, default in self.HEAD_SETTINGS.items():
+            setattr(self, name, head.get(name, default))
+
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        """The body's settings, then the head's (``HEAD_SETTINGS``)."""
+        return [*super()._param_names(), *cls.HEAD_SETTINGS]
 
     @property
     def model_(self) -> BiGRUAttention:
@@ -299,9 +313,7 @@ class BiGRUTextComponent(Component, Persistent):
     def load(cls, directory: str | Path) -> Self:
         """The component ``save`` wrote, ready to predict (its training history is not kept)."""
         directory = Path(directory)
-        meta = json.loads((directory / "settings.json").read_text(encoding="utf-8"))
-        if meta.get("format") != cls.FORMAT:
-            raise ValueError(f"{directory}: not a saved {cls.registry_name} model (format {meta.get('format')!r})")
+        meta = read_saved_meta(directory / "settings.json", cls.FORMAT, f"{cls.registry_name} model")
         component = cls(**settings_from_saved(meta["settings"]))
         loss = list(meta.get("word2vec_loss", []))
         component.body_ = BiGRUText.load(directory, meta["model_config"], component.max_len, loss)

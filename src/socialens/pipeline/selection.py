@@ -16,7 +16,7 @@ a raw handle given on the command line never lands in the store.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -80,20 +80,24 @@ class Selection:
 
     def describe(self) -> str:
         """One line for people: 'since 2024-01-01, language en, query "x"', or 'all posts'."""
-        parts = []
-        if self.since:
-            parts.append(f"since {self.since[:10] if self.since.endswith('T00:00:00+00:00') else self.since}")
-        if self.until:
-            parts.append(f"until {self.until[:10] if self.until.endswith('T00:00:00+00:00') else self.until}")
-        if self.platform:
-            parts.append(f"platform {', '.join(self.platform)}")
-        if self.lang:
-            parts.append(f"language {', '.join(self.lang)}")
-        if self.author:
-            parts.append(f"{len(self.author)} author{'s' if len(self.author) > 1 else ''}")
-        if self.query:
-            parts.append(f"query {self.query}")
+        parts = [say(value) for name, say in _DESCRIBE.items() if (value := getattr(self, name))]
         return ", ".join(parts) or "all posts"
+
+
+def _moment(iso: str) -> str:
+    """A bound as people write it: the day alone where it is midnight UTC."""
+    return iso[:10] if iso.endswith("T00:00:00+00:00") else iso
+
+
+# How Selection.describe says each filter that is set, in this order.
+_DESCRIBE: dict[str, Callable[[Any], str]] = {
+    "since": lambda since: f"since {_moment(since)}",
+    "until": lambda until: f"until {_moment(until)}",
+    "platform": lambda platforms: f"platform {', '.join(platforms)}",
+    "lang": lambda langs: f"language {', '.join(langs)}",
+    "author": lambda authors: f"{len(authors)} author{'s' if len(authors) > 1 else ''}",
+    "query": lambda query: f"query {query}",
+}
 
 
 def selection_from_options(

@@ -195,16 +195,36 @@ class Pseudonymizer:
 
     def _text_around_urls(self, platform: str, text: str) -> str:
         """URLs through ``url``, the text between them through ``mentions_in_text`` and DIDs (so
-        a URL's ``/@user`` is pseudonymised once, as the account it names)."""
+        a URL's ``/@user`` is pseudonymised once, as the account it names). A Markdown link whose
+        text is the account its URL names (``[bob](https://reddit.com/u/bob)``, ``[u/bob](...)``)
+        gets the pseudonym in its text too.
+
+        >>> p = Pseudonymizer(b"k")
+        >>> "bob" in p.text("reddit", "by [u/Bob](https://www.reddit.com/user/Bob)|[ann](https://reddit.com/u/ann)|")
+        False
+        """
         pieces: list[str] = []
+        named: dict[str, str] = {}
+
+        def name_handle(on: str, raw: str) -> str:
+            pseudonym = self._name_handle(on, raw)
+            if "@" not in raw and pseudonym.lower() != raw.lower():
+                named[raw] = pseudonym
+            return pseudonym
+
         last = 0
         for match in URL_RE.finditer(text):
             url = trim_url(match.group(0))
             pieces.append(self._between_urls(platform, text[last : match.start()]))
-            pieces.append(self.url(url))
+            pieces.append(rewrite_url(url, self._name_user, name_handle))
             last = match.start() + len(url)
         pieces.append(self._between_urls(platform, text[last:]))
-        return "".join(pieces)
+        out = "".join(pieces)
+        for raw, pseudonym in named.items():
+            if f"{raw.lower()}]" in out.lower():
+                link_text = re.compile(rf"\[(/?u/)?{re.escape(raw)}\]", re.IGNORECASE)
+                out = link_text.sub(rf"[\g<1>{pseudonym}]", out)
+        return out
 
     def _between_urls(self, platform: str, text: str) -> str:
         if "did" in text:  # a DID outside a URL (an ``at://`` reference, a profile's "did:plc:...")

@@ -36,6 +36,10 @@ _TWITTER_PAGES = frozenset(
 _WEIBO_HOSTS = frozenset({"weibo.com", "weibo.cn", "m.weibo.cn", "s.weibo.com"})
 # Cheap test before any parsing: what an identifying URL must contain.
 HINT_RE = re.compile(r"(?i)twitter\.com|x\.com|bsky\.app|did(?::|%3a)|reddit\.com|weibo\.c|/@|/users/|\bat://")
+# Where a second URL starts inside what the URL pattern took for one: Markdown writes links as
+# ``[url](url)`` and archives put the archived URL in their path; each names its own account.
+_INNER_URL = re.compile(r"(?i)(?<=.)(?=https?://)")
+_GLUE = re.compile(r"[\[\]|]")
 # The same test as an RE2 pattern, for Arrow and DuckDB (``\b`` and ``(?i)`` mean the same there).
 HINT_RE2 = HINT_RE.pattern
 
@@ -62,9 +66,29 @@ def rewrite_url(url: str, name_user: Namer, name_handle: Namer) -> str:
     'https://www.reddit.com/user/H(reddit:spez)/comments/'
     >>> rewrite_url("https://example.org/a/b", u, h)
     'https://example.org/a/b'
+    >>> rewrite_url("https://x.com/Bob](https://mastodon.social/@carol/1)", u, h)  # Markdown's [url](url)
+    'https://x.com/H(twitter:Bob)](https://mastodon.social/@H(mastodon:carol@mastodon.social)/1)'
+    >>> rewrite_url("https://reddit.com/user/ann)|[bo](https://reddit.com/u/bo)|", u, h)  # a Markdown table
+    'https://reddit.com/user/H(reddit:ann))|[bo](https://reddit.com/u/H(reddit:bo))|'
     """
     if not HINT_RE.search(url):
         return url
+    if _INNER_URL.search(url):
+        return "".join(_rewrite_glued(part, name_user, name_handle) for part in _INNER_URL.split(url))
+    return _rewrite_one(url, name_user, name_handle)
+
+
+def _rewrite_glued(part: str, name_user: Namer, name_handle: Namer) -> str:
+    """One of several URLs written together: up to the first ``[``, ``]`` or ``|`` (never part of
+    a URL, always part of the Markdown around it), less a closing parenthesis it did not open."""
+    glue = _GLUE.search(part)
+    core = part[: glue.start()] if glue else part
+    while core.endswith(")") and core.count("(") < core.count(")"):
+        core = core[:-1]
+    return _rewrite_one(core, name_user, name_handle) + part[len(core) :]
+
+
+def _rewrite_one(url: str, name_user: Namer, name_handle: Namer) -> str:
     parts = _PARTS.match(url)
     if parts is None:  # pragma: no cover - the pattern matches every string
         return url

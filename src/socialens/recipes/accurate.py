@@ -8,8 +8,9 @@ model stays the default). Prediction needs onnxruntime and scikit-learn, not tor
 Stages (resumable, :mod:`socialens.recipes.runner`; the fine-tuning checkpoints live in
 ``<work_dir>/checkpoints`` so an interrupted fine-tune resumes at its last validation):
 
-1. ``finetune``: :func:`socialens.recipes.finetune_loop.finetune` on the training split, the
-   best checkpoint chosen by validation macro-F1 (seed 42).
+1. ``finetune``: :func:`socialens.recipes.finetune_loop.finetune` on the training split (the
+   shared trainer, validating every ``eval_every`` steps), the best checkpoint chosen by
+   validation macro-F1 (seed 42).
 2. ``export``: ONNX float32 and int8; both scored on validation and test (macro-F1, posts/s on
    one thread); int8 is kept when its validation macro-F1 is within ``INT8_TOLERANCE`` of float32.
 3. ``tfidf``: TF-IDF + LR on the training split (the blend partner and the baseline).
@@ -30,7 +31,7 @@ import numpy as np
 
 from socialens.errors import ConfigError
 from socialens.recipes.finetune_loop import FinetuneSettings
-from socialens.recipes.runner import Stage, run_stages
+from socialens.recipes.runner import Register, Stage, register_stage, run_stages
 
 RECIPE = "accurate"
 NAME = "sentiment-en-accurate"
@@ -76,7 +77,7 @@ def train_accurate_recipe(
         Stage("export", _export_stage(split, finetune), _SECONDS["export"]),
         Stage("tfidf", _tfidf_stage(split), _SECONDS["tfidf"]),
         Stage("blend", _blend_stage(split), _SECONDS["blend"]),
-        Stage("register", _register_stage(split, registry_root, make_default, limit), _SECONDS["register"]),
+        register_stage(RECIPE, _register(split, registry_root, make_default, limit), _SECONDS["register"]),
     ]
     scale = len(split.train_texts) / 29_757 * finetune.epochs / DEFAULT_SETTINGS.epochs
     results = run_stages(stages, work_dir, say=say, scale=scale)
@@ -197,10 +198,8 @@ def _blend_stage(split: Any) -> Callable[[Path, dict[str, Any]], dict[str, Any]]
     return run
 
 
-def _register_stage(
-    split: Any, registry_root: Path | None, make_default: bool | None, limit: int | None
-) -> Callable[[Path, dict[str, Any]], dict[str, Any]]:
-    def run(folder: Path, done: dict[str, Any]) -> dict[str, Any]:
+def _register(split: Any, registry_root: Path | None, make_default: bool | None, limit: int | None) -> Register:
+    def register(folder: Path, done: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
         from socialens.analyses.sentiment.workflow import register_sentiment
 
         component = final_model(folder.parent, done["blend"])
@@ -212,22 +211,10 @@ def _register_stage(
             f"blend weights {done['blend']['weights']} (transformer, TF-IDF + LR) picked on validation."
             + (f" Limited run: the first {limit} texts of every part, test included." if limit else "")
         )
-        card = register_sentiment(
-            component,
-            "en",
-            NAME,
-            split,
-            registry_root,
-            bool(make_default),  # a variant: the default only when asked
-            extra_split=note,
-            extra={
-                "recipe": RECIPE,
-                "stages": {k: {x: y for x, y in v.items() if x != "card"} for k, v in done.items()},
-            },
-        )
-        return {"card": card}
+        # A variant: the default only when asked.
+        return register_sentiment(component, "en", NAME, split, registry_root, bool(make_default), note, extra)
 
-    return run
+    return register
 
 
 def final_model(work_dir: Path, blend: dict[str, Any]) -> Any:

@@ -25,7 +25,7 @@ import numpy as np
 
 from socialens.analyses.emotion.lexicons import check_lang
 from socialens.errors import ConfigError
-from socialens.recipes.runner import Stage, run_stages
+from socialens.recipes.runner import Register, Stage, recipe_card, register_stage, run_stages
 
 RECIPES = ("production",)
 PRODUCTION: dict[str, dict[str, Any]] = {
@@ -64,12 +64,10 @@ def train_emotion_recipe(
     stages = [
         Stage("heads", lambda folder, _: _heads(lang, options, limit, folder), seconds["heads"]),
         Stage("stack", lambda folder, done: _stack(lang, options, folder), seconds["stack"]),
-        Stage("register", _register(lang, recipe, limit, registry_root, make_default), seconds["register"]),
+        register_stage(recipe, _register(lang, recipe, limit, registry_root, make_default), seconds["register"]),
     ]
     full = 29_757 if lang == "en" else 13_890
-    results = run_stages(stages, work_dir, say=say, scale=min(1.0, (limit or full) / full))
-    card = dict(results["register"]["card"])
-    return {**card, "recipe": recipe, "work_dir": str(work_dir), "seconds": sum(r["seconds"] for r in results.values())}
+    return recipe_card(recipe, work_dir, run_stages(stages, work_dir, say=say, scale=min(1.0, (limit or full) / full)))
 
 
 def _heads(lang: str, options: dict[str, Any], limit: int | None, folder: Path) -> dict[str, Any]:
@@ -104,8 +102,8 @@ def _stack(lang: str, options: dict[str, Any], folder: Path) -> dict[str, Any]:
 
 def _register(
     lang: str, recipe: str, limit: int | None, registry_root: Path | None, make_default: bool | None
-) -> Callable[[Path, dict[str, Any]], dict[str, Any]]:
-    def run(folder: Path, done: dict[str, Any]) -> dict[str, Any]:
+) -> Register:
+    def register(folder: Path, done: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
         from socialens.analyses.emotion.stacked import StackedEmotion
         from socialens.analyses.emotion.workflow import register_emotion
 
@@ -117,19 +115,8 @@ def _register(
             "annotated dev posts of the emotion reference set (socialens/analyses/emotion/reference, "
             "drawn with seed 20261207 from the sentiment validation split), 5-fold CV selection, seed 42. "
             "Test: the 400 annotated test posts (from the sentiment test split), untouched until here."
+            + (f" Limited run: {limit} distant texts." if limit else "")
         )
-        card = register_emotion(
-            model,
-            lang,
-            f"emotion-{lang}-{recipe}",
-            registry_root,
-            make_default,
-            split=split + (f" Limited run: {limit} distant texts." if limit else ""),
-            extra={
-                "recipe": recipe,
-                "stages": {k: {x: y for x, y in v.items() if x != "card"} for k, v in done.items()},
-            },
-        )
-        return {"card": card}
+        return register_emotion(model, lang, f"emotion-{lang}-{recipe}", registry_root, make_default, split, extra)
 
-    return run
+    return register

@@ -1,10 +1,11 @@
 """Fine-tuning the packaged all-MiniLM-L6-v2 for classification on a CPU, within a time budget.
 
-The generic trainer (:mod:`socialens.training.trainer`) validates and checkpoints once per epoch;
-one epoch of the English training split takes over half an hour on the reference machine, so this
-loop validates and checkpoints every ``eval_every`` steps instead, and groups texts of similar
-length into the same batch (padding to the longest text of a random batch of tweets wastes about
-half the work). ``epochs`` may be fractional (the learning-rate schedule decays to zero at the end).
+The recipe's own parts around the shared trainer (:mod:`socialens.training.trainer`): its
+settings, the tokenised texts, the network, its batches and its validation. One epoch of the
+English training split takes over half an hour on the reference machine, so the run validates
+and checkpoints every ``eval_every`` steps, and groups texts of similar length into the same
+batch (padding to the longest text of a random batch of tweets wastes about half the work).
+``epochs`` may be fractional (the learning-rate schedule decays to zero at the last step).
 
 Resumable: ``<checkpoint_dir>/last.pt`` holds the weights, optimizer, schedule and step after each
 validation; the batch order of an epoch is a function of ``(seed, epoch)``, so a resumed run
@@ -15,19 +16,22 @@ when the clock passes ``stop_at`` (Unix time) or when a file ``STOP`` appears in
 
 from __future__ import annotations
 
+import json
 import math
-import os
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from socialens.errors import ConfigError, TrainingError
 
-LAST, BEST, STOP = "last.pt", "best.pt", "STOP"
+if TYPE_CHECKING:
+    from socialens.training.config import TrainConfig
+
+SETTINGS = "recipe-settings.json"
+NEVER = 2**31 - 1  # patience: validations without improvement never end the run
 
 
 @dataclass(frozen=True)
@@ -150,142 +154,81 @@ def finetune(
     validation weights, and the run's record."""
     import torch
 
+    from socialens.training.stopping import stop_file_or_deadline
+    from socialens.training.trainer import Trainer
+
     if not len(train_texts) or not len(valid_texts):
         raise TrainingError("training and validation data must each hold at least one text")
-    torch.set_num_threads(settings.num_threads)
-    torch.manual_seed(settings.seed)
-    checkpoint_dir.mkdir(parents=True, exist_ok=True)
-    model = build_model(num_labels, settings.dropout)
-    freeze(model, settings.frozen_layers)
+    check_same_settings(checkpoint_dir, settings)
     train_ids, valid_ids = encode(train_texts, settings.max_length), encode(valid_texts, settings.max_length)
     lengths = [len(row) for row in train_ids]
     per_epoch = math.ceil(len(train_ids) / settings.batch_size)
-    total = max(1, math.ceil(settings.epochs * per_epoch))
-    optimizer, scheduler = _optimizer(model, settings, total)
-    params = [p for p in model.parameters() if p.requires_grad]
-    step, best_metric, best_step, history = 0, -math.inf, 0, []
-    last = checkpoint_dir / LAST
-    if last.is_file():
-        state = torch.load(last, map_location="cpu", weights_only=False)
-        if _resumable(state["settings"]) != _resumable(asdict(settings)) or state["total_steps"] != total:
-            raise ConfigError(f"{last} was written with other settings; use another work directory")
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
-        torch.set_rng_state(state["torch_rng"])
-        step, best_metric, best_step, history = (
-            state["step"],
-            state["best_metric"],
-            state["best_step"],
-            state["history"],
-        )
-        say(f"resumed at step {step:,} of {total:,} (best validation macro-F1 {best_metric:.4f} at step {best_step})")
-    started, start_step, stopped = time.perf_counter(), step, "finished"
-    running, counted = 0.0, 0
-    if step and step < total and (resumed_halt := _halt(checkpoint_dir, stop_at)):
-        stopped = resumed_halt  # a run stopped early, resumed while still told to stop: no more steps
-    while step < total and stopped == "finished":
-        epoch, offset = divmod(step, per_epoch)
-        batches = epoch_batches(lengths, settings.batch_size, settings.group_size, settings.seed, epoch)
-        model.train()
-        for rows in batches[offset:]:
-            input_ids, mask = pad([train_ids[i] for i in rows])
-            batch = {"input_ids": torch.from_numpy(input_ids), "attention_mask": torch.from_numpy(mask)}
-            labels = torch.tensor([train_labels[i] for i in rows], dtype=torch.long)
-            loss = torch.nn.functional.cross_entropy(model(batch), labels)
-            if not torch.isfinite(loss):
-                raise TrainingError(f"loss is {loss.item()} at step {step + 1}; lower lr (now {settings.lr})")
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            optimizer.step()
-            scheduler.step()
-            step += 1
-            running, counted = running + loss.item(), counted + 1
-            if step % 25 == 0 or step in (start_step + 1, total):
-                rate = (time.perf_counter() - started) / (step - start_step)
-                say(
-                    f"step {step:,}/{total:,} (epoch {step / per_epoch:.2f}) loss {running / counted:.4f}, "
-                    f"{rate:.2f} s/step, about {_minutes(rate * (total - step))} left"
-                )
-                running, counted = 0.0, 0
-            halt = _halt(checkpoint_dir, stop_at)
-            if step % settings.eval_every == 0 or step == total or halt:
-                metric = macro_f1(valid_labels, predict_logits(model, valid_ids).argmax(1).tolist(), num_labels)
-                model.train()
-                history.append({"step": step, "epoch": round(step / per_epoch, 3), "valid_macro_f1": round(metric, 4)})
-                if metric > best_metric:
-                    best_metric, best_step = metric, step
-                    _save(checkpoint_dir / BEST, {"model": model.state_dict(), "step": step, "metric": metric})
-                _save(
-                    last,
-                    {
-                        "model": model.state_dict(),
-                        "optimizer": optimizer.state_dict(),
-                        "scheduler": scheduler.state_dict(),
-                        "torch_rng": torch.get_rng_state(),
-                        "step": step,
-                        "best_metric": best_metric,
-                        "best_step": best_step,
-                        "history": history,
-                        "settings": asdict(settings),
-                        "total_steps": total,
-                    },
-                )
-                say(
-                    f"validation at step {step:,}: macro-F1 {metric:.4f} (best {best_metric:.4f} at step {best_step:,})"
-                )
-            if halt:
-                stopped = halt
-                break
-            if step >= total:
-                break
-        if stopped != "finished":
-            break
-    best = torch.load(checkpoint_dir / BEST, map_location="cpu", weights_only=True)
-    model.load_state_dict(best["model"])
-    model.eval()
-    return model, FinetuneResult(best_step, round(best_metric, 4), step, total, stopped, history)
+    items = list(zip(train_ids, train_labels, strict=True))
 
+    def build() -> Any:  # under the run's seed: the head's initial weights depend on it alone
+        model = build_model(num_labels, settings.dropout)
+        freeze(model, settings.frozen_layers)
+        return model
 
-def _resumable(settings: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in settings.items() if k != "num_threads"}  # threads change no result
+    def batches(epoch: int) -> list[list[int]]:
+        return epoch_batches(lengths, settings.batch_size, settings.group_size, settings.seed, epoch)
 
+    def collate(rows: list[tuple[list[int], int]]) -> dict[str, Any]:
+        input_ids, mask = pad([ids for ids, _ in rows])
+        labels = torch.tensor([label for _, label in rows], dtype=torch.long)
+        return {"input_ids": torch.from_numpy(input_ids), "attention_mask": torch.from_numpy(mask), "labels": labels}
 
-def _halt(folder: Path, stop_at: float | None) -> str:
-    if (folder / STOP).exists():
-        return "STOP file"
-    if stop_at is not None and time.time() >= stop_at:
-        return "stop_at"
-    return ""
+    def validation_f1(model: Any, _: Any) -> float:
+        return macro_f1(valid_labels, predict_logits(model, valid_ids).argmax(1).tolist(), num_labels)
 
-
-def _optimizer(model: Any, settings: FinetuneSettings, total: int) -> tuple[Any, Any]:
-    import torch
-
-    params = [p for p in model.parameters() if p.requires_grad]
-    groups = [
-        {"params": [p for p in params if p.dim() >= 2], "weight_decay": settings.weight_decay},
-        {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0},
+    result = Trainer(train_config(settings, per_epoch, checkpoint_dir)).fit(
+        build,
+        items,
+        collate_fn=collate,
+        metric_fn=validation_f1,
+        resume=True,
+        progress=say,
+        batch_sampler=batches,
+        stop=stop_file_or_deadline(checkpoint_dir, stop_at),
+    )
+    history = [
+        {"step": r["step"], "epoch": r["epoch"], "valid_macro_f1": round(r["valid_metric"], 4)} for r in result.history
     ]
-    optimizer = torch.optim.AdamW(groups, lr=settings.lr)
-    warmup = round(settings.warmup_ratio * total)
-
-    def factor(step: int) -> float:
-        if step < warmup:
-            return step / max(1, warmup)
-        return max(0.0, (total - step) / max(1, total - warmup))
-
-    return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+    stopped = result.stop_reason or "finished"
+    record = FinetuneResult(
+        result.best_step, round(result.best_metric, 4), result.steps_run, result.total_steps, stopped, history
+    )
+    return result.model, record
 
 
-def _save(path: Path, state: dict[str, Any]) -> None:
-    import torch
+def check_same_settings(checkpoint_dir: Path, settings: FinetuneSettings) -> None:
+    """Refuse to resume a run written with other settings (the trainer compares its own; this
+    covers the recipe's: text length, dropout, frozen layers, batch pools, validation interval)."""
+    from socialens.training.checkpoint import LAST
 
-    tmp = path.with_name(f".{path.name}.tmp")
-    torch.save(state, tmp)
-    os.replace(tmp, path)
+    path = checkpoint_dir / SETTINGS
+    given = {k: v for k, v in asdict(settings).items() if k != "num_threads"}  # threads change no result
+    if (checkpoint_dir / LAST).is_file() and path.is_file():
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        if saved != given:
+            raise ConfigError(f"{checkpoint_dir / LAST} was written with other settings; use another work directory")
+    checkpoint_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(given, sort_keys=True), encoding="utf-8")
 
 
-def _minutes(seconds: float) -> str:
-    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+def train_config(settings: FinetuneSettings, steps_per_epoch: int, checkpoint_dir: Path) -> TrainConfig:
+    """The trainer's run for ``settings`` (the names both share: batch size, lr, weight decay,
+    warmup, seed, threads, ``eval_every``): fractional epochs become a step limit; no early
+    stopping on patience (the run keeps its best validation whatever follows); clipping at 1."""
+    from socialens.training.config import TrainConfig
+
+    known = {f.name for f in fields(TrainConfig)} - {"epochs"}
+    shared = {k: v for k, v in asdict(settings).items() if k in known}
+    return TrainConfig(
+        **shared,
+        epochs=math.ceil(settings.epochs),
+        max_steps=max(1, math.ceil(settings.epochs * steps_per_epoch)),
+        patience=NEVER,
+        max_grad_norm=1.0,
+        checkpoint_dir=checkpoint_dir,
+    )

@@ -73,3 +73,25 @@ def _duration(seconds: float) -> str:
     if seconds < 90:
         return f"{max(seconds, 1):.0f} s"
     return f"{seconds / 60:.0f} min" if seconds < 5400 else f"{seconds / 3600:.1f} h"
+
+
+#: ``register(folder, done, extra) -> card``: registers the recipe's model with ``extra`` on its card.
+Register = Callable[[Path, dict[str, Any], dict[str, Any]], dict[str, Any]]
+
+
+def register_stage(recipe: str, register: Register, seconds: float) -> Stage:
+    """A recipe's last stage, ``register``: ``register`` saves the model into the registry with
+    ``extra`` (the recipe's name and what each earlier stage recorded) on its card and returns
+    the card, which :func:`recipe_card` then reads back."""
+
+    def run(folder: Path, done: dict[str, Any]) -> dict[str, Any]:
+        stages = {name: {k: v for k, v in result.items() if k != "card"} for name, result in done.items()}
+        return {"card": register(folder, done, {"recipe": recipe, "stages": stages})}
+
+    return Stage("register", run, seconds)
+
+
+def recipe_card(recipe: str, work_dir: Path, results: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The card the ``register`` stage saved, with the recipe's name, folder and seconds in all."""
+    seconds = sum(result.get("seconds", 0) for result in results.values())
+    return {**results["register"]["card"], "recipe": recipe, "work_dir": str(work_dir), "seconds": round(seconds, 1)}

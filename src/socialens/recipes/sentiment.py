@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from socialens.errors import ConfigError
-from socialens.recipes.runner import Stage, run_stages
+from socialens.recipes.runner import Register, Stage, recipe_card, register_stage, run_stages
 
 RECIPES = ("quick", "production")
 #: BiGRU members of the production blend (their seeds) and their settings.
@@ -60,14 +60,7 @@ def train_sentiment_recipe(
     say(f"recipe {recipe} ({lang}) in {work_dir}: {len(split.train_texts):,} training texts")
     stages = _stages(lang, recipe, split, bigru or {}, registry_root, make_default, limit)
     scale = len(split.train_texts) / 29_757 if lang == "en" else len(split.train_texts) / 13_890
-    results = run_stages(stages, work_dir, say=say, scale=scale)
-    card = dict(results["register"]["card"])
-    return {
-        **card,
-        "recipe": recipe,
-        "work_dir": str(work_dir),
-        "seconds": sum(r.get("seconds", 0) for r in results.values()),
-    }
+    return recipe_card(recipe, work_dir, run_stages(stages, work_dir, say=say, scale=scale))
 
 
 def _stages(
@@ -90,8 +83,8 @@ def _stages(
             members.append(name)
         stages.append(Stage("blend", lambda folder, done: _blend(split, members, folder), seconds["blend"]))
     final = "blend" if recipe == "production" else "tfidf"
-    register = _register_stage(lang, recipe, split, final, registry_root, make_default, limit)
-    return [*stages, Stage("register", register, seconds["register"])]
+    register = _register(lang, recipe, split, final, registry_root, make_default, limit)
+    return [*stages, register_stage(recipe, register, seconds["register"])]
 
 
 def _fit_tfidf(lang: str, split: Any, folder: Path) -> dict[str, Any]:
@@ -138,7 +131,7 @@ def _blend(split: Any, members: list[str], folder: Path) -> dict[str, Any]:
     }
 
 
-def _register_stage(
+def _register(
     lang: str,
     recipe: str,
     split: Any,
@@ -146,30 +139,17 @@ def _register_stage(
     registry_root: Path | None,
     make_default: bool | None,
     limit: int | None,
-) -> Callable[[Path, dict[str, Any]], dict[str, Any]]:
-    def run(folder: Path, done: dict[str, Any]) -> dict[str, Any]:
+) -> Register:
+    def register(folder: Path, done: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
         from socialens.analyses.sentiment.workflow import register_sentiment
         from socialens.registry import get
 
-        source = folder.parent / final / "model"
-        component = get(done[final]["architecture"]).load(source)  # type: ignore[attr-defined]
+        component = get(done[final]["architecture"]).load(folder.parent / final / "model")  # type: ignore[attr-defined]
         note = f" Recipe {recipe}" + (f" on the first {limit} texts of each part." if limit else ".")
-        card = register_sentiment(
-            component,
-            lang,
-            f"sentiment-{lang}-{recipe}",
-            split,
-            registry_root,
-            make_default,
-            extra_split=note,
-            extra={
-                "recipe": recipe,
-                "stages": {k: {x: y for x, y in v.items() if x != "card"} for k, v in done.items()},
-            },
-        )
-        return {"card": card}
+        name = f"sentiment-{lang}-{recipe}"
+        return register_sentiment(component, lang, name, split, registry_root, make_default, note, extra)
 
-    return run
+    return register
 
 
 def _valid_score(model: Any, split: Any) -> float:

@@ -31,26 +31,6 @@ def write_scores(store: Store, rows: pa.Table) -> int:
     return rows.num_rows
 
 
-def label_shares_over_time(store: Store, task: str, unit: str) -> dict[str, list[tuple[datetime, int]]]:
-    """Percent of scored posts per label and period (periods with no scored post are left out)."""
-    if unit not in ("day", "week", "month", "year"):
-        raise ValueError(f"unknown time unit {unit!r}")
-    rows = store.con.execute(
-        """WITH counts AS (
-               SELECT date_trunc(?, p.created_at) AS bucket, s.label, count(*) AS n
-               FROM post_scores s JOIN posts p ON p.platform = s.platform AND p.id = s.post_id
-               WHERE s.task = ? AND s.label IS NOT NULL AND p.created_at IS NOT NULL
-               GROUP BY ALL)
-           SELECT bucket, label, round(100.0 * n / sum(n) OVER (PARTITION BY bucket))
-           FROM counts ORDER BY label, bucket""",
-        [unit, task],
-    ).fetchall()
-    series: dict[str, list[tuple[datetime, int]]] = {}
-    for bucket, label, share in rows:
-        series.setdefault(str(label), []).append((bucket, int(share)))
-    return series
-
-
 def label_counts_over_time(store: Store, task: str, unit: str) -> dict[str, list[tuple[datetime, int]]]:
     """Scored posts per label and period (periods with no scored post are left out)."""
     if unit not in ("day", "week", "month", "year"):

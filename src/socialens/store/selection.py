@@ -65,21 +65,27 @@ def query_sql(query: Query, alias: str = "p") -> str:
     return matches_text
 
 
+def _row_conditions(selection: Selection, alias: str, time_column: str, author_column: str) -> list[str]:
+    """The time, platform and author filters as SQL over a row ``alias`` (a post or an interaction)."""
+    parts: list[str] = []
+    if selection.since:
+        parts.append(f"{alias}.{time_column} >= CAST({_literal(_naive(selection.since))} AS TIMESTAMP)")
+    if selection.until:
+        parts.append(f"{alias}.{time_column} < CAST({_literal(_naive(selection.until))} AS TIMESTAMP)")
+    if selection.platform:
+        parts.append(f"{alias}.platform IN {_list(selection.platform)}")
+    if selection.author:
+        parts.append(f"({alias}.platform || ':' || {alias}.{author_column}) IN {_list(selection.author)}")
+    return parts
+
+
 def post_condition(selection: Selection, alias: str = "p") -> str:
     """A SQL condition that keeps the selected posts (``true`` for the whole store)."""
     from socialens.pipeline.selection import parse_query
 
-    parts: list[str] = []
-    if selection.since:
-        parts.append(f"{alias}.created_at >= CAST({_literal(_naive(selection.since))} AS TIMESTAMP)")
-    if selection.until:
-        parts.append(f"{alias}.created_at < CAST({_literal(_naive(selection.until))} AS TIMESTAMP)")
-    if selection.platform:
-        parts.append(f"{alias}.platform IN {_list(selection.platform)}")
+    parts = _row_conditions(selection, alias, "created_at", "author")
     if selection.lang:
         parts.append(f"{alias}.lang IN {_list(selection.lang)}")
-    if selection.author:
-        parts.append(f"({alias}.platform || ':' || {alias}.author) IN {_list(selection.author)}")
     if selection.query:
         parts.append(query_sql(parse_query(selection.query), alias))
     return " AND ".join(parts) or "true"
@@ -87,15 +93,7 @@ def post_condition(selection: Selection, alias: str = "p") -> str:
 
 def interaction_condition(selection: Selection, posts_source: str, alias: str = "i") -> str:
     """A SQL condition that keeps the selected interactions (see the module text)."""
-    parts: list[str] = []
-    if selection.since:
-        parts.append(f"{alias}.timestamp >= CAST({_literal(_naive(selection.since))} AS TIMESTAMP)")
-    if selection.until:
-        parts.append(f"{alias}.timestamp < CAST({_literal(_naive(selection.until))} AS TIMESTAMP)")
-    if selection.platform:
-        parts.append(f"{alias}.platform IN {_list(selection.platform)}")
-    if selection.author:
-        parts.append(f"({alias}.platform || ':' || {alias}.actor) IN {_list(selection.author)}")
+    parts = _row_conditions(selection, alias, "timestamp", "actor")
     if selection.lang or selection.query:
         parts.append(
             f"EXISTS (SELECT 1 FROM {posts_source} p WHERE p.platform = {alias}.platform "

@@ -2,10 +2,10 @@
 :func:`train`, which knows no task by name.
 
 * :data:`TRAINERS`: task -> the module that trains its model, explicit and lazy (imported when
-  that task is trained). The module has ``run(store, *, options, models_dir, progress, model,
-  epochs, limit[, lang][, make_default]) -> dict`` (the model card or a result with a
-  ``summary``), ``USES_STORE`` (``False`` when it trains on packaged data, so no store is opened
-  as a side effect) and, optionally, ``describe(result) -> str`` (the line a terminal shows).
+  that task is trained). The module has ``run(request: TrainRequest) -> dict`` (the model card
+  or a result with a ``summary``; :mod:`socialens.training.request`), ``USES_STORE`` (``False``
+  when it trains on packaged data, so no store is opened as a side effect) and, optionally,
+  ``describe(result) -> str`` (the line a terminal shows).
 * :data:`RECIPES`: task -> the staged, resumable pipeline that produces its shipped model
   (``--recipe quick|production``) and the function that describes the card it returns.
 
@@ -15,17 +15,17 @@ Evaluating a registered model again is declared beside its task in
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from importlib import import_module
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 from socialens.errors import ConfigError
-from socialens.progress import NoProgress, Progress
+from socialens.progress import Progress
+from socialens.training.request import TrainRequest
 
 TRAINERS: dict[str, str] = {
     "sentiment": "socialens.analyses.sentiment.train",
@@ -44,22 +44,6 @@ RECIPES: dict[str, tuple[str, str]] = {
     "sentiment": ("socialens.recipes.sentiment:train_sentiment_recipe", "socialens.analyses.sentiment.train:describe"),
     "emotion": ("socialens.recipes.emotion:train_emotion_recipe", "socialens.training.catalogue:describe_emotion_card"),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class TrainRequest:
-    """What to train: the command's options, whatever the task."""
-
-    lang: str = "en"
-    model: str | None = None  # architecture (the task's default when None)
-    limit: int | None = None  # train on the first N training examples only
-    epochs: int | None = None
-    models_dir: Path | None = None
-    store: Path | None = None  # read only by tasks that train on the store's data
-    options: dict[str, str] = field(default_factory=dict)  # the task's own settings (``-o KEY=VALUE``)
-    make_default: bool = False
-    recipe: str | None = None  # quick or production: the staged pipeline instead of one model
-    work_dir: Path | None = None  # where a recipe's stages keep their results
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,24 +73,10 @@ def train(
     if request.recipe is not None:
         return _train_recipe(task, request, say or (lambda line: None))
     module = _trainer(ALIASES.get(task, task))
-    parameters = inspect.signature(module.run).parameters
-    # Tasks with per-language models take --lang; an explicit -o lang=... still wins.
-    extra: dict[str, Any] = {"lang": request.lang} if "lang" in parameters else {}
-    if request.make_default and "make_default" in parameters:  # tasks that decide defaults honestly
-        extra["make_default"] = True
     uses_store = getattr(module, "USES_STORE", True)
     opened = _open_store(request.store) if uses_store and store is None else nullcontext(store)
     with opened as db:
-        result: dict[str, Any] = module.run(
-            db,
-            options=request.options,
-            models_dir=request.models_dir,
-            progress=progress or NoProgress(),
-            model=request.model,
-            epochs=request.epochs,
-            limit=request.limit,
-            **extra,
-        )
+        result: dict[str, Any] = module.run(replace(request, store=db, progress=progress or request.progress))
     describe = getattr(module, "describe", None)
     return Trained(result, describe(result) if describe is not None else result.get("summary"))
 

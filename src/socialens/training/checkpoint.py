@@ -26,7 +26,7 @@ BEST = "best.pt"
 # uninterrupted run would, so a resume refuses them (patience, logging, threads may change).
 TRAJECTORY = ("epochs", "batch_size", "lr", "weight_decay", "seed", "max_grad_norm", "warmup_ratio", "steps_per_epoch")
 # Settings added later: a checkpoint written before them ran with these values.
-TRAJECTORY_SINCE = {"schedule": "linear", "ema": 0.0}
+TRAJECTORY_SINCE = {"schedule": "linear", "ema": 0.0, "max_steps": None}
 
 
 def save_checkpoint(path: Path, state: dict[str, Any]) -> None:
@@ -75,15 +75,17 @@ def check_resumable(path: Path, last: dict[str, Any], config: dict[str, Any]) ->
 
 
 def best_weights(folder: Path, last: dict[str, Any]) -> dict[str, torch.Tensor]:
-    """The best epoch's weights: ``last.pt``'s own when the last epoch was the best (``best.pt`` is
-    written after ``last.pt``, so a crash between the two leaves it one best epoch behind)."""
-    if last["best_epoch"] == last["epoch"]:
+    """The best validation's weights: ``last.pt``'s own when the last validation was the best
+    (``best.pt`` is written after ``last.pt``, so a crash between the two leaves it one best
+    behind). Validations are told apart by step (by epoch in checkpoints older than steps)."""
+    key = "step" if "best_step" in last else "epoch"
+    if last[f"best_{key}"] == last[key]:
         return dict(last["model"])
     best = load_checkpoint(folder / BEST)
-    if best.get("epoch") != last["best_epoch"]:
+    if best.get(key) != last[f"best_{key}"]:
         raise CheckpointError(
-            f"{folder / BEST} holds epoch {best.get('epoch')}, but {folder / LAST} names epoch "
-            f"{last['best_epoch']} as the best; delete both to train afresh"
+            f"{folder / BEST} holds {key} {best.get(key)}, but {folder / LAST} names {key} "
+            f"{last[f'best_{key}']} as the best; delete both to train afresh"
         )
     return dict(best["model"])
 

@@ -17,8 +17,11 @@ class TrainConfig:
     the share of all optimizer steps spent ramping the learning rate up from 0, after which
     ``schedule`` takes it linearly to 0 (``linear``), keeps it (``constant``) or follows a
     cosine to 0 (``cosine``). ``ema`` > 0 validates and keeps an exponential moving average of
-    the weights (decay per step). ``max_cpu_seconds`` stops after the epoch that passes that
-    much CPU time of training (a budget that holds when other work shares the cores)."""
+    the weights (decay per step). ``max_cpu_seconds`` stops after the validation that passes
+    that much CPU time of training (a budget that holds when other work shares the cores).
+    ``eval_every`` validates and checkpoints every N optimizer steps (and at the last) instead
+    of once an epoch; ``max_steps`` ends the run (and its schedule) after N steps, part way
+    through an epoch if need be (a fraction of an epoch: ``ceil(fraction * batches per epoch)``)."""
 
     epochs: int = 10
     batch_size: int = 64
@@ -37,6 +40,8 @@ class TrainConfig:
     schedule: str = "linear"
     ema: float = 0.0
     max_cpu_seconds: float | None = None
+    eval_every: int | None = None  # validate (and checkpoint) every N steps; None: once an epoch
+    max_steps: int | None = None  # stop after N optimizer steps (the schedule ends there)
 
     def __post_init__(self) -> None:
         self.log_dir = _folder(self.log_dir)
@@ -55,6 +60,8 @@ class TrainConfig:
             "schedule": self.schedule in SCHEDULES,
             "ema": 0 <= self.ema < 1,
             "max_cpu_seconds": self.max_cpu_seconds is None or self.max_cpu_seconds > 0,
+            "eval_every": self.eval_every is None or self.eval_every >= 1,
+            "max_steps": self.max_steps is None or self.max_steps >= 1,
         }
         bad = [f"{name}={getattr(self, name)!r}" for name, ok in checks.items() if not ok]
         if bad:

@@ -1,8 +1,9 @@
-"""Per-epoch metrics in two formats: TensorBoard event files and a plain ``metrics.jsonl``.
+"""Metrics of each validation (once an epoch, or every N steps) in two formats: TensorBoard
+event files and a plain ``metrics.jsonl``.
 
 TensorBoard because users already have a viewer for it (``tensorboard --logdir DIR``) and it
 works from a local folder, offline; JSON lines because a script or a report can read them
-without TensorBoard installed. Every numeric entry of an epoch's record becomes a scalar
+without TensorBoard installed. Every numeric entry of a validation's record becomes a scalar
 tagged by its name, ``train_loss`` -> ``train/loss``, ``valid_metric`` -> ``valid/metric``,
 ``lr`` -> ``lr`` (``/`` groups the charts in TensorBoard).
 """
@@ -20,10 +21,10 @@ TAGS = {"train_loss": "train/loss", "valid_metric": "valid/metric", "lr": "lr", 
 
 
 class Tracker:
-    """Writes one record per epoch to ``log_dir``; ``Tracker(None)`` does nothing.
+    """Writes one record per validation to ``log_dir``; ``Tracker(None)`` does nothing.
 
     ``history`` is what a resumed run already logged: ``metrics.jsonl`` is rewritten to it and
-    TensorBoard drops events from later epochs of the interrupted run (``purge_step``), so a
+    TensorBoard drops events from later validations of the interrupted run (``purge_step``), so a
     resumed run's logs read as if it had never stopped.
     """
 
@@ -41,17 +42,18 @@ class Tracker:
         except ImportError as exc:
             raise MissingExtraError("tensorboard", "ml") from exc
         # Events of a previous run in the same folder from this step on are hidden by TensorBoard.
-        self._writer = SummaryWriter(log_dir=str(log_dir), purge_step=len(history) + 1)
+        last = int(history[-1].get("step", history[-1]["epoch"])) if history else 0
+        self._writer = SummaryWriter(log_dir=str(log_dir), purge_step=last + 1)
 
     def log_epoch(self, record: dict[str, Any]) -> None:
-        """Append one epoch's record (it must hold ``epoch``, the TensorBoard step)."""
+        """Append one validation's record (its ``step``, else its ``epoch``, is the TensorBoard step)."""
         if self.log_dir is None:
             return
         with (self.log_dir / METRICS_FILE).open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(record, sort_keys=True) + "\n")
-        step = int(record["epoch"])
+        step = int(record.get("step", record["epoch"]))  # runs validated every N steps log by step
         for key, value in record.items():
-            if key != "epoch" and isinstance(value, int | float) and not isinstance(value, bool):
+            if key not in ("epoch", "step") and isinstance(value, int | float) and not isinstance(value, bool):
                 self._writer.add_scalar(TAGS.get(key, key), float(value), step)
         self._writer.flush()
 
@@ -64,53 +66,6 @@ class Tracker:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
-
-
-class ConsoleProgress:
-    """A rich bar over each epoch's batches, then one log line per epoch; silent when disabled."""
-
-    def __init__(self, enabled: bool, epochs: int) -> None:
-        self.epochs = epochs
-        self._bar: Any = None
-        self._task: Any = None
-        if enabled:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-            self._bar = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                TextColumn("{task.fields[status]}"),
-                transient=True,
-            )
-
-    def __enter__(self) -> ConsoleProgress:
-        if self._bar is not None:
-            self._bar.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-
-    def start_epoch(self, epoch: int, steps: int) -> None:
-        if self._bar is not None:
-            self._task = self._bar.add_task(f"epoch {epoch}/{self.epochs}", total=steps, status="")
-
-    def step(self, mean_loss: float) -> None:
-        if self._bar is not None:
-            self._bar.update(self._task, advance=1, status=f"loss {mean_loss:.4f}")
-
-    def end_epoch(self, record: dict[str, Any]) -> None:
-        if self._bar is None:
-            return
-        self._bar.remove_task(self._task)
-        mark = "  (best)" if record["improved"] else ""
-        self._bar.console.print(
-            f"epoch {record['epoch']}/{self.epochs}  loss {record['train_loss']:.4f}  "
-            f"valid {record['valid_metric']:.4f}{mark}  lr {record['lr']:.2e}  {record['seconds']:.1f}s"
-        )
 
 
 def read_metrics(log_dir: Path) -> list[dict[str, Any]]:

@@ -6,57 +6,49 @@ dict of tensors and calls ``model(batch)``. A model may return its own loss, as 
 minimised. Otherwise it returns logits ``(B, C)`` (or a tuple/dict whose first entry/
 ``"logits"`` is them, so a model may also return attention weights) and the loop applies
 ``loss_fn(logits, batch["labels"])``. Everything else (AdamW, warmup and a linear, constant or
-cosine schedule, gradient clipping, a weight average, early stopping on a validation metric, a
-CPU-time budget, checkpoints, TensorBoard logs) lives here once.
+cosine schedule, gradient clipping, a weight average, validation once an epoch or every N
+steps, early stopping on a validation metric, a step limit, a CPU-time budget, a stop hook
+(a STOP file, a deadline), checkpoints, TensorBoard logs, progress) lives here once.
 
 Runs are reproducible and independent of what ran before: each fit seeds Python, numpy and
 torch from ``TrainConfig.seed`` inside a fork of the caller's random states (restored when it
-returns), shuffles with its own ``torch.Generator``, and may build the model itself (pass a
-zero-argument factory) so its initial weights come from the seed too. Each epoch's checkpoint
-keeps all of those states, so a run resumed from ``last.pt`` ends with exactly the weights of a
-run that was never interrupted.
+returns), shuffles with its own ``torch.Generator`` (or takes a caller's seeded batch sampler),
+and may build the model itself (pass a zero-argument factory) so its initial weights come from
+the seed too. Each checkpoint keeps all of those states, so a run resumed from ``last.pt``,
+even one written mid-epoch, ends with exactly the weights of a run that was never interrupted.
 """
 
 from __future__ import annotations
 
 import math
-import random
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 from torch.optim.lr_scheduler import LambdaLR
 from torch.utils.data import DataLoader, Dataset, default_collate
 
-from socialens.errors import ConfigError, TrainingError
-from socialens.training.checkpoint import (
-    BEST,
-    LAST,
-    CheckpointError,
-    best_weights,
-    capture_rng_states,
-    check_resumable,
-    load_checkpoint,
-    restore_rng_states,
-    save_checkpoint,
-)
+from socialens.errors import TrainingError
+from socialens.training.batches import BatchSampler, SampledBatches, ShuffledBatches
 from socialens.training.config import TrainConfig
-from socialens.training.evaluation import logits_of, macro_f1, to_device
+from socialens.training.evaluation import macro_f1, to_device
+from socialens.training.losses import LossFn, batch_size, cross_entropy, loss_of
 from socialens.training.optim import WeightAverage, lr_factor, make_optimizer
-from socialens.training.tracking import ConsoleProgress, Tracker
+from socialens.training.progress import ConsoleProgress, LineProgress
+from socialens.training.run_state import RunState, resume_state, save_state
+from socialens.training.seeding import isolated_random_state, seed_everything, untouched_random_state
+from socialens.training.stopping import StopHook
+from socialens.training.tracking import Tracker
 
 __all__ = ["TrainConfig", "TrainResult", "Trainer", "TrainingError", "seed_everything"]
 
-LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 # ``metric_fn(model, valid_loader)``, higher is better; the loader is None when fit had no ``valid``.
 MetricFn = Callable[[nn.Module, Any], float]
 ModelOrFactory = nn.Module | Callable[[], nn.Module]
+Progress = ConsoleProgress | LineProgress
 
 
 @dataclass
@@ -69,6 +61,10 @@ class TrainResult:
     stopped_early: bool
     cpu_seconds: float = 0.0  # CPU time of this process spent in the epochs (a fair measure on shared cores)
     model: Any = field(default=None, repr=False, compare=False)  # the trained network (an nn.Module)
+    steps_run: int = 0
+    total_steps: int = 0
+    best_step: int = 0
+    stop_reason: str = ""  # what the ``stop`` hook answered, when it ended the run
 
     @property
     def seconds_per_epoch(self) -> float:
@@ -80,23 +76,11 @@ class TrainResult:
 
 
 @dataclass
-class _RunState:
-    epoch: int = 0  # epochs completed
-    best_metric: float = -math.inf
-    best_epoch: int = 0
-    bad_epochs: int = 0
-    stopped_early: bool = False
-    cpu_seconds: float = 0.0
-    history: list[dict[str, Any]] = field(default_factory=list)
-    best_weights: dict[str, torch.Tensor] | None = None
-
-
-@dataclass
 class _Run:
     """What one fit works with, built once at its start."""
 
     model: nn.Module
-    train_batches: _ShuffledBatches
+    train_batches: ShuffledBatches | SampledBatches
     valid_loader: DataLoader[Any] | None
     optimizer: torch.optim.Optimizer
     scheduler: LambdaLR
@@ -104,6 +88,36 @@ class _Run:
     average: WeightAverage | None
     loss_fn: LossFn
     metric_fn: MetricFn | None
+    total_steps: int
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return len(self.train_batches)
+
+
+@dataclass
+class _Listeners:
+    """Who hears of the run as it goes: the display, the logs, the caller's hooks."""
+
+    bar: Progress
+    tracker: Tracker
+    stop: StopHook | None
+    on_epoch: Callable[[dict[str, Any]], None] | None
+
+
+@dataclass
+class _Window:
+    """The steps since the last validation: their mean loss, last learning rate and clocks."""
+
+    total: float = 0.0
+    count: int = 0
+    lr: float = 0.0
+    began: float = field(default_factory=time.perf_counter)
+    cpu_began: float = field(default_factory=time.process_time)
+
+    @property
+    def mean_loss(self) -> float:
+        return self.total / max(self.count, 1)
 
 
 class Trainer:
@@ -122,37 +136,47 @@ class Trainer:
         loss_fn: LossFn | None = None,
         metric_fn: MetricFn | None = None,
         resume: bool = False,
-        progress: bool = True,
+        progress: bool | Callable[[str], None] = True,
         on_epoch: Callable[[dict[str, Any]], None] | None = None,
+        batch_sampler: BatchSampler | None = None,
+        stop: StopHook | None = None,
     ) -> TrainResult:
         """Train ``model`` (a module, or a zero-argument factory built under the run's seed) in
-        place; it ends holding the weights of its best validation epoch (``result.model``).
+        place; it ends holding the weights of its best validation (``result.model``).
 
         ``loss_fn(logits, labels)`` (for models that do not return their loss) defaults to
         cross-entropy (labels may be class ids or probabilities); ``metric_fn(model,
         valid_loader)`` (higher is better) to macro-F1. Without ``valid`` a ``metric_fn`` scores
-        the model its own way (it gets ``None`` as the loader); with neither, no epoch is
+        the model its own way (it gets ``None`` as the loader); with neither, nothing is
         validated and the model keeps its last weights. ``resume=True`` continues from
-        ``checkpoint_dir/last.pt`` when there is one. ``on_epoch(record)`` hears of each epoch's
-        record (a caller's own progress display, for instance).
+        ``checkpoint_dir/last.pt`` when there is one. ``on_epoch(record)`` hears of each
+        validation's record. ``progress``: a bar (True), nothing (False), or plain lines with
+        the time left given to a function (``print``, a log). ``batch_sampler(epoch)`` lists
+        each epoch's index batches instead of a shuffle (the same count every epoch).
+        ``stop()`` is asked after every step; a non-empty reason ends the run there (validated
+        and checkpointed), with its best weights.
         """
         cfg = self.config
         started = time.perf_counter()
         torch.set_num_threads(cfg.num_threads)
         with isolated_random_state(cfg.seed):
-            run = self._start(model, train, valid, collate_fn, loss_fn, metric_fn)
-            state = self._resume(run) if resume else _RunState()
+            run = self._start(model, train, valid, collate_fn, loss_fn, metric_fn, batch_sampler)
+            state = resume_state(cfg, run) if resume else RunState()
             tracker = Tracker(cfg.log_dir, state.history)
             tracker.log_text("config", "\n".join(f"    {k} = {v}" for k, v in cfg.to_dict().items()))
+            shown: Progress = (
+                LineProgress(progress, run.total_steps, run.steps_per_epoch)
+                if callable(progress)
+                else ConsoleProgress(progress, math.ceil(run.total_steps / run.steps_per_epoch))
+            )
             try:
-                with ConsoleProgress(progress, cfg.epochs) as bar:
-                    while state.epoch < cfg.epochs and not state.stopped_early:
-                        self._run_epoch(run, state, bar)
-                        tracker.log_epoch(state.history[-1])
-                        self._save(run, state)
-                        bar.end_epoch(state.history[-1])
-                        if on_epoch is not None:
-                            on_epoch(state.history[-1])
+                with shown as bar:
+                    bar.begin(state.step, state.best_metric, state.best_step)
+                    if 0 < state.step < run.total_steps and stop is not None:
+                        state.stop_reason = stop() or ""  # resumed while still told to stop: no more steps
+                    listeners, window = _Listeners(bar, tracker, stop, on_epoch), _Window()
+                    while state.step < run.total_steps and not (state.stopped_early or state.stop_reason):
+                        window = self._run_epoch(run, state, listeners, window)
             finally:
                 tracker.close()
         if state.best_weights is not None:
@@ -163,12 +187,16 @@ class Trainer:
         return TrainResult(
             best_epoch=state.best_epoch,
             best_metric=state.best_metric,
-            epochs_run=state.epoch,
+            epochs_run=math.ceil(state.step / run.steps_per_epoch),
             history=state.history,
             seconds=time.perf_counter() - started,
             stopped_early=state.stopped_early,
             cpu_seconds=state.cpu_seconds,
             model=run.model,
+            steps_run=state.step,
+            total_steps=run.total_steps,
+            best_step=state.best_step,
+            stop_reason=state.stop_reason,
         )
 
     def _start(
@@ -179,6 +207,7 @@ class Trainer:
         collate_fn: Callable[[list[Any]], Mapping[str, Any]] | None,
         loss_fn: LossFn | None,
         metric_fn: MetricFn | None,
+        batch_sampler: BatchSampler | None,
     ) -> _Run:
         """The model (built now from a factory, under the run's seed), batches and optimizer."""
         cfg = self.config
@@ -188,7 +217,13 @@ class Trainer:
         network.to(torch.device(cfg.device))
         generator = torch.Generator().manual_seed(cfg.seed)
         collate = cast(Callable[[list[Any]], Any], collate_fn or default_collate)
-        train_batches = _ShuffledBatches(train, cfg.batch_size, collate, generator)
+        train_batches: ShuffledBatches | SampledBatches = (
+            SampledBatches(train, batch_sampler, collate)
+            if batch_sampler is not None
+            else ShuffledBatches(train, cfg.batch_size, collate, generator)
+        )
+        if len(train_batches) == 0:
+            raise TrainingError("the batch sampler gave no batches for epoch 0")
         valid_loader: DataLoader[Any] | None = None
         if valid is not None:
             valid_loader = DataLoader(
@@ -196,6 +231,8 @@ class Trainer:
             )
         optimizer = make_optimizer(network, cfg)
         total_steps = cfg.epochs * len(train_batches)
+        if cfg.max_steps is not None:
+            total_steps = min(total_steps, cfg.max_steps)
         factor = lr_factor(cfg.schedule, round(cfg.warmup_ratio * total_steps), total_steps)
         return _Run(
             model=network,
@@ -207,189 +244,101 @@ class Trainer:
             average=WeightAverage(network, cfg.ema) if cfg.ema > 0 else None,
             loss_fn=loss_fn or cross_entropy,
             metric_fn=metric_fn or (macro_f1 if valid is not None else None),
+            total_steps=total_steps,
         )
 
-    def _run_epoch(self, run: _Run, state: _RunState, bar: ConsoleProgress) -> None:
+    def _run_epoch(self, run: _Run, state: RunState, hear: _Listeners, window: _Window) -> _Window:
+        """The rest of the current epoch (all of it unless resumed mid-epoch), validating when due;
+        returns early when the run ends inside it (step limit, patience, stop hook). ``window``
+        holds the steps since the last validation; the one still open is returned."""
         cfg = self.config
-        epoch = state.epoch + 1
-        began, cpu_began = time.perf_counter(), time.process_time()
+        index, offset = divmod(state.step, run.steps_per_epoch)
+        # A mid-epoch resume restored the generator to this epoch's start: drawing the
+        # permutation again replays the epoch, so its state here is the one checkpoints keep.
+        state.epoch_generator = run.generator.get_state()
         device = torch.device(cfg.device)
         params = [p for p in run.model.parameters() if p.requires_grad]
         run.model.train()
-        total, count, lr = 0.0, 0, run.optimizer.param_groups[0]["lr"]
-        bar.start_epoch(epoch, len(run.train_batches))
-        for step, raw in enumerate(run.train_batches, start=1):
+        hear.bar.start_epoch(index + 1, run.steps_per_epoch)
+        for raw in run.train_batches.epoch(index, offset):
             batch = to_device(raw, device)
             loss = loss_of(run.model(batch), batch, run.loss_fn)
             if not torch.isfinite(loss):
                 raise TrainingError(
-                    f"loss is {loss.item()} at epoch {epoch}, step {step}; lower lr (now {cfg.lr}) or check the data"
+                    f"loss is {loss.item()} at epoch {index + 1}, step {state.step + 1}; "
+                    f"lower lr (now {cfg.lr}) or check the data"
                 )
             run.optimizer.zero_grad(set_to_none=True)
             loss.backward()
             if cfg.max_grad_norm > 0:
                 nn.utils.clip_grad_norm_(params, cfg.max_grad_norm)
-            lr = run.optimizer.param_groups[0]["lr"]
+            window.lr = run.optimizer.param_groups[0]["lr"]
             run.optimizer.step()
             run.scheduler.step()
             if run.average is not None:
                 run.average.update()
-            size = _batch_size(batch)
-            total += loss.item() * size
-            count += size
-            bar.step(total / count)
-        row = {"epoch": epoch, "train_loss": total / max(count, 1), "lr": lr}
-        self._validate(run, state, row)
-        state.cpu_seconds += time.process_time() - cpu_began
-        over_budget = cfg.max_cpu_seconds is not None and state.cpu_seconds >= cfg.max_cpu_seconds
-        state.stopped_early = epoch < cfg.epochs and (state.stopped_early or over_budget)
-        state.epoch = epoch
-        row.update(seconds=round(time.perf_counter() - began, 3), cpu_seconds=round(time.process_time() - cpu_began, 3))
-        state.history.append(row)
+            size = batch_size(batch)
+            window.total += loss.item() * size
+            window.count += size
+            state.step += 1
+            hear.bar.step(state.step, window.mean_loss)
+            state.stop_reason = (hear.stop() or "") if hear.stop is not None else ""
+            if self._validation_due(run, state):
+                record = self._validate(run, state, window)
+            elif state.stop_reason:
+                # Validating draws random numbers (a DataLoader seeds its workers): one the
+                # schedule did not plan must leave them be, so a resumed run goes on unchanged.
+                with untouched_random_state():
+                    record = self._validate(run, state, window)
+            else:
+                continue
+            hear.tracker.log_epoch(record)
+            save_state(cfg, run, state)
+            hear.bar.validated(record)
+            if hear.on_epoch is not None:
+                hear.on_epoch(record)
+            if state.stopped_early or state.stop_reason or state.step >= run.total_steps:
+                return window
+            window = _Window()
+            run.model.train()
+        return window
 
-    def _validate(self, run: _Run, state: _RunState, row: dict[str, Any]) -> None:
-        """Score the epoch (the weight average, when kept) and keep its weights if it is the best."""
+    def _validation_due(self, run: _Run, state: RunState) -> bool:
+        """Every ``eval_every`` steps (else at each epoch's end) and at the last step."""
+        every = self.config.eval_every or run.steps_per_epoch
+        return state.step % every == 0 or state.step >= run.total_steps
+
+    def _validate(self, run: _Run, state: RunState, window: _Window) -> dict[str, Any]:
+        """Score the model (the weight average, when kept), keep its weights if it is the best,
+        and return the record of the steps since the last validation."""
+        cfg = self.config
+        epoch = math.ceil(state.step / run.steps_per_epoch)
+        record: dict[str, Any] = {"epoch": epoch, "train_loss": window.mean_loss, "lr": window.lr}
+        if cfg.eval_every:
+            record = {"step": state.step, **record, "epoch": round(state.step / run.steps_per_epoch, 3)}
         if run.metric_fn is None:
-            row.update(valid_metric=math.nan, improved=False)
-            return
-        if run.average is not None:
-            run.average.swap()
-        metric = float(run.metric_fn(run.model, run.valid_loader))
-        improved = not math.isnan(metric) and metric > state.best_metric + self.config.min_delta
-        if improved:
-            state.best_metric, state.best_epoch, state.bad_epochs = metric, state.epoch + 1, 0
-            state.best_weights = {k: v.detach().clone() for k, v in run.model.state_dict().items()}
+            record.update(valid_metric=math.nan, improved=False)
         else:
-            state.bad_epochs += 1
-            state.stopped_early = state.bad_epochs >= self.config.patience
-        if run.average is not None:
-            run.average.swap()
-        row.update(valid_metric=metric, improved=improved)
-
-    def _save(self, run: _Run, state: _RunState) -> None:
-        folder = self.config.checkpoint_dir
-        if folder is None:
-            return
-        config = dict(self.config.to_dict(), steps_per_epoch=len(run.train_batches))
-        # last.pt first: if the process dies before best.pt is written, the best weights are
-        # still in last.pt (best epoch == last epoch), and _resume takes them from there.
-        save_checkpoint(
-            folder / LAST,
-            {
-                "model": run.model.state_dict(),
-                "optimizer": run.optimizer.state_dict(),
-                "scheduler": run.scheduler.state_dict(),
-                "average": run.average.shadow if run.average is not None else None,
-                "epoch": state.epoch,
-                "best_metric": state.best_metric,
-                "best_epoch": state.best_epoch,
-                "bad_epochs": state.bad_epochs,
-                "stopped_early": state.stopped_early,
-                "cpu_seconds": state.cpu_seconds,
-                "history": state.history,
-                "rng": capture_rng_states(run.generator),
-                "config": config,
-            },
+            if run.average is not None:
+                run.average.swap()
+            metric = float(run.metric_fn(run.model, run.valid_loader))
+            improved = not math.isnan(metric) and metric > state.best_metric + cfg.min_delta
+            if improved:
+                state.best_metric, state.best_epoch, state.best_step, state.bad_epochs = metric, epoch, state.step, 0
+                state.best_weights = {k: v.detach().clone() for k, v in run.model.state_dict().items()}
+            else:
+                state.bad_epochs += 1
+                state.stopped_early = state.bad_epochs >= cfg.patience
+            if run.average is not None:
+                run.average.swap()
+            record.update(valid_metric=metric, improved=improved)
+        state.cpu_seconds += time.process_time() - window.cpu_began
+        over_budget = cfg.max_cpu_seconds is not None and state.cpu_seconds >= cfg.max_cpu_seconds
+        state.stopped_early = state.step < run.total_steps and (state.stopped_early or over_budget)
+        state.epoch = state.step // run.steps_per_epoch
+        record.update(
+            seconds=round(time.perf_counter() - window.began, 3),
+            cpu_seconds=round(time.process_time() - window.cpu_began, 3),
         )
-        if state.best_epoch == state.epoch and state.best_weights is not None:
-            save_checkpoint(
-                folder / BEST,
-                {"model": state.best_weights, "epoch": state.epoch, "metric": state.best_metric, "config": config},
-            )
-
-    def _resume(self, run: _Run) -> _RunState:
-        folder = self.config.checkpoint_dir
-        if folder is None:
-            raise ConfigError("resume=True needs TrainConfig.checkpoint_dir: the folder holding last.pt")
-        path = folder / LAST
-        if not path.exists():
-            return _RunState()  # nothing to resume: a first run with resume=True just starts
-        last = load_checkpoint(path)
-        check_resumable(path, last, dict(self.config.to_dict(), steps_per_epoch=len(run.train_batches)))
-        try:
-            run.model.load_state_dict(last["model"])
-        except RuntimeError as exc:
-            raise CheckpointError(f"{path}: the checkpoint does not fit this model: {exc}") from exc
-        run.optimizer.load_state_dict(last["optimizer"])
-        run.scheduler.load_state_dict(last["scheduler"])
-        if run.average is not None and last.get("average") is not None:
-            run.average.load(last["average"])
-        restore_rng_states(last["rng"], run.generator)
-        state = _RunState(
-            epoch=last["epoch"],
-            best_metric=last["best_metric"],
-            best_epoch=last["best_epoch"],
-            bad_epochs=last["bad_epochs"],
-            stopped_early=last["stopped_early"],
-            cpu_seconds=last.get("cpu_seconds", 0.0),
-            history=list(last["history"]),
-        )
-        if state.best_epoch > 0:
-            state.best_weights = best_weights(folder, last)
-        return state
-
-
-class _ShuffledBatches:
-    """Training batches: one permutation per epoch drawn from the run's generator (nothing else
-    draws from it, so a restored generator replays the epoch exactly), cut into ``batch_size``."""
-
-    def __init__(
-        self,
-        data: Dataset[Any] | Sequence[Any],
-        batch_size: int,
-        collate: Callable[[list[Any]], Any],
-        generator: torch.Generator,
-    ) -> None:
-        self.data, self.batch_size, self.collate, self.generator = data, batch_size, collate, generator
-        self.size = len(cast(Sequence[Any], data))
-
-    def __len__(self) -> int:
-        return -(-self.size // self.batch_size)
-
-    def __iter__(self) -> Iterator[Any]:
-        order = torch.randperm(self.size, generator=self.generator).tolist()
-        for start in range(0, self.size, self.batch_size):
-            yield self.collate([self.data[i] for i in order[start : start + self.batch_size]])
-
-
-@contextmanager
-def isolated_random_state(seed: int) -> Iterator[None]:
-    """Seed Python, numpy and torch for one run, and give the caller's states back afterwards:
-    a fit depends on its seed alone, and leaves no trace on the random numbers drawn after it."""
-    python, numpy = random.getstate(), np.random.get_state()
-    with torch.random.fork_rng(devices=[]):
-        seed_everything(seed)
-        try:
-            yield
-        finally:
-            random.setstate(python)
-            np.random.set_state(numpy)
-
-
-def seed_everything(seed: int) -> None:
-    """Seed Python, numpy and torch (CPU and, when present, CUDA)."""
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-
-
-def loss_of(output: Any, batch: Mapping[str, Any], loss_fn: LossFn) -> torch.Tensor:
-    """The loss a model returned (``(output, loss)`` with a scalar loss, or ``{"loss": ...}``),
-    else ``loss_fn`` of its logits and the batch's ``"labels"``."""
-    if isinstance(output, Mapping) and "loss" in output:
-        return cast(torch.Tensor, output["loss"])
-    if isinstance(output, tuple) and len(output) == 2 and isinstance(output[1], torch.Tensor) and output[1].ndim == 0:
-        return output[1]
-    if "labels" not in batch:
-        raise TrainingError("the batch has no 'labels' and the model returned no loss: return (output, loss)")
-    return loss_fn(logits_of(output), batch["labels"])
-
-
-def cross_entropy(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-    """The default loss: class ids ``(B,)`` or class probabilities ``(B, C)`` (e.g. a teacher's)."""
-    return F.cross_entropy(logits, labels)
-
-
-def _batch_size(batch: Mapping[str, Any]) -> int:
-    first = batch["labels"] if "labels" in batch else next(iter(batch.values()))
-    return len(first)
+        state.history.append(record)
+        return record

@@ -59,3 +59,12 @@ def test_untuned_thresholds_are_the_setting(english):
 def test_rejects_labels_that_are_not_multi_hot():
     with pytest.raises(ValueError, match="multi-hot rows of 8"):
         BiGRUEmotion(**TINY).fit(["a", "b"], [[0.5] * 8, [1] * 8])
+
+
+def test_seeded_training_is_deterministic(english, english_model):
+    again = BiGRUEmotion(lang="en", **TINY).fit(english.train_texts[:400])
+    mine, theirs = again.model_.state_dict(), english_model.model_.state_dict()
+    assert mine.keys() == theirs.keys() and all((mine[k] == theirs[k]).all() for k in mine)
+    texts = english.test_texts[:100]
+    assert np.array_equal(again.predict_proba(texts), english_model.predict_proba(texts))
+    assert np.array_equal(again.thresholds_, english_model.thresholds_)

@@ -15,6 +15,7 @@ from socialens.errors import ConfigError
 from socialens.report import write_report
 from socialens.schema import Post
 from socialens.training.model_registry import ModelRegistry
+from socialens.training.request import TrainRequest
 from tests.analyses.inputs import BAD_INPUT
 from tests.cli.test_cli import run_cli
 from tests.conftest import rows, run_analysis
@@ -87,11 +88,11 @@ def test_analyze_scores_posts_and_the_report_shows_them(registry, store, tmp_pat
 
 def test_train_run_reads_its_language_and_settings_from_options(tmp_path):
     with pytest.raises(ConfigError, match="no emotion lexicon for language 'fr'"):
-        train_run(None, options={"lang": "fr"}, models_dir=tmp_path)
+        train_run(TrainRequest(options={"lang": "fr"}, models_dir=tmp_path))
     with pytest.raises(ConfigError, match="has no setting nonsense"):
-        train_run(None, options={"nonsense": "1"}, models_dir=tmp_path)
+        train_run(TrainRequest(options={"nonsense": "1"}, models_dir=tmp_path))
     options = {"lang": "en", "none_ratio": "0.2", **{k: str(v) for k, v in TINY.items()}}
-    result = train_run(None, options=options, models_dir=tmp_path, limit=200, lang="zh")
+    result = train_run(TrainRequest(options=options, models_dir=tmp_path, limit=200, lang="zh"))
     assert result["language"] == "en" and "micro-F1" in result["summary"] and result["settings"]["hidden"] == 8
     assert "0.2 per text with one" in result["split"]
     # a tiny weakly supervised model does not beat NRC on the annotated posts: not made the default

@@ -9,13 +9,13 @@ import orjson
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from socialens.datasets.ocr_pictures import FONT
 from socialens.ingest.media_files import ingest_media
 from socialens.privacy import Pseudonymizer
 from socialens.store import Store
 from tests.conftest import TEST_KEY, run_ingest
 from tests.media.photos import synthesise_clip
 
-FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 MEME_TEXT = "Hello from @alice_smith mail alice@example.org"
 
 

@@ -15,6 +15,7 @@ from socialens.pipeline import run_tasks
 from socialens.schema import Media
 from socialens.store import Store
 from socialens.store.media_queries import write_frames, write_media
+from socialens.training.request import TrainRequest
 from tests.conftest import rows
 from tests.pipeline.corpus import ingest_corpus
 
@@ -36,7 +37,7 @@ def _pictures_for_posts(store: Store) -> None:
 def test_train_fusion_registers_a_model_that_images_applies_to_posts(store: Store, tmp_path: Path) -> None:
     models = tmp_path / "models"
     assert fuse_posts(store, models)["fused"] == 0  # auto: nothing registered, nothing done
-    trained = train_fusion_model(None, options={}, models_dir=models, limit=20, epochs=3)
+    trained = train_fusion_model(TrainRequest(options={}, models_dir=models, limit=20, epochs=3))
     assert trained["pairs"] == 120 and set(trained["metrics"]) == {"fusion", "text_only", "image_only"}
     assert trained["metrics"]["fusion"]["n"] == 24 and "CONSTRUCTED" in trained["summary"]
     loaded = load_fusion(models)
@@ -54,6 +55,6 @@ def test_train_fusion_registers_a_model_that_images_applies_to_posts(store: Stor
 
 def test_train_fusion_options_are_checked() -> None:
     with pytest.raises(ConfigError, match="known: keep, size, seed"):
-        train_fusion_model(None, options={"kep": "0.4"}, limit=20)
+        train_fusion_model(TrainRequest(options={"kep": "0.4"}, limit=20))
     with pytest.raises(ConfigError, match="at least 10 pairs"):
-        train_fusion_model(None, options={}, limit=3)
+        train_fusion_model(TrainRequest(options={}, limit=3))

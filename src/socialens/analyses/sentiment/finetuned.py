@@ -8,13 +8,11 @@ from it for batch scoring.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from socialens.analyses.sentiment.finetuning import hold_out, load_settings, save_settings
-from socialens.component import Component, Persistent
+from socialens.analyses.sentiment.finetuning import FineTunedClassifier
 from socialens.registry import register
 
 if TYPE_CHECKING:
@@ -22,7 +20,7 @@ if TYPE_CHECKING:
 
 
 @register("sentiment.minilm_finetuned.v1")
-class FineTunedMiniLMSentiment(Component, Persistent):
+class FineTunedMiniLMSentiment(FineTunedClassifier):
     """Fine-tuned MiniLM classifier. ``fit(texts, labels, valid_texts, valid_labels)``."""
 
     # The training run's settings under ``train`` (a TrainConfig, or a dict of its fields over these).
@@ -47,45 +45,11 @@ class FineTunedMiniLMSentiment(Component, Persistent):
         self.max_length = max_length
         self.seed = seed
 
-    def train_config(self) -> TrainConfig:
-        """The settings of the training run: ``train`` over ``TRAIN_DEFAULTS``, seeded by ``seed``."""
-        from socialens.training.config import component_train_config
-
-        return component_train_config(self)
-
-    # -- training ---------------------------------------------------------------
-    def fit(
-        self,
-        texts: Sequence[str],
-        labels: Sequence[int],
-        valid_texts: Sequence[str] | None = None,
-        valid_labels: Sequence[int] | None = None,
-        progress: bool = False,
-        resume: bool = False,
-    ) -> FineTunedMiniLMSentiment:
-        """Train; ``resume=True`` continues from ``checkpoint_dir/last.pt`` of an interrupted run."""
-        import torch
-
+    def _build(self) -> Any:
         from socialens.models.encoders.minilm import load_encoder
         from socialens.models.transformer_classifier import TransformerClassifier, TransformerClassifierConfig
-        from socialens.training.trainer import Trainer
 
-        if valid_texts is None or valid_labels is None:
-            texts, labels, valid_texts, valid_labels = hold_out(texts, labels, self.seed)
-        torch.manual_seed(self.seed)  # the head's initial weights
-        model = TransformerClassifier(load_encoder(), TransformerClassifierConfig(num_labels=len(self.labels)))
-        config = self.train_config()
-        result = Trainer(config).fit(
-            model,
-            list(zip(texts, labels, strict=True)),
-            list(zip(valid_texts, valid_labels, strict=True)),
-            collate_fn=self._collate,
-            progress=progress,
-            resume=resume,
-        )
-        self.model_ = model.eval()
-        self.training_ = result
-        return self
+        return TransformerClassifier(load_encoder(), TransformerClassifierConfig(num_labels=len(self.labels)))
 
     def _collate(self, items: Sequence[tuple[str, int]]) -> dict[str, Any]:
         import torch
@@ -112,30 +76,3 @@ class FineTunedMiniLMSentiment(Component, Persistent):
                 logits = self.model_(self._collate(chunk))
                 out.append(torch.softmax(logits, dim=-1).numpy())
         return np.concatenate(out)
-
-    def predict(self, texts: Sequence[str]) -> list[int]:
-        return [int(i) for i in self.predict_proba(texts).argmax(axis=1)] if len(texts) else []
-
-    # -- persistence --------------------------------------------------------------
-    def save(self, directory: str | Path) -> Path:
-        directory = Path(directory)
-        import torch
-
-        directory.mkdir(parents=True, exist_ok=True)
-        torch.save(self.model_.state_dict(), directory / "model.pt")
-        save_settings(self, directory)
-        return directory
-
-    @classmethod
-    def load(cls, directory: str | Path) -> FineTunedMiniLMSentiment:
-        directory = Path(directory)
-        import torch
-
-        from socialens.models.encoders.minilm import load_encoder
-        from socialens.models.transformer_classifier import TransformerClassifier, TransformerClassifierConfig
-
-        component = cls(**load_settings(directory))
-        model = TransformerClassifier(load_encoder(), TransformerClassifierConfig(num_labels=len(component.labels)))
-        model.load_state_dict(torch.load(directory / "model.pt", map_location="cpu", weights_only=True))
-        component.model_ = model.eval()
-        return component

@@ -67,21 +67,22 @@ def load_polarity_lexicon(names: tuple[str, ...] = ("hownet",)) -> PolarityLexic
     """
     votes: dict[str, set[int]] = {}
     for name in names:
-        for category, words in _read_dictionary(name).items():
+        for category, words in read_cntext_dictionary(name).items():
             sign = _POLARITY[name].get(category)
             if sign is not None:
                 for word in words:
                     votes.setdefault(word, set()).add(sign)
-    hownet = _read_dictionary("hownet")
+    hownet = read_cntext_dictionary("hownet")
     degree = {w: weight for category, weight in _DEGREE.items() for w in hownet[category]}
     degree.update(dict.fromkeys(_MOST, 2.0))
     negators = frozenset(hownet["deny"])
-    excluded = negators | set(degree) | set(_read_dictionary("stopwords")["chinese"])
+    excluded = negators | set(degree) | set(read_cntext_dictionary("stopwords")["chinese"])
     polarity = {w: next(iter(s)) for w, s in votes.items() if len(s) == 1 and w not in excluded}
     return PolarityLexicon(polarity=polarity, negators=negators, degree=degree)
 
 
-def _read_dictionary(name: str) -> dict[str, list[str]]:
+def read_cntext_dictionary(name: str) -> dict[str, list[str]]:
+    """cntext's ``Dictionary`` mapping (category -> words) of one of its YAML files (``lexicon_path``)."""
     try:
         import yaml
     except ImportError:

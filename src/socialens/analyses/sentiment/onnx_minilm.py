@@ -59,14 +59,12 @@ class OnnxMiniLMSentiment(Component):
 
     def _attach(self, model_file: Path, tokenizer_file: Path) -> None:
         try:
-            import onnxruntime as ort
             from tokenizers import Tokenizer
         except ImportError:
             raise MissingExtraError("onnxruntime", "ml") from None
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = self.num_threads
-        options.inter_op_num_threads = 1
-        self.session_ = ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
+        from socialens.models.onnx_session import cpu_session
+
+        self.session_ = cpu_session(model_file, self.num_threads, "ml")
         tokenizer = Tokenizer.from_file(str(tokenizer_file))
         tokenizer.no_padding()
         tokenizer.enable_truncation(self.max_length)

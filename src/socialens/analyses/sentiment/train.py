@@ -3,37 +3,30 @@ held-out test split, register it (the default only when it scores at least the c
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from socialens.progress import NoProgress, Progress
+from socialens.training.request import TrainRequest
 
 # Trained on packaged data: `socialens train` opens no store for it.
 USES_STORE = False
 
 
-def run(
-    store: Any,
-    *,
-    options: dict[str, str],
-    models_dir: Path | None = None,
-    progress: Progress | None = None,
-    model: str | None = None,
-    epochs: int | None = None,
-    limit: int | None = None,
-    lang: str = "en",
-    make_default: bool = False,
-) -> dict[str, Any]:
+def run(request: TrainRequest) -> dict[str, Any]:
     """The model card (``seconds`` and ``default`` added); the store and ``options`` are not used."""
     from socialens.analyses.sentiment.workflow import train_sentiment
     from socialens.registry import resolve
 
-    model = model or "bigru"
+    model, lang = request.model or "bigru", request.lang
     resolve(model, "sentiment")  # an unknown name fails before any work is announced
-    (progress or NoProgress()).start(f"training {model} ({lang})", None)
-    settings = {"epochs": epochs} if epochs is not None else {}
+    request.progress.start(f"training {model} ({lang})", None)
+    settings = {"epochs": request.epochs} if request.epochs is not None else {}
     return train_sentiment(
-        lang, model, limit=limit, settings=settings, registry_root=models_dir, make_default=make_default or None
+        lang,
+        model,
+        limit=request.limit,
+        settings=settings,
+        registry_root=request.models_dir,
+        make_default=request.make_default or None,
     )
 
 

@@ -16,13 +16,13 @@ schedule, ema, patience, max_cpu_seconds) become the recommender's one ``train``
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from socialens.errors import ConfigError, TrainingError
-from socialens.progress import NoProgress, Progress
 from socialens.store import Store
 from socialens.training.config import fold_train_settings
+from socialens.training.request import TrainRequest, numbers, read_options, register_default
 
 TASK = "sequence"
 LANGUAGE = "any"  # behaviour models are language-independent; the registry keys defaults by language
@@ -34,20 +34,15 @@ _SCHEDULES = ("constant", "cosine")
 DEFAULT_MEMBERS = {"sasrec": 3}
 
 
-def model_settings(model: str | None, epochs: int | None, options: dict[str, str]) -> dict[str, Any]:
+def model_settings(model: str | None, epochs: int | None, options: Mapping[str, str]) -> dict[str, Any]:
     """Recommender settings from the command line; a malformed number is a ConfigError."""
     settings: dict[str, Any] = {"architecture": model or "sasrec"}
     if settings["architecture"] in DEFAULT_MEMBERS:
         settings["members"] = DEFAULT_MEMBERS[settings["architecture"]]
     if epochs is not None:
         settings["epochs"] = epochs
-    for name in (*_INT_OPTIONS, *_FLOAT_OPTIONS):
-        if name in options:
-            cast = int if name in _INT_OPTIONS else float
-            try:
-                settings[name] = cast(options[name])
-            except ValueError:
-                raise ConfigError(f"--option {name}={options[name]!r}: expected a number") from None
+    kinds = numbers(_INT_OPTIONS, _FLOAT_OPTIONS)
+    settings.update(read_options(TASK, options, kinds, strict=False))  # platform, kinds: the data's
     if "schedule" in options:
         if options["schedule"] not in _SCHEDULES:
             raise ConfigError(f"--option schedule={options['schedule']!r}: choose one of {', '.join(_SCHEDULES)}")
@@ -60,7 +55,7 @@ def model_settings(model: str | None, epochs: int | None, options: dict[str, str
     return fold_train_settings(settings)  # epochs, lr, batch_size...: the training run, ``train``
 
 
-def load_split(store: Store, options: dict[str, str], limit: int | None = None) -> tuple[Any, Any, str]:
+def load_split(store: Store, options: Mapping[str, str], limit: int | None = None) -> tuple[Any, Any, str]:
     """Sequences, their leave-one-out split and a fingerprint of the log they came from."""
     from socialens.analyses.sequence.data import build_sequences, leave_one_out
     from socialens.store.behaviour_queries import read_interaction_log
@@ -82,35 +77,26 @@ def load_split(store: Store, options: dict[str, str], limit: int | None = None) 
     return seqs, split, fingerprint(log)
 
 
-def run(
-    store: Store,
-    *,
-    options: dict[str, str],
-    models_dir: Path | None = None,
-    progress: Progress | None = None,
-    model: str | None = None,
-    epochs: int | None = None,
-    limit: int | None = None,
-) -> dict[str, Any]:
-    """Train, score on the held-out last interactions, save to the registry as the default."""
+def run(request: TrainRequest) -> dict[str, Any]:
+    """Train on ``request.store``'s interactions, score on the held-out last interactions, save to
+    the registry as the default."""
     from socialens.analyses.sequence.evaluate import PROTOCOL, evaluate_model, evaluate_popular, validation_ndcg
     from socialens.analyses.sequence.recommender import NextItemRecommender
-    from socialens.training.model_registry import ModelRegistry
 
-    progress = progress or NoProgress()
-    settings = model_settings(model, epochs, options)
-    seqs, split, data_hash = load_split(store, options, limit)
+    store, options = request.store, request.options
+    settings = model_settings(request.model, request.epochs, options)
+    seqs, split, data_hash = load_split(store, options, request.limit)
     recommender = NextItemRecommender(**settings)
-    recommender.fit_split(seqs, split, progress, validate=lambda m: validation_ndcg(m, split.valid))
+    recommender.fit_split(seqs, split, request.progress, validate=lambda m: validation_ndcg(m, split.valid))
     metrics = {
         "test": evaluate_model(recommender, split.test),
         "most_popular": evaluate_popular(split, seqs.n_items),
         **_training_metrics(recommender, split),
     }
-    registry = ModelRegistry(models_dir)
     members = len(recommender.histories_)
     name = f"sequence-{recommender.architecture}" + (f"-x{members}" if members > 1 else "")
-    card = registry.save(
+    card = register_default(
+        request.models_dir,
         name,
         recommender.state(),
         {
@@ -130,7 +116,6 @@ def run(
             ],
         },
     )
-    registry.set_default(TASK, LANGUAGE, name)
     if not store.read_only:
         _record(store, card.to_dict(), metrics)
     return _result(card.to_dict(), metrics, len(seqs.users), seqs.n_items - 1)

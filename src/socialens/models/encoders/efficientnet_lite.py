@@ -142,9 +142,6 @@ def onnx_model() -> bytes:
 
 
 def onnx_session(threads: int = 2) -> Any:
-    import onnxruntime
+    from socialens.models.onnx_session import cpu_session
 
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    return onnxruntime.InferenceSession(onnx_model(), options, providers=["CPUExecutionProvider"])
+    return cpu_session(onnx_model(), threads, "images")
