@@ -16,7 +16,7 @@ from socialens.privacy.residue import scan_store_residue
 from socialens.schema import Media, Post, User
 from socialens.store import Store
 from socialens.store.media_queries import write_media
-from socialens.store.results import write_results
+from socialens.store.results import write_results, write_user_scores
 from tests.conftest import FIXTURES, TEST_KEY, run_ingest
 
 INGEST = FIXTURES / "ingest"
@@ -137,10 +137,12 @@ def test_public_accounts_the_store_was_built_with_are_not_findings(tmp_path: Pat
     with Store(path) as store:
         store.set_meta("public_accounts", "bob@mastodon.social,twitter:citybirdsproject")
         store.write_records({User: [User(id="u_0123456789abcdef", platform="twitter", handle="citybirdsproject")]})
+        # Graph results name a public account's node by its handle (the demo's @delta, @apple).
+        write_user_scores(store, "influence", [{"platform": "twitter", "user_id": "citybirdsproject", "score": 1.0}])
     assert scan_store_residue(path).clean
     with Store(path) as store:
         store.set_meta("public_accounts", "")
-    assert [f.where for f in scan_store_residue(path).findings] == ["users.handle"]
+    assert [f.where for f in scan_store_residue(path).findings] == ["user_scores.user_id", "users.handle"]
     assert scan_store_residue(path, public=["citybirdsproject"]).clean  # the config's list counts too
 
 

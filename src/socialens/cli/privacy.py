@@ -93,6 +93,7 @@ def _scan_store_only(path: Path, public: list[str], json: bool) -> None:
 
 def _print_residue(result: dict[str, Any]) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     for place in result["scanned"]:
         console.print(f"scanned {place}", highlight=False)
@@ -109,7 +110,8 @@ def _print_residue(result: dict[str, Any]) -> None:
         for where, n in result["locations"][kind].items():
             shown = [f for f in result["findings"] if f["kind"] == kind and f["where"] == where][:3]
             keys = ", ".join(f["key"] if f["place"] == "store" else f"{f['place']} {f['key']}".strip() for f in shown)
-            table.add_row(where, f"{n:,}", keys, ", ".join(dict.fromkeys(f["shown"] for f in shown)))
+            # Text cells: a row key such as twitter:apple:influence is data, not markup or an emoji code.
+            table.add_row(Text(where), f"{n:,}", Text(keys), Text(", ".join(dict.fromkeys(f["shown"] for f in shown))))
         console.print(table)
     console.print("exit code 1: something personal survived (`--json` lists every place)", highlight=False)
 
@@ -124,11 +126,13 @@ def _print_scan(result: dict[str, Any]) -> None:
     if result["clean"]:
         console.print("[green]clean:[/] none found")
         return
+    from rich.text import Text
+
     table = Table(title=f"{result['matches']:,} places where an identifier survives")
     for column in ("kind", "identifier", "place", "file", "where", "key"):
         table.add_column(column)
     for f in result["findings"]:
-        table.add_row(f["kind"], f["identifier"], f["place"], f["file"], f["where"], f["key"])
+        table.add_row(*(Text(str(f[c])) for c in ("kind", "identifier", "place", "file", "where", "key")))
     console.print(table)
 
 

@@ -28,7 +28,8 @@ SHOWN = 20
 # Rows per query: progress moves and memory stays flat on large stores.
 CHUNK = 50_000
 # Columns that hold pseudonyms in a pseudonymised store: a value that is not one is a raw id or
-# handle. ``h`` columns may also hold the handles of public accounts.
+# handle. ``h`` columns may also hold the handles of public accounts (a graph node that is a public
+# account is its handle, so per-user results may name one too).
 PSEUDONYM_COLUMNS: dict[tuple[str, str], str] = {
     ("posts", "author"): "u",
     ("posts", "mentions"): "h",
@@ -36,7 +37,7 @@ PSEUDONYM_COLUMNS: dict[tuple[str, str], str] = {
     ("users", "handle"): "h",
     ("interactions", "actor"): "u",
     ("interactions", "target_user"): "uh",
-    ("user_scores", "user_id"): "u",
+    ("user_scores", "user_id"): "uh",
 }
 # Dropped at the edge in a pseudonymised store: any value is a finding (kind ``name``).
 DROPPED_COLUMNS = frozenset({("users", "name"), ("users", "description")})
