@@ -35,7 +35,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     name gone from its collected file is an error (so the list cannot go stale silently)."""
     whole_files = not config.option.keyword and not any("::" in arg for arg in config.args)
     tests = {item.nodeid: getattr(item, "fixturenames", ()) for item in items}
-    slow, gone = slow_tests(read_slow_list(SLOW_TESTS), tests, whole_files)
+    try:
+        listed = read_slow_list(SLOW_TESTS)
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
+    slow, gone = slow_tests(listed, tests, whole_files)
     if gone:
         raise pytest.UsageError(f"tests/slow_tests.txt lists tests or fixtures that no longer exist: {gone}")
     for item in items:

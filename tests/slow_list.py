@@ -5,10 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+# A docs example's id holds its line number, which any edit above it moves: it says it is slow in its
+# own ``<!-- docs-test: ... slow -->`` line instead (tests/test_docs.py).
+DOCS_EXAMPLE = "tests/test_docs.py::test_docs_example_runs["
+
 
 def read_slow_list(path: Path) -> set[str]:
     """The listed names: node ids (``file::test[param]``) and fixtures (``file::fixture``)."""
-    return {line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")}
+    listed = {line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")}
+    docs = sorted(name for name in listed if name.startswith(DOCS_EXAMPLE))
+    if docs:
+        raise ValueError(
+            f"{path} lists docs examples {docs}: mark them `slow` in their <!-- docs-test: ... --> line instead"
+        )
+    return listed
 
 
 def slow_tests(listed: set[str], tests: Mapping[str, Iterable[str]], whole_files: bool) -> tuple[set[str], list[str]]:

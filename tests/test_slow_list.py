@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.slow_list import read_slow_list, slow_tests
 
 TESTS = {
@@ -32,3 +34,12 @@ def test_the_list_file_ignores_comments_and_blank_lines(tmp_path: Path):
     listing = tmp_path / "slow_tests.txt"
     listing.write_text("# why\n\ntests/a.py::fitted\n  tests/b.py::test_two  \n")
     assert read_slow_list(listing) == {"tests/a.py::fitted", "tests/b.py::test_two"}
+
+
+def test_a_docs_example_is_marked_slow_in_its_own_docs_line_not_by_its_line_number(tmp_path: Path):
+    listing = tmp_path / "slow_tests.txt"
+    listing.write_text("# header\ntests/a.py::test_fit\ntests/test_docs.py::test_docs_example_runs[README.md:80]\n")
+    with pytest.raises(ValueError, match=r"README\.md:80.*docs-test"):
+        read_slow_list(listing)
+    listing.write_text("# header\ntests/a.py::test_fit\n")
+    assert read_slow_list(listing) == {"tests/a.py::test_fit"}
