@@ -10,6 +10,7 @@ import typer
 from socialens.cli.common import (
     ConfigOption,
     JsonOption,
+    ModelsDirOption,
     StoreOption,
     console,
     emit_json,
@@ -144,10 +145,13 @@ def forget_command(
     store: StoreOption = None,
     rejects: Annotated[Path | None, typer.Option(help="Rejects file (default: the one beside the store).")] = None,
     config: ConfigOption = None,
+    models_dir: ModelsDirOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Erase accounts: their posts, interactions both ways, scores and rejects; redact mentions and results."""
+    """Erase accounts: their posts, interactions both ways, scores and rejects; redact mentions and results;
+    remove the models adapted to this store's posts."""
     from socialens.privacy import pseudonymizer_from_config
+    from socialens.privacy.adapted_models import describe_removed
     from socialens.privacy.erasure import forget
     from socialens.store import Store
 
@@ -160,7 +164,7 @@ def forget_command(
     with Store(path) as db:
         mode = db.get_meta("identity_mode")
         pseudo = pseudonymizer_from_config(cfg.privacy, keep_identifiers=mode == "raw")
-        result = forget(db, users, pseudo, rejects or path.with_suffix(".rejects.jsonl")).as_dict()
+        result = forget(db, users, pseudo, rejects or path.with_suffix(".rejects.jsonl"), models_dir).as_dict()
     if json:
         emit_json(result)
         return
@@ -173,6 +177,8 @@ def forget_command(
     console.print("redacted: " + ", ".join(f"{t} {n:,}" for t, n in result["redacted"].items()), highlight=False)
     console.print(f"rejects lines removed: {result['rejects_lines_removed']:,}", highlight=False)
     console.print(f"derived results: {result['derived_results']}", highlight=False)
+    for entry in result["adapted_models_removed"]:
+        console.print(describe_removed(entry, str(store) if store else str(path)), highlight=False)
 
 
 GROUPS = {"privacy": privacy_app}

@@ -10,7 +10,9 @@ handle) in other posts' text, titles, URLs, media URLs, alt text and text read i
 other posts' links to its deleted
 posts (emptied), and every analysis result and alert that names it or its posts (the name
 replaced by ``[forgotten]``). Figures those analyses computed with the account (influence,
-communities, trends) keep their values until the analyses run again.
+communities, trends) keep their values until the analyses run again. Models adapted to the store
+(``socialens adapt``, learned from its posts) are unpinned and deleted from the registry
+(:mod:`socialens.privacy.adapted_models`): adapt again to learn from what is left.
 
 All store changes happen in one transaction, with an ingest-history entry that records the
 erasure and its counts but not whom it erased.
@@ -41,6 +43,7 @@ class ErasureResult:
     deleted: dict[str, int] = field(default_factory=dict)
     redacted: dict[str, int] = field(default_factory=dict)
     rejects_removed: int = 0
+    models_removed: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -51,6 +54,7 @@ class ErasureResult:
             "deleted": self.deleted,
             "redacted": self.redacted,
             "rejects_lines_removed": self.rejects_removed,
+            "adapted_models_removed": self.models_removed,
             "derived_results": "redacted, not recomputed: run the analyses again to recompute them",
             "seconds": round(self.seconds, 3),
         }
@@ -81,8 +85,18 @@ def candidates(
     return ids, handles
 
 
-def forget(store: Store, names: list[str], pseudo: Pseudonymizer, rejects: Path | None = None) -> ErasureResult:
-    """Forget the accounts ``names`` designate (see the module docstring); unknown names are counted."""
+def forget(
+    store: Store,
+    names: list[str],
+    pseudo: Pseudonymizer,
+    rejects: Path | None = None,
+    models_dir: Path | None = None,
+) -> ErasureResult:
+    """Forget the accounts ``names`` designate (see the module docstring); unknown names are counted.
+    ``models_dir`` is the registry whose models adapted to this store are removed (default: the
+    user's registry)."""
+    from socialens.privacy.adapted_models import remove_adapted_models
+
     started = time.perf_counter()
     ids, handles = candidates(names, q.platforms(store), pseudo)
     found_ids, found_handles = q.known_accounts(store, ids, handles)
@@ -104,6 +118,8 @@ def forget(store: Store, names: list[str], pseudo: Pseudonymizer, rejects: Path 
             con.unregister("_forget_handles")
         store.log_ingest(_history_entry(result))
     result.deleted["media_files"] = remove_media_files(store, files)
+    if resolved:
+        result.models_removed = remove_adapted_models(store, models_dir)
     result.seconds = time.perf_counter() - started
     if rejects is not None and rejects.exists():
         # Rejects are masked now, but files written by older versions (or with --keep-identifiers)

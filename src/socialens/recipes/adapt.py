@@ -5,7 +5,9 @@ Reads the store's posts in one language (their text, nothing else), self-trains 
 default model on them (:mod:`socialens.analyses.sentiment.adaptation`), registers the result as a
 new version of ``sentiment-<lang>-adapted`` (its test metrics on the reference split, never the
 default of the registry), and pins that version in the store's own ``meta`` table. Other stores
-keep the default; ``socialens models unpin sentiment/<lang> --store S`` undoes it.
+keep the default; ``socialens models unpin sentiment/<lang> --store S`` undoes it. The card records
+the store's identity (its random id and a hash of its path, never the path): ``socialens forget``
+there removes the versions learned from it (:mod:`socialens.privacy.adapted_models`).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def adapt_model(
     from socialens.analyses.sentiment.adaptation import self_train
     from socialens.analyses.sentiment.workflow import load_sentiment_model, register_sentiment
     from socialens.datasets.sentiment import load_sentiment_split
-    from socialens.store.model_pins import pin_model
+    from socialens.store.model_pins import pin_model, store_identity
     from socialens.training.shipped import describe
 
     if task not in TASKS:
@@ -69,6 +71,8 @@ def adapt_model(
         "posts": adaptation.posts,
         "precision_target": precision,
         "rounds": [vars(r) for r in adaptation.rounds],
+        # which store it learned from, so that `socialens forget` there finds it even unpinned
+        "store": store_identity(store),
     }
     say("scoring the adapted model on the reference test split and registering it")
     note = (

@@ -57,3 +57,28 @@ def _check_key(key: str) -> None:
     task, _, lang = key.partition("/")
     if not task or not lang or "/" in lang:
         raise ConfigError(f"{key!r}: a model pin is named task/lang, e.g. sentiment/en")
+
+
+IDENTITY_KEY = "store_id"
+
+
+def store_identity(store: Store) -> dict[str, str]:
+    """What an adapted model's card records of the store it learned from: the store's own random id
+    (kept in its ``meta`` table, made on first use; a copy of the file keeps it) and a hash of its
+    resolved path (found again if the id was lost, e.g. by export and import). Never the raw path,
+    which may hold a user name."""
+    import uuid
+
+    ident = store.get_meta(IDENTITY_KEY)
+    if not ident:
+        ident = uuid.uuid4().hex
+        store.set_meta(IDENTITY_KEY, ident)
+    return {"id": ident, "path_hash": path_hash(store)}
+
+
+def path_hash(store: Store) -> str:
+    """``sha256:`` and 16 hex digits of the store file's resolved path."""
+    import hashlib
+
+    resolved = str(store.path.resolve()) if str(store.path) != ":memory:" else ":memory:"
+    return "sha256:" + hashlib.sha256(resolved.encode("utf-8")).hexdigest()[:16]

@@ -18,7 +18,8 @@ router = APIRouter(prefix="/privacy", tags=["privacy"], dependencies=[Depends(re
 
 @router.post("/forget", status_code=202)
 def forget(body: ForgetRequest, state: State) -> JobOut:
-    """Erase accounts (raw handle or id, or pseudonym): posts, interactions, scores, rejects."""
+    """Erase accounts (raw handle or id, or pseudonym): posts, interactions, scores, rejects, and the
+    models adapted to the store (``adapted_models_removed`` in the job's result)."""
 
     def work(writer: Store, progress: JobProgress) -> Any:
         from socialens.privacy import pseudonymizer_from_config
@@ -27,7 +28,9 @@ def forget(body: ForgetRequest, state: State) -> JobOut:
         pseudo = pseudonymizer_from_config(
             state.config.privacy, keep_identifiers=writer.get_meta("identity_mode") == "raw"
         )
-        return erase(writer, body.accounts, pseudo, writer.path.with_suffix(".rejects.jsonl")).as_dict()
+        rejects = writer.path.with_suffix(".rejects.jsonl")
+        # the same erasure as the CLI's: models adapted to this store are unpinned and removed too
+        return erase(writer, body.accounts, pseudo, rejects, state.settings.models_dir).as_dict()
 
     # The accounts named are personal data: the job keeps only how many there were.
     return _out(state.jobs.submit("forget", {"accounts": len(body.accounts)}, work, erases=True))
