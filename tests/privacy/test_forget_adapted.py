@@ -81,8 +81,9 @@ def test_forget_removes_every_model_learned_from_the_store_and_no_other(tmp_path
     result = json.loads(output)
     assert result["accounts"] == 1 and result["deleted"]["posts"] > 0
     # v1 was no longer pinned (v2 replaced the pin): found by the store recorded on its card
+    readapt = "socialens adapt sentiment --lang en"
     assert result["adapted_models_removed"] == [
-        {"model": "sentiment-en-adapted", "version": v, "unpinned": pin, "readapt": "socialens adapt sentiment --lang en"}
+        {"model": "sentiment-en-adapted", "version": v, "unpinned": pin, "readapt": readapt}
         for v, pin in ((first["version"], None), (second["version"], "sentiment/en"))
     ]
     assert sorted(p.name for p in (models / "sentiment-en-adapted").iterdir()) == [str(kept["version"])]
