@@ -12,9 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from socialens.cli.main import app
+from socialens.privacy.adapted_models import describe_removed
 from socialens.recipes.adapt import adapt_model
 from socialens.store import Store
-from socialens.store.model_pins import store_pins
+from socialens.store.model_pins import pin_model, store_pins
 from socialens.store.stats import models_used
 from tests.cli.test_cli import tweet, write_jsonl
 from tests.conftest import SHIPPED_MODELS, run_analysis, run_ingest
@@ -83,7 +84,7 @@ def test_forget_removes_every_model_learned_from_the_store_and_no_other(tmp_path
     # v1 was no longer pinned (v2 replaced the pin): found by the store recorded on its card
     readapt = "socialens adapt sentiment --lang en"
     assert result["adapted_models_removed"] == [
-        {"model": "sentiment-en-adapted", "version": v, "unpinned": pin, "readapt": readapt}
+        {"model": "sentiment-en-adapted", "version": v, "unpinned": pin, "files_removed": True, "readapt": readapt}
         for v, pin in ((first["version"], None), (second["version"], "sentiment/en"))
     ]
     assert sorted(p.name for p in (models / "sentiment-en-adapted").iterdir()) == [str(kept["version"])]
@@ -115,3 +116,29 @@ def test_forget_says_which_model_it_removed_and_forgetting_nobody_keeps_it(tmp_p
     assert not folder.exists() and MARKER not in registry_text(models)
     with Store(path) as store:
         assert store_pins(store) == {}
+
+
+def test_a_pinned_adapted_model_of_another_registry_is_unpinned_and_named(tmp_path):
+    """Adapted into one registry, forgotten with another: the pin goes; the output says which
+    folder to delete, since this registry does not hold it."""
+    path = tmp_path / "shop.duckdb"
+    with marked_store(path, review_texts(30)) as store:
+        pin_model(store, "sentiment/en", "sentiment-en-adapted@4")  # as `adapt --models-dir elsewhere` left it
+        pin_model(store, "topics/en", "topics-en@2")  # not an adaptation: stays
+    code, output = forget_cli(FORGOTTEN, "--store", str(path), "--models-dir", str(tmp_path / "empty"), "--json")
+    assert code == 0, output
+    entries = json.loads(output)["adapted_models_removed"]
+    assert entries == [
+        {
+            "model": "sentiment-en-adapted",
+            "version": 4,
+            "unpinned": "sentiment/en",
+            "files_removed": False,
+            "readapt": "socialens adapt sentiment --lang en",
+        }
+    ]
+    said = describe_removed(entries[0], "shop.duckdb")
+    assert "is unpinned (sentiment/en), but the registry searched does not hold it" in said
+    assert "delete its folder sentiment-en-adapted/4" in said and "--store shop.duckdb" in said
+    with Store(path) as store:
+        assert store_pins(store) == {"topics/en": "topics-en@2"}

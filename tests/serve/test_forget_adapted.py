@@ -51,6 +51,7 @@ def test_rest_forget_removes_the_adapted_model_and_reports_it(built: dict[str, A
             "model": "sentiment-en-adapted",
             "version": card["version"],
             "unpinned": "sentiment/en",
+            "files_removed": True,
             "readapt": "socialens adapt sentiment --lang en",
         }
     ]
