@@ -210,9 +210,11 @@ class Scanner:
             wanted[value] = ident
         self.wanted = wanted
         self.report.identifiers = len(wanted)
-        self._groups = _groups(sorted(wanted))
+        self._index = _Index(sorted(wanted))
         self.con = duckdb.connect()
         self.con.execute("SET threads = 1")
+        heads = pa.table({"word": pa.array(list(self._index.by_head), pa.string())})
+        self.con.register("_scan_heads", heads)
 
     def close(self) -> None:
         self.con.close()
@@ -270,25 +272,90 @@ class Scanner:
             return
         names = [row[0] for row in self.con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
         keys = tuple(k for k in keys if k in names) or ()
+        key = " || ':' || ".join(f"coalesce(CAST(\"{k}\" AS VARCHAR), '')" for k in keys) or "''"
         for column in columns or names:
             value = f'lower(CAST("{column}" AS VARCHAR))'
-            key = " || ':' || ".join(f"coalesce(CAST(\"{k}\" AS VARCHAR), '')" for k in keys) or "''"
-            for group, pattern in self._groups:
-                where = f"{value} IS NOT NULL AND regexp_matches({value}, ?)"
-                rows = self.con.execute(f"SELECT {key}, {value} FROM {relation} WHERE {where}", [pattern]).fetchall()
-                for row_key, text in rows:
-                    self._note(group, text, place, file, f"{table}.{column}" if table else "", str(row_key))
+            found: list[tuple[int, int, str, str, str]] = []
+            for row, row_key, text, wordless in self._candidates(relation, key, value):
+                for ident in self._index.matches(text, wordless):
+                    found.append((self._index.group[ident], row, ident, row_key, text))
+            found.sort(key=lambda f: (f[0], f[1], f[2]))  # the order of one alternation per group
+            for _, _, ident, row_key, _ in found:
+                self._note(ident, place, file, f"{table}.{column}" if table else "", str(row_key))
 
-    def _note(self, group: list[str], text: str, place: str, file: str, where: str, key: str) -> None:
-        for value in group:
-            if _contains(text, value):
-                self.report.matches += 1
-                if len(self.report.findings) < SHOWN * 50:
-                    ident = self.wanted[value]
-                    location = where or f"line {key}"
-                    self.report.findings.append(
-                        Finding(ident.kind, masked(ident.value), place, file, location, "" if not where else key)
-                    )
+    def _candidates(self, relation: str, key: str, value: str) -> Iterator[tuple[int, str, str, bool]]:
+        """Rows of one column that could hold an identifier: a word of the value (a run of
+        ``[0-9a-z_]``) is the first word of one, or the value holds a wordless one. A DuckDB
+        join on the words, so the cost grows with the rows, not with rows x identifiers."""
+        patterns = [f"regexp_matches(text, ${i + 1})" for i in range(len(self._index.wordless_patterns))]
+        wordless = " OR ".join(patterns) or "false"
+        query = f"""
+            WITH _rows AS (
+                SELECT row_number() OVER () AS rn, {key} AS row_key, {value} AS text FROM {relation}
+                WHERE {value} IS NOT NULL),
+            _words AS (SELECT DISTINCT rn, unnest(regexp_extract_all(text, '[{_WORD}]+')) AS word FROM _rows)
+            SELECT * FROM (
+                SELECT rn, row_key, text, {wordless} AS wordless FROM _rows
+                WHERE rn IN (SELECT rn FROM _words JOIN _scan_heads USING (word)) OR {wordless})
+            ORDER BY rn"""
+        cursor = self.con.execute(query, self._index.wordless_patterns)
+        while batch := cursor.fetchmany(10_000):
+            yield from batch
+
+    def _note(self, value: str, place: str, file: str, where: str, key: str) -> None:
+        self.report.matches += 1
+        if len(self.report.findings) < SHOWN * 50:
+            ident = self.wanted[value]
+            location = where or f"line {key}"
+            self.report.findings.append(
+                Finding(ident.kind, masked(ident.value), place, file, location, "" if not where else key)
+            )
+
+
+class _Index:
+    """The identifiers by their first word, for one pass over each value's words.
+
+    An identifier with a word character (``[0-9a-z_]``) has a first word that, wherever the
+    identifier matches as :func:`_re2_word` says, is a whole word of the text too (the characters
+    around it are not word characters or the text's ends). So the words of a text name the only
+    identifiers that can match in it; each is then checked at that place. Identifiers without a
+    word character (Chinese names, say) match as plain substrings: looked for one by one."""
+
+    def __init__(self, values: list[str]) -> None:
+        self.group = {value: position // GROUP for position, value in enumerate(values)}
+        self.by_head: dict[str, list[tuple[str, int, bool]]] = {}
+        self.wordless: list[str] = []
+        for value in values:
+            word = _FIRST_WORD.search(value)
+            if word is None:
+                self.wordless.append(value)
+            else:
+                self.by_head.setdefault(word.group(), []).append((value, word.start(), _is_word(value[-1])))
+        self.wordless_patterns = [pattern for _, pattern in _groups(self.wordless)]
+
+    def matches(self, text: str, wordless: bool = True) -> set[str]:
+        """The identifiers found in ``text`` (lower case), each once (``wordless``: whether one
+        without a word character may be in it)."""
+        found = {value for value in self.wordless if value in text} if wordless else set()
+        for word in _WORDS.finditer(text):
+            for value, offset, tail in self.by_head.get(word.group(), ()):
+                start = word.start() - offset
+                end = start + len(value)
+                if (
+                    start >= 0
+                    and text.startswith(value, start)
+                    and (not tail or end == len(text) or not _is_word(text[end]))
+                ):
+                    found.add(value)
+        return found
+
+
+_WORDS = re.compile(f"[{_WORD}]+")
+_FIRST_WORD = _WORDS
+
+
+def _is_word(char: str) -> bool:
+    return char.isascii() and (char.isalnum() or char == "_")
 
 
 def _groups(values: list[str]) -> list[tuple[list[str], str]]:
