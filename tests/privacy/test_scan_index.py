@@ -11,7 +11,8 @@ import duckdb
 
 from socialens.ingest.run import ingest
 from socialens.privacy import Pseudonymizer
-from socialens.privacy.scan import PLACEHOLDERS, ROW_KEYS, Identifier, _re2_word, identifiers_from_raw, scan
+from socialens.privacy.scan import PLACEHOLDERS, ROW_KEYS, Identifier, identifiers_from_raw, scan
+from socialens.privacy.scan_index import re2_word
 from socialens.store import Store
 from tests.conftest import FIXTURES, TEST_KEY
 
@@ -28,7 +29,7 @@ def _raw_store(tmp_path: Path) -> Path:
 
 def _brute_force(path: Path, values: list[str]) -> Counter[tuple[str, str, str]]:
     """(table.column, row key, identifier) of every match, one Python regex per identifier and value."""
-    patterns = [(value, re.compile(_re2_word(value))) for value in values]
+    patterns = [(value, re.compile(re2_word(value))) for value in values]
     found: Counter[tuple[str, str, str]] = Counter()
     with duckdb.connect(str(path), read_only=True) as con:
         tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]

@@ -6,8 +6,10 @@ number written anywhere in them) or from a list. Each is looked for as a whole w
 case-insensitively, in every column of every table of a store, every line of its rejects
 file, every Parquet/JSON/CSV/text file of an export folder and the text of a report.
 
-Matching runs in DuckDB (RE2 compiles an alternation of hundreds of identifiers into one
-automaton); only matching values come back to Python, to name the identifier found.
+Matching is one pass per column, whatever the number of identifiers: DuckDB splits each value
+into its words and joins them on the identifiers' first words (:class:`WordIndex`); only the rows
+with such a word come back to Python, where each candidate identifier is checked at its place.
+Identifiers without a word character are RE2 alternations of a few hundred each.
 """
 
 from __future__ import annotations
@@ -22,17 +24,15 @@ import duckdb
 import pyarrow as pa
 
 from socialens.errors import ConfigError
+from socialens.privacy.scan_index import WORD, WordIndex
 
 # Shorter identifiers match ordinary words and numbers: they are counted, not looked for.
 MIN_LENGTH = 4
 # Placeholders platforms write instead of an account.
 PLACEHOLDERS = frozenset({"[deleted]", "[removed]", "deleted", "removed", "<username>", "null", "none", "anonymous"})
-# Identifiers per RE2 alternation (a few hundred compile in milliseconds).
-GROUP = 300
 # Rows shown per column and identifier group; every match is counted.
 SHOWN = 20
 KINDS = ("id", "handle", "name", "email", "phone", "given")
-_WORD = "0-9a-z_"
 _DATA_URI = re.compile(rb"data:[\w/+.\-]+;base64,[A-Za-z0-9+/=]+")
 # Metadata blocks that can carry a camera serial, a GPS position or an author, as they appear in
 # the bytes of a file: a JPEG/WebP EXIF block, a PNG eXIf chunk, XMP, an MP4/MOV location atom.
@@ -210,7 +210,7 @@ class Scanner:
             wanted[value] = ident
         self.wanted = wanted
         self.report.identifiers = len(wanted)
-        self._index = _Index(sorted(wanted))
+        self._index = WordIndex(sorted(wanted))
         self.con = duckdb.connect()
         self.con.execute("SET threads = 1")
         heads = pa.table({"word": pa.array(list(self._index.by_head), pa.string())})
@@ -293,7 +293,7 @@ class Scanner:
             WITH _rows AS (
                 SELECT row_number() OVER () AS rn, {key} AS row_key, {value} AS text FROM {relation}
                 WHERE {value} IS NOT NULL),
-            _words AS (SELECT DISTINCT rn, unnest(regexp_extract_all(text, '[{_WORD}]+')) AS word FROM _rows)
+            _words AS (SELECT DISTINCT rn, unnest(regexp_extract_all(text, '[{WORD}]+')) AS word FROM _rows)
             SELECT * FROM (
                 SELECT rn, row_key, text, {wordless} AS wordless FROM _rows
                 WHERE rn IN (SELECT rn FROM _words JOIN _scan_heads USING (word)) OR {wordless})
@@ -310,74 +310,6 @@ class Scanner:
             self.report.findings.append(
                 Finding(ident.kind, masked(ident.value), place, file, location, "" if not where else key)
             )
-
-
-class _Index:
-    """The identifiers by their first word, for one pass over each value's words.
-
-    An identifier with a word character (``[0-9a-z_]``) has a first word that, wherever the
-    identifier matches as :func:`_re2_word` says, is a whole word of the text too (the characters
-    around it are not word characters or the text's ends). So the words of a text name the only
-    identifiers that can match in it; each is then checked at that place. Identifiers without a
-    word character (Chinese names, say) match as plain substrings: looked for one by one."""
-
-    def __init__(self, values: list[str]) -> None:
-        self.group = {value: position // GROUP for position, value in enumerate(values)}
-        self.by_head: dict[str, list[tuple[str, int, bool]]] = {}
-        self.wordless: list[str] = []
-        for value in values:
-            word = _FIRST_WORD.search(value)
-            if word is None:
-                self.wordless.append(value)
-            else:
-                self.by_head.setdefault(word.group(), []).append((value, word.start(), _is_word(value[-1])))
-        self.wordless_patterns = [pattern for _, pattern in _groups(self.wordless)]
-
-    def matches(self, text: str, wordless: bool = True) -> set[str]:
-        """The identifiers found in ``text`` (lower case), each once (``wordless``: whether one
-        without a word character may be in it)."""
-        found = {value for value in self.wordless if value in text} if wordless else set()
-        for word in _WORDS.finditer(text):
-            for value, offset, tail in self.by_head.get(word.group(), ()):
-                start = word.start() - offset
-                end = start + len(value)
-                if (
-                    start >= 0
-                    and text.startswith(value, start)
-                    and (not tail or end == len(text) or not _is_word(text[end]))
-                ):
-                    found.add(value)
-        return found
-
-
-_WORDS = re.compile(f"[{_WORD}]+")
-_FIRST_WORD = _WORDS
-
-
-def _is_word(char: str) -> bool:
-    return char.isascii() and (char.isalnum() or char == "_")
-
-
-def _groups(values: list[str]) -> list[tuple[list[str], str]]:
-    """Identifiers in groups, each with its RE2 pattern: whole words where they start and end
-    with a word character, plain substrings otherwise (Chinese names, '+44 ...')."""
-    out = []
-    for start in range(0, len(values), GROUP):
-        group = values[start : start + GROUP]
-        alternatives = "|".join(_re2_word(v) for v in group)
-        out.append((group, alternatives))
-    return out
-
-
-def _re2_word(value: str) -> str:
-    escaped = re.escape(value)
-    head = f"(?:^|[^{_WORD}])" if value[0].isascii() and (value[0].isalnum() or value[0] == "_") else ""
-    tail = f"(?:$|[^{_WORD}])" if value[-1].isascii() and (value[-1].isalnum() or value[-1] == "_") else ""
-    return f"{head}{escaped}{tail}"
-
-
-def _contains(text: str, value: str) -> bool:
-    return re.search(_re2_word(value), text) is not None
 
 
 def _quote(path: Path) -> str:
