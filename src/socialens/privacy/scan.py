@@ -275,12 +275,12 @@ class Scanner:
         key = " || ':' || ".join(f"coalesce(CAST(\"{k}\" AS VARCHAR), '')" for k in keys) or "''"
         for column in columns or names:
             value = f'lower(CAST("{column}" AS VARCHAR))'
-            found: list[tuple[int, int, str, str, str]] = []
+            found: list[tuple[int, int, str, str]] = []
             for row, row_key, text, wordless in self._candidates(relation, key, value):
                 for ident in self._index.matches(text, wordless):
-                    found.append((self._index.group[ident], row, ident, row_key, text))
+                    found.append((self._index.group[ident], row, ident, row_key))
             found.sort(key=lambda f: (f[0], f[1], f[2]))  # the order of one alternation per group
-            for _, _, ident, row_key, _ in found:
+            for _, _, ident, row_key in found:
                 self._note(ident, place, file, f"{table}.{column}" if table else "", str(row_key))
 
     def _candidates(self, relation: str, key: str, value: str) -> Iterator[tuple[int, str, str, bool]]:
