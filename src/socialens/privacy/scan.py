@@ -6,8 +6,10 @@ number written anywhere in them) or from a list. Each is looked for as a whole w
 case-insensitively, in every column of every table of a store, every line of its rejects
 file, every Parquet/JSON/CSV/text file of an export folder and the text of a report.
 
-Matching runs in DuckDB (RE2 compiles an alternation of hundreds of identifiers into one
-automaton); only matching values come back to Python, to name the identifier found.
+Matching is one pass per column, whatever the number of identifiers: DuckDB splits each value
+into its words and joins them on the identifiers' first words (:class:`WordIndex`); only the rows
+with such a word come back to Python, where each candidate identifier is checked at its place.
+Identifiers without a word character are RE2 alternations of a few hundred each.
 """
 
 from __future__ import annotations
@@ -22,17 +24,15 @@ import duckdb
 import pyarrow as pa
 
 from socialens.errors import ConfigError
+from socialens.privacy.scan_index import WORD, WordIndex
 
 # Shorter identifiers match ordinary words and numbers: they are counted, not looked for.
 MIN_LENGTH = 4
 # Placeholders platforms write instead of an account.
 PLACEHOLDERS = frozenset({"[deleted]", "[removed]", "deleted", "removed", "<username>", "null", "none", "anonymous"})
-# Identifiers per RE2 alternation (a few hundred compile in milliseconds).
-GROUP = 300
 # Rows shown per column and identifier group; every match is counted.
 SHOWN = 20
 KINDS = ("id", "handle", "name", "email", "phone", "given")
-_WORD = "0-9a-z_"
 _DATA_URI = re.compile(rb"data:[\w/+.\-]+;base64,[A-Za-z0-9+/=]+")
 # Metadata blocks that can carry a camera serial, a GPS position or an author, as they appear in
 # the bytes of a file: a JPEG/WebP EXIF block, a PNG eXIf chunk, XMP, an MP4/MOV location atom.
@@ -210,9 +210,11 @@ class Scanner:
             wanted[value] = ident
         self.wanted = wanted
         self.report.identifiers = len(wanted)
-        self._groups = _groups(sorted(wanted))
+        self._index = WordIndex(sorted(wanted))
         self.con = duckdb.connect()
         self.con.execute("SET threads = 1")
+        heads = pa.table({"word": pa.array(list(self._index.by_head), pa.string())})
+        self.con.register("_scan_heads", heads)
 
     def close(self) -> None:
         self.con.close()
@@ -270,47 +272,44 @@ class Scanner:
             return
         names = [row[0] for row in self.con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
         keys = tuple(k for k in keys if k in names) or ()
+        key = " || ':' || ".join(f"coalesce(CAST(\"{k}\" AS VARCHAR), '')" for k in keys) or "''"
         for column in columns or names:
             value = f'lower(CAST("{column}" AS VARCHAR))'
-            key = " || ':' || ".join(f"coalesce(CAST(\"{k}\" AS VARCHAR), '')" for k in keys) or "''"
-            for group, pattern in self._groups:
-                where = f"{value} IS NOT NULL AND regexp_matches({value}, ?)"
-                rows = self.con.execute(f"SELECT {key}, {value} FROM {relation} WHERE {where}", [pattern]).fetchall()
-                for row_key, text in rows:
-                    self._note(group, text, place, file, f"{table}.{column}" if table else "", str(row_key))
+            found: list[tuple[int, int, str, str]] = []
+            for row, row_key, text, wordless in self._candidates(relation, key, value):
+                for ident in self._index.matches(text, wordless):
+                    found.append((self._index.group[ident], row, ident, row_key))
+            found.sort(key=lambda f: (f[0], f[1], f[2]))  # the order of one alternation per group
+            for _, _, ident, row_key in found:
+                self._note(ident, place, file, f"{table}.{column}" if table else "", str(row_key))
 
-    def _note(self, group: list[str], text: str, place: str, file: str, where: str, key: str) -> None:
-        for value in group:
-            if _contains(text, value):
-                self.report.matches += 1
-                if len(self.report.findings) < SHOWN * 50:
-                    ident = self.wanted[value]
-                    location = where or f"line {key}"
-                    self.report.findings.append(
-                        Finding(ident.kind, masked(ident.value), place, file, location, "" if not where else key)
-                    )
+    def _candidates(self, relation: str, key: str, value: str) -> Iterator[tuple[int, str, str, bool]]:
+        """Rows of one column that could hold an identifier: a word of the value (a run of
+        ``[0-9a-z_]``) is the first word of one, or the value holds a wordless one. A DuckDB
+        join on the words, so the cost grows with the rows, not with rows x identifiers."""
+        patterns = [f"regexp_matches(text, ${i + 1})" for i in range(len(self._index.wordless_patterns))]
+        wordless = " OR ".join(patterns) or "false"
+        query = f"""
+            WITH _rows AS (
+                SELECT row_number() OVER () AS rn, {key} AS row_key, {value} AS text FROM {relation}
+                WHERE {value} IS NOT NULL),
+            _words AS (SELECT DISTINCT rn, unnest(regexp_extract_all(text, '[{WORD}]+')) AS word FROM _rows)
+            SELECT * FROM (
+                SELECT rn, row_key, text, {wordless} AS wordless FROM _rows
+                WHERE rn IN (SELECT rn FROM _words JOIN _scan_heads USING (word)) OR {wordless})
+            ORDER BY rn"""
+        cursor = self.con.execute(query, self._index.wordless_patterns)
+        while batch := cursor.fetchmany(10_000):
+            yield from batch
 
-
-def _groups(values: list[str]) -> list[tuple[list[str], str]]:
-    """Identifiers in groups, each with its RE2 pattern: whole words where they start and end
-    with a word character, plain substrings otherwise (Chinese names, '+44 ...')."""
-    out = []
-    for start in range(0, len(values), GROUP):
-        group = values[start : start + GROUP]
-        alternatives = "|".join(_re2_word(v) for v in group)
-        out.append((group, alternatives))
-    return out
-
-
-def _re2_word(value: str) -> str:
-    escaped = re.escape(value)
-    head = f"(?:^|[^{_WORD}])" if value[0].isascii() and (value[0].isalnum() or value[0] == "_") else ""
-    tail = f"(?:$|[^{_WORD}])" if value[-1].isascii() and (value[-1].isalnum() or value[-1] == "_") else ""
-    return f"{head}{escaped}{tail}"
-
-
-def _contains(text: str, value: str) -> bool:
-    return re.search(_re2_word(value), text) is not None
+    def _note(self, value: str, place: str, file: str, where: str, key: str) -> None:
+        self.report.matches += 1
+        if len(self.report.findings) < SHOWN * 50:
+            ident = self.wanted[value]
+            location = where or f"line {key}"
+            self.report.findings.append(
+                Finding(ident.kind, masked(ident.value), place, file, location, "" if not where else key)
+            )
 
 
 def _quote(path: Path) -> str:
