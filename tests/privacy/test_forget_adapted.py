@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from socialens.cli.main import app
-from socialens.privacy.adapted_models import describe_removed
+from socialens.privacy.store_models import describe_removed
 from socialens.recipes.adapt import adapt_model
 from socialens.store import Store
 from socialens.store.model_pins import pin_model, store_pins

@@ -149,9 +149,9 @@ def forget_command(
     json: JsonOption = False,
 ) -> None:
     """Erase accounts: their posts, interactions both ways, scores and rejects; redact mentions and results;
-    remove the models adapted to this store's posts."""
+    remove the models adapted to (or topic models fitted on) this store's posts."""
     from socialens.privacy import pseudonymizer_from_config
-    from socialens.privacy.adapted_models import describe_removed
+    from socialens.privacy.store_models import describe_removed
     from socialens.privacy.erasure import forget
     from socialens.store import Store
 
@@ -177,7 +177,7 @@ def forget_command(
     console.print("redacted: " + ", ".join(f"{t} {n:,}" for t, n in result["redacted"].items()), highlight=False)
     console.print(f"rejects lines removed: {result['rejects_lines_removed']:,}", highlight=False)
     console.print(f"derived results: {result['derived_results']}", highlight=False)
-    for entry in result["adapted_models_removed"]:
+    for entry in result["adapted_models_removed"] + result["fitted_models_removed"]:
         console.print(describe_removed(entry, str(store) if store else str(path)), highlight=False)
 
 

@@ -10,9 +10,11 @@ handle) in other posts' text, titles, URLs, media URLs, alt text and text read i
 other posts' links to its deleted
 posts (emptied), and every analysis result and alert that names it or its posts (the name
 replaced by ``[forgotten]``). Figures those analyses computed with the account (influence,
-communities, trends) keep their values until the analyses run again. Models adapted to the store
-(``socialens adapt``, learned from its posts) are unpinned and deleted from the registry
-(:mod:`socialens.privacy.adapted_models`): adapt again to learn from what is left.
+communities, trends) keep their values until the analyses run again. Models learned from the
+store's posts (adapted to it by ``socialens adapt``, or topic models fitted on it by ``socialens
+analyze topics``) are unpinned or unrecorded and deleted from the registry
+(:mod:`socialens.privacy.store_models`): adapt or fit again to learn from what is left. Topic
+assignments of the remaining posts stay (they are about remaining posts).
 
 All store changes happen in one transaction, with an ingest-history entry that records the
 erasure and its counts but not whom it erased.
@@ -54,7 +56,8 @@ class ErasureResult:
             "deleted": self.deleted,
             "redacted": self.redacted,
             "rejects_lines_removed": self.rejects_removed,
-            "adapted_models_removed": self.models_removed,
+            "adapted_models_removed": [m for m in self.models_removed if "refit" not in m],
+            "fitted_models_removed": [m for m in self.models_removed if "refit" in m],
             "derived_results": "redacted, not recomputed: run the analyses again to recompute them",
             "seconds": round(self.seconds, 3),
         }
@@ -93,9 +96,9 @@ def forget(
     models_dir: Path | None = None,
 ) -> ErasureResult:
     """Forget the accounts ``names`` designate (see the module docstring); unknown names are counted.
-    ``models_dir`` is the registry whose models adapted to this store are removed (default: the
-    user's registry)."""
-    from socialens.privacy.adapted_models import remove_adapted_models
+    ``models_dir`` is the registry whose models learned from this store (adapted to it, topic models
+    fitted on it) are removed (default: the user's registry)."""
+    from socialens.privacy.store_models import remove_store_models
 
     started = time.perf_counter()
     ids, handles = candidates(names, q.platforms(store), pseudo)
@@ -119,7 +122,7 @@ def forget(
         store.log_ingest(_history_entry(result))
     result.deleted["media_files"] = remove_media_files(store, files)
     if resolved:
-        result.models_removed = remove_adapted_models(store, models_dir)
+        result.models_removed = remove_store_models(store, models_dir)
     result.seconds = time.perf_counter() - started
     if rejects is not None and rejects.exists():
         # Rejects are masked now, but files written by older versions (or with --keep-identifiers)

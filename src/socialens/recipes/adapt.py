@@ -7,7 +7,7 @@ new version of ``sentiment-<lang>-adapted`` (its test metrics on the reference s
 default of the registry), and pins that version in the store's own ``meta`` table. Other stores
 keep the default; ``socialens models unpin sentiment/<lang> --store S`` undoes it. The card records
 the store's identity (its random id and a hash of its path, never the path): ``socialens forget``
-there removes the versions learned from it (:mod:`socialens.privacy.adapted_models`).
+there removes the versions learned from it (:mod:`socialens.privacy.store_models`).
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 TASK = "topic"
 MODEL_NAME = "topics"
 STORE_KEY = "model/topics"  # store meta: the topic model version fitted for that store
+ERASED = "erased/"  # + STORE_KEY/lang: the topic model `forget` removed (privacy.store_models)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,8 +158,11 @@ def save_fitted(topics: Any, models_dir: Path | None, language: str, posts: int,
     """Register the fitted model as a new version and record it in ``store`` (meta
     ``model/topics/<lang>``): each store keeps its own topic model. It is not made the registry's
     default, so one store's run never replaces the model another store's streams assign with."""
+    from socialens.store.model_pins import store_identity
     from socialens.training.model_registry import ModelRegistry
 
+    # the card names the store (its id and path hash, never its path): `forget` finds it there
+    fitted_on = {"fitted_on": {"store": store_identity(store)}} if store is not None else {}
     card = ModelRegistry(models_dir).save(
         MODEL_NAME,
         topics.save,
@@ -168,22 +172,33 @@ def save_fitted(topics: Any, models_dir: Path | None, language: str, posts: int,
             "architecture": topics.registry_name,
             "settings": {"stages": {k: repr(v) for k, v in topics.get_params().items()}},
             "metrics": {"topics": len(topics.topics_), "posts": posts},
+            **fitted_on,
         },
     )
     if store is not None:
         store.set_meta(f"{STORE_KEY}/{language}", f"{card.name}@{card.version}")
+        if store.get_meta(f"{ERASED}{STORE_KEY}/{language}"):
+            store.set_meta(f"{ERASED}{STORE_KEY}/{language}", "")  # refitted since the erasure
     return card
 
 
 def load_fitted(models_dir: Path | None = None, language: str = "en", store: Any = None) -> Any:
     """The topic model ``analyze topics`` fitted for ``store`` in ``language``; without a store
     (or for a store that has none recorded), the registry's default: the one set with
-    ``set_default``, else the latest fitted. Raises ModelNotFoundError."""
+    ``set_default``, else the latest fitted. Raises ModelNotFoundError, also when an erasure
+    removed the store's model (never another store's model in its place)."""
     from socialens.analyses.topics.model import Topics
+    from socialens.errors import ModelNotFoundError
     from socialens.training.model_registry import ModelRegistry
 
     registry = ModelRegistry(models_dir)
     recorded = store.get_meta(f"{STORE_KEY}/{language}") if store is not None else None
+    erased = store.get_meta(f"{ERASED}{STORE_KEY}/{language}") if store is not None else None
+    if not recorded and erased:
+        raise ModelNotFoundError(
+            f"the topic model fitted on this store ({erased}) was removed by an erasure (socialens forget): "
+            "run `socialens analyze topics` again to refit it on the posts that remain"
+        )
     if recorded:
         name, _, version = recorded.partition("@")
         card = registry.load_card(name, int(version))

@@ -19,7 +19,8 @@ router = APIRouter(prefix="/privacy", tags=["privacy"], dependencies=[Depends(re
 @router.post("/forget", status_code=202)
 def forget(body: ForgetRequest, state: State) -> JobOut:
     """Erase accounts (raw handle or id, or pseudonym): posts, interactions, scores, rejects, and the
-    models adapted to the store (``adapted_models_removed`` in the job's result)."""
+    models adapted to the store and the topic models fitted on it (``adapted_models_removed`` and
+    ``fitted_models_removed`` in the job's result)."""
 
     def work(writer: Store, progress: JobProgress) -> Any:
         from socialens.privacy import pseudonymizer_from_config
@@ -29,7 +30,7 @@ def forget(body: ForgetRequest, state: State) -> JobOut:
             state.config.privacy, keep_identifiers=writer.get_meta("identity_mode") == "raw"
         )
         rejects = writer.path.with_suffix(".rejects.jsonl")
-        # the same erasure as the CLI's: models adapted to this store are unpinned and removed too
+        # the same erasure as the CLI's: models learned from this store are unpinned and removed too
         return erase(writer, body.accounts, pseudo, rejects, state.settings.models_dir).as_dict()
 
     # The accounts named are personal data: the job keeps only how many there were.
