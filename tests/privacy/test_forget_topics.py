@@ -32,6 +32,7 @@ def test_forget_removes_the_topic_models_fitted_on_the_store_and_the_report_stil
         second = run_analysis(store, "topics", OPTIONS, models_dir=models)  # v1 is no longer recorded
         assert (first["model"], second["model"]) == ("topics v1", "topics v2")
         assert store.get_meta("model/topics/en") == "topics@2"
+        assert MARKER in json.dumps(read_results(store, "topics"))  # her word is in a topic's keywords or posts
     with marked_store(tmp_path / "b.duckdb", texts(200), marked=False) as other:
         kept = run_analysis(other, "topics", {**OPTIONS, "n_topics": "3"}, models_dir=models)
         assert kept["model"] == "topics v3"
@@ -56,16 +57,20 @@ def test_forget_removes_the_topic_models_fitted_on_the_store_and_the_report_stil
     assert MARKER not in registry_text(models)  # no file of the registry holds her word any more
     with Store(path) as store, Store(tmp_path / "b.duckdb") as other:
         assert store.get_meta("model/topics/en") is None
-        with pytest.raises(ModelNotFoundError, match="removed by an erasure.*socialens analyze topics"):
+        with pytest.raises(ModelNotFoundError, match=r"removed by an erasure.*socialens analyze topics"):
             load_fitted(models, "en", store=store)  # never the other store's model in its place
         assert len(load_fitted(models, "en", store=other).topics_) == 3
         # the remaining posts keep their topics; the report renders them without the model
-        assert rows(store, "SELECT count(*) FROM post_scores WHERE task = 'topic'")[0][0] == 300 - result[
-            "deleted"
-        ]["posts"]
+        assert (
+            rows(store, "SELECT count(*) FROM post_scores WHERE task = 'topic'")[0][0]
+            == 300 - result["deleted"]["posts"]
+        )
         assert read_results(store, "topics")
         page = write_report(store, tmp_path / "r.html").read_text()
-        assert 'id="topics"' in page and MARKER not in page.lower()
+        assert 'id="topics"' in page and "Topic map" in page and MARKER not in page.lower()
+        topics = read_results(store, "topics")
+        assert MARKER not in json.dumps(topics).lower() and "[forgotten]" not in json.dumps(topics)
+        assert all(len(p["representative_ids"]) == len(p["representative_texts"]) for _, p in topics)
         # fitting again records a new model and clears the erasure's marker
         again = run_analysis(store, "topics", OPTIONS, models_dir=models)
         assert again["model"] == "topics v4" and len(load_fitted(models, "en", store=store).topics_) == 5
@@ -84,7 +89,8 @@ def test_forget_says_the_topic_model_was_removed_and_forgetting_nobody_keeps_it(
     assert code == 0, output
     said = " ".join(output.split())  # rich wraps long lines
     assert (
-        f"topics@1 was fitted on this store's posts and was removed; run `socialens analyze topics --store {path}` again"
+        "topics@1 was fitted on this store's posts and was removed; "
+        f"run `socialens analyze topics --store {path}` again"
     ) in said
     assert not (models / "topics" / "1").exists()
 

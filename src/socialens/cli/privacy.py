@@ -151,8 +151,8 @@ def forget_command(
     """Erase accounts: their posts, interactions both ways, scores and rejects; redact mentions and results;
     remove the models adapted to (or topic models fitted on) this store's posts."""
     from socialens.privacy import pseudonymizer_from_config
-    from socialens.privacy.store_models import describe_removed
     from socialens.privacy.erasure import forget
+    from socialens.privacy.store_models import describe_removed
     from socialens.store import Store
 
     cfg = resolve_config(config)

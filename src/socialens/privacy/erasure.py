@@ -14,7 +14,9 @@ communities, trends) keep their values until the analyses run again. Models lear
 store's posts (adapted to it by ``socialens adapt``, or topic models fitted on it by ``socialens
 analyze topics``) are unpinned or unrecorded and deleted from the registry
 (:mod:`socialens.privacy.store_models`): adapt or fit again to learn from what is left. Topic
-assignments of the remaining posts stay (they are about remaining posts).
+assignments of the remaining posts stay (they are about remaining posts); the topics' representative
+posts lose the forgotten ones and their keywords the words no remaining post holds
+(:mod:`socialens.privacy.topic_results`).
 
 All store changes happen in one transaction, with an ingest-history entry that records the
 erasure and its counts but not whom it erased.
@@ -99,6 +101,7 @@ def forget(
     ``models_dir`` is the registry whose models learned from this store (adapted to it, topic models
     fitted on it) are removed (default: the user's registry)."""
     from socialens.privacy.store_models import remove_store_models
+    from socialens.privacy.topic_results import redact_topic_results
 
     started = time.perf_counter()
     ids, handles = candidates(names, q.platforms(store), pseudo)
@@ -116,6 +119,8 @@ def forget(
             posts = set(q.forgotten_post_ids(store))
             result.redacted = {"links": q.unlink_posts(store), "posts": q.redact_posts(store, found_handles, tokens)}
             result.redacted.update(q.redact_results(store, tokens | posts))
+            if posts:
+                result.redacted["topic_results"] = redact_topic_results(store)
         finally:
             con.unregister("_forget_users")
             con.unregister("_forget_handles")

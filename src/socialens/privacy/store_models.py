@@ -46,15 +46,14 @@ def adapted_from(store: Store, registry_root: Path | None = None) -> list[tuple[
         name, _, version = pin.partition("@")
         if name.endswith(ADAPTED_SUFFIX) and version.isdigit():
             found.add((name, int(version)))
-    for name, version in topic_records(store).values():
-        found.add((name, version))
+    found.update(topic_records(store).values())
     return sorted(found)
 
 
 def topic_records(store: Store) -> dict[str, tuple[str, int]]:
     """The store's meta records of the topic models fitted on it: ``{meta key: (name, version)}``."""
     rows = store.con.execute("SELECT key, value FROM meta WHERE key LIKE ?", [TOPICS_META + "%"]).fetchall()
-    records = {}
+    records: dict[str, tuple[str, int]] = {}
     for key, value in rows:
         name, _, version = str(value).partition("@")
         if "/" not in key.removeprefix(TOPICS_META) and version.isdigit():
@@ -88,7 +87,7 @@ def remove_store_models(store: Store, registry_root: Path | None = None) -> list
         entry: dict[str, Any] = {
             "model": name,
             "version": version,
-            "unpinned": (pinned or recorded or [None])[0],
+            "unpinned": next(iter(pinned + recorded), None),
             "files_removed": held,
         }
         if name.endswith(ADAPTED_SUFFIX):
