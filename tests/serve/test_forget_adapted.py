@@ -1,5 +1,5 @@
-"""The REST API's forget (``POST /privacy/forget``) removes the models adapted to the served store,
-through the same function as ``socialens forget``."""
+"""The REST API's forget (``POST /privacy/forget``) removes the models adapted to the served store
+and the topic model fitted on it, through the same function as ``socialens forget``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from socialens.recipes.adapt import adapt_model
 from socialens.store import Store
 from socialens.store.model_pins import store_pins
 from tests.cli.test_cli import tweet, write_jsonl
-from tests.conftest import SHIPPED_MODELS, run_ingest
+from tests.conftest import SHIPPED_MODELS, run_analysis, run_ingest
 from tests.privacy.test_forget_adapted import MARKER, registry_text
 from tests.recipes.test_adapt import review_texts
 from tests.serve.server import client, running
@@ -39,6 +39,10 @@ def test_rest_forget_removes_the_adapted_model_and_reports_it(built: dict[str, A
             say=lambda _: None,
         )
         assert store_pins(store) == {"sentiment/en": card["pin"]}
+        topics = run_analysis(store, "topics", {"embedder": "tfidf", "n_topics": "4", "lang": "en"}, models_dir=models)
+        topic_version = int(topics["model"].rpartition(" v")[2])
+        assert store.get_meta("model/topics/en") == f"topics@{topic_version}"
+    assert MARKER in registry_text(models / "topics" / str(topic_version))
     folder = models / "sentiment-en-adapted" / str(card["version"])
     assert MARKER in registry_text(folder)  # the test can fail
 
@@ -55,7 +59,14 @@ def test_rest_forget_removes_the_adapted_model_and_reports_it(built: dict[str, A
             "readapt": "socialens adapt sentiment --lang en",
         }
     ]
+    assert {
+        "model": "topics",
+        "version": topic_version,
+        "unpinned": "model/topics/en",
+        "files_removed": True,
+        "refit": "socialens analyze topics",
+    } in done["result"]["fitted_models_removed"]
     assert not folder.exists() and MARKER not in registry_text(models)
     assert (models / "sentiment-en-vader" / "1").is_dir()  # the registry's own default stays
     with Store(path) as store:
-        assert store_pins(store) == {}
+        assert store_pins(store) == {} and store.get_meta("model/topics/en") is None
