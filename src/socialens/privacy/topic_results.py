@@ -57,12 +57,25 @@ def redact_topic_results(store: Store) -> int:
 
 
 def _words_no_post_holds(store: Store, words: set[str]) -> set[str]:
-    """The ``words`` that no post of the store holds any more (case-insensitive)."""
+    """The ``words`` that no post of the store holds any more (case-insensitive; a Latin word as a
+    whole word, so ``art`` in ``start`` does not keep it; other scripts as a substring)."""
+    import re
+
     if not words:
         return set()
-    rows = store.con.execute(
-        "SELECT w FROM unnest(?::VARCHAR[]) AS t(w) "
-        "WHERE NOT EXISTS (SELECT 1 FROM posts WHERE contains(lower(posts.text), lower(t.w)))",
-        [sorted(words)],
-    ).fetchall()
+    patterns = [
+        (w, f"(^|[^a-z0-9_]){re.escape(w.lower())}($|[^a-z0-9_])" if re.fullmatch(r"[\w#@'.-]+", w, re.ASCII) else "")
+        for w in sorted(words)
+    ]
+    table = {"w": [w for w, _ in patterns], "pattern": [p for _, p in patterns]}
+    import pyarrow as pa
+
+    store.con.register("_topic_words", pa.table(table))
+    try:
+        rows = store.con.execute(
+            "SELECT w FROM _topic_words t WHERE NOT EXISTS (SELECT 1 FROM posts WHERE CASE WHEN t.pattern = '' "
+            "THEN contains(lower(posts.text), lower(t.w)) ELSE regexp_matches(lower(posts.text), t.pattern) END)"
+        ).fetchall()
+    finally:
+        store.con.unregister("_topic_words")
     return {w for (w,) in rows}
