@@ -108,11 +108,16 @@ def test_forget_says_which_model_it_removed_and_forgetting_nobody_keeps_it(tmp_p
 
     code, output = forget_cli(FORGOTTEN, "--store", str(path), "--models-dir", str(models))
     assert code == 0, output
-    said = " ".join(output.split())  # rich wraps long lines
+    said = "".join(output.split())  # rich wraps long lines, a long store path even mid-word
     assert (
-        f"sentiment-en-adapted v{card['version']} was learned from this store's posts and was removed, "
-        f"unpinned (sentiment/en); run `socialens adapt sentiment --lang en --store {path}` again"
-    ) in said
+        "".join(
+            (
+                f"sentiment-en-adapted v{card['version']} was learned from this store's posts and was removed, "
+                f"unpinned (sentiment/en); run `socialens adapt sentiment --lang en --store {path}` again"
+            ).split()
+        )
+        in said
+    )
     assert not folder.exists() and MARKER not in registry_text(models)
     with Store(path) as store:
         assert store_pins(store) == {}
